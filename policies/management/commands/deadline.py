@@ -1,0 +1,34 @@
+import json
+from datetime import date, datetime
+
+from django.core.management.base import BaseCommand, CommandError
+
+from policies.deadlines import UNITS, compute_deadline
+from policies.models import work_calendar
+
+
+def parse_start(value: str) -> date | datetime:
+    try:
+        return datetime.fromisoformat(value) if "T" in value or " " in value.strip() else date.fromisoformat(value)
+    except ValueError:
+        raise CommandError(f"START must be an ISO date (2026-09-28) or datetime (2026-09-28T10:30), not {value!r}", returncode=2)
+
+
+class Command(BaseCommand):
+    help = "Print the last day of a deadline (Civil Code arts. 201-203, mainland-China working days)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("start", help="ISO date or datetime the clock starts (Asia/Shanghai if naive)")
+        parser.add_argument("amount", type=int)
+        parser.add_argument("unit", choices=UNITS)
+        parser.add_argument("--json", action="store_true", help="print {last_day, ends_at, provisional}")
+
+    def handle(self, *args, start, amount, unit, **options):
+        if amount < 1:
+            raise CommandError("AMOUNT must be at least 1", returncode=2)
+        deadline = compute_deadline(parse_start(start), amount, unit, work_calendar())
+        if options["json"]:
+            self.stdout.write(json.dumps(deadline.as_dict()))
+        else:
+            suffix = "  (provisional: the official schedule for that year is not published)" if deadline.provisional else ""
+            self.stdout.write(deadline.last_day.isoformat() + suffix)

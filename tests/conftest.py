@@ -1,0 +1,60 @@
+"""Shared fixtures, and the rule for the real services: with CI=true, tests that need PostgreSQL, Redis or
+Chromium fail when those are missing; elsewhere they are skipped, and `pytest -ra` lists what was skipped."""
+import os
+import shutil
+import socket
+from urllib.parse import urlparse
+
+import pytest
+from django.db import connection
+
+IN_CI = os.environ.get("CI") == "true"
+CHROMIUM = "/usr/bin/chromium"
+
+
+def _reachable(url: str, default_port: int) -> bool:
+    parsed = urlparse(url)
+    try:
+        with socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port or default_port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def _missing(marker: str) -> str | None:
+    """Why a test marked `marker` cannot run here, or None."""
+    if marker == "postgres" and connection.vendor != "postgresql":
+        return "needs PostgreSQL: run with CI=true or DATABASE_URL=postgres://postgres@127.0.0.1:5432/rightsdesk"
+    if marker == "redis":
+        url = os.environ.get("REDIS_URL", "")
+        if not url:
+            return "needs Redis: run with CI=true or REDIS_URL=redis://127.0.0.1:6379/15"
+        if not _reachable(url, 6379):
+            return f"needs Redis, but {url} does not answer"
+    if marker == "browser":
+        if not os.path.exists(CHROMIUM):
+            return f"needs Debian's chromium at {CHROMIUM} (apt-get install chromium fonts-noto-cjk)"
+        if shutil.which("chromium") is None and not os.access(CHROMIUM, os.X_OK):
+            return f"{CHROMIUM} is not executable"
+    return None
+
+
+@pytest.fixture(autouse=True)
+def _real_services(request):
+    for marker in ("postgres", "redis", "browser"):
+        if request.node.get_closest_marker(marker):
+            reason = _missing(marker)
+            if reason and IN_CI:
+                pytest.fail(f"CI=true but this test {reason}")
+            if reason:
+                pytest.skip(reason)
+
+
+@pytest.fixture
+def catalog(db):
+    """The seed catalog (the data migration loads it; transactional tests flush it, so load it again)."""
+    from policies.models import App
+    from policies.seed import load_seed_catalog
+
+    load_seed_catalog()
+    return {app.name: app for app in App.objects.all()}
