@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_fsm import ConcurrentTransition, TransitionNotAllowed, has_transition_perm
+from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from policies.deadlines import SHANGHAI, compute_deadline
 from policies.models import Action, App, ClockStart, Procedure, Right, promises_for, work_calendar
@@ -39,7 +39,8 @@ class TransitionConflict(RequestError):
 
 # The events that start clocks, by transition.
 STARTS = {
-    "submit": (ClockStart.RECEIPT, ClockStart.APPLICATION),
+    # "在您主动注销账户之后": filing the cancellation is the user's act of cancelling the account.
+    "submit": (ClockStart.RECEIPT, ClockStart.APPLICATION, ClockStart.ACCOUNT_CANCELLED),
     "acknowledge": (ClockStart.IDENTITY_VERIFIED,),  # accepted without asking for proof: identity taken as verified
     "verify_identity": (ClockStart.IDENTITY_VERIFIED,),
 }
@@ -109,11 +110,8 @@ def recompute_provisional_clocks(*, calendar: WorkCalendar | None = None) -> int
     return changed
 
 
-def _meet(request: RightsRequest, at: datetime, *, actions: Iterable[str], exclude_start: str | None = None) -> None:
-    clocks = request.clocks.filter(met_at__isnull=True, stopped_at__isnull=True, action__in=list(actions))
-    if exclude_start:
-        clocks = clocks.exclude(clock_start=exclude_start)
-    clocks.update(met_at=at)
+def _meet(request: RightsRequest, at: datetime, *, actions: Iterable[str]) -> None:
+    request.clocks.filter(met_at__isnull=True, stopped_at__isnull=True, action__in=list(actions)).update(met_at=at)
 
 
 def _apply_clock_effects(request: RightsRequest, name: str, at: datetime, calendar: WorkCalendar) -> None:
@@ -122,18 +120,11 @@ def _apply_clock_effects(request: RightsRequest, name: str, at: datetime, calend
         start_clocks(request=request, events=STARTS[name], at=at, calendar=calendar)
     if name in ("acknowledge", "reply"):
         _meet(request, at, actions=[Action.REPLY])
-    elif name == "complete":
-        # The account-cancelled clocks (e.g. "deleted within 15 working days after the account is cancelled")
-        # start now rather than being met.
-        _meet(request, at, actions=[Action.REPLY, Action.COMPLETION], exclude_start=ClockStart.ACCOUNT_CANCELLED)
-        if request.right == Right.ACCOUNT_CANCELLATION:
-            start_clocks(request=request, events=[ClockStart.ACCOUNT_CANCELLED], at=at, calendar=calendar)
-    elif name == "confirm":
+    elif name in ("complete", "confirm"):
         _meet(request, at, actions=[Action.REPLY, Action.COMPLETION])
     elif name == "reopen":
         # It did not really happen: the completion promises were not kept after all.
-        request.clocks.filter(action=Action.COMPLETION).exclude(clock_start=ClockStart.ACCOUNT_CANCELLED).update(met_at=None)
-        request.clocks.filter(clock_start=ClockStart.ACCOUNT_CANCELLED, met_at__isnull=True).update(stopped_at=at)
+        request.clocks.filter(action=Action.COMPLETION, stopped_at__isnull=True).update(met_at=None)
     elif name == "refuse":
         # A refusal with reasons is a reply (PIPL art. 50); nothing more will be completed.
         _meet(request, at, actions=[Action.REPLY])
@@ -219,6 +210,13 @@ def default_procedure(*, app: App, right: str, on: date) -> Procedure | None:
 # ------------------------------------------------------------------------------------------ transitions
 
 
+def may_take(request: RightsRequest, name: str, user) -> bool:
+    """The transition's permission alone (django-fsm's has_transition_perm also checks the conditions,
+    which here are the inputs the person has yet to give)."""
+    meta = getattr(request, name)._django_fsm
+    return meta.has_transition_perm(request, request.state, user)
+
+
 def allowed_transitions(request: RightsRequest, user=None) -> list[str]:
     """The transitions this user may take now, in the admin's button order."""
     # By source state only: the conditions (a refusal's reason, an escalation's regulator) are what the
@@ -227,7 +225,7 @@ def allowed_transitions(request: RightsRequest, user=None) -> list[str]:
     return [
         name
         for name in TRANSITIONS
-        if name in available and (user is None or has_transition_perm(getattr(request, name), user))
+        if name in available and (user is None or may_take(request, name, user))
     ]
 
 
@@ -262,7 +260,7 @@ def _move(
             method = getattr(locked, name, None)
             if name not in TRANSITIONS or method is None:
                 raise TransitionRefused(_("Unknown transition “%(name)s”.") % {"name": name})
-            if acting_user is not None and not has_transition_perm(method, acting_user):
+            if acting_user is not None and name in {t.name for t in locked.get_all_state_transitions() if t.source == source} and not may_take(locked, name, acting_user):
                 raise TransitionRefused(_("You may not “%(transition)s” requests.") % {"transition": transition_label(name)})
             if prepare:
                 prepare(locked)

@@ -1,0 +1,292 @@
+"""The language of promises in Chinese privacy policies, as small rules.
+
+A promise has the shape  (hedge) (clock trigger) 在 NUMBER (–NUMBER) UNIT 内 VERB, for example
+"一般情况下，我们将在收到您的请求并验证您的身份后的十五个工作日内答复您". Each rule below recognises one
+part of that shape and knows nothing about any particular policy:
+
+- numerals: Arabic, full-width and Chinese (七, 十五, 一十五, 三十, 两), see parse_numeral;
+- the deadline phrase: a number or a range (7-15, 1–7, 七至十五) and a unit (工作日 / 天 / 日 / 自然日 /
+  小时 / 周 / 个月, with or without 个), bounded by 内 / 以内 or introduced by 不超过 / 最长, see find_deadlines;
+- the clock trigger before it (收到…后, 验证您的身份后, 注销账户之后, 提出申请…), see clock_start_of;
+- the hedge (一般情况下, 原则上, 尽最大努力 soften a promise; 最长, 特殊情形下 make it an outer cap);
+- the promised action after it: a reply (答复 / 回复) or completion (完成 / 处理 / 删除), see action_of;
+- the rights a sentence or heading speaks of (注销, 删除, 更正, 查询, 副本, 撤回, 投诉), see rights_in.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from policies.models import Action, ClockStart, Hedge, Right, Unit
+
+# --- Numerals ---------------------------------------------------------------------------------------------
+
+_CN_DIGITS = {
+    "零": 0, "〇": 0, "○": 0, "一": 1, "壹": 1, "二": 2, "贰": 2, "两": 2, "三": 3, "叁": 3, "四": 4, "肆": 4,
+    "五": 5, "伍": 5, "六": 6, "陆": 6, "七": 7, "柒": 7, "八": 8, "捌": 8, "九": 9, "玖": 9,
+}
+_CN_MULTIPLIERS = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
+_FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+_CN_NUMERAL_CHARS = "".join(_CN_DIGITS) + "".join(_CN_MULTIPLIERS)
+NUMERAL = rf"(?:[0-9０-９]+|[{_CN_NUMERAL_CHARS}]+)"
+
+
+def parse_numeral(numeral: str) -> int:
+    """'15', '１５', '十五', '一十五', '三十', '二十四', '一百零五', '两' -> int. ValueError if it is none of these."""
+    s = numeral.strip().translate(_FULLWIDTH_DIGITS)
+    if not s:
+        raise ValueError("empty numeral")
+    if s.isascii() and s.isdigit():
+        return int(s)
+    if any(ch not in _CN_DIGITS and ch not in _CN_MULTIPLIERS for ch in s):
+        raise ValueError(f"not a numeral: {numeral!r}")
+    if all(ch in _CN_DIGITS for ch in s):
+        # Digit by digit, as in years (二〇二一); a single digit is just itself.
+        return int("".join(str(_CN_DIGITS[ch]) for ch in s))
+    total = digit = 0
+    for ch in s:
+        if ch in _CN_DIGITS:
+            digit = _CN_DIGITS[ch]
+        else:
+            # 十五: a multiplier without a digit before it counts once (一十五 and 十五 are both 15).
+            total += (digit or 1) * _CN_MULTIPLIERS[ch]
+            digit = 0
+    return total + digit
+
+
+# --- Units ------------------------------------------------------------------------------------------------
+
+_UNIT_WORDS = {
+    "工作日": Unit.WORKING_DAY,
+    "自然日": Unit.CALENDAR_DAY,
+    "日历日": Unit.CALENDAR_DAY,
+    "天": Unit.CALENDAR_DAY,
+    "日": Unit.CALENDAR_DAY,
+    "小时": Unit.HOUR,
+    "钟头": Unit.HOUR,
+    "星期": Unit.WEEK,
+    "礼拜": Unit.WEEK,
+    "周": Unit.WEEK,
+    "月": Unit.MONTH,
+}
+_UNIT = "(?:" + "|".join(sorted(_UNIT_WORDS, key=len, reverse=True)) + ")"
+_RANGE_SEPARATOR = r"(?:-|–|—|－|~|～|〜|至|到)"
+
+# The number must not continue a word (每15天 "every", 第15个工作日 "the 15th", 同一天, 统一) or a date (11月1日).
+_DEADLINE = re.compile(
+    rf"(?<![每第同唯统之任某逐年月\d０-９{_CN_NUMERAL_CHARS}×*xX.])"
+    rf"(?P<a>{NUMERAL})\s*(?:(?P<ga>个)?\s*(?P<ua>{_UNIT})\s*)?"
+    rf"(?:{_RANGE_SEPARATOR}\s*(?P<b>{NUMERAL})\s*)?"
+    rf"(?P<g>个)?\s*(?P<u>{_UNIT})(?!年|历|期)"
+)
+# A deadline is bounded by 内 ("within") ...
+_WITHIN_AFTER = re.compile(r"\s*(?:之内|以内|内|(?:的)?(?:期限|时限|时间)内|为限)")
+# ... or introduced by a limit word ("不超过15天", "最长30日", "期限为15个工作日") ...
+_LIMIT_BEFORE = re.compile(
+    r"(?:不超过|不超|不得超过|不会超过|不多于|不晚于|最长|最迟|最多|至多|最晚|期限为|时限为|期限是|时限是|为期)"
+    r"\s*(?:为|是|在|于)?\s*$"
+)
+# ... or stated as "在15个工作日完成" (在 / 于 + deadline + verb).
+_AT_BEFORE = re.compile(r"(?:在|于)\s*$")
+# Not a promise to a user: advance notice of a change (提前三十日通知).
+_NOT_A_PROMISE_BEFORE = re.compile(r"提前\s*(?:至少)?\s*$|至少\s*提前\s*$")
+
+
+@dataclass(frozen=True)
+class DeadlinePhrase:
+    """'7-15个工作日内' at start..end of the text, read as (min, max, unit)."""
+
+    start: int
+    end: int
+    min: int
+    max: int
+    unit: str
+
+
+def find_deadlines(text: str, start: int = 0, end: int | None = None) -> list[DeadlinePhrase]:
+    end = len(text) if end is None else end
+    found = []
+    for m in _DEADLINE.finditer(text, start, end):
+        phrase = _deadline_from_match(text, m)
+        if phrase is not None:
+            found.append(phrase)
+    return found
+
+
+def _deadline_from_match(text: str, m: re.Match) -> DeadlinePhrase | None:
+    unit_word = m["u"]
+    # A bare 月 is a month of the year (3月内 is ambiguous); a number of months says 个月.
+    if unit_word == "月" and not m["g"]:
+        return None
+    if m["ua"] and _UNIT_WORDS[m["ua"]] != _UNIT_WORDS[unit_word]:
+        return None
+    if m["ua"] and not m["b"]:
+        return None
+    try:
+        low = parse_numeral(m["a"])
+        high = parse_numeral(m["b"]) if m["b"] else low
+    except ValueError:
+        return None
+    if low <= 0 or high < low or high > 10000:
+        return None
+    before = text[max(0, m.start() - 8) : m.start()]
+    if _NOT_A_PROMISE_BEFORE.search(before):
+        return None
+    within = _WITHIN_AFTER.match(text, m.end())
+    if within is None and not _LIMIT_BEFORE.search(before):
+        if not (_AT_BEFORE.search(before) and _ACTION.match(text, m.end())):
+            return None
+    phrase_end = within.end() if within else m.end()
+    return DeadlinePhrase(m.start(), phrase_end, low, high, _UNIT_WORDS[unit_word])
+
+
+# --- Promised action --------------------------------------------------------------------------------------
+
+_REPLY_VERBS = r"答复|答覆|回复|回覆|回应|反馈|告知|通知您|响应|受理|联系您"
+_COMPLETION_VERBS = (
+    r"完成|处理|删除|注销|停止|匿名化|更正|修改|核实|核查|审核|办理|执行|清除|销毁|提供|导出|处置|解决|关闭"
+)
+_ACTION = re.compile(rf"\s*(?:[给予作做出进行为向您对]{{0,4}})\s*(?P<verb>{_REPLY_VERBS}|{_COMPLETION_VERBS})")
+_REPLY_OR_COMPLETION = re.compile(rf"(?P<reply>{_REPLY_VERBS})|(?P<completion>{_COMPLETION_VERBS})")
+_CLAUSE_END = re.compile(r"[，,；;。！？!?\n]")
+
+
+def action_of(text: str, deadline_start: int, deadline_end: int, sentence_start: int, sentence_end: int) -> str | None:
+    """What is promised within the deadline: the first verb after it in its clause, else in the rest of the
+    sentence, else the last verb before it. None when the sentence promises neither a reply nor completion."""
+    clause_end = _CLAUSE_END.search(text, deadline_end, sentence_end)
+    for lo, hi in ((deadline_end, clause_end.start() if clause_end else sentence_end), (deadline_end, sentence_end)):
+        m = _REPLY_OR_COMPLETION.search(text, lo, hi)
+        if m:
+            return Action.REPLY if m["reply"] else Action.COMPLETION
+    before = list(_REPLY_OR_COMPLETION.finditer(text, sentence_start, deadline_start))
+    if before:
+        return Action.REPLY if before[-1]["reply"] else Action.COMPLETION
+    return None
+
+
+# --- Clock start ------------------------------------------------------------------------------------------
+
+_AFTER = r"(?:之后|以后|后|之日|起|时)"
+_ACCOUNT = r"(?:账户|帐户|账号|帐号|帐户)"
+_CLOCK_TRIGGERS = [
+    (
+        ClockStart.IDENTITY_VERIFIED,
+        re.compile(
+            r"(?:验证|核实|核验|确认|认证|核对|审核|校验)[^，。；,;]{0,10}?身份(?:信息)?[^，。；,;后]{0,4}?"
+            r"(?:之后|以后|后|之日|起|通过|无误|完成|然后)"
+            r"|身份(?:验证|核实|核验|认证|确认|校验)(?:通过|完成|成功)?" + _AFTER
+        ),
+    ),
+    (
+        ClockStart.ACCOUNT_CANCELLED,
+        re.compile(
+            rf"注销(?:您的)?{_ACCOUNT}(?:成功)?(?:之后|以后|后|之日)|{_ACCOUNT}(?:被)?注销(?:成功|完成)?(?:之后|以后|后|之日)"
+            rf"|注销(?:成功|完成)(?:之后|以后|后|之日)"
+        ),
+    ),
+    (
+        ClockStart.RECEIPT,
+        # "收到您反馈并验证您的身份后": the clause after 并 is a second event; do not read across it.
+        re.compile(rf"(?:收到|接到|收悉|接收到|受理)[^，。；,;并和及且、]{{0,24}}?{_AFTER}|(?:收到|接到)(?=之日)"),
+    ),
+    (
+        ClockStart.APPLICATION,
+        re.compile(
+            rf"(?:提出|提交|发出|发起|递交)[^，。；,;并和及且]{{0,16}}?(?:申请|请求|要求)(?:{_AFTER})?"
+            rf"|(?:申请|请求)(?:提交|提出)?(?:之日|之后|以后|后)"
+        ),
+    ),
+]
+
+
+@dataclass(frozen=True)
+class Trigger:
+    start: int
+    end: int
+    clock_start: str
+
+
+def clock_triggers(text: str, start: int, end: int) -> list[Trigger]:
+    """Every clock trigger in text[start:end], without those inside a longer one (收到您的注销申请后 is
+    receipt, not the application inside it)."""
+    found = [
+        Trigger(m.start(), m.end(), clock) for clock, pattern in _CLOCK_TRIGGERS for m in pattern.finditer(text, start, end)
+    ]
+    return [
+        t
+        for t in found
+        if not any(o is not t and o.start <= t.start and t.end <= o.end and (o.end - o.start) > (t.end - t.start) for o in found)
+    ]
+
+
+def clock_start_of(text: str, sentence_start: int, deadline_start: int) -> Trigger | None:
+    """The event that starts the clock of the deadline at deadline_start: the trigger nearest before it in
+    its sentence. When several events must happen (收到您反馈并验证您的身份后), the last one starts the clock,
+    and it is the one written nearest the deadline."""
+    triggers = clock_triggers(text, sentence_start, deadline_start)
+    return max(triggers, key=lambda t: (t.end, t.end - t.start)) if triggers else None
+
+
+# --- Hedges -----------------------------------------------------------------------------------------------
+
+_CAP = re.compile(r"最长|最迟|最晚|最多|至多|特殊情[况形]下|复杂情[况形]下|情况复杂|特殊情况|延长")
+_SOFT = re.compile(
+    r"一般情况下|一般而言|一般来说|一般|通常情况下|通常|原则上|正常情况下|尽最大(?:的)?努力|尽力|尽量|尽可能|力争|争取|努力"
+)
+
+
+def hedge_of(text: str, start: int, end: int) -> tuple[str, tuple[int, int] | None]:
+    """How firmly the promise in text[start:end] (its clause up to the deadline) is worded, and where the
+    hedge is. An outer cap wins over a softener ("原则上最长不超过30天" is a cap)."""
+    for pattern, hedge in ((_CAP, Hedge.CAP), (_SOFT, Hedge.SOFT)):
+        matches = list(pattern.finditer(text, start, end))
+        if matches:
+            return hedge, matches[-1].span()
+    return Hedge.FIRM, None
+
+
+# --- Rights -----------------------------------------------------------------------------------------------
+
+_PERSONAL_DATA = r"[^，。；,;\n]{0,12}?(?:信息|资料|记录|数据|订单|内容)"
+# Ordered: a sentence about cancelling an account also mentions deletion of data; cancellation comes first.
+RIGHT_TERMS = [
+    (Right.ACCOUNT_CANCELLATION, re.compile(r"注销")),
+    (Right.COPY, re.compile(r"副本|复制|转移至|转移到|导出|可携带?|转移(?:您的)?个人信息")),
+    (Right.DELETION, re.compile(r"删除|清除")),
+    (Right.CORRECTION, re.compile(r"更正|修改|修正|补充|编辑|更改|更新(?:您的)?(?:个人)?(?:信息|资料)")),
+    (Right.ACCESS, re.compile(rf"(?:查询|访问|查阅|查看|调阅){_PERSONAL_DATA}|获取(?:您的)?个人信息(?!副本)")),
+    (
+        Right.CONSENT_WITHDRAWAL,
+        re.compile(r"撤回|撤销(?:同意|授权)|收回(?:您的)?(?:同意|授权)|改变(?:您)?授权|授权同意的范围|取消授权"),
+    ),
+    (Right.COMPLAINT, re.compile(r"投诉|举报")),
+]
+# Words of a request or a contact route that make a deadline a rights promise even when no right is named.
+GENERIC_REQUEST = re.compile(
+    r"请求|申请|反馈|联系我们|与我们联系|与我们取得联系|联系方式|疑问|意见|建议|咨询|问题|权利|管理您的|管理个人信息|上述"
+)
+# Switching a setting off is how many policies let users withdraw consent, but only on a path.
+PATH_CONSENT_WITHDRAWAL = re.compile(r"关闭|不同意|拒绝")
+
+
+def rights_in(text: str, start: int = 0, end: int | None = None) -> list[str]:
+    """The specific rights text[start:end] speaks of, in the order of RIGHT_TERMS."""
+    end = len(text) if end is None else end
+    return [right for right, pattern in RIGHT_TERMS if pattern.search(text, start, end)]
+
+
+def rights_in_order(text: str, start: int = 0, end: int | None = None) -> list[str]:
+    """The specific rights in the order they are first written."""
+    end = len(text) if end is None else end
+    firsts = []
+    for right, pattern in RIGHT_TERMS:
+        m = pattern.search(text, start, end)
+        if m:
+            firsts.append((m.start(), right))
+    return [right for _, right in sorted(firsts)]
+
+
+def is_request_context(text: str, start: int = 0, end: int | None = None) -> bool:
+    end = len(text) if end is None else end
+    return bool(GENERIC_REQUEST.search(text, start, end)) or bool(rights_in(text, start, end))

@@ -1,0 +1,190 @@
+"""Every transition of the request state machine, allowed and refused, with its log entry."""
+import pytest
+
+from rights.models import RightsRequest, State, TransitionLog
+from rights.roles import AUDITOR, CASE_WORKER, ensure_roles
+from rights.services import (
+    TransitionConflict,
+    TransitionRefused,
+    acknowledge_request,
+    allowed_transitions,
+    complete_request,
+    confirm_request,
+    escalate_request,
+    file_request,
+    move_request,
+    record_reply,
+    refuse_request,
+    reopen_request,
+    request_identity,
+    resolve_request,
+    submit_request,
+    verify_identity,
+    withdraw_request,
+)
+from tests.factories import UserFactory, file, shanghai
+
+pytestmark = pytest.mark.django_db
+
+SENT = shanghai(2026, 9, 28, 10)
+LATER = shanghai(2026, 9, 29, 11)
+
+
+@pytest.fixture
+def clerk(db):
+    groups = ensure_roles()
+    user = UserFactory(username="clerk")
+    user.groups.add(groups[CASE_WORKER])
+    return user
+
+
+@pytest.fixture
+def auditor(db):
+    groups = ensure_roles()
+    user = UserFactory(username="auditor")
+    user.groups.add(groups[AUDITOR])
+    return user
+
+
+@pytest.fixture
+def lumiere(catalog):
+    return catalog["卢米埃影城"]
+
+
+def last_log(request):
+    return TransitionLog.objects.filter(request=request).order_by("-id").first()
+
+
+def test_filing_submits_and_logs_who_filed_and_who_submitted(lumiere, clerk):
+    request = file(lumiere, at=SENT, acting_user=clerk, notes="via 人工客服")
+    assert request.state == State.SUBMITTED
+    assert request.submitted_at == SENT
+    entries = list(request.log.values_list("transition", "source", "target", "by__username"))
+    assert entries == [("file", "draft", "draft", "clerk"), ("submit", "draft", "submitted", "clerk")]
+
+
+def test_a_draft_has_no_clocks_until_it_is_submitted(lumiere, clerk):
+    draft = file_request(app=lumiere, right="account_cancellation", requester_name="张三", submit=False, at=SENT)
+    assert draft.state == State.DRAFT and draft.clocks.count() == 0
+    submitted = submit_request(request=draft, acting_user=clerk, at=LATER)
+    assert submitted.state == State.SUBMITTED
+    assert submitted.clocks.get().started_at == LATER
+
+
+@pytest.mark.parametrize(
+    "path, final_state",
+    [
+        (["acknowledge", "complete", "confirm"], State.CONFIRMED),
+        (["request_identity", "verify_identity", "complete", "confirm"], State.CONFIRMED),
+        (["acknowledge", "complete", "reopen", "complete"], State.COMPLETED),
+        (["acknowledge", "refuse", "escalate", "resolve"], State.RESOLVED),
+        (["request_identity", "withdraw"], State.WITHDRAWN),
+        (["acknowledge", "escalate"], State.ESCALATED),
+    ],
+)
+def test_each_path_through_the_machine_logs_one_entry_per_step(lumiere, clerk, path, final_state):
+    request = file(lumiere, at=SENT, acting_user=clerk)
+    for step in path:
+        before = request.state
+        request = move_request(
+            request=request, transition=step, acting_user=clerk, at=LATER,
+            note="不是真的注销" if step in ("reopen", "withdraw") else "",
+            reason="账号存在未完成订单", regulator="北京市网信办", reference="BJ-2026-17",
+        )
+        entry = last_log(request)
+        assert (entry.transition, entry.source, entry.target, entry.by) == (step, before, request.state, clerk)
+    assert RightsRequest.objects.get(pk=request.pk).state == final_state
+    assert request.log.count() == 2 + len(path)
+
+
+def test_an_impossible_transition_is_refused_with_the_allowed_ones_and_logs_nothing(lumiere, clerk):
+    request = file(lumiere, at=SENT)
+    with pytest.raises(TransitionRefused) as refused:
+        confirm_request(request=request, acting_user=clerk, at=LATER)
+    message = str(refused.value)
+    assert f"#{request.pk}" in message and "acknowledge" in message and "complete" in message
+    assert RightsRequest.objects.get(pk=request.pk).state == State.SUBMITTED
+    assert request.log.count() == 2
+
+
+def test_a_refusal_without_a_reason_is_refused_because_pipl_art_50_requires_one(lumiere, clerk):
+    request = acknowledge_request(request=file(lumiere, at=SENT), acting_user=clerk, at=LATER)
+    with pytest.raises(TransitionRefused, match="PIPL art. 50"):
+        refuse_request(request=request, reason="  ", acting_user=clerk, at=LATER)
+    assert RightsRequest.objects.get(pk=request.pk).state == State.IN_PROGRESS
+    refused = refuse_request(request=request, reason="存在未结清订单", acting_user=clerk, at=LATER)
+    assert refused.state == State.REFUSED and refused.refusal_reason == "存在未结清订单"
+    assert refused.closed_at == LATER and last_log(refused).note == "存在未结清订单"
+
+
+def test_an_escalation_needs_the_regulator_and_keeps_its_reference(lumiere, clerk):
+    request = file(lumiere, at=SENT)
+    with pytest.raises(TransitionRefused, match="regulator"):
+        escalate_request(request=request, regulator="", acting_user=clerk, at=LATER)
+    escalated = escalate_request(request=request, regulator="工信部", reference="12381-0042", acting_user=clerk, at=LATER)
+    assert (escalated.state, escalated.regulator, escalated.regulator_reference) == (State.ESCALATED, "工信部", "12381-0042")
+    resolved = resolve_request(request=escalated, acting_user=clerk, at=LATER)
+    assert resolved.state == State.RESOLVED and resolved.closed_at == LATER
+
+
+@pytest.mark.parametrize("service, name", [(reopen_request, "reopen"), (withdraw_request, "withdraw")])
+def test_reopening_and_withdrawing_need_a_note(lumiere, clerk, service, name):
+    request = complete_request(request=file(lumiere, at=SENT), acting_user=clerk, at=LATER)
+    with pytest.raises(TransitionRefused, match="note"):
+        service(request=request, acting_user=clerk, at=LATER)
+    assert RightsRequest.objects.get(pk=request.pk).state == State.COMPLETED
+
+
+def test_an_auditor_may_not_move_a_request(lumiere, auditor):
+    request = file(lumiere, at=SENT)
+    assert allowed_transitions(request, auditor) == []
+    with pytest.raises(TransitionRefused, match="may not"):
+        acknowledge_request(request=request, acting_user=auditor, at=LATER)
+    assert request.log.count() == 2
+
+
+def test_allowed_transitions_follow_the_state(lumiere, clerk):
+    request = file(lumiere, at=SENT)
+    assert allowed_transitions(request, clerk) == ["acknowledge", "request_identity", "complete", "refuse", "escalate", "withdraw"]
+    request = request_identity(request=request, acting_user=clerk, at=LATER)
+    assert allowed_transitions(request, clerk) == ["verify_identity", "complete", "refuse", "escalate", "withdraw"]
+    request = verify_identity(request=request, acting_user=clerk, at=LATER)
+    request = complete_request(request=request, acting_user=clerk, at=LATER)
+    assert allowed_transitions(request, clerk) == ["confirm", "reopen", "escalate", "withdraw"]
+
+
+def test_a_stale_page_gets_a_conflict_instead_of_overwriting(lumiere, clerk):
+    request = file(lumiere, at=SENT)
+    seen_state = request.state
+    acknowledge_request(request=request, acting_user=clerk, at=LATER)
+    with pytest.raises(TransitionConflict, match="changed by someone else"):
+        complete_request(request=request, acting_user=clerk, at=LATER, expected_state=seen_state)
+    assert RightsRequest.objects.get(pk=request.pk).state == State.IN_PROGRESS
+
+
+def test_state_cannot_be_assigned_directly(lumiere):
+    request = file(lumiere, at=SENT)
+    with pytest.raises(AttributeError):
+        request.state = State.CONFIRMED
+
+
+def test_events_cannot_be_dated_in_the_future(lumiere, clerk):
+    request = file(lumiere, at=SENT, now=LATER)
+    with pytest.raises(Exception, match="future"):
+        acknowledge_request(request=request, acting_user=clerk, at=shanghai(2026, 10, 2), now=LATER)
+
+
+def test_log_entries_are_immutable(lumiere):
+    entry = last_log(file(lumiere, at=SENT))
+    entry.note = "rewritten"
+    with pytest.raises(Exception, match="cannot be changed"):
+        entry.save()
+    with pytest.raises(Exception, match="cannot be deleted"):
+        entry.delete()
+
+
+def test_a_recorded_reply_logs_without_changing_state(lumiere, clerk):
+    request = file(lumiere, at=SENT)
+    replied = record_reply(request=request, acting_user=clerk, note="客服回电", at=LATER)
+    assert replied.state == State.SUBMITTED
+    assert (last_log(replied).transition, last_log(replied).note) == ("reply", "客服回电")
