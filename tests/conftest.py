@@ -58,3 +58,24 @@ def catalog(db):
 
     load_seed_catalog()
     return {app.name: app for app in App.objects.all()}
+
+
+@pytest.fixture
+def manage(transactional_db):
+    """Run `manage.py ...` in a subprocess against the test database (committed data only)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    settings_dict = connection.settings_dict
+    if connection.vendor == "sqlite":
+        url = f"sqlite:///{settings_dict['NAME']}"
+    else:
+        url = "postgres://{USER}@{HOST}:{PORT}/{NAME}".format(**{k: settings_dict[k] or "" for k in ("USER", "HOST", "PORT", "NAME")})
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test", "DATABASE_URL": url}
+    root = Path(__file__).resolve().parents[1]
+
+    def run(*args):
+        return subprocess.run([sys.executable, "manage.py", *args], cwd=root, capture_output=True, text=True, env=env)
+
+    return run

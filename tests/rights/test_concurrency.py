@@ -1,0 +1,61 @@
+"""Two clerks move the same request at the same moment, on PostgreSQL: one wins, the other is told."""
+import threading
+
+import pytest
+from django.db import connection
+
+from rights.models import RightsRequest, State, TransitionLog
+from rights.services import RequestError, complete_request, refuse_request
+from tests.factories import file, shanghai
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+def test_two_sessions_transition_one_request_one_wins_the_other_gets_a_conflict(catalog):
+    request = file(catalog["卢米埃影城"], at=shanghai(2026, 9, 28, 10))
+    seen = RightsRequest.objects.get(pk=request.pk)  # both clerks loaded the page in state "submitted"
+    barrier = threading.Barrier(2)
+    outcomes = {}
+
+    def clerk(name, operation):
+        try:
+            barrier.wait(timeout=5)
+            operation(request=seen, expected_state=State.SUBMITTED, at=shanghai(2026, 10, 9, 10))
+            outcomes[name] = "won"
+        except RequestError as error:
+            outcomes[name] = str(error)
+        finally:
+            connection.close()  # each thread has its own connection
+
+    threads = [
+        threading.Thread(target=clerk, args=("completer", complete_request)),
+        threading.Thread(target=clerk, args=("refuser", lambda **kw: refuse_request(reason="不符合条件", **kw))),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=20)
+
+    assert sorted(outcomes) == ["completer", "refuser"]
+    winners = [name for name, outcome in outcomes.items() if outcome == "won"]
+    assert len(winners) == 1
+    loser = next(outcome for outcome in outcomes.values() if outcome != "won")
+    assert "changed by someone else" in loser
+    final = RightsRequest.objects.get(pk=request.pk)
+    assert final.state == (State.COMPLETED if winners == ["completer"] else State.REFUSED)
+    closing = TransitionLog.objects.filter(request=request).exclude(transition__in=["file", "submit"])
+    assert closing.count() == 1
+
+
+def test_the_model_itself_refuses_a_stale_save(catalog):
+    """ConcurrentTransitionMixin: a save from a stale instance does not overwrite a newer state."""
+    from django_fsm import ConcurrentTransition
+    from django.db import transaction
+
+    request = file(catalog["卢米埃影城"], at=shanghai(2026, 9, 28, 10))
+    stale = RightsRequest.objects.get(pk=request.pk)
+    complete_request(request=request, at=shanghai(2026, 10, 9, 10))
+    stale.acknowledge()
+    with pytest.raises(ConcurrentTransition), transaction.atomic():
+        stale.save()
+    assert RightsRequest.objects.get(pk=request.pk).state == State.COMPLETED
