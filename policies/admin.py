@@ -3,6 +3,7 @@ from django.db.models import Count
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from .admin_import import PolicyImportAdminMixin
 from .models import App, CalendarOverride, CalendarYear, PolicyVersion, Procedure, StatutoryDefault, Unit
 
 
@@ -56,7 +57,7 @@ def effective_deadline_html(procedure: Procedure):
 
 
 @admin.register(PolicyVersion)
-class PolicyVersionAdmin(admin.ModelAdmin):
+class PolicyVersionAdmin(PolicyImportAdminMixin, admin.ModelAdmin):
     list_display = ("app", "title", "published_on", "effective_on", "status", "procedure_count")
     list_filter = ("app", "status")
     search_fields = ("app__name", "title")

@@ -60,7 +60,10 @@ def compute_deadline(start: date | datetime, amount: int, unit: str, calendar: W
     if unit == "hour":
         # Art. 201: a period in hours runs from the moment of the event, and ends at that moment.
         ends_at = moment + timedelta(hours=amount)
-        return Deadline(ends_at.date(), ends_at, not calendar.is_published(ends_at.year))
+        # Art. 203: a day ends at 24:00, so a period that ends at 00:00 ends on the day before (a request due at
+        # 2026-10-02T00:00 is overdue all of 10-02, like a period whose last day is 10-01).
+        last_day = (ends_at - timedelta(microseconds=1)).date()
+        return Deadline(last_day, ends_at, not calendar.is_published(last_day.year))
 
     # Art. 201: a period in days (weeks, months) starts the day after the event.
     start_day = moment.date()

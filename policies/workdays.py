@@ -1,7 +1,7 @@
 """The mainland-China working-day calendar, as the State Council publishes it.
 
 Pure: no database. `WorkCalendar` takes the admin's overrides and the years entered there as arguments;
-`policies.calendar_source.current_calendar()` builds one from the database.
+`policies.models.work_calendar()` builds one from the database.
 """
 from __future__ import annotations
 

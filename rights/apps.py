@@ -1,5 +1,13 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+
+def _ensure_roles(sender, using, **kwargs):
+    # Runs after auth's create_permissions (auth is installed first), so this app's permissions exist.
+    from .roles import ensure_roles
+
+    ensure_roles(using=using)
 
 
 class RightsConfig(AppConfig):
@@ -7,4 +15,4 @@ class RightsConfig(AppConfig):
     verbose_name = _("Rights requests")
 
     def ready(self):
-        from . import signals  # noqa: F401
+        post_migrate.connect(_ensure_roles, sender=self, dispatch_uid="rights.ensure_roles")

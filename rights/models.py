@@ -343,3 +343,169 @@ class Evidence(models.Model):
 
 def local_date(moment: datetime) -> date:
     return moment.astimezone(SHANGHAI).date()
+
+
+# --- reminders ---
+from datetime import time  # noqa: E402
+
+from django.core.validators import MinValueValidator  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+
+class ReminderKind(models.TextChoices):
+    DUE_SOON = "due_soon", _("Due soon")
+    OVERDUE = "overdue", _("Overdue")
+    STATUTORY_BREACH = "statutory_breach", _("Past the statutory limit")
+    ESCALATE = "escalate", _("Escalation suggested")
+
+
+class ReminderStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed (will be retried)")
+    CANCELLED = "cancelled", _("Cancelled (no longer due)")
+
+
+# Rows the sweep still has to deliver: a failed mail is retried, never given up on.
+RETRYABLE_REMINDER_STATES = (ReminderStatus.PENDING, ReminderStatus.FAILED)
+
+
+class Reminder(models.Model):
+    """The reminder ledger: one row per reminder that is due, written before any mail goes out.
+
+    The unique key is the reminder itself (which request, which clock, what kind, which deadline, which repeat),
+    so a second sweep, a second beat or two workers at once can only ever find the row that is already there.
+    """
+
+    request = models.ForeignKey(RightsRequest, models.CASCADE, related_name="reminders", verbose_name=_("request"))
+    clock = models.ForeignKey(Clock, models.CASCADE, related_name="reminders", verbose_name=_("clock"))
+    kind = models.CharField(_("kind"), max_length=20, choices=ReminderKind)
+    due = models.DateField(_("deadline"), help_text=_("The last day the reminder is about."))
+    repeat = models.PositiveSmallIntegerField(_("repeat"), default=0)
+    recipient = models.CharField(_("recipient"), max_length=254, blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=ReminderStatus, default=ReminderStatus.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    message_id = models.CharField(_("message ID"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        constraints = [
+            models.UniqueConstraint(fields=["request", "clock", "kind", "due", "repeat"], name="reminder_sent_once"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["status"], name="reminder_retryable_idx", condition=Q(status__in=["pending", "failed"])
+            ),
+        ]
+
+    def __str__(self):
+        label = self.get_kind_display()
+        if self.repeat:
+            label = f"{label} ×{self.repeat + 1}"
+        return f"#{self.request_id} {label} · {self.due:%Y-%m-%d}"
+
+
+class ReminderSettings(models.Model):
+    """N, M, K and the send time: one row, edited in the admin, read by every sweep (no deploy needed)."""
+
+    enabled = models.BooleanField(_("send reminders"), default=True)
+    due_soon_working_days = models.PositiveSmallIntegerField(
+        _("remind this many working days ahead"),
+        default=2,
+        help_text=_("A clock whose last day is within this many working days (today included) gets a due-soon reminder."),
+    )
+    suggest_escalation = models.BooleanField(_("suggest escalation"), default=True)
+    escalate_after_working_days = models.PositiveSmallIntegerField(
+        _("suggest escalation after (working days overdue)"), default=3
+    )
+    repeat_every_days = models.PositiveSmallIntegerField(
+        _("repeat overdue reminders every (days)"), default=3, validators=[MinValueValidator(1)]
+    )
+    send_time = models.TimeField(
+        _("send at (Asia/Shanghai)"),
+        default=time(9, 0),
+        help_text=_("Reminders are mailed on working days from this time on; before it they wait."),
+    )
+
+    class Meta:
+        verbose_name = _("reminder settings")
+        verbose_name_plural = _("reminder settings")
+
+    def __str__(self):
+        return str(_("Reminder settings"))
+
+    def save(self, *args, **kwargs):
+        self.pk = 1  # a singleton
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def load(cls) -> ReminderSettings:
+        settings_row, _created = cls.objects.get_or_create(pk=1)
+        return settings_row
+
+
+class ReminderPreference(models.Model):
+    """What one person wants from the reminders; without a row, the defaults apply."""
+
+    class Language(models.TextChoices):
+        ZH_HANS = "zh-hans", "简体中文"
+        EN = "en", "English"
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="reminder_preference", verbose_name=_("user")
+    )
+    language = models.CharField(_("language"), max_length=8, choices=Language, default=Language.ZH_HANS)
+    email = models.EmailField(
+        _("send to"), blank=True, help_text=_("Leave empty to use the address of your account.")
+    )
+    away_until = models.DateField(
+        _("away until"),
+        null=True,
+        blank=True,
+        help_text=_("Until this day (included) your reminders go to the team address instead, so none is lost."),
+    )
+
+    class Meta:
+        verbose_name = _("reminder preference")
+        verbose_name_plural = _("reminder preferences")
+
+    def __str__(self):
+        return str(self.user)
+
+
+class ReminderSnooze(models.Model):
+    """Stops the overdue repeats of a request (or of one of its clocks) up to and including a day."""
+
+    request = models.ForeignKey(RightsRequest, models.CASCADE, related_name="snoozes", verbose_name=_("request"))
+    clock = models.ForeignKey(
+        Clock,
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="snoozes",
+        verbose_name=_("clock"),
+        help_text=_("Leave empty to snooze every clock of the request."),
+    )
+    until = models.DateField(_("snoozed until"), help_text=_("No overdue reminder up to and including this day."))
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("by")
+    )
+    created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-until", "-id"]
+        verbose_name = _("reminder snooze")
+        verbose_name_plural = _("reminder snoozes")
+
+    def __str__(self):
+        return f"#{self.request_id} → {self.until:%Y-%m-%d}"
+
+    def clean(self):
+        if self.clock_id and self.request_id and self.clock.request_id != self.request_id:
+            raise ValidationError({"clock": _("The clock belongs to another request.")})

@@ -1,26 +1,43 @@
-"""The two staff roles: case workers file and work requests; auditors read everything and change nothing."""
+"""The two staff roles: case workers file and work requests; auditors read everything and change nothing.
+
+Both read the whole catalog and every request (a case worker needs the promises to argue a case). Only the
+case worker may file, edit, transition and attach evidence; nobody but a superuser deletes, because the log
+of a request is the audit trail. Permissions are derived from the models present, so a model another area
+adds later (e.g. an import job) is readable by both roles without editing this file.
+"""
 from django.contrib.auth.models import Group, Permission
+from django.db import DEFAULT_DB_ALIAS
 
 CASE_WORKER = "case worker"
 AUDITOR = "auditor"
 
-_CASE_WORKER_PERMS = {
-    "rights": ["add_rightsrequest", "change_rightsrequest", "view_rightsrequest", "export_rightsrequest",
-               "view_clock", "view_transitionlog", "add_evidence", "view_evidence"],
-    "policies": ["view_app", "view_policyversion", "view_procedure", "view_statutorydefault",
-                 "view_calendaryear", "view_calendaroverride"],
+ROLE_APPS = ("rights", "policies")
+# What a case worker may do beyond reading.
+CASE_WORKER_WRITES = {
+    ("rights", "add_rightsrequest"),
+    ("rights", "change_rightsrequest"),
+    ("rights", "add_evidence"),
 }
+# Reading, for both roles (CSV export is a way of reading the list).
+READS = {("rights", "export_rightsrequest")}
 
 
-def ensure_roles() -> dict[str, Group]:
-    """Create or update the groups; every view permission of both apps goes to the auditor."""
-    case_worker, _ = Group.objects.get_or_create(name=CASE_WORKER)
-    auditor, _ = Group.objects.get_or_create(name=AUDITOR)
-    wanted = [(app, codename) for app, codenames in _CASE_WORKER_PERMS.items() for codename in codenames]
-    perms = Permission.objects.filter(content_type__app_label__in=["rights", "policies"])
-    by_key = {(p.content_type.app_label, p.codename): p for p in perms.select_related("content_type")}
-    case_worker.permissions.set([by_key[key] for key in wanted if key in by_key])
-    auditor.permissions.set(
-        [p for key, p in by_key.items() if key[1].startswith("view_") or key[1] == "export_rightsrequest"]
-    )
+def _is_read(app_label: str, codename: str) -> bool:
+    return codename.startswith("view_") or (app_label, codename) in READS
+
+
+def ensure_roles(using: str = DEFAULT_DB_ALIAS) -> dict[str, Group]:
+    """Create the groups or bring their permissions up to date (idempotent; runs after every migrate)."""
+    case_worker, _ = Group.objects.using(using).get_or_create(name=CASE_WORKER)
+    auditor, _ = Group.objects.using(using).get_or_create(name=AUDITOR)
+    perms = Permission.objects.using(using).filter(content_type__app_label__in=ROLE_APPS).select_related("content_type")
+    reads, writes = [], []
+    for perm in perms:
+        key = (perm.content_type.app_label, perm.codename)
+        if _is_read(*key):
+            reads.append(perm)
+        elif key in CASE_WORKER_WRITES:
+            writes.append(perm)
+    case_worker.permissions.set(reads + writes)
+    auditor.permissions.set(reads)
     return {CASE_WORKER: case_worker, AUDITOR: auditor}

@@ -1,4 +1,6 @@
 """Test settings: DATABASE_URL / REDIS_URL come from tests/conftest.py's environment handling."""
+import os
+
 from .base import *  # noqa: F401,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -7,4 +9,8 @@ CELERY_TASK_ALWAYS_EAGER = False
 
 # A file, not memory, for SQLite's test database: tests run commands in a subprocess against it.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}  # noqa: F405
+    # One file per test run, so two runs at once do not wipe each other's tables.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}  # noqa: F405
+
+# Tests do not run collectstatic.
+WHITENOISE_AUTOREFRESH = True

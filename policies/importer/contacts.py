@@ -18,6 +18,7 @@ _EMAIL = re.compile(r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9][A-Za-z0-9._%+-]*[@＠][A-
 # 400 / 800 service numbers and landlines (with area code) are phone numbers wherever they are written.
 _PHONE_ANYWHERE = re.compile(
     r"(?<![\d\-])(?:(?:400|800)[-\s－]?\d{3}[-\s－]?\d{4}|0\d{2,3}[-－]\d{7,8}(?:[-转]\d{1,6})?|0\d{2,3}\s\d{7,8})(?![\d])"
+    r"|[（(]0\d{2,3}[)）]\s*\d{7,8}(?![\d])"
     r"|(?<![\d\-.])1[3-9]\d{9}(?![\d])"
 )
 # Short service numbers (10086, 95188, 12315) are phone numbers only where the text says so.
@@ -55,8 +56,9 @@ def find_phones(text: str, start: int = 0, end: int | None = None, *, headings=N
 # --- Postal addresses -------------------------------------------------------------------------------------
 
 _ADDRESS = re.compile(
-    r"(?:(?:联系|收件|通信|通讯|邮寄|办公|联络|公司|注册)地址|(?:^|(?<=[\s、,，;；:：]))地址)\s*(?:为|是)?\s*[:：]?\s*"
-    r"(?P<address>[^。；;\n:：]{4,80})",
+    r"(?:(?:(?:联系|收件|通信|通讯|邮寄|办公|联络|公司|注册)地址|(?:^|(?<=[\s、,，;；]))地址)"
+    r"\s*(?:(?:为|是)\s*[:：]?|[:：])|(?:写信至|邮寄至|寄至|来信寄至|信函寄至))"
+    r"\s*(?P<address>[^。；;\n:：（(]{4,80})",
     re.MULTILINE,
 )
 _ADDRESS_WORDS = re.compile(r"[省市区县镇乡路街道巷号楼层室座]|大厦|园区|大道")
@@ -81,14 +83,15 @@ def find_addresses(text: str, start: int = 0, end: int | None = None) -> list[Fo
 _PATH_SEPARATOR = re.compile(r"\s*(?:-{1,2}\s*>|[-—－–]{1,2}\s*》|=>|⇒|[>＞》→»›]|[-－—–]{1,2})\s*")
 _ARROW = re.compile(r">|》|→|⇒|»|›")
 _BOOK_TITLE = re.compile(r"《[^《》\n]{0,60}》")
+_URL = re.compile(r"(?:https?://|www\.)[^\s，。；、“”()（）]+", re.IGNORECASE)
 _STEP_CHAR = re.compile(r"[\w/&·+（）() ]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-_QUOTES = "“”\"「」『』‘’'"
+_QUOTES = "“”\"「」『』‘’'【】〔〕"
 _MAX_STEP = 20
 # Words that introduce a path ("通过", "路径为", "进入") or end it ("页面", "进行", "或") but are not a step.
 _LEAD_IN = re.compile(r"^.*?(?:通过|进入|点击|依次|打开|前往|访问|路径[为是]?|途径[为是]?|入口[为是]?|登录后|在(?!线))")
 _TRAIL = re.compile(r"(?:页面|界面|或者|或|以及|并|进行|即可|完成|提交|中(?:查看|进行|设置|选择)).*$")
-_PATH_CUE = re.compile(r"(?:路径|途径|入口|通过|进入|点击|依次|在)[为是:：]?\s*$")
+_PATH_CUE = re.compile(r"(?:路径|途径|入口|通过|进入|点击|依次|在)[为是]?\s*[:：]?\s*$")
 
 
 @dataclass(frozen=True)
@@ -102,8 +105,11 @@ class Path:
 def find_paths(text: str, start: int = 0, end: int | None = None) -> list[Path]:
     """Menu paths a user follows in the app ("我的-设置-账户安全-注销账户")."""
     end = len(text) if end is None else end
-    # 《…》 is a book title, not a menu arrow: hide titles so their closing 》 is not read as one.
-    masked = _BOOK_TITLE.sub(lambda m: "\x00" * len(m.group()), text[start:end])
+    # 《…》 is a book title, not a menu arrow; e-mail addresses and URLs have dashes and dots of their own.
+    # Hide them (keeping offsets) so that they are not read as paths.
+    masked = text[start:end]
+    for pattern in (_BOOK_TITLE, _EMAIL, _URL):
+        masked = pattern.sub(lambda m: "\x00" * len(m.group()), masked)
     separators = list(_PATH_SEPARATOR.finditer(masked))
     paths, i = [], 0
     while i < len(separators):
@@ -126,6 +132,8 @@ def _is_step(gap: str) -> bool:
 def _path_from_chain(masked: str, chain: list[re.Match]) -> Path | None:
     # The first step runs back from the first separator, the last one forward from the last separator.
     first_end = chain[0].start()
+    while first_end > 0 and masked[first_end - 1] in _QUOTES + " ":
+        first_end -= 1  # 「我的」》「设置」: the step ends before its closing quote
     first_start = first_end
     while first_start > 0 and first_end - first_start < 40 and _STEP_CHAR.match(masked[first_start - 1]):
         first_start -= 1
@@ -185,30 +193,97 @@ def normalise_path(path: str) -> str:
     return ">".join(s.strip(" " + _QUOTES).replace(" ", "") for s in steps if s.strip(" " + _QUOTES))
 
 
+# A path that ends at a person (人工客服, 帮助与客服) reaches an agent in the app: it is not self-service.
+_AGENT_STEP = re.compile(r"客服|人工|反馈|帮助|咨询")
+
+
+def path_kind(path: Path) -> str:
+    return ChannelKind.IN_APP_AGENT if _AGENT_STEP.search(path.steps[-1]) else ChannelKind.SELF_SERVICE
+
+
+# --- Self-service places that are not menu paths ----------------------------------------------------------
+
+_UI_NOUN = r"(?:页面|菜单|界面|设置|权限|选项|栏目)"
+_SELF_VERB = r"(?:查阅|查询|查看|删除|清除|取消|关闭|更正|修改|更新|编辑|撤回|注销|管理|进行|完成|提交|退订|设置)"
+_SELF_SERVICE_PLACES = [
+    # "在 我的 页面的 设置 菜单中查阅", "在设备系统权限中取消上述授权", "在我们的产品与/或服务页面中可以直接清除"
+    re.compile(
+        rf"(?:在|于|进入)\s*(?P<place>[^，。；;,!?！？\n“”\"《》()（）]{{1,24}}?{_UI_NOUN})\s*(?:中|里|内|上)?\s*"
+        rf"(?:您)?(?:也)?(?:可以|可)?(?:直接|自行|随时)?\s*(?={_SELF_VERB})"
+    ),
+    # "改变您的智能移动设备的设置"
+    re.compile(r"(?:改变|修改|更改|调整)(?:您的)?(?P<place>[^，。；;,、\s“”]{1,12}?的设置)"),
+    # "进行隐私设置"
+    re.compile(r"进行(?P<place>[^，。；;,、\s“”的]{1,6}设置)"),
+    # "删除信息、关闭设备功能、…等方式": switching a function or permission off
+    re.compile(r"(?:(?<=[、])|(?<=通过)|(?<=可以)|(?<=选择))(?P<place>关闭[^，。；;,、\s“”]{0,8}?(?:功能|权限|授权))"),
+    # "通过短信提示回复退订": answering an SMS to opt out
+    re.compile(r"(?P<place>(?:手机)?短[信息](?:中的)?(?:提示)?回复(?:退订|TD|“退订”))"),
+    # "通过“个人中心”完成上述操作": one quoted menu item
+    re.compile(
+        r"(?:通过|在|进入|打开)\s*[“\"「](?P<place>[^”\"」\n\-—>》→、，,。]{1,10})[”\"」]\s*"
+        r"(?=完成|查看|查询|查阅|删除|修改|更正|进行|中|页面|里|管理|撤回|注销|关闭)"
+    ),
+]
+_POSSESSIVE = re.compile(r"^(?:我们|您|你)的\s*")
+
+
+def find_self_service_places(text: str, start: int = 0, end: int | None = None) -> list[Found]:
+    """Where in the app or the device a user does it alone, when that is not an arrow path: a page or menu
+    (在 我的 页面的 设置 菜单中查阅), a settings screen (智能移动设备的设置, 隐私设置), switching something off
+    (关闭设备功能), answering an SMS (短信提示回复退订) or one quoted menu item (通过“个人中心”完成)."""
+    end = len(text) if end is None else end
+    found = []
+    for pattern in _SELF_SERVICE_PLACES:
+        for m in pattern.finditer(text, start, end):
+            place_start, place_end = m.span("place")
+            place = text[place_start:place_end]
+            possessive = _POSSESSIVE.match(place)
+            if possessive:
+                place_start += possessive.end()
+            place_start += len(text[place_start:place_end]) - len(text[place_start:place_end].lstrip())
+            value = text[place_start:place_end].strip()
+            if len(value) >= 2 and not any(f.start <= place_start < f.end for f in found):
+                found.append(Found(place_start, place_end, value))
+    return sorted(found, key=lambda f: f.start)
+
+
 # --- Channels that are not paths --------------------------------------------------------------------------
 
 _CHANNEL_WORDS = [
-    (ChannelKind.IN_APP_AGENT, re.compile(r"(?:在线|智能|人工|APP内|应用内)客服(?:系统)?|意见反馈|帮助与客服|客服中心")),
-    (ChannelKind.CUSTOMER_SERVICE, re.compile(r"客服(?:电话|热线)?|客户服务(?:热线|电话)?")),
+    (ChannelKind.IN_APP_AGENT, re.compile(r"(?:在线|智能|人工|APP内|应用内)客服(?:系统)?")),
+    (ChannelKind.WEB, re.compile(r"登录(?:我们的)?(?:官方)?网站|官方网站|官网")),
     (
         ChannelKind.CONTACT_PERSON,
         re.compile(
-            r"个人信息保护(?:专员|负责人|专职部门)|数据保护官|(?:对接|专属|负责)的?[\u4e00-\u9fff]{0,6}?(?:人员|专员|经理|负责人)"
+            r"个人信息保护(?:专员|负责人|专职部门|部门)|数据保护官|(?:联系)?(?:与您)?(?:对接|专属|负责)的?[\u4e00-\u9fff]{0,6}?(?:人员|专员|经理|负责人)"
         ),
     ),
+    (ChannelKind.CUSTOMER_SERVICE, re.compile(r"意见反馈|客户服务(?:热线|电话)?")),
+    (ChannelKind.CUSTOMER_SERVICE, re.compile(r"(?P<brand>[A-Za-z0-9\u4e00-\u9fff]{0,8}?)客服(?:电话|热线)?")),
 ]
 
 
-def find_channel_words(text: str, start: int = 0, end: int | None = None) -> list[Found]:
-    """Named contact routes (在线客服, 客服热线, 个人信息保护专员, 与您对接的产品人员), one per kind and name."""
+def find_channel_words(text: str, start: int = 0, end: int | None = None, *, app_name: str = "") -> list[Found]:
+    """Named contact routes (在线客服, E票电影客服, 客服电话, 个人信息保护专员, 与您对接的产品人员).
+    The value is "kind:words"."""
     end = len(text) if end is None else end
-    found, taken = [], []
+    found, taken = [], set()  # the positions already named by an earlier (more specific) pattern
     for kind, pattern in _CHANNEL_WORDS:
         for m in pattern.finditer(text, start, end):
-            if any(s <= m.start() < e for s, e in taken):
+            m_start, m_end = m.span()
+            if m.groupdict().get("brand") is not None:
+                # Keep the app's own name before 客服 ("E票电影客服", "影城客服"), nothing else ("通过…客服").
+                brand = m["brand"]
+                kept = next(
+                    (brand[i:] for i in range(len(brand) - 1) if app_name and brand[i:] and brand[i:] in app_name),
+                    "",
+                )
+                m_start = m.start("brand") + len(brand) - len(kept)
+            if any(i in taken for i in range(m_start, m_end)):
                 continue
-            taken.append(m.span())
-            found.append(Found(m.start(), m.end(), f"{kind}:{m.group()}"))
+            taken.update(range(m_start, m_end))
+            found.append(Found(m_start, m_end, f"{kind}:{text[m_start:m_end]}"))
     return sorted(found, key=lambda f: f.start)
 
 

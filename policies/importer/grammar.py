@@ -71,16 +71,19 @@ _UNIT_WORDS = {
 }
 _UNIT = "(?:" + "|".join(sorted(_UNIT_WORDS, key=len, reverse=True)) + ")"
 _RANGE_SEPARATOR = r"(?:-|–|—|－|~|～|〜|至|到)"
+# Legal style restates a number in digits: 十五（15）个工作日.
+_RESTATED = rf"(?:\s*[（(]\s*{NUMERAL}\s*[)）])?"
 
 # The number must not continue a word (每15天 "every", 第15个工作日 "the 15th", 同一天, 统一) or a date (11月1日).
 _DEADLINE = re.compile(
     rf"(?<![每第同唯统之任某逐年月\d０-９{_CN_NUMERAL_CHARS}×*xX.])"
-    rf"(?P<a>{NUMERAL})\s*(?:(?P<ga>个)?\s*(?P<ua>{_UNIT})\s*)?"
-    rf"(?:{_RANGE_SEPARATOR}\s*(?P<b>{NUMERAL})\s*)?"
-    rf"(?P<g>个)?\s*(?P<u>{_UNIT})(?!年|历|期)"
+    rf"(?P<a>{NUMERAL}){_RESTATED}\s*(?:(?P<ga>个)?\s*(?P<ua>{_UNIT})\s*)?"
+    rf"(?:{_RANGE_SEPARATOR}\s*(?P<b>{NUMERAL}){_RESTATED}\s*)?"
+    rf"(?P<g>个)?\s*(?P<u>{_UNIT})(?!年|历|期|岁)"
 )
 # A deadline is bounded by 内 ("within") ...
-_WITHIN_AFTER = re.compile(r"\s*(?:之内|以内|内|(?:的)?(?:期限|时限|时间)内|为限)")
+# (a remark may come between: 15个工作日（不含法定节假日）内)
+_WITHIN_AFTER = re.compile(r"\s*(?:[（(][^（()）\n]{0,20}[)）]\s*)?(?:之内|以内|内|(?:的)?(?:期限|时限|时间)内|为限)")
 # ... or introduced by a limit word ("不超过15天", "最长30日", "期限为15个工作日") ...
 _LIMIT_BEFORE = re.compile(
     r"(?:不超过|不超|不得超过|不会超过|不多于|不晚于|最长|最迟|最多|至多|最晚|期限为|时限为|期限是|时限是|为期)"
@@ -142,21 +145,38 @@ def _deadline_from_match(text: str, m: re.Match) -> DeadlinePhrase | None:
 
 # --- Promised action --------------------------------------------------------------------------------------
 
-_REPLY_VERBS = r"答复|答覆|回复|回覆|回应|反馈|告知|通知您|响应|受理|联系您"
+_REPLY_VERBS = r"答复|答覆|回复|回覆|回应|反馈|告知|通知您|响应|受理|联系您|与您联系|联系你|与你联系"
 _COMPLETION_VERBS = (
-    r"完成|处理|删除|注销|停止|匿名化|更正|修改|核实|核查|审核|办理|执行|清除|销毁|提供|导出|处置|解决|关闭"
+    r"完成|处理|删除|注销|停止|匿名化|更正|修改|核实|核查|审核|办理|办结|执行|清除|销毁|提供|导出|处置|解决|关闭"
 )
 _ACTION = re.compile(rf"\s*(?:[给予作做出进行为向您对]{{0,4}})\s*(?P<verb>{_REPLY_VERBS}|{_COMPLETION_VERBS})")
 _REPLY_OR_COMPLETION = re.compile(rf"(?P<reply>{_REPLY_VERBS})|(?P<completion>{_COMPLETION_VERBS})")
-_CLAUSE_END = re.compile(r"[，,；;。！？!?\n]")
+CLAUSE_END = re.compile(r"[，,；;。！？!?\n]")
+
+
+# What the user does (or fails to do) within a period is no promise: "15天内重新登录，将视为撤销注销申请"
+# is a cooling-off period, "30日内未登录" an inactivity rule.
+_USER_CONDITION = re.compile(r"登录|登陆|使用|未|没有|视为|逾期")
+# A deadline written first and its verb in the next clause: "15个工作日内，我们将予以答复".
+_NEXT_CLAUSE_SUBJECT = re.compile(r"\s*(?:我们|我司|本公司|平台)")
 
 
 def action_of(text: str, deadline_start: int, deadline_end: int, sentence_start: int, sentence_end: int) -> str | None:
-    """What is promised within the deadline: the first verb after it in its clause, else in the rest of the
-    sentence, else the last verb before it. None when the sentence promises neither a reply nor completion."""
-    clause_end = _CLAUSE_END.search(text, deadline_end, sentence_end)
-    for lo, hi in ((deadline_end, clause_end.start() if clause_end else sentence_end), (deadline_end, sentence_end)):
-        m = _REPLY_OR_COMPLETION.search(text, lo, hi)
+    """What is promised within the deadline: the first verb after it in its clause, else in the next clause
+    when we are its subject, else the last verb before it. None when the sentence promises neither a reply
+    nor completion, or when the period is the user's."""
+    clause_end = CLAUSE_END.search(text, deadline_end, sentence_end)
+    own_end = clause_end.start() if clause_end else sentence_end
+    m = _REPLY_OR_COMPLETION.search(text, deadline_end, own_end)
+    if m:
+        if _USER_CONDITION.search(text, deadline_end, m.start()):
+            return None
+        return Action.REPLY if m["reply"] else Action.COMPLETION
+    if _USER_CONDITION.search(text, deadline_end, own_end):
+        return None
+    if clause_end and _NEXT_CLAUSE_SUBJECT.match(text, clause_end.end()):
+        next_end = CLAUSE_END.search(text, clause_end.end(), sentence_end)
+        m = _REPLY_OR_COMPLETION.search(text, clause_end.end(), next_end.start() if next_end else sentence_end)
         if m:
             return Action.REPLY if m["reply"] else Action.COMPLETION
     before = list(_REPLY_OR_COMPLETION.finditer(text, sentence_start, deadline_start))
@@ -192,9 +212,11 @@ _CLOCK_TRIGGERS = [
     ),
     (
         ClockStart.APPLICATION,
+        # "提出申请的15个工作日内" has no 后 / 之日: without one, the filing must lead straight into the deadline
+        # ("您提出的查阅请求，处理时限为…" describes the request, it does not start a clock).
         re.compile(
-            rf"(?:提出|提交|发出|发起|递交)[^，。；,;并和及且]{{0,16}}?(?:申请|请求|要求)(?:{_AFTER})?"
-            rf"|(?:申请|请求)(?:提交|提出)?(?:之日|之后|以后|后)"
+            rf"(?:提出|提交|发出|发起|递交)[^，。；,;并和及且]{{0,16}}?(?:申请|请求|要求)(?P<after>{_AFTER})?"
+            rf"|(?:申请|请求)(?:提交|提出)?(?P<after2>之日|之后|以后|后)"
         ),
     ),
 ]
@@ -205,14 +227,17 @@ class Trigger:
     start: int
     end: int
     clock_start: str
+    anchored: bool = True  # ends in 后 / 之日 / 起; an unanchored trigger must lead straight into the deadline
 
 
 def clock_triggers(text: str, start: int, end: int) -> list[Trigger]:
     """Every clock trigger in text[start:end], without those inside a longer one (收到您的注销申请后 is
     receipt, not the application inside it)."""
-    found = [
-        Trigger(m.start(), m.end(), clock) for clock, pattern in _CLOCK_TRIGGERS for m in pattern.finditer(text, start, end)
-    ]
+    found = []
+    for clock, pattern in _CLOCK_TRIGGERS:
+        for m in pattern.finditer(text, start, end):
+            anchored = clock != ClockStart.APPLICATION or bool(m["after"] or m["after2"])
+            found.append(Trigger(m.start(), m.end(), clock, anchored))
     return [
         t
         for t in found
@@ -224,14 +249,18 @@ def clock_start_of(text: str, sentence_start: int, deadline_start: int) -> Trigg
     """The event that starts the clock of the deadline at deadline_start: the trigger nearest before it in
     its sentence. When several events must happen (收到您反馈并验证您的身份后), the last one starts the clock,
     and it is the one written nearest the deadline."""
-    triggers = clock_triggers(text, sentence_start, deadline_start)
+    triggers = [
+        t
+        for t in clock_triggers(text, sentence_start, deadline_start)
+        if t.anchored or not text[t.end : deadline_start].strip(" 的")
+    ]
     return max(triggers, key=lambda t: (t.end, t.end - t.start)) if triggers else None
 
 
 # --- Hedges -----------------------------------------------------------------------------------------------
 
-_CAP = re.compile(r"最长|最迟|最晚|最多|至多|特殊情[况形]下|复杂情[况形]下|情况复杂|特殊情况|延长")
-_SOFT = re.compile(
+CAP_WORDS = re.compile(r"最长|最迟|最晚|最多|至多|特殊情[况形]下|复杂情[况形]下|情况复杂|特殊情况|延长")
+SOFT_WORDS = re.compile(
     r"一般情况下|一般而言|一般来说|一般|通常情况下|通常|原则上|正常情况下|尽最大(?:的)?努力|尽力|尽量|尽可能|力争|争取|努力"
 )
 
@@ -239,7 +268,7 @@ _SOFT = re.compile(
 def hedge_of(text: str, start: int, end: int) -> tuple[str, tuple[int, int] | None]:
     """How firmly the promise in text[start:end] (its clause up to the deadline) is worded, and where the
     hedge is. An outer cap wins over a softener ("原则上最长不超过30天" is a cap)."""
-    for pattern, hedge in ((_CAP, Hedge.CAP), (_SOFT, Hedge.SOFT)):
+    for pattern, hedge in ((CAP_WORDS, Hedge.CAP), (SOFT_WORDS, Hedge.SOFT)):
         matches = list(pattern.finditer(text, start, end))
         if matches:
             return hedge, matches[-1].span()
@@ -255,19 +284,25 @@ RIGHT_TERMS = [
     (Right.COPY, re.compile(r"副本|复制|转移至|转移到|导出|可携带?|转移(?:您的)?个人信息")),
     (Right.DELETION, re.compile(r"删除|清除")),
     (Right.CORRECTION, re.compile(r"更正|修改|修正|补充|编辑|更改|更新(?:您的)?(?:个人)?(?:信息|资料)")),
-    (Right.ACCESS, re.compile(rf"(?:查询|访问|查阅|查看|调阅){_PERSONAL_DATA}|获取(?:您的)?个人信息(?!副本)")),
+    # 访问 and 查看 also mean "unauthorised access" and "read this policy": only with personal data after them.
+    (Right.ACCESS, re.compile(rf"查询|查阅|调阅|(?:访问|查看){_PERSONAL_DATA}|获取(?:您的)?个人信息(?!副本)")),
     (
         Right.CONSENT_WITHDRAWAL,
-        re.compile(r"撤回|撤销(?:同意|授权)|收回(?:您的)?(?:同意|授权)|改变(?:您)?授权|授权同意的范围|取消授权"),
+        re.compile(r"撤回|撤销(?:同意|授权)|收回(?:您的)?(?:同意|授权)|改变(?:您)?授权|授权同意的范围|取消[^，。；,;]{0,4}?授权|退订"),
     ),
-    (Right.COMPLAINT, re.compile(r"投诉|举报")),
+    # 举报 alone reports unlawful content to the platform; it is a complaint about one's data only with 投诉.
+    (Right.COMPLAINT, re.compile(r"投诉")),
 ]
 # Words of a request or a contact route that make a deadline a rights promise even when no right is named.
 GENERIC_REQUEST = re.compile(
-    r"请求|申请|反馈|联系我们|与我们联系|与我们取得联系|联系方式|疑问|意见|建议|咨询|问题|权利|管理您的|管理个人信息|上述"
+    r"请求|申请|反馈|联系我们|与我们联系|与我们取得联系|联系方式|疑问|意见|建议|咨询|权利|管理您的|管理个人信息|上述"
+)
+# Deadlines that are not answers to a user's request: incidents, refunds, deliveries, retention.
+NOT_A_REQUEST = re.compile(
+    r"安全事件|泄露|退款|退票|退货|换货|商品|售后|发货|配送|物流|优惠|积分|保存期限|保留期限|存储期限|留存"
 )
 # Switching a setting off is how many policies let users withdraw consent, but only on a path.
-PATH_CONSENT_WITHDRAWAL = re.compile(r"关闭|不同意|拒绝")
+PATH_CONSENT_WITHDRAWAL = re.compile(r"关闭|不同意|拒绝|取消|退订")
 
 
 def rights_in(text: str, start: int = 0, end: int | None = None) -> list[str]:
@@ -287,6 +322,10 @@ def rights_in_order(text: str, start: int = 0, end: int | None = None) -> list[s
     return [right for _, right in sorted(firsts)]
 
 
+# Verifying someone's identity only happens when they have asked for something.
+_IDENTITY = re.compile(r"(?:验证|核实|核验|确认|认证)[^，。；,;]{0,10}?身份|身份(?:验证|核实|核验|认证)")
+
+
 def is_request_context(text: str, start: int = 0, end: int | None = None) -> bool:
     end = len(text) if end is None else end
-    return bool(GENERIC_REQUEST.search(text, start, end)) or bool(rights_in(text, start, end))
+    return any(p.search(text, start, end) for p in (GENERIC_REQUEST, _IDENTITY)) or bool(rights_in(text, start, end))

@@ -72,7 +72,7 @@ def _decode(data: bytes, label: str) -> str:
     else:
         # Mainland sites that are not UTF-8 are GBK / GB2312, both subsets of GB18030.
         encodings = ("utf-8", "gb18030")
-    if b"\x00" in data[:4096] and encodings != ("utf-16",):
+    if encodings != ("utf-16",) and _binary_bytes(data):
         raise ReadError(_("%(name)s looks like binary data, not a policy text.") % {"name": label})
     for encoding in encodings:
         try:
@@ -82,6 +82,16 @@ def _decode(data: bytes, label: str) -> str:
     raise ReadError(
         _("%(name)s is neither UTF-8 nor GB18030 text; save it as UTF-8 and try again.") % {"name": label}
     )
+
+
+_CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0e-\x1f\x7f]")
+
+
+def _binary_bytes(data: bytes) -> bool:
+    # Neither UTF-8 nor GB18030 text contains control bytes (other than tab and line breaks); binary data
+    # (images, archives, executables) is full of them.
+    sample = data[:65536]
+    return b"\x00" in sample or len(_CONTROL_BYTES.findall(sample)) > max(2, len(sample) // 1000)
 
 
 def _looks_binary(text: str) -> bool:

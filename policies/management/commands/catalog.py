@@ -2,8 +2,9 @@ import json
 
 from django.core.management.base import BaseCommand
 from django.db.models import Prefetch
+from django.utils import timezone
 
-from policies.models import App, PolicyVersion, Procedure, ReviewStatus
+from policies.models import App, PolicyVersion, Procedure
 from policies.seed import load_seed_catalog
 
 
@@ -18,16 +19,15 @@ class Command(BaseCommand):
         if options["load"]:
             created = load_seed_catalog()
             self.stderr.write(f"seed catalog loaded ({created} new procedures)")
+        # The version in force today, as App.policy_in_force() picks it: not a version that takes effect later,
+        # and an undated version does not win over a dated one (PostgreSQL sorts NULL first in "-effective_on").
         apps = App.objects.prefetch_related(
-            Prefetch(
-                "policy_versions",
-                queryset=PolicyVersion.objects.accepted().order_by("-effective_on", "-published_on", "-id"),
-            ),
-            Prefetch("policy_versions__procedures", queryset=Procedure.objects.accepted()),
+            Prefetch("policy_versions", queryset=PolicyVersion.objects.in_force(timezone.localdate()), to_attr="versions_in_force"),
+            Prefetch("versions_in_force__procedures", queryset=Procedure.objects.accepted()),
         )
         catalog = []
         for app in apps:
-            version = next(iter(app.policy_versions.all()), None)
+            version = next(iter(app.versions_in_force), None)
             catalog.append(
                 {
                     "name": app.name,

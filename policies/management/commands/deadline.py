@@ -1,10 +1,23 @@
 import json
 from datetime import date, datetime
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from policies.deadlines import UNITS, compute_deadline
 from policies.models import work_calendar
+
+# No privacy-policy promise runs for decades; a bound keeps a typo (an extra zero or three) from counting
+# working days for minutes or running past the year 9999.
+MAX_AMOUNT = 10_000
+
+
+class OneLineErrorParser(CommandParser):
+    """argparse prints a seven-line usage block before its error; on the command line, print only the error."""
+
+    def error(self, message):
+        if self.called_from_command_line:
+            self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+        super().error(message)
 
 
 def parse_start(value: str) -> date | datetime:
@@ -17,6 +30,11 @@ def parse_start(value: str) -> date | datetime:
 class Command(BaseCommand):
     help = "Print the last day of a deadline (Civil Code arts. 201-203, mainland-China working days)."
 
+    def create_parser(self, prog_name, subcommand, **kwargs):
+        parser = super().create_parser(prog_name, subcommand, **kwargs)
+        parser.__class__ = OneLineErrorParser  # BaseCommand offers no hook for the parser class
+        return parser
+
     def add_arguments(self, parser):
         parser.add_argument("start", help="ISO date or datetime the clock starts (Asia/Shanghai if naive)")
         parser.add_argument("amount", type=int)
@@ -24,9 +42,13 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="print {last_day, ends_at, provisional}")
 
     def handle(self, *args, start, amount, unit, **options):
-        if amount < 1:
-            raise CommandError("AMOUNT must be at least 1", returncode=2)
-        deadline = compute_deadline(parse_start(start), amount, unit, work_calendar())
+        if not 1 <= amount <= MAX_AMOUNT:
+            raise CommandError(f"AMOUNT must be between 1 and {MAX_AMOUNT}, not {amount}", returncode=2)
+        start = parse_start(start)
+        try:
+            deadline = compute_deadline(start, amount, unit, work_calendar())
+        except (ValueError, OverflowError):  # the last day would fall after 9999-12-31
+            raise CommandError(f"{amount} {unit} after {start.isoformat()} is beyond the calendar", returncode=2)
         if options["json"]:
             self.stdout.write(json.dumps(deadline.as_dict()))
         else:

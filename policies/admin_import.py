@@ -1,0 +1,308 @@
+"""Admin views of the policy importer: upload or paste a policy, review each proposed procedure beside the
+sentence it came from, accept the version, and compare it with the app's previous version.
+
+The views only parse forms and render; every write goes through policies.importer.store.
+"""
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .importer import ImporterError
+from .importer.compare import compare_with_previous
+from .importer.extract import facts_in
+from .importer.reading import MAX_BYTES, read_policy
+from .importer.store import REVIEWABLE_FIELDS, accept_policy_version, import_policy_version, review_procedure
+from .models import App, PolicyVersion, Procedure, ReviewStatus
+
+
+class PolicyImportForm(forms.Form):
+    app = forms.ModelChoiceField(
+        App.objects.all(),
+        required=False,
+        label=gettext_lazy("app"),
+        help_text=gettext_lazy("Leave empty to use the app the policy names, or give a new app's name below."),
+    )
+    new_app_name = forms.CharField(required=False, max_length=200, label=gettext_lazy("or a new app's name"))
+    file = forms.FileField(
+        required=False,
+        label=gettext_lazy("policy file"),
+        help_text=gettext_lazy("Plain text (UTF-8 or GB18030) or an HTML page."),
+    )
+    text = forms.CharField(
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 14, "cols": 90}),
+        label=gettext_lazy("or paste the policy's text"),
+    )
+    source_url = forms.URLField(required=False, label=gettext_lazy("source URL"), assume_scheme="https")
+
+    def clean(self):
+        cleaned = super().clean()
+        upload, pasted = cleaned.get("file"), cleaned.get("text") or ""
+        if bool(upload) == bool(pasted.strip()):
+            raise ValidationError(_("Upload a file or paste the text, not both and not neither."))
+        if cleaned.get("app") and cleaned.get("new_app_name"):
+            raise ValidationError(_("Choose an app or give a new app's name, not both."))
+        try:
+            if upload:
+                if upload.size > MAX_BYTES:
+                    raise ValidationError(
+                        _("%(name)s is %(size)s MB; a policy is at most %(max)s MB.")
+                        % {"name": upload.name, "size": f"{upload.size / 1048576:.1f}", "max": MAX_BYTES // 1048576}
+                    )
+                cleaned["policy_text"] = read_policy(upload.read(), source_name=upload.name)
+                cleaned["source_name"] = upload.name
+            else:
+                cleaned["policy_text"] = read_policy(pasted, source_name=_("The pasted text"))
+                cleaned["source_name"] = ""
+        except ImporterError as e:
+            raise ValidationError(str(e)) from None
+        return cleaned
+
+    @property
+    def app_name(self) -> str:
+        app = self.cleaned_data.get("app")
+        return app.name if app else self.cleaned_data.get("new_app_name", "").strip()
+
+
+class ProcedureReviewForm(forms.ModelForm):
+    class Meta:
+        model = Procedure
+        fields = REVIEWABLE_FIELDS
+        widgets = {
+            "quote": forms.Textarea(attrs={"rows": 3, "cols": 60}),
+            "note": forms.Textarea(attrs={"rows": 2, "cols": 60}),
+            "channels": forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        }
+
+
+_DECISIONS = {
+    "accept": ReviewStatus.ACCEPTED,
+    "reject": ReviewStatus.REJECTED,
+    "save": None,  # keep the review status, save the edits
+}
+
+
+class PolicyImportAdminMixin:
+    """Adds the import, review and compare views to PolicyVersionAdmin, with links on its pages."""
+
+    change_list_template = "admin/policies/import/change_list.html"
+    change_form_template = "admin/policies/import/change_form.html"
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path("import/", wrap(self.import_view), name="%s_%s_import" % info),
+            path("<int:object_id>/review/", wrap(self.review_view), name="%s_%s_review" % info),
+            path("<int:object_id>/compare/", wrap(self.compare_view), name="%s_%s_compare" % info),
+        ] + super().get_urls()
+
+    def _url(self, name: str, *args) -> str:
+        return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_{name}", args=args)
+
+    def _context(self, request, title: str, **extra) -> dict:
+        return {**self.admin_site.each_context(request), "opts": self.opts, "title": title, **extra}
+
+    # --- Upload or paste ----------------------------------------------------------------------------------
+
+    def import_view(self, request):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = PolicyImportForm(request.POST, request.FILES) if request.method == "POST" else PolicyImportForm()
+        if request.method == "POST" and form.is_valid():
+            try:
+                version = import_policy_version(
+                    text=form.cleaned_data["policy_text"],
+                    app_name=form.app_name,
+                    source_name=form.cleaned_data["source_name"],
+                    source_url=form.cleaned_data.get("source_url") or "",
+                )
+            except ImporterError as e:
+                form.add_error(None, str(e))
+            else:
+                count = version.procedures.count()
+                messages.success(
+                    request,
+                    _("Imported %(app)s: a draft version with %(count)d proposed procedures awaiting your review.")
+                    % {"app": version.app.name, "count": count},
+                )
+                return HttpResponseRedirect(self._url("review", version.pk))
+        return TemplateResponse(
+            request,
+            "admin/policies/import/import.html",
+            self._context(request, _("Import a privacy policy"), form=form, media=self.media + form.media),
+        )
+
+    # --- Review ------------------------------------------------------------------------------------------
+
+    def review_view(self, request, object_id):
+        version = get_object_or_404(PolicyVersion.objects.select_related("app"), pk=object_id)
+        if not self.has_change_permission(request, version):
+            raise PermissionDenied
+        procedures = list(version.procedures.order_by("id"))
+        forms_by_id = {p.pk: ProcedureReviewForm(instance=p, prefix=f"p{p.pk}") for p in procedures}
+
+        if request.method == "POST":
+            action = request.POST.get("action", "")
+            if action == "accept_version":
+                try:
+                    accept_policy_version(version=version)
+                except ImporterError as e:
+                    messages.error(request, str(e))
+                else:
+                    messages.success(request, _("Version #%(id)s is accepted and in force from its effective date.") % {"id": version.pk})
+                return HttpResponseRedirect(self._url("review", version.pk))
+            decision, _sep, procedure_id = action.partition(":")
+            procedure = next((p for p in procedures if str(p.pk) == procedure_id), None)
+            if procedure is None or decision not in _DECISIONS:
+                messages.error(request, _("Unknown action."))
+                return HttpResponseRedirect(self._url("review", version.pk))
+            form = ProcedureReviewForm(request.POST, instance=Procedure.objects.get(pk=procedure.pk), prefix=f"p{procedure.pk}")
+            forms_by_id[procedure.pk] = form
+            if form.is_valid():
+                status = _DECISIONS[decision] or procedure.review_status
+                changes = {name: form.cleaned_data[name] for name in REVIEWABLE_FIELDS}
+                try:
+                    review_procedure(procedure=procedure, status=status, changes=changes)
+                except ValidationError as e:
+                    for field, errors in e.message_dict.items() if hasattr(e, "error_dict") else [(None, e.messages)]:
+                        form.add_error(field if field in form.fields else None, errors)
+                except ImporterError as e:
+                    form.add_error(None, str(e))
+                else:
+                    return HttpResponseRedirect(self._url("review", version.pk) + f"#p-{procedure.pk}")
+
+        pending = sum(1 for p in procedures if p.review_status == ReviewStatus.DRAFT)
+        cards = [
+            {"procedure": p, "form": forms_by_id[p.pk], "facts": _fact_labels(version.source_text, p.quote)}
+            for p in procedures
+        ]
+        return TemplateResponse(
+            request,
+            "admin/policies/import/review.html",
+            self._context(
+                request,
+                _("Review the import of %(version)s") % {"version": version},
+                version=version,
+                cards=cards,
+                pending=pending,
+                text_html=highlighted_text(version.source_text, procedures),
+                compare_url=self._url("compare", version.pk),
+                change_url=reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[version.pk]),
+            ),
+        )
+
+    # --- Compare -----------------------------------------------------------------------------------------
+
+    def compare_view(self, request, object_id):
+        version = get_object_or_404(PolicyVersion.objects.select_related("app"), pk=object_id)
+        if not self.has_view_or_change_permission(request, version):
+            raise PermissionDenied
+        previous, changes = compare_with_previous(version)
+        return TemplateResponse(
+            request,
+            "admin/policies/import/compare.html",
+            self._context(
+                request,
+                _("What %(version)s changes") % {"version": version},
+                version=version,
+                previous=previous,
+                changes=changes,
+                changed=[c for c in changes if c.kind != "unchanged"],
+                review_url=self._url("review", version.pk),
+            ),
+        )
+
+
+# --- Highlighting ---------------------------------------------------------------------------------------
+
+_FACT_LABELS = {
+    "deadline": gettext_lazy("deadline"),
+    "clock": gettext_lazy("clock start"),
+    "hedge": gettext_lazy("hedge"),
+    "path": gettext_lazy("self-service path"),
+}
+
+
+def _quote_span(text: str, quote: str) -> tuple[int, int] | None:
+    start = text.find(quote) if quote else -1
+    return (start, start + len(quote)) if start >= 0 else None
+
+
+def _nearest(text: str, value: str, near: int) -> int | None:
+    """The occurrence of value nearest to position `near`, if any (searched within 5,000 characters)."""
+    lo = max(0, near - 5000)
+    before = text.rfind(value, lo, near)
+    after = text.find(value, near, near + 5000)
+    candidates = [p for p in (before, after) if p >= 0]
+    return min(candidates, key=lambda p: abs(p - near)) if candidates else None
+
+
+def _fact_labels(text: str, quote: str) -> list[dict]:
+    span = _quote_span(text, quote)
+    if span is None:
+        return []
+    return [{"kind": f.kind, "label": _FACT_LABELS[f.kind], "text": text[f.start : f.end]} for f in facts_in(text, *span)]
+
+
+def highlighted_text(text: str, procedures: list[Procedure]):
+    """The policy text as HTML, each procedure's quote marked (and linked to its card) and, inside the
+    quotes, the facts the grammar reads: deadline, clock start, hedge and self-service path."""
+    quotes = []  # (start, end, procedure)
+    for procedure in procedures:
+        span = _quote_span(text, procedure.quote)
+        if span:
+            quotes.append((*span, procedure))
+    facts = {(f.start, f.end, f.kind) for start, end, _p in quotes for f in facts_in(text, start, end)}
+    # A procedure's paths are often given in a sentence next to its promise: mark them where they are.
+    for start, _end, procedure in quotes:
+        for channel in procedure.channels or []:
+            value = channel.get("value") if isinstance(channel, dict) else None
+            if channel.get("kind") in ("self_service", "in_app_agent") and value:
+                found = _nearest(text, value, start)
+                if found is not None:
+                    facts.add((found, found + len(value), "path"))
+    # Sweep the text once: at each boundary, quotes and facts open or close.
+    opens: dict[int, list] = {}
+    closes: dict[int, list] = {}
+    for item in [(s, e, ("quote", p)) for s, e, p in quotes] + [(s, e, ("fact", k)) for s, e, k in facts]:
+        opens.setdefault(item[0], []).append(item)
+        closes.setdefault(item[1], []).append(item)
+    cuts = sorted({0, len(text)} | set(opens) | set(closes))
+    active: list = []
+    parts, anchored = [], set()
+    order = {ReviewStatus.DRAFT: 0, ReviewStatus.ACCEPTED: 1, ReviewStatus.REJECTED: 2}
+    for a, b in zip(cuts, cuts[1:]):
+        active = [item for item in active if item not in closes.get(a, [])] + opens.get(a, [])
+        covering = [item[2][1] for item in active if item[2][0] == "quote"]
+        kinds = sorted({item[2][1] for item in active if item[2][0] == "fact"})
+        piece = escape(text[a:b])
+        if not covering:
+            parts.append(format_html('<span class="{}">{}</span>', " ".join(f"fact-{k}" for k in kinds), piece) if kinds else piece)
+            continue
+        status = min((p.review_status for p in covering), key=lambda s: order.get(s, 3))
+        classes = " ".join([f"quote quote-{status}"] + [f"fact-{k}" for k in kinds])
+        anchor = "".join(str(format_html('<a id="q-{}"></a>', p.pk)) for p in covering if p.pk not in anchored)
+        anchored.update(p.pk for p in covering)
+        parts.append(
+            format_html(
+                '{}<a class="{}" href="#p-{}" title="{}">{}</a>',
+                mark_safe(anchor),
+                classes,
+                covering[0].pk,
+                ", ".join(f"#{p.pk} {p.get_right_display()}" for p in covering),
+                piece,
+            )
+        )
+    return mark_safe("".join(str(p) for p in parts))

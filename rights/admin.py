@@ -1,0 +1,570 @@
+"""The web admin for rights requests: the list, the case page, filing, transitions, CSV export, the dashboard.
+
+Thin by design: every write goes through rights.services (file_request, move_request, assign_request), whose
+refusals and conflicts come back to the person as admin messages. The list loads the work calendar once per
+page and the clocks in one prefetch, so its query count does not depend on the page size.
+"""
+from __future__ import annotations
+
+import csv
+import mimetypes
+from datetime import datetime
+
+from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.db.models import BooleanField, Case, F, Q, Value, When
+from django.http import FileResponse, Http404, HttpResponseNotAllowed, HttpResponseRedirect, StreamingHttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from policies.models import work_calendar
+
+from .forms import AssignForm, FileRequestForm, TransitionForm, transition_forms
+from .models import ACTIVE_STATES, Clock, Evidence, RightsRequest, State, TransitionLog, mask_contact
+from .presenters import (
+    DUE_SOON_WORKING_DAYS,
+    DeadlineStatus,
+    dashboard,
+    deadline_statuses,
+    nearest_deadline_first,
+    week_end,
+)
+from .querysets import today_in_shanghai
+from .services import RequestError, allowed_transitions, assign_request, file_request, move_request
+from .transitions import TRANSITION_LABELS
+
+# Transitions whose buttons warn: they end the app's side of the case or hand it to a regulator.
+GRAVE_TRANSITIONS = {"refuse", "withdraw", "escalate"}
+# Inline types an evidence file may be shown as; anything else downloads (no uploaded HTML in our origin).
+INLINE_EVIDENCE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf", "text/plain"}
+
+
+class PageClock:
+    """`now`, today in Shanghai and the work calendar, read once per HTTP request and shared by every row."""
+
+    def __init__(self):
+        self.now = timezone.now()
+        self.today = today_in_shanghai(self.now)
+        self._calendar = None
+
+    @property
+    def calendar(self):
+        if self._calendar is None:
+            self._calendar = work_calendar()
+        return self._calendar
+
+    @classmethod
+    def of(cls, request) -> PageClock:
+        if not hasattr(request, "_rights_page_clock"):
+            request._rights_page_clock = cls()
+        return request._rights_page_clock
+
+
+# ------------------------------------------------------------------------------------------------ filters
+
+
+class DeadlineFilter(admin.SimpleListFilter):
+    title = gettext_lazy("deadline")
+    parameter_name = "deadline"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("overdue", gettext_lazy("Overdue")),
+            ("soon", gettext_lazy("Due within %(n)d working days") % {"n": DUE_SOON_WORKING_DAYS}),
+            ("week", gettext_lazy("Due this week")),
+            ("breach", gettext_lazy("Statutory limit breached")),
+        ]
+
+    def queryset(self, request, queryset):
+        page = PageClock.of(request)
+        match self.value():
+            case "overdue":
+                return queryset.overdue(page.now)
+            case "soon":
+                return queryset.due_within(DUE_SOON_WORKING_DAYS, page.now, calendar=page.calendar)
+            case "week":
+                return queryset.due_by(week_end(page.today), page.now)
+            case "breach":
+                return queryset.statutory_breach(page.now)
+        return queryset
+
+
+class AssigneeFilter(admin.SimpleListFilter):
+    title = gettext_lazy("assignee")
+    parameter_name = "assignee"
+
+    def lookups(self, request, model_admin):
+        from .forms import staff_users
+
+        return [
+            ("me", gettext_lazy("Assigned to me")),
+            ("none", gettext_lazy("Unassigned")),
+            *((str(user.pk), user.get_full_name() or user.get_username()) for user in staff_users()),
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == "me":
+            return queryset.for_assignee(request.user)
+        if value == "none":
+            return queryset.filter(assignee__isnull=True)
+        if value and value.isdigit():
+            return queryset.filter(assignee_id=int(value))
+        return queryset
+
+
+# ------------------------------------------------------------------------------------------------ display
+
+
+def deadline_html(status: DeadlineStatus, *, with_action: bool = True):
+    clock = status.clock
+    provisional = (
+        format_html(
+            ' <abbr class="rd-provisional" title="{}">{}</abbr>',
+            _("Provisional: relies on a year whose official working-day schedule is not published yet."),
+            _("provisional"),
+        )
+        if clock.provisional
+        else ""
+    )
+    return format_html(
+        '<li class="rd-deadline rd-deadline--{tone}" data-tone="{tone}" data-last-day="{day}">'
+        '{action}<time datetime="{day}">{day}</time> <span class="rd-deadline__left">{text}</span>{provisional}</li>',
+        tone=status.tone,
+        day=f"{clock.final_due:%Y-%m-%d}",
+        action=format_html('<span class="rd-deadline__action">{}</span> ', clock.get_action_display()) if with_action else "",
+        text=status.text,
+        provisional=provisional,
+    )
+
+
+def deadlines_html(obj: RightsRequest, page: PageClock):
+    statuses = deadline_statuses(obj, today=page.today, calendar=page.calendar)
+    if not statuses:
+        return format_html('<span class="rd-muted">{}</span>', _("no clock yet"))
+    return format_html('<ul class="rd-deadlines">{}</ul>', format_html_join("", "{}", ((deadline_html(s),) for s in statuses)))
+
+
+def state_badge(state: str):
+    return format_html('<span class="rd-state rd-state--{}" data-state="{}">{}</span>', state, state, State(state).label)
+
+
+def local_minute(moment: datetime | None) -> str:
+    return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}" if moment else ""
+
+
+# ------------------------------------------------------------------------------------------------- admins
+
+
+@admin.register(RightsRequest)
+class RightsRequestAdmin(admin.ModelAdmin):
+    list_display = ("number", "requester", "app", "right", "state_display", "assignee_display", "deadlines")
+    list_display_links = ("number", "requester")
+    list_filter = ("state", "app", "right", AssigneeFilter, DeadlineFilter)
+    search_fields = ("requester_name", "=requester_contact", "app_ticket_number", "app__name")
+    search_help_text = gettext_lazy("Requester, full contact, the app's ticket number, the app, or #id.")
+    list_per_page = 50
+    actions = ["assign_to_me"]
+    fieldsets = (
+        (gettext_lazy("Request"), {"fields": (("app", "right"), "procedure", ("state", "assignee"))}),
+        (
+            gettext_lazy("Requester"),
+            {"fields": ("requester_name", "requester_contact", "channel_used", "app_ticket_number", "notes")},
+        ),
+        (
+            gettext_lazy("Dates"),
+            {"fields": (("filed_at_local", "submitted_at_local", "closed_at_local"), "created_by")},
+        ),
+        (
+            gettext_lazy("Refusal and escalation"),
+            {"fields": ("refusal_reason", ("regulator", "regulator_reference")), "classes": ("collapse",)},
+        ),
+    )
+    # The state moves only through transitions, the assignee through assign_request; the app, right and
+    # procedure are what the clocks were started from.
+    readonly_fields = (
+        "app", "right", "procedure", "state", "assignee", "filed_at_local", "submitted_at_local", "closed_at_local", "created_by",
+        "refusal_reason", "regulator", "regulator_reference",
+    )
+
+    # Moments as everywhere else on the page: Asia/Shanghai, to the minute, in both languages.
+    @admin.display(description=RightsRequest._meta.get_field("filed_at").verbose_name)
+    def filed_at_local(self, obj):
+        return local_minute(obj.filed_at) or "—"
+
+    @admin.display(description=RightsRequest._meta.get_field("submitted_at").verbose_name)
+    def submitted_at_local(self, obj):
+        return local_minute(obj.submitted_at) or "—"
+
+    @admin.display(description=RightsRequest._meta.get_field("closed_at").verbose_name)
+    def closed_at_local(self, obj):
+        return local_minute(obj.closed_at) or "—"
+
+    # --- list ---------------------------------------------------------------------------------------
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request).select_related("app", "assignee").prefetch_related("clocks")
+        return nearest_deadline_first(queryset).annotate(
+            assigned_to_me=Case(
+                When(assignee_id=request.user.pk, then=Value(True)), default=Value(False), output_field=BooleanField()
+            )
+        )
+
+    def get_ordering(self, request):
+        # Everyone sees the requests assigned to them first (what a case worker works on), then the rest;
+        # each group by the nearest running deadline, requests with nothing running last.
+        return [F("assigned_to_me").desc(), F("running_due").asc(nulls_last=True), "-filed_at"]
+
+    def get_search_results(self, request, queryset, search_term):
+        searched, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        number = search_term.strip().lstrip("#")
+        if number.isdigit():
+            # "#12" or "12" also finds request 12, within the filters already applied to `queryset`.
+            return queryset.filter(Q(pk=int(number)) | Q(pk__in=searched.values("pk"))), may_have_duplicates
+        return searched, may_have_duplicates
+
+    def get_list_display(self, request):
+        # list_display callables get no request, and the ModelAdmin is shared between threads: the deadline
+        # column is bound here to this page's calendar, loaded once for all rows.
+        page = PageClock.of(request)
+
+        @admin.display(description=gettext_lazy("deadlines"), ordering="running_due")
+        def deadlines(obj):
+            return deadlines_html(obj, page)
+
+        return [deadlines if name == "deadlines" else name for name in self.list_display]
+
+    @admin.display(description=gettext_lazy("deadlines"), ordering="running_due")
+    def deadlines(self, obj):
+        """Stands in for the system check and other callers; the list uses get_list_display's version."""
+        return deadlines_html(obj, PageClock())
+
+    @admin.display(description="#", ordering="pk")
+    def number(self, obj):
+        return f"#{obj.pk}"
+
+    @admin.display(description=gettext_lazy("requester"), ordering="requester_name")
+    def requester(self, obj):
+        contact = mask_contact(obj.requester_contact)
+        if not contact:
+            return obj.requester_name
+        return format_html('{}<br><span class="rd-muted">{}</span>', obj.requester_name, contact)
+
+    @admin.display(description=gettext_lazy("state"), ordering="state")
+    def state_display(self, obj):
+        return state_badge(obj.state)
+
+    @admin.display(description=gettext_lazy("assignee"), ordering="assignee__username")
+    def assignee_display(self, obj):
+        if obj.assignee is None:
+            return format_html('<span class="rd-muted">{}</span>', _("unassigned"))
+        return obj.assignee.get_full_name() or obj.assignee.get_username()
+
+    def changelist_view(self, request, extra_context=None):
+        page = PageClock.of(request)
+        extra_context = {
+            **(extra_context or {}),
+            "today": page.today,
+            "can_export": self.has_export_permission(request),
+        }
+        return super().changelist_view(request, extra_context)
+
+    def get_actions(self, request):
+        # No bulk delete: a request's log is the audit trail (a superuser can still delete one request).
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    @admin.action(description=gettext_lazy("Assign the selected requests to me"), permissions=["change"])
+    def assign_to_me(self, request, queryset):
+        moved = 0
+        for obj in queryset.exclude(assignee=request.user):
+            assign_request(request=obj, assignee=request.user, acting_user=request.user)
+            moved += 1
+        message = ngettext("%(n)d request assigned to you.", "%(n)d requests assigned to you.", moved) % {"n": moved}
+        self.message_user(request, message, messages.SUCCESS)
+
+    # --- the case page ------------------------------------------------------------------------------
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        wrap = self.admin_site.admin_view
+        return [
+            path("dashboard/", wrap(self.dashboard_view), name="%s_%s_dashboard" % info),
+            path("export/", wrap(self.export_view), name="%s_%s_export" % info),
+            path("<path:object_id>/transition/<str:name>/", wrap(self.transition_view), name="%s_%s_transition" % info),
+            path("<path:object_id>/assign/", wrap(self.assign_view), name="%s_%s_assign" % info),
+            path(
+                "<path:object_id>/evidence/<int:evidence_id>/", wrap(self.evidence_view), name="%s_%s_evidence" % info
+            ),
+            *super().get_urls(),
+        ]
+
+    def has_export_permission(self, request) -> bool:
+        return request.user.has_perm(f"{self.opts.app_label}.export_{self.opts.model_name}")
+
+    def change_url(self, obj) -> str:
+        return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[obj.pk])
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.pk:
+            context.update(self.case_context(request, obj))
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def case_context(self, request, obj: RightsRequest) -> dict:
+        page = PageClock.of(request)
+        clocks = list(
+            Clock.objects.filter(request=obj).select_related("policy_version", "statutory_default").order_by("final_due", "id")
+        )
+        can_work = self.has_change_permission(request, obj)
+        names = allowed_transitions(obj, request.user) if can_work else []
+        if can_work and obj.state in ACTIVE_STATES:
+            names.append("reply")  # services.record_reply: the app answered without a change of state
+        forms = transition_forms(obj, names)
+        statuses = deadline_statuses(obj, today=page.today, calendar=page.calendar, clocks=clocks)
+        history = list(obj.log.select_related("by").prefetch_related("evidence").order_by("at", "id"))
+        for entry in history:
+            entry.label = TRANSITION_LABELS.get(entry.transition, entry.transition)
+        return {
+            "today": page.today,
+            "deadline_statuses": statuses,
+            "next_deadline": next((s for s in statuses if s.days_left is not None), None),
+            "clocks": clocks,
+            "history": history,
+            "transitions": [
+                {"name": name, "label": TRANSITION_LABELS.get(name, name), "form": forms[name], "grave": name in GRAVE_TRANSITIONS}
+                for name in names
+            ],
+            "can_work": can_work,
+            "assign_form": AssignForm(initial={"assignee": obj.assignee_id}, prefix="assign") if can_work else None,
+        }
+
+    def _object_or_404(self, request, object_id) -> RightsRequest:
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404(_("No rights request #%(id)s.") % {"id": object_id})
+        return obj
+
+    def transition_view(self, request, object_id, name):
+        """One transition from a button of the case page; refusals and conflicts come back as messages."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        obj = self._object_or_404(request, object_id)
+        if not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        form = TransitionForm(name, request.POST, request.FILES)
+        if not form.is_valid():
+            errors = "; ".join(
+                f"{form.fields[field].label}: {' '.join(problems)}" if field in form.fields else " ".join(problems)
+                for field, problems in form.errors.items()
+            )
+            messages.error(request, _("“%(transition)s” was not recorded: %(errors)s") % {
+                "transition": TRANSITION_LABELS.get(name, name), "errors": errors})
+            return redirect(self.change_url(obj))
+        try:
+            moved = move_request(request=obj, transition=name, acting_user=request.user, **form.service_kwargs())
+        except RequestError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                _("“%(transition)s” recorded: request #%(id)s is “%(state)s”.")
+                % {"transition": TRANSITION_LABELS.get(name, name), "id": moved.pk, "state": moved.get_state_display()},
+            )
+        return redirect(self.change_url(obj))
+
+    def assign_view(self, request, object_id):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        obj = self._object_or_404(request, object_id)
+        if not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        form = AssignForm(request.POST, prefix="assign")
+        if not form.is_valid():
+            messages.error(request, _("Choose an active staff member."))
+        elif form.cleaned_data["assignee"] == obj.assignee:
+            messages.info(request, _("The assignee did not change."))
+        else:
+            assignee = form.cleaned_data["assignee"]
+            assign_request(request=obj, assignee=assignee, acting_user=request.user)
+            messages.success(
+                request,
+                _("Request #%(id)s is assigned to %(user)s.") % {"id": obj.pk, "user": assignee or _("nobody")}
+                if assignee
+                else _("Request #%(id)s is unassigned.") % {"id": obj.pk},
+            )
+        return redirect(self.change_url(obj))
+
+    def evidence_view(self, request, object_id, evidence_id):
+        """Evidence is personal data: served only to staff who may view the request, never from a public URL."""
+        obj = self._object_or_404(request, object_id)
+        if not self.has_view_or_change_permission(request, obj):
+            raise PermissionDenied
+        evidence = Evidence.objects.filter(request=obj, pk=evidence_id).first()
+        if evidence is None or not evidence.file:
+            raise Http404
+        content_type, _encoding = mimetypes.guess_type(evidence.file.name)
+        inline = content_type in INLINE_EVIDENCE_TYPES
+        return FileResponse(
+            evidence.file.open("rb"),
+            as_attachment=not inline,
+            filename=evidence.file.name.rsplit("/", 1)[-1],
+            content_type=content_type if inline else "application/octet-stream",
+        )
+
+    # --- filing -------------------------------------------------------------------------------------
+
+    def add_view(self, request, form_url="", extra_context=None):
+        """File a request through services.file_request: submitted, clocks started at "sent at"."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = FileRequestForm(request.POST or None, user=request.user)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                filed = file_request(
+                    app=data["app"],
+                    right=data["right"],
+                    procedure=data["procedure_obj"],
+                    requester_name=data["requester_name"],
+                    requester_contact=data["requester_contact"],
+                    channel_used=data["channel_used"],
+                    app_ticket_number=data["app_ticket_number"],
+                    assignee=data["assignee"],
+                    notes=data["notes"],
+                    at=data["sent_at"],
+                    acting_user=request.user,
+                )
+            except RequestError as error:
+                form.add_error(None, str(error))
+            else:
+                self.log_addition(request, filed, [{"added": {}}])
+                messages.success(request, _("Filed request #%(id)s.") % {"id": filed.pk})
+                if "_addanother" in request.POST:
+                    return redirect(reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_add"))
+                return redirect(self.change_url(filed))
+        fieldsets = [
+            (_("What was asked, of which app"), {"fields": ["app", "right", "procedure"]}),
+            (_("Requester"), {"fields": ["requester_name", "requester_contact"]}),
+            (_("How and when it was sent"), {"fields": ["sent_at", "channel_used", "app_ticket_number"]}),
+            (_("Case"), {"fields": ["assignee", "notes"]}),
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("File a rights request"),
+            "subtitle": None,
+            "opts": self.opts,
+            "form": form,
+            "adminform": admin.helpers.AdminForm(form, fieldsets, {}),
+            "errors": admin.helpers.AdminErrorList(form, []),
+            "media": self.media + form.media,
+            "has_view_permission": self.has_view_permission(request),
+            **(extra_context or {}),
+        }
+        return TemplateResponse(request, "admin/rights/rightsrequest/file_request.html", context)
+
+    # --- export and dashboard ----------------------------------------------------------------------
+
+    def export_view(self, request):
+        """The list as CSV, with the changelist's filters, search and order (the query string is shared)."""
+        if not self.has_export_permission(request):
+            raise PermissionDenied
+        try:
+            changelist = self.get_changelist_instance(request)
+        except IncorrectLookupParameters:
+            changelist_url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
+            return HttpResponseRedirect(f"{changelist_url}?e=1")
+        page = PageClock.of(request)
+        rows = csv_rows(changelist.queryset, today=page.today, calendar=page.calendar)
+        writer = csv.writer(_Echo())
+        response = StreamingHttpResponse((writer.writerow(row) for row in rows), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="rights-requests-{page.today:%Y-%m-%d}.csv"'
+        return response
+
+    def dashboard_view(self, request):
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        page = PageClock.of(request)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Rights requests dashboard"),
+            "subtitle": None,
+            "opts": self.opts,
+            "board": dashboard(page.now),
+            "changelist_url": reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist"),
+        }
+        return TemplateResponse(request, "admin/rights/rightsrequest/dashboard.html", context)
+
+
+class _Echo:
+    """csv.writer target that hands each line back, for streaming."""
+
+    def write(self, value):
+        return value
+
+
+def csv_rows(queryset, *, today, calendar):
+    # A UTF-8 byte-order mark, so Excel opens the Chinese names as UTF-8.
+    yield ["\ufeff#", _("app"), _("right"), _("state"), _("requester"), _("requester contact (masked)"),
+           _("channel used"), _("app's ticket number"), _("assignee"), _("filed at"), _("closed at"),
+           _("next last day"), _("working days left"), _("overdue"), _("statutory limit breached"),
+           _("provisional"), _("deadlines")]
+    for obj in queryset.iterator(chunk_size=500):
+        statuses = deadline_statuses(obj, today=today, calendar=calendar)
+        running = [s for s in statuses if s.days_left is not None]
+        nearest = running[0] if running else None
+        yield [
+            obj.pk,
+            obj.app.name,
+            obj.get_right_display(),
+            obj.get_state_display(),
+            obj.requester_name,
+            mask_contact(obj.requester_contact),
+            obj.channel_used,
+            obj.app_ticket_number,
+            (obj.assignee.get_username() if obj.assignee else ""),
+            local_minute(obj.filed_at),
+            local_minute(obj.closed_at),
+            f"{nearest.last_day:%Y-%m-%d}" if nearest else "",
+            nearest.days_left if nearest else "",
+            _("yes") if any(s.days_left is not None and s.last_day < today for s in running) else "",
+            _("yes") if any(s.breach for s in statuses) else "",
+            _("yes") if any(s.provisional for s in statuses) else "",
+            "; ".join(f"{s.clock.get_action_display()} {s.last_day:%Y-%m-%d} ({s.text})" for s in statuses),
+        ]
+
+
+@admin.register(TransitionLog)
+class TransitionLogAdmin(admin.ModelAdmin):
+    """The audit trail across requests: read-only for everyone, superusers included."""
+
+    list_display = ("at", "request_link", "transition_label", "source", "target", "by", "note")
+    list_filter = ("transition", "target")
+    search_fields = ("request__requester_name", "request__app__name", "note", "=request__id")
+    list_select_related = ("request__app", "by")
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=gettext_lazy("request"), ordering="request_id")
+    def request_link(self, obj):
+        url = reverse("admin:rights_rightsrequest_change", args=[obj.request_id])
+        return format_html('<a href="{}">#{} {}</a>', url, obj.request_id, obj.request.app.name)
+
+    @admin.display(description=gettext_lazy("transition"), ordering="transition")
+    def transition_label(self, obj):
+        return TRANSITION_LABELS.get(obj.transition, obj.transition)
