@@ -182,9 +182,6 @@ class TransitionForm(forms.Form):
         for name in ("reason", "regulator", "reference"):
             if name not in inputs:
                 del self.fields[name]
-        if transition == "reply":
-            # services.record_reply keeps no evidence and checks the state itself.
-            del self.fields["evidence"]
         # Browser hints only: services.move_request is the rule and says what is missing.
         if "reason" in self.fields:
             self.fields["reason"].widget.attrs["required"] = True

@@ -277,9 +277,7 @@ def _move(
             entry = TransitionLog.objects.create(
                 request=locked, transition=name, source=source, target=locked.state, at=at, by=acting_user, note=note
             )
-            for item in evidence:
-                Evidence.objects.create(request=locked, log_entry=entry, file=item, uploaded_by=acting_user,
-                                        description=getattr(item, "name", ""))
+            _attach_evidence(locked, entry, evidence, acting_user)
             _apply_clock_effects(locked, name, at, work_calendar())
     except ConcurrentTransition as error:
         raise TransitionConflict(
@@ -288,6 +286,13 @@ def _move(
     except TransitionNotAllowed as error:
         raise TransitionRefused(refusal_message(request, name)) from error
     return locked
+
+
+def _attach_evidence(request, entry, files, acting_user) -> None:
+    for item in files:
+        Evidence.objects.create(
+            request=request, log_entry=entry, file=item, uploaded_by=acting_user, description=getattr(item, "name", "")
+        )
 
 
 def transition_label(name: str) -> str:
@@ -367,20 +372,26 @@ def escalate_request(
                  expected_state=expected_state, evidence=evidence, prepare=prepare)
 
 
-def record_reply(*, request, acting_user=None, note="", at=None, now=None):
+def record_reply(*, request, acting_user=None, note="", at=None, now=None, expected_state=None, evidence=()):
     """The app replied (without a change of state): the reply clocks are kept."""
     now = now or timezone.now()
     at = _event_time(at, now)
     with transaction.atomic():
         locked = RightsRequest.objects.select_for_update().get(pk=request.pk)
+        if expected_state and locked.state != expected_state:
+            raise TransitionConflict(
+                _("Request #%(id)s was changed by someone else: it is now “%(state)s”. Reload and try again.")
+                % {"id": locked.pk, "state": locked.get_state_display()}
+            )
         if locked.state not in (State.SUBMITTED, State.AWAITING_IDENTITY, State.IN_PROGRESS):
             raise TransitionRefused(
                 _("A reply can only be recorded while the app owes one (the request is “%(state)s”).")
                 % {"state": locked.get_state_display()}
             )
-        TransitionLog.objects.create(
+        entry = TransitionLog.objects.create(
             request=locked, transition="reply", source=locked.state, target=locked.state, at=at, by=acting_user, note=note
         )
+        _attach_evidence(locked, entry, evidence, acting_user)
         _meet(locked, at, actions=[Action.REPLY])
     return locked
 
@@ -404,7 +415,8 @@ def move_request(*, request, transition: str, acting_user=None, note: str = "", 
                  expected_state=None, reason: str = "", regulator: str = "", reference: str = "", evidence=()):
     """Dispatch a transition by name (admin buttons, `requests move`)."""
     if transition == "reply":
-        return record_reply(request=request, acting_user=acting_user, note=note, at=at, now=now)
+        return record_reply(request=request, acting_user=acting_user, note=note, at=at, now=now,
+                            expected_state=expected_state, evidence=evidence)
     service = SERVICES.get(transition)
     if service is None:
         raise TransitionRefused(

@@ -188,3 +188,18 @@ def test_a_recorded_reply_logs_without_changing_state(lumiere, clerk):
     replied = record_reply(request=request, acting_user=clerk, note="客服回电", at=LATER)
     assert replied.state == State.SUBMITTED
     assert (last_log(replied).transition, last_log(replied).note) == ("reply", "客服回电")
+
+
+def test_a_recorded_reply_keeps_its_evidence_and_refuses_a_stale_page(lumiere, clerk, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    request = file(lumiere, at=SENT)
+    screenshot = SimpleUploadedFile("客服回复.png", b"\x89PNG\r\n\x1a\nfake", content_type="image/png")
+    replied = record_reply(request=request, acting_user=clerk, note="客服回电", at=LATER, evidence=[screenshot])
+    entry = last_log(replied)
+    assert [e.description for e in entry.evidence.all()] == ["客服回复.png"]
+    assert (tmp_path / entry.evidence.get().file.name).read_bytes().startswith(b"\x89PNG")
+    with pytest.raises(TransitionConflict):
+        record_reply(request=request, acting_user=clerk, at=LATER, expected_state=State.IN_PROGRESS)
+    assert request.log.filter(transition="reply").count() == 1
