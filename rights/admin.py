@@ -44,6 +44,7 @@ from .transitions import TRANSITION_LABELS
 GRAVE_TRANSITIONS = {"refuse", "withdraw", "escalate"}
 # Inline types an evidence file may be shown as; anything else downloads (no uploaded HTML in our origin).
 INLINE_EVIDENCE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf", "text/plain"}
+from .admin_reminders import ReminderInline, ReminderSnoozeInline  # also registers the reminder pages
 
 
 class PageClock:
@@ -172,6 +173,7 @@ class RightsRequestAdmin(admin.ModelAdmin):
     search_help_text = gettext_lazy("Requester, full contact, the app's ticket number, the app, or #id.")
     list_per_page = 50
     actions = ["assign_to_me"]
+    inlines = [ReminderInline, ReminderSnoozeInline]
     fieldsets = (
         (gettext_lazy("Request"), {"fields": (("app", "right"), "procedure", ("state", "assignee"))}),
         (

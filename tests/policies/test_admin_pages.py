@@ -28,9 +28,10 @@ def calendar_rows():
 
 
 @pytest.fixture
-def english(client):
+def english(client, admin_client):
     # Assert on the English source strings, whatever translations are added later.
-    client.cookies["django_language"] = "en"
+    for c in (client, admin_client):
+        c.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
 
 
 def url(model, view, *args):

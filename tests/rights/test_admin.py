@@ -437,7 +437,9 @@ def test_editing_requester_details_on_the_page_keeps_the_state(as_clerk, lumiere
     response = as_clerk.post(
         change_url(filed),
         {"requester_name": "张三丰", "requester_contact": "zs@example.com", "channel_used": "人工客服",
-         "app_ticket_number": "T-9", "notes": ""},
+         "app_ticket_number": "T-9", "notes": "",
+         # the page's inline formsets (reminders sent, snoozes), unchanged
+         **{f"{prefix}-{key}": 0 for prefix in ("reminders", "snoozes") for key in ("TOTAL_FORMS", "INITIAL_FORMS")}},
     )
     assert response.status_code == 302
     filed.refresh_from_db()

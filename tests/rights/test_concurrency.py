@@ -3,6 +3,7 @@ import threading
 
 import pytest
 from django.db import connection
+from django.utils import translation
 
 from rights.models import RightsRequest, State, TransitionLog
 from rights.services import RequestError, complete_request, refuse_request
@@ -19,6 +20,7 @@ def test_two_sessions_transition_one_request_one_wins_the_other_gets_a_conflict(
 
     def clerk(name, operation):
         try:
+            translation.activate("en")  # each thread has its own language too
             barrier.wait(timeout=5)
             operation(request=seen, expected_state=State.SUBMITTED, at=shanghai(2026, 10, 9, 10))
             outcomes[name] = "won"

@@ -55,6 +55,8 @@ def test_a_refused_transition_exits_2_and_changes_nothing(catalog, manage):
     request_id = json.loads(filed.stdout)["id"]
     result = manage("requests", "move", str(request_id), "confirm", "--json")
     assert result.returncode == 2
-    assert "Cannot" in result.stderr and "Allowed now" in result.stderr and "Traceback" not in result.stderr
+    # In the default language (zh-hans): the request, its state and what is allowed now, on one line.
+    assert f"#{request_id}" in result.stderr and "acknowledge" in result.stderr and "已提交" in result.stderr
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
     assert RightsRequest.objects.get(pk=request_id).state == "submitted"
     assert TransitionLog.objects.filter(request_id=request_id).count() == 2

@@ -1,0 +1,265 @@
+"""Time one reminder sweep on PostgreSQL with many open requests, 5% of them due.
+
+    .venv/bin/python bench/bench_sweep.py [--sizes 10000 100000 1000000] [--due 0.05 | --due-count 5000] [--keep]
+
+Creates a throwaway database `rightsdesk_bench` on PostgreSQL at 127.0.0.1:5432 (override with BENCH_DATABASE_URL),
+migrates it, and for each size loads N open requests with one running clock each (COPY, it is a bench), 5% of them
+due (2% due soon, 2.5% overdue, 0.5% past the statutory last day) spread over 50 assignees and nobody, at 2026-11-20
+09:30 (a working day, in the send window). Then it runs the sweep three times with the locmem mail backend:
+
+- first:   finds, records and mails everything (the morning after the data arrived);
+- again:   the same moment once more, the steady state of an hourly sweep (nothing new: reads only);
+- memory:  the first sweep again on an empty ledger under tracemalloc, for the peak of Python allocations.
+
+For each it prints the wall time, the number of SQL statements (and per phase: find, record, plan, deliver) and
+the digests built. The database is dropped at the end unless --keep.
+"""
+import argparse
+import os
+import random
+import sys
+import time
+import tracemalloc
+from contextlib import contextmanager
+from datetime import date, datetime, timedelta
+from functools import wraps
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+BENCH_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/rightsdesk_bench")
+os.environ["DATABASE_URL"] = BENCH_URL
+os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.base"
+os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
+os.environ.pop("EMAIL_URL", None)
+os.environ.setdefault("LOG_LEVEL", "WARNING")
+
+NOW_ISO = "2026-11-20T09:30:00+08:00"
+ASSIGNEES = 50
+
+
+def recreate_database(url: str, *, drop_only: bool = False) -> None:
+    import psycopg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    maintenance = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(maintenance, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if not drop_only:
+            admin.execute(f'CREATE DATABASE "{name}"')
+
+
+class QueryCounter:
+    def __init__(self):
+        self.count = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)
+
+
+@contextmanager
+def counting():
+    from django.db import connection
+
+    counter = QueryCounter()
+    with connection.execute_wrapper(counter):
+        yield counter
+
+
+def phase_timers(module, names):
+    """Wrap the sweep's phases (module-level functions it calls) to time and count them."""
+    from django.db import connection
+
+    stats, originals = {}, {}
+    for name in names:
+        original = getattr(module, name)
+
+        def timed(*args, __original=original, __name=name, **kwargs):
+            counter = QueryCounter()
+            started = time.perf_counter()
+            with connection.execute_wrapper(counter):
+                result = __original(*args, **kwargs)
+            seconds, queries = stats.get(__name, (0.0, 0))
+            stats[__name] = (seconds + time.perf_counter() - started, queries + counter.count)
+            return result
+
+        originals[name] = original
+        setattr(module, name, wraps(original)(timed))
+    return stats, originals
+
+
+def quoted(columns) -> str:
+    return ", ".join(f'"{column}"' for column in columns)  # "right" is a reserved word
+
+
+def load_requests(size: int, due_fraction: float, today: date, calendar) -> dict:
+    """COPY `size` in-progress requests with one running clock each; returns how many of each kind are due."""
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+
+    from policies.deadlines import SHANGHAI
+    from policies.models import App
+    from rights.models import Clock, RightsRequest
+
+    User = get_user_model()
+    users = list(User.objects.filter(username__startswith="bench-").values_list("pk", flat=True))
+    if not users:
+        User.objects.bulk_create(
+            [User(username=f"bench-{n}", email=f"bench-{n}@example.com", is_staff=True) for n in range(ASSIGNEES)]
+        )
+        users = list(User.objects.filter(username__startswith="bench-").values_list("pk", flat=True))
+    app_ids = list(App.objects.values_list("pk", flat=True))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "TRUNCATE rights_reminder, rights_remindersnooze, rights_evidence, rights_transitionlog, rights_clock, "
+            "rights_rightsrequest RESTART IDENTITY CASCADE"
+        )
+
+    rng = random.Random(size)
+    horizon = calendar.nth_working_day_after(today, 2)[0]
+    soon_days = [d for d in (today + timedelta(days=n) for n in range(5)) if d <= horizon and calendar.is_working_day(d)]
+    counts = {"due_soon": 0, "overdue": 0, "statutory_breach": 0, "not_due": 0}
+    filed = datetime(2026, 11, 1, 10, tzinfo=SHANGHAI)
+
+    request_columns = [
+        "app_id", "right", "requester_name", "requester_contact", "channel_used", "app_ticket_number", "assignee_id",
+        "notes", "state", "regulator", "regulator_reference", "refusal_reason", "filed_at", "submitted_at",
+    ]  # fmt: skip
+    clock_columns = [
+        "request_id", "action", "clock_start", "started_at", "amount_min", "amount_max", "unit", "hedge",
+        "is_statutory", "exceeds_cap", "quote", "citation", "statutory_amount", "statutory_unit", "due", "final_due",
+        "statutory_due", "provisional",
+    ]  # fmt: skip
+    assert set(request_columns) <= {f.column for f in RightsRequest._meta.concrete_fields}
+    assert set(clock_columns) <= {f.column for f in Clock._meta.concrete_fields}
+
+    with connection.cursor() as cursor:
+        raw = cursor.connection  # psycopg 3
+        with raw.cursor() as copy_cursor:
+            with copy_cursor.copy(f"COPY rights_rightsrequest ({quoted(request_columns)}) FROM STDIN") as copy:
+                for n in range(size):
+                    assignee = None if n % 10 == 0 else users[n % len(users)]
+                    copy.write_row((
+                        app_ids[n % len(app_ids)], "account_cancellation", f"请求人{n}", "", "", "", assignee, "",
+                        "in_progress", "", "", "", filed, filed,
+                    ))  # fmt: skip
+            with copy_cursor.copy(f"COPY rights_clock ({quoted(clock_columns)}) FROM STDIN") as copy:
+                for n in range(size):
+                    roll = rng.random()
+                    if roll < due_fraction * 0.4:
+                        final_due, kind = rng.choice(soon_days), "due_soon"
+                        statutory_due = final_due + timedelta(days=10)
+                    elif roll < due_fraction * 0.9:
+                        final_due, kind = today - timedelta(days=rng.randint(1, 20)), "overdue"
+                        statutory_due = max(final_due + timedelta(days=10), today)
+                    elif roll < due_fraction:
+                        final_due, kind = today - timedelta(days=rng.randint(15, 30)), "statutory_breach"
+                        statutory_due = today - timedelta(days=rng.randint(1, 10))
+                    else:
+                        final_due, kind = today + timedelta(days=rng.randint(7, 60)), "not_due"
+                        statutory_due = final_due + timedelta(days=10)
+                    counts[kind] += 1
+                    copy.write_row((
+                        n + 1, "completion", "receipt", filed, 7, 7, "working_day", "", False, False, "", "",
+                        15, "working_day", final_due, final_due, statutory_due, False,
+                    ))  # fmt: skip
+        cursor.execute("ANALYZE rights_rightsrequest")
+        cursor.execute("ANALYZE rights_clock")
+    return counts
+
+
+def run_sweep(now, label, *, trace_memory=False):
+    import rights.reminders as reminders
+    from django.core import mail
+
+    mail.outbox = []
+    stats, originals = phase_timers(
+        reminders, ["find_due_reminders", "record_reminders", "plan_deliveries", "deliver_digests"]
+    )
+    if trace_memory:
+        tracemalloc.start()
+    try:
+        with counting() as counter:
+            started = time.perf_counter()
+            result = reminders.sweep_reminders(now=now)
+            seconds = time.perf_counter() - started
+        peak = tracemalloc.get_traced_memory()[1] if trace_memory else None
+    finally:
+        if trace_memory:
+            tracemalloc.stop()
+        for name, original in originals.items():
+            setattr(reminders, name, original)
+    phases = ", ".join(f"{name.split('_')[0]} {s:.2f} s/{q} q" for name, (s, q) in stats.items())
+    line = (
+        f"  {label:<7} {seconds:6.2f} s  {counter.count:4d} queries  recorded {result.recorded:6d}  "
+        f"sent {result.sent:6d} in {len(mail.outbox):3d} digests  [{phases}]"
+    )
+    if peak is not None:
+        line += f"  peak Python memory {peak / 2**20:.0f} MiB"
+    print(line, flush=True)
+    return seconds, counter.count, result
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--due", type=float, default=0.05, help="fraction of requests with a reminder due")
+    parser.add_argument(
+        "--due-count", type=int, help="this many requests due whatever the size (instead of --due): shows that the "
+        "queries and the time follow what is due, not how many requests there are",
+    )
+    parser.add_argument("--keep", action="store_true", help="keep the bench database")
+    args = parser.parse_args()
+
+    recreate_database(BENCH_URL)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from policies.models import work_calendar
+    from rights.models import ReminderSettings
+    from rights.reminders import parse_moment
+    from rights.querysets import today_in_shanghai
+
+    try:
+        call_command("migrate", verbosity=0)
+        ReminderSettings.load()
+        now = parse_moment(NOW_ISO)
+        today = today_in_shanghai(now)
+        calendar = work_calendar()
+        print(f"PostgreSQL {connection.pg_version // 10000}, {os.cpu_count()} CPUs; sweep at {NOW_ISO}")
+        for size in args.sizes:
+            started = time.perf_counter()
+            fraction = min(args.due_count / size, 1.0) if args.due_count else args.due
+            counts = load_requests(size, fraction, today, calendar)
+            due = size - counts["not_due"]
+            print(
+                f"{size:,} open requests, {due:,} due ({counts['due_soon']:,} due soon, {counts['overdue']:,} overdue, "
+                f"{counts['statutory_breach']:,} past the statutory limit); loaded in {time.perf_counter() - started:.1f} s",
+                flush=True,
+            )
+            run_sweep(now, "first")
+            run_sweep(now, "again")
+            with connection.cursor() as cursor:
+                cursor.execute("TRUNCATE rights_reminder")
+            run_sweep(now, "memory", trace_memory=True)
+            try:
+                import resource
+
+                print(f"  process peak RSS so far: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
+            except ImportError:
+                pass
+    finally:
+        connection.close()
+        if not args.keep:
+            recreate_database(BENCH_URL, drop_only=True)
+
+
+if __name__ == "__main__":
+    main()

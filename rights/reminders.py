@@ -1,0 +1,716 @@
+"""The reminder sweep: what is due, recorded once in the ledger, mailed as one digest per recipient.
+
+One call of `sweep_reminders` (the Celery task, `manage.py send_reminders` and `manage.py reminder_loop` all
+call it) does four things:
+
+1. **find** — a few set-based queries over running clocks, with the same named filters as the admin
+   (`Clock.objects.due_by / overdue / statutory_breach`), give the reminders due today: due soon, overdue (with
+   its repeat number), past the statutory limit, escalation suggested. Nothing is read per request.
+2. **record** — the new ones are bulk-inserted into the ledger (`Reminder`) with ON CONFLICT DO NOTHING. Its
+   unique key (request, clock, kind, deadline, repeat) is the reminder itself, so a second sweep, a second beat
+   or two workers at once can only find the row that is already there.
+3. **plan** — every pending or failed row is loaded once; rows that are no longer due (the clock was kept or
+   stopped, the deadline was recomputed, a later repeat replaced it, the request was snoozed) are cancelled; the
+   rest are grouped by recipient in the same pass.
+4. **deliver** — on working days from the send time on (quiet hours), for each recipient, in one short
+   transaction: lock the rows (SELECT ... FOR UPDATE SKIP LOCKED on PostgreSQL; on SQLite the first write takes
+   the database's write lock), send the digest, mark the rows sent — or failed, which the next sweep retries.
+
+Exactly once. A row is marked sent in the transaction that holds its lock while the mail server accepts the
+message: a concurrent sweep skips the locked rows and, after the commit, sees them sent; a crash or an SMTP
+error before the server accepted rolls back or records "failed", and a later sweep delivers. The one remaining
+window — the server accepted, then the process died before COMMIT — would repeat the digest rather than lose it
+(for a deadline, a duplicate is the lesser harm), and the repeat carries the same Message-ID (derived from its
+ledger rows), which mail systems use to show it once. Committing a "sending" mark before the send would turn that
+window into a silently lost reminder instead.
+
+Repeats. An overdue clock's repeat number is (days overdue - 1) // K: the first reminder the day after the last
+day, then one every K days. It is computed from the last day and today, not counted from earlier mails, so a
+sweep after an outage records only the current repeat (no burst of old ones) and an unsent older repeat is
+cancelled as superseded.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import smtplib
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from urllib.parse import urlsplit
+
+from django.conf import settings as django_settings
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import connection, transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from policies.deadlines import SHANGHAI
+from policies.models import Action, Right, work_calendar
+from policies.workdays import WorkCalendar
+
+from .models import (
+    ACTIVE_STATES,
+    RETRYABLE_REMINDER_STATES,
+    Clock,
+    Reminder,
+    ReminderKind,
+    ReminderPreference,
+    ReminderSettings,
+    ReminderSnooze,
+    ReminderStatus,
+    State,
+)
+from .querysets import today_in_shanghai
+
+logger = logging.getLogger(__name__)
+
+# Most urgent first, in every digest.
+URGENCY = {
+    ReminderKind.STATUTORY_BREACH: 0,
+    ReminderKind.ESCALATE: 1,
+    ReminderKind.OVERDUE: 2,
+    ReminderKind.DUE_SOON: 3,
+}
+# Rows per statement: below SQLite's 999 parameters for the lookups, and small enough for PostgreSQL's planner.
+BATCH = 900
+
+
+# ------------------------------------------------------------------------------------------------- find
+
+
+@dataclass(frozen=True, order=True)
+class DueReminder:
+    """One reminder the rules say is due today (the ledger's unique key)."""
+
+    request_id: int
+    clock_id: int
+    kind: str
+    due: date
+    repeat: int = 0
+
+
+def overdue_repeat(*, last_day: date, today: date, every: int) -> int:
+    """0 the day after the last day, then one more every `every` days (days overdue - 1) // K."""
+    return max((today - last_day).days - 1, 0) // max(every, 1)
+
+
+def due_soon_horizon(today: date, working_days: int, calendar: WorkCalendar) -> date:
+    """The last day still "due soon": `working_days` working days after today (today itself when 0)."""
+    return calendar.nth_working_day_after(today, working_days)[0] if working_days > 0 else today
+
+
+def latest_last_day_overdue_by(today: date, working_days: int, calendar: WorkCalendar) -> date:
+    """The latest last day that lies at least `working_days` working days behind today."""
+    day, counted = today, 0
+    while counted < working_days:
+        counted += calendar.is_working_day(day)
+        day -= timedelta(days=1)
+    return day
+
+
+def active_snoozes(today: date) -> tuple[set[int], set[int]]:
+    """(snoozed requests, snoozed clocks) whose snooze still runs today (the `until` day included)."""
+    requests, clocks = set(), set()
+    for request_id, clock_id in ReminderSnooze.objects.filter(until__gte=today).values_list("request_id", "clock_id"):
+        (clocks.add(clock_id) if clock_id else requests.add(request_id))
+    return requests, clocks
+
+
+def find_due_reminders(
+    *, now: datetime, config: ReminderSettings, calendar: WorkCalendar, snoozes: tuple[set[int], set[int]]
+) -> list[DueReminder]:
+    """The reminders the rules make due at `now`, in four queries over running clocks (no query per request)."""
+    today = today_in_shanghai(now)
+    snoozed_requests, snoozed_clocks = snoozes
+    due: list[DueReminder] = []
+    fields = ("request_id", "id", "final_due")
+
+    horizon = due_soon_horizon(today, config.due_soon_working_days, calendar)
+    for request_id, clock_id, last_day in Clock.objects.due_by(horizon, now).values_list(*fields).iterator(2000):
+        due.append(DueReminder(request_id, clock_id, ReminderKind.DUE_SOON, last_day))
+
+    for request_id, clock_id, last_day in Clock.objects.overdue(now).values_list(*fields).iterator(2000):
+        # A snooze stops the repeats; when it ends, the current repeat (not the missed ones) goes out.
+        if request_id in snoozed_requests or clock_id in snoozed_clocks:
+            continue
+        repeat = overdue_repeat(last_day=last_day, today=today, every=config.repeat_every_days)
+        due.append(DueReminder(request_id, clock_id, ReminderKind.OVERDUE, last_day, repeat))
+
+    # Running past the statutory last day (a clock kept late is no longer anyone's to-do): once per clock.
+    breaches = Clock.objects.statutory_breach(now).running().values_list("request_id", "id", "statutory_due")
+    for request_id, clock_id, statutory_last_day in breaches.iterator(2000):
+        due.append(DueReminder(request_id, clock_id, ReminderKind.STATUTORY_BREACH, statutory_last_day))
+
+    if config.suggest_escalation:
+        # Once per request, about its longest-overdue clock; `running()` already leaves escalated requests out.
+        cutoff = latest_last_day_overdue_by(today, config.escalate_after_working_days, calendar)
+        stale = (
+            Clock.objects.overdue(now)
+            .filter(final_due__lte=cutoff)
+            .order_by("request_id", "final_due", "id")
+            .values_list(*fields)
+        )
+        seen = set()
+        for request_id, clock_id, last_day in stale.iterator(2000):
+            if request_id not in seen:
+                seen.add(request_id)
+                due.append(DueReminder(request_id, clock_id, ReminderKind.ESCALATE, last_day))
+    return due
+
+
+# ----------------------------------------------------------------------------------------------- record
+
+
+def record_reminders(due: list[DueReminder], *, now: datetime) -> int:
+    """Add the reminders the ledger does not hold yet; returns how many were new."""
+    if not due:
+        return 0
+    # One order everywhere, so two sweeps inserting the same keys at once wait for each other, never deadlock.
+    due = sorted(set(due))
+    known = set()
+    clock_ids = sorted({d.clock_id for d in due})
+    for start in range(0, len(clock_ids), BATCH):
+        rows = Reminder.objects.filter(clock_id__in=clock_ids[start : start + BATCH])
+        known.update(DueReminder(*key) for key in rows.values_list("request_id", "clock_id", "kind", "due", "repeat"))
+    new = [
+        Reminder(request_id=d.request_id, clock_id=d.clock_id, kind=d.kind, due=d.due, repeat=d.repeat, created_at=now)
+        for d in due
+        if d not in known
+    ]
+    # A concurrent sweep may have inserted some of them since the lookup: the unique constraint drops those.
+    Reminder.objects.bulk_create(new, batch_size=BATCH, ignore_conflicts=True)
+    return len(new)
+
+
+# ------------------------------------------------------------------------------------------------- plan
+
+
+@dataclass
+class DigestItem:
+    """One line of a digest (codes, not labels: the labels depend on the recipient's language)."""
+
+    reminder_id: int
+    request_id: int
+    kind: str
+    due: date
+    repeat: int
+    app: str
+    right: str
+    action: str
+    requester: str
+    state: str
+    provisional: bool
+    url: str = ""
+    days_overdue: int = 0
+    working_days_left: int | None = None
+
+    @property
+    def urgency(self):
+        return (URGENCY[self.kind], self.due, self.request_id, self.reminder_id)
+
+
+@dataclass(frozen=True)
+class DigestLine:
+    """A digest line as the templates show it: plain strings in the recipient's language."""
+
+    request_id: int
+    kind: str
+    kind_label: str
+    status_text: str
+    due: str
+    days_overdue: int
+    app: str
+    right: str
+    action: str
+    requester: str
+    state: str
+    provisional: bool
+    url: str
+
+
+def status_text(item: DigestItem) -> str:
+    """How the deadline stands, in the active language."""
+    if item.kind == ReminderKind.DUE_SOON:
+        left = item.working_days_left or 0
+        if left <= 0:
+            return _("due today")
+        return ngettext("%(n)d working day left", "%(n)d working days left", left) % {"n": left}
+    days = item.days_overdue
+    if item.kind == ReminderKind.STATUTORY_BREACH:
+        return ngettext(
+            "%(n)d day past the statutory last day", "%(n)d days past the statutory last day", days
+        ) % {"n": days}
+    if item.kind == ReminderKind.ESCALATE:
+        return ngettext(
+            "%(n)d day overdue and not escalated: consider a complaint to a regulator",
+            "%(n)d days overdue and not escalated: consider a complaint to a regulator",
+            days,
+        ) % {"n": days}
+    return ngettext("%(n)d day overdue", "%(n)d days overdue", days) % {"n": days}
+
+
+def digest_lines(items: list[DigestItem]) -> list[DigestLine]:
+    """The items with their labels resolved once per digest, in the active language (the templates then only
+    print strings: rendering 80,000 lines stays cheap)."""
+    labels = {
+        "right": {value: str(label) for value, label in Right.choices},
+        "action": {value: str(label) for value, label in Action.choices},
+        "state": {value: str(label) for value, label in State.choices},
+        "kind": {value: str(label) for value, label in ReminderKind.choices},
+    }
+    repeat_label = _("(reminder %(n)d)")
+    lines = []
+    for item in items:
+        kind_label = labels["kind"][item.kind]
+        if item.repeat:
+            kind_label += " " + repeat_label % {"n": item.repeat + 1}
+        lines.append(
+            DigestLine(
+                request_id=item.request_id,
+                kind=item.kind,
+                kind_label=kind_label,
+                status_text=status_text(item),
+                due=f"{item.due:%Y-%m-%d}",
+                days_overdue=item.days_overdue,
+                app=item.app,
+                right=labels["right"].get(item.right, item.right),
+                action=labels["action"].get(item.action, item.action),
+                requester=item.requester,
+                state=labels["state"].get(item.state, item.state),
+                provisional=item.provisional,
+                url=item.url,
+            )
+        )
+    return lines
+
+
+@dataclass
+class Digest:
+    """Everything one recipient gets from one sweep."""
+
+    address: str
+    language: str
+    items: list[DigestItem] = field(default_factory=list)
+
+    @property
+    def reminder_ids(self) -> list[int]:
+        return sorted(item.reminder_id for item in self.items)
+
+    def message_id(self) -> str:
+        """Stable for the same set of ledger rows, so a digest sent twice is recognisable as one."""
+        digest = hashlib.sha256(",".join(map(str, self.reminder_ids)).encode()).hexdigest()[:24]
+        domain = urlsplit(django_settings.SITE_URL).hostname or "rightsdesk.invalid"
+        return f"<reminders.{digest}@{domain}>"
+
+
+@dataclass
+class Plan:
+    digests: list[Digest]
+    cancelled: int
+
+
+_PLAN_FIELDS = (
+    "id", "request_id", "clock_id", "kind", "due", "repeat",
+    "request__state", "request__right", "request__requester_name", "request__app__name",
+    "request__assignee_id", "request__assignee__email", "request__assignee__is_active",
+    "clock__met_at", "clock__stopped_at", "clock__final_due", "clock__statutory_due", "clock__action",
+    "clock__provisional",
+)  # fmt: skip
+
+
+def _still_due(row: dict, *, today: date, config: ReminderSettings, snoozes: tuple[set[int], set[int]]) -> bool:
+    """Whether a recorded, unsent reminder is still worth sending today."""
+    running = row["clock__met_at"] is None and row["clock__stopped_at"] is None and row["request__state"] in ACTIVE_STATES
+    if not running:
+        return False
+    kind, due = row["kind"], row["due"]
+    if kind == ReminderKind.DUE_SOON:
+        return row["clock__final_due"] == due and today <= due
+    if kind == ReminderKind.OVERDUE:
+        snoozed_requests, snoozed_clocks = snoozes
+        current = overdue_repeat(last_day=due, today=today, every=config.repeat_every_days)
+        return (
+            row["clock__final_due"] == due
+            and row["repeat"] == current
+            and row["request_id"] not in snoozed_requests
+            and row["clock_id"] not in snoozed_clocks
+        )
+    if kind == ReminderKind.STATUTORY_BREACH:
+        return row["clock__statutory_due"] == due
+    if kind == ReminderKind.ESCALATE:
+        return row["clock__final_due"] == due and row["request__state"] != State.ESCALATED
+    return False
+
+
+class _Recipients:
+    """Who gets a request's reminders: its assignee (or the address they chose), else the team address."""
+
+    def __init__(self, assignee_ids: set[int], today: date):
+        self.today = today
+        self.preferences = {p.user_id: p for p in ReminderPreference.objects.filter(user_id__in=assignee_ids)}
+        self.team = (django_settings.TEAM_EMAIL, django_settings.LANGUAGE_CODE)
+
+    def __call__(self, row: dict) -> tuple[str, str]:
+        user_id = row["request__assignee_id"]
+        if user_id is None or not row["request__assignee__is_active"]:
+            return self.team
+        preference = self.preferences.get(user_id)
+        if preference and preference.away_until and self.today <= preference.away_until:
+            return self.team  # away: the team covers, nothing waits for their return
+        address = (preference.email if preference else "") or row["request__assignee__email"]
+        if not address:
+            return self.team
+        return address, preference.language if preference else django_settings.LANGUAGE_CODE
+
+
+def _admin_link_pattern() -> str:
+    try:
+        path = reverse("admin:rights_rightsrequest_change", args=[987654321])
+    except NoReverseMatch:  # the request admin is not registered (e.g. a trimmed URLconf): Django's usual path
+        path = "/admin/rights/rightsrequest/987654321/change/"
+    return django_settings.SITE_URL.rstrip("/") + path.replace("987654321", "{id}")
+
+
+def plan_deliveries(
+    *, now: datetime, config: ReminderSettings, calendar: WorkCalendar, snoozes: tuple[set[int], set[int]]
+) -> Plan:
+    """Load every unsent row once, cancel those no longer due, and build the digests in the same pass."""
+    today = today_in_shanghai(now)
+    rows = list(Reminder.objects.filter(status__in=RETRYABLE_REMINDER_STATES).order_by("id").values(*_PLAN_FIELDS))
+    stale = [row["id"] for row in rows if not _still_due(row, today=today, config=config, snoozes=snoozes)]
+    cancelled = 0
+    for start in range(0, len(stale), BATCH):
+        with transaction.atomic():
+            ids = _claim(stale[start : start + BATCH])
+            cancelled += Reminder.objects.filter(pk__in=ids).update(status=ReminderStatus.CANCELLED)
+    stale_ids = set(stale)
+    recipient_for = _Recipients({r["request__assignee_id"] for r in rows if r["request__assignee_id"]}, today)
+    link = _admin_link_pattern()
+    digests: dict[str, Digest] = {}
+    for row in rows:
+        if row["id"] in stale_ids:
+            continue
+        address, language = recipient_for(row)
+        digest = digests.setdefault(address, Digest(address=address, language=language))
+        item = DigestItem(
+            reminder_id=row["id"],
+            request_id=row["request_id"],
+            kind=row["kind"],
+            due=row["due"],
+            repeat=row["repeat"],
+            app=row["request__app__name"],
+            right=row["request__right"],
+            action=row["clock__action"],
+            requester=row["request__requester_name"],
+            state=row["request__state"],
+            provisional=row["clock__provisional"],
+            url=link.format(id=row["request_id"]),
+        )
+        if item.due < today:
+            item.days_overdue = (today - item.due).days
+        else:
+            item.working_days_left = calendar.working_days_between(today, item.due)
+        digest.items.append(item)
+    for digest in digests.values():
+        digest.items.sort(key=lambda item: item.urgency)
+    return Plan(digests=sorted(digests.values(), key=lambda d: d.address), cancelled=cancelled)
+
+
+def _claim(ids: list[int]) -> list[int]:
+    """Lock the still-unsent rows among `ids` for this transaction; rows another sweep holds are skipped."""
+    if not ids:
+        return []
+    rows = Reminder.objects.filter(pk__in=ids, status__in=RETRYABLE_REMINDER_STATES)
+    if connection.features.has_select_for_update_skip_locked:
+        return list(rows.select_for_update(skip_locked=True).values_list("pk", flat=True))
+    # SQLite has no row locks: this first write of the transaction takes the database's write lock, so a second
+    # sweep waits here and then finds the rows no longer pending.
+    rows.update(attempts=F("attempts"))
+    return list(rows.values_list("pk", flat=True))
+
+
+# ---------------------------------------------------------------------------------------------- deliver
+
+
+def in_send_window(now: datetime, config: ReminderSettings, calendar: WorkCalendar) -> bool:
+    """Quiet hours: mail goes out on working days, from the send time (Asia/Shanghai) on."""
+    local = now.astimezone(SHANGHAI)
+    return calendar.is_working_day(local.date()) and local.time() >= config.send_time
+
+
+def next_send_time(now: datetime, config: ReminderSettings, calendar: WorkCalendar) -> datetime:
+    if in_send_window(now, config, calendar):
+        return now
+    local = now.astimezone(SHANGHAI)
+    day = local.date()
+    if not calendar.is_working_day(day) or local.time() >= config.send_time:
+        day = calendar.next_working_day_from(day + timedelta(days=1))[0]
+    return datetime.combine(day, config.send_time, tzinfo=SHANGHAI)
+
+
+def summary_of(items: list[DigestItem]) -> str:
+    counts = defaultdict(int)
+    for item in items:
+        counts[item.kind] += 1
+    parts = {
+        ReminderKind.STATUTORY_BREACH: lambda n: ngettext(
+            "%(n)d past the statutory limit", "%(n)d past the statutory limit", n
+        ),
+        ReminderKind.ESCALATE: lambda n: ngettext("%(n)d to escalate", "%(n)d to escalate", n),
+        ReminderKind.OVERDUE: lambda n: ngettext("%(n)d overdue", "%(n)d overdue", n),
+        ReminderKind.DUE_SOON: lambda n: ngettext("%(n)d due soon", "%(n)d due soon", n),
+    }
+    return ", ".join(parts[kind](counts[kind]) % {"n": counts[kind]} for kind in URGENCY if counts[kind])
+
+
+def build_digest_message(digest: Digest, *, today: date) -> EmailMultiAlternatives:
+    """The digest as text and HTML, in the recipient's language (templates/rights/email/reminder_digest*)."""
+    with translation.override(digest.language):
+        context = {
+            "digest": digest,
+            "items": digest_lines(digest.items),
+            "today": today,
+            "summary": summary_of(digest.items),
+            "site_url": django_settings.SITE_URL.rstrip("/"),
+            "settings_url": django_settings.SITE_URL.rstrip("/") + _preferences_path(),
+        }
+        subject = " ".join(render_to_string("rights/email/reminder_digest_subject.txt", context).split())
+        text = render_to_string("rights/email/reminder_digest.txt", context)
+        html = render_to_string("rights/email/reminder_digest.html", context)
+    message = EmailMultiAlternatives(
+        subject,
+        text,
+        to=[digest.address],
+        headers={
+            "Message-ID": digest.message_id(),
+            "Auto-Submitted": "auto-generated",  # RFC 3834: no vacation replies to the robot
+            "Content-Language": digest.language,
+            "X-RightsDesk-Reminders": ",".join(map(str, digest.reminder_ids)),
+        },
+    )
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+def _preferences_path() -> str:
+    try:
+        return reverse("admin:rights_reminderpreference_changelist")
+    except NoReverseMatch:
+        return "/admin/rights/reminderpreference/"
+
+
+def _is_connection_failure(error: Exception) -> bool:
+    """The server could not be reached at all (as opposed to refusing one recipient or one message)."""
+    refused = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError)
+    return isinstance(error, OSError) and not isinstance(error, refused)
+
+
+def _close_quietly(mail_connection) -> None:
+    try:
+        mail_connection.close()
+    except Exception:  # noqa: BLE001 - a broken connection is being thrown away anyway
+        pass
+
+
+@dataclass
+class ReminderOutcome:
+    request: int
+    kind: str
+    due: date
+    repeat: int
+    status: str
+    recipient: str
+
+    def as_dict(self) -> dict:
+        return {
+            "request": self.request,
+            "kind": self.kind,
+            "due": self.due.isoformat(),
+            "repeat": self.repeat,
+            "status": self.status,
+            "recipient": self.recipient,
+        }
+
+
+@dataclass
+class SweepResult:
+    now: datetime
+    dry_run: bool = False
+    enabled: bool = True
+    sending: bool = False  # inside the send window
+    send_at: datetime | None = None  # when held reminders go out
+    recorded: int = 0
+    cancelled: int = 0
+    held: int = 0
+    reminders: list[ReminderOutcome] = field(default_factory=list)
+    digests: list[dict] = field(default_factory=list)  # {"to", "subject", "count", "status"}
+
+    @property
+    def sent(self) -> int:
+        return sum(r.status == ReminderStatus.SENT for r in self.reminders)
+
+    @property
+    def failed(self) -> int:
+        return sum(r.status == ReminderStatus.FAILED for r in self.reminders)
+
+    def as_dict(self) -> dict:
+        return {
+            "sent": self.sent,
+            "failed": self.failed,
+            "reminders": [r.as_dict() for r in self.reminders],
+            "recorded": self.recorded,
+            "cancelled": self.cancelled,
+            "held": self.held,
+            "send_at": self.send_at.astimezone(SHANGHAI).isoformat() if self.send_at else None,
+            "digests": self.digests,
+            "dry_run": self.dry_run,
+            "enabled": self.enabled,
+            "now": self.now.astimezone(SHANGHAI).isoformat(),
+        }
+
+    def summary_line(self) -> str:
+        if not self.enabled:
+            return "reminders are switched off (Reminder settings)"
+        if self.dry_run:
+            would = sum(r.status == "would_send" for r in self.reminders)
+            line = f"dry run: would record {self.recorded}, send {would} in {len(self.digests)} digest(s), cancel {self.cancelled}"
+        else:
+            mails = sum(d["status"] == ReminderStatus.SENT for d in self.digests)
+            line = (
+                f"recorded {self.recorded}, sent {self.sent} in {mails} digest(s), failed {self.failed}, "
+                f"cancelled {self.cancelled}"
+            )
+        if self.held:
+            line += f", held {self.held} until {self.send_at.astimezone(SHANGHAI):%Y-%m-%d %H:%M}"
+        return line
+
+
+class _DryRun(Exception):
+    pass
+
+
+def sweep_reminders(
+    *, now: datetime | None = None, dry_run: bool = False, settings: ReminderSettings | None = None
+) -> SweepResult:
+    """Find, record and (in the send window) mail every reminder that is due at `now`. Safe to run at any time,
+    as often as you like, in as many processes as you like: the ledger lets each reminder out once."""
+    now = now or timezone.now()
+    config = settings or ReminderSettings.load()
+    result = SweepResult(now=now, dry_run=dry_run, enabled=config.enabled)
+    if not config.enabled:
+        return result
+    calendar = work_calendar()
+    today = today_in_shanghai(now)
+    result.sending = in_send_window(now, config, calendar)
+    result.send_at = next_send_time(now, config, calendar)
+    snoozes = active_snoozes(today)
+    due = find_due_reminders(now=now, config=config, calendar=calendar, snoozes=snoozes)
+    if dry_run:
+        # The same code on a transaction that is rolled back: what would be recorded, cancelled and sent.
+        try:
+            with transaction.atomic():
+                result.recorded = record_reminders(due, now=now)
+                plan = plan_deliveries(now=now, config=config, calendar=calendar, snoozes=snoozes)
+                result.cancelled = plan.cancelled
+                status = "would_send" if result.sending else "held"
+                for digest in plan.digests:
+                    message = build_digest_message(digest, today=today)
+                    _note_digest(result, digest, message.subject, status)
+                raise _DryRun
+        except _DryRun:
+            pass
+        result.held = 0 if result.sending else sum(len(d.items) for d in plan.digests)
+        return result
+
+    result.recorded = record_reminders(due, now=now)
+    plan = plan_deliveries(now=now, config=config, calendar=calendar, snoozes=snoozes)
+    result.cancelled = plan.cancelled
+    if not result.sending:
+        result.held = sum(len(d.items) for d in plan.digests)
+        return result
+    deliver_digests(plan.digests, now=now, result=result)
+    return result
+
+
+def _note_digest(result: SweepResult, digest: Digest, subject: str, status: str, items=None) -> None:
+    items = digest.items if items is None else items
+    result.digests.append({"to": digest.address, "subject": subject, "count": len(items), "status": status})
+    result.reminders.extend(
+        ReminderOutcome(i.request_id, i.kind, i.due, i.repeat, status, digest.address) for i in items
+    )
+
+
+def deliver_digests(digests: list[Digest], *, now: datetime, result: SweepResult) -> None:
+    """One digest per recipient, each in its own short transaction (claim, send, mark)."""
+    today = today_in_shanghai(now)
+    mail_connection = get_connection(fail_silently=False)  # one per sweep
+    unreachable: Exception | None = None
+    for digest in digests:
+        with transaction.atomic():
+            claimed = set(_claim(digest.reminder_ids))
+            if not claimed:
+                continue  # another sweep holds or already sent them
+            # Only what this sweep claimed goes in the mail (a concurrent sweep may have sent the rest).
+            digest = Digest(digest.address, digest.language, [i for i in digest.items if i.reminder_id in claimed])
+            rows = Reminder.objects.filter(pk__in=claimed)
+            subject, error = "", unreachable
+            if error is None:
+                try:
+                    message = build_digest_message(digest, today=today)
+                    subject = message.subject
+                    if mail_connection.send_messages([message]) != 1:
+                        raise smtplib.SMTPException(_("The mail backend did not accept the message."))
+                except Exception as exc:  # noqa: BLE001 - recorded on the rows and retried by the next sweep
+                    logger.warning("reminder digest to %s failed: %s", digest.address, exc, exc_info=True)
+                    error = exc
+                    _close_quietly(mail_connection)
+                    if _is_connection_failure(exc):
+                        unreachable = exc  # do not wait for a dead server once per recipient
+            if error is None:
+                rows.update(
+                    status=ReminderStatus.SENT, sent_at=now, attempts=F("attempts") + 1, recipient=digest.address,
+                    message_id=digest.message_id(), last_error="",
+                )  # fmt: skip
+                _note_digest(result, digest, subject, ReminderStatus.SENT)
+            else:
+                rows.update(
+                    status=ReminderStatus.FAILED, attempts=F("attempts") + 1, recipient=digest.address,
+                    last_error=f"{type(error).__name__}: {error}"[:2000],
+                )  # fmt: skip
+                _note_digest(result, digest, subject, ReminderStatus.FAILED)
+
+
+# ---------------------------------------------------------------------------------------------- snooze
+
+
+def snooze_reminders(
+    *, request, until: date, clock: Clock | None = None, reason: str = "", acting_user=None, now: datetime | None = None
+) -> ReminderSnooze:
+    """Stop the overdue repeats of a request (or one clock) up to and including `until`."""
+    now = now or timezone.now()
+    if until < today_in_shanghai(now):
+        raise ValidationError(_("A snooze must last until today or later."))
+    snooze = ReminderSnooze(
+        request=request, clock=clock, until=until, reason=reason.strip(), created_by=acting_user, created_at=now
+    )
+    snooze.full_clean()
+    # Unsent repeats of what is snoozed are cancelled by the next sweep (plan_deliveries checks snoozes).
+    with transaction.atomic():
+        snooze.save()
+    return snooze
+
+
+def parse_moment(text: str) -> datetime:
+    """`--now` and the task's `now`: ISO 8601, Asia/Shanghai when it has no offset; a bare date means that day
+    at the send time (so `--now 2026-10-14` sends, like the first sweep after 09:00 would)."""
+    text = text.strip()
+    if len(text) == 10:
+        return datetime.combine(date.fromisoformat(text), ReminderSettings.load().send_time, tzinfo=SHANGHAI)
+    moment = datetime.fromisoformat(text)
+    return moment if moment.tzinfo else moment.replace(tzinfo=SHANGHAI)
