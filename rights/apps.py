@@ -16,3 +16,4 @@ class RightsConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(_ensure_roles, sender=self, dispatch_uid="rights.ensure_roles")
+        from . import signals  # noqa: F401  (provisional deadlines follow calendar edits)

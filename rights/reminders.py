@@ -132,10 +132,12 @@ def find_due_reminders(
     fields = ("request_id", "id", "final_due")
 
     horizon = due_soon_horizon(today, config.due_soon_working_days, calendar)
-    for request_id, clock_id, last_day in Clock.objects.due_by(horizon, now).values_list(*fields).iterator(2000):
+    # Unordered, and fetched whole rather than through a server-side cursor: a cursor makes PostgreSQL favour a
+    # fast-start plan that walks the final_due index across every clock (1.2 s instead of 0.1 s at 1M clocks).
+    for request_id, clock_id, last_day in Clock.objects.due_by(horizon, now).order_by().values_list(*fields):
         due.append(DueReminder(request_id, clock_id, ReminderKind.DUE_SOON, last_day))
 
-    for request_id, clock_id, last_day in Clock.objects.overdue(now).values_list(*fields).iterator(2000):
+    for request_id, clock_id, last_day in Clock.objects.overdue(now).order_by().values_list(*fields):
         # A snooze stops the repeats; when it ends, the current repeat (not the missed ones) goes out.
         if request_id in snoozed_requests or clock_id in snoozed_clocks:
             continue
@@ -143,8 +145,8 @@ def find_due_reminders(
         due.append(DueReminder(request_id, clock_id, ReminderKind.OVERDUE, last_day, repeat))
 
     # Running past the statutory last day (a clock kept late is no longer anyone's to-do): once per clock.
-    breaches = Clock.objects.statutory_breach(now).running().values_list("request_id", "id", "statutory_due")
-    for request_id, clock_id, statutory_last_day in breaches.iterator(2000):
+    breaches = Clock.objects.statutory_breach(now).running().order_by().values_list("request_id", "id", "statutory_due")
+    for request_id, clock_id, statutory_last_day in breaches:
         due.append(DueReminder(request_id, clock_id, ReminderKind.STATUTORY_BREACH, statutory_last_day))
 
     if config.suggest_escalation:
@@ -157,7 +159,7 @@ def find_due_reminders(
             .values_list(*fields)
         )
         seen = set()
-        for request_id, clock_id, last_day in stale.iterator(2000):
+        for request_id, clock_id, last_day in stale:
             if request_id not in seen:
                 seen.add(request_id)
                 due.append(DueReminder(request_id, clock_id, ReminderKind.ESCALATE, last_day))
@@ -344,7 +346,7 @@ def _still_due(row: dict, *, today: date, config: ReminderSettings, snoozes: tup
     if kind == ReminderKind.STATUTORY_BREACH:
         return row["clock__statutory_due"] == due
     if kind == ReminderKind.ESCALATE:
-        return row["clock__final_due"] == due and row["request__state"] != State.ESCALATED
+        return row["clock__final_due"] == due
     return False
 
 
@@ -505,6 +507,10 @@ def _preferences_path() -> str:
         return "/admin/rights/reminderpreference/"
 
 
+class NoAddress(Exception):
+    """Nobody to send to (no assignee address and an empty TEAM_EMAIL): recorded as a failure and retried."""
+
+
 def _is_connection_failure(error: Exception) -> bool:
     """The server could not be reached at all (as opposed to refusing one recipient or one message)."""
     refused = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError)
@@ -659,7 +665,11 @@ def deliver_digests(digests: list[Digest], *, now: datetime, result: SweepResult
             # Only what this sweep claimed goes in the mail (a concurrent sweep may have sent the rest).
             digest = Digest(digest.address, digest.language, [i for i in digest.items if i.reminder_id in claimed])
             rows = Reminder.objects.filter(pk__in=claimed)
+            # Once the server proved unreachable, the remaining digests are recorded as failed with the same error
+            # instead of each waiting for a connection timeout; the next sweep retries them all.
             subject, error = "", unreachable
+            if error is None and not digest.address:
+                error = NoAddress("no address to send to: set TEAM_EMAIL")  # a log entry, like the SMTP errors
             if error is None:
                 try:
                     message = build_digest_message(digest, today=today)

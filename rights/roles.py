@@ -17,6 +17,7 @@ CASE_WORKER_WRITES = {
     ("rights", "add_rightsrequest"),
     ("rights", "change_rightsrequest"),
     ("rights", "add_evidence"),
+    ("rights", "add_remindersnooze"),
 }
 # Reading, for both roles (CSV export is a way of reading the list).
 READS = {("rights", "export_rightsrequest")}

@@ -114,7 +114,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # The sweep runs hourly; the sweep itself holds mail until the quiet-hours send time on working days.
 CELERY_BEAT_SCHEDULE = {
-    "send-reminders": {"task": "rights.tasks.send_reminders", "schedule": crontab(minute=0)},
+    # expires: after a worker outage, a backlog of hourly sweeps collapses into the next one.
+    "send-reminders": {"task": "rights.tasks.send_reminders", "schedule": crontab(minute=0), "options": {"expires": 3300}},
 }
 
 LOGGING = {

@@ -139,3 +139,15 @@ def test_a_deadline_in_an_unpublished_year_is_provisional_until_the_year_is_ente
     assert recompute_provisional_clocks() == 1
     (clock,) = clocks(request)
     assert not clock.provisional and clock.final_due == date(2027, 1, 11)
+
+
+def test_entering_a_year_in_the_admin_tables_recomputes_its_provisional_deadlines(catalog, django_capture_on_commit_callbacks):
+    request = file(catalog["卢米埃影城"], at=shanghai(2026, 12, 28, 10), now=shanghai(2026, 12, 28, 11))
+    with django_capture_on_commit_callbacks(execute=True):
+        CalendarOverride.objects.create(day=date(2027, 1, 4), is_working_day=False, name="元旦调休")
+    (clock,) = clocks(request)
+    assert clock.provisional and clock.final_due == date(2027, 1, 8)  # recomputed, still provisional
+    with django_capture_on_commit_callbacks(execute=True):
+        CalendarYear.objects.create(year=2027, source="国务院办公厅通知")
+    (clock,) = clocks(request)
+    assert not clock.provisional and clock.final_due == date(2027, 1, 8)

@@ -280,3 +280,11 @@ def test_the_reminder_loop_runs_a_sweep_and_logs_one_line(catalog):
     call_command("reminder_loop", "--iterations", "1", "--interval", "0", stdout=out)
     (line,) = out.getvalue().splitlines()
     assert line.endswith(" reminders: recorded 0, sent 0 in 0 digest(s), failed 0, cancelled 0")
+
+
+@override_settings(TEAM_EMAIL="")
+def test_without_a_team_address_unassigned_reminders_fail_visibly_and_wait(catalog):
+    file(catalog["卢米埃影城"], at=FILED)
+    result = send("2026-11-20T09:30")
+    assert result["failed"] == 1 and mail.outbox == []
+    assert "TEAM_EMAIL" in Reminder.objects.get(status=ReminderStatus.FAILED).last_error

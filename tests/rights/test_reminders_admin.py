@@ -1,11 +1,8 @@
 """The reminder pages of the admin: each person sees and changes their own reminder settings (and nobody
 else's), the settings row is a single page, the ledger is read-only, and the request page lists the reminders."""
-import importlib
-import sys
-
 import pytest
 from django.contrib import admin
-from django.urls import NoReverseMatch, clear_url_caches, reverse
+from django.urls import reverse
 from django.utils import translation
 
 from rights.models import Reminder, ReminderPreference, ReminderSettings, ReminderSnooze, ReminderStatus
@@ -17,16 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def reminder_admin(client):
-    """The reminder pages, registered by rights.admin_reminders (which rights/admin.py imports)."""
-    import rights.admin_reminders  # noqa: F401
-
-    try:
-        reverse("admin:rights_reminder_changelist")
-    except NoReverseMatch:
-        # rights/admin.py does not import the module yet and the URLconf was built without it: rebuild it.
-        importlib.reload(sys.modules["config.urls"])
-        clear_url_caches()
+def english(client):
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     with translation.override("en"):
         yield
