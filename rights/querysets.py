@@ -65,7 +65,6 @@ class RightsRequestQuerySet(models.QuerySet):
         return self.filter(assignee=user)
 
     def _with_clock(self, clocks):
-        from .models import Clock
 
         return self.filter(Exists(clocks.filter(request=OuterRef("pk")).values("pk")))
 

@@ -79,3 +79,21 @@ def manage(transactional_db):
         return subprocess.run([sys.executable, "manage.py", *args], cwd=root, capture_output=True, text=True, env=env)
 
     return run
+
+
+@pytest.fixture
+def english(client, admin_client):
+    """Messages asserted in English, the source language; zh-hans (the default) is checked on its own."""
+    from django.utils import translation
+
+    for c in (client, admin_client):
+        c.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def roles(db):
+    from rights.roles import ensure_roles
+
+    return ensure_roles()

@@ -27,13 +27,6 @@ def calendar_rows():
     CalendarOverride.objects.create(day=date(2027, 1, 2), is_working_day=True, name="调休上班")
 
 
-@pytest.fixture
-def english(client, admin_client):
-    # Assert on the English source strings, whatever translations are added later.
-    for c in (client, admin_client):
-        c.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-
-
 def url(model, view, *args):
     return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
 

@@ -11,14 +11,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
 
 from policies.deadlines import SHANGHAI
 from policies.models import Procedure, work_calendar
 from rights.models import Clock, Evidence, RightsRequest, State, TransitionLog
 from rights.presenters import dashboard
 from rights.querysets import today_in_shanghai
-from rights.roles import AUDITOR, CASE_WORKER, ensure_roles
+from rights.roles import AUDITOR, CASE_WORKER
 from rights.services import (
     acknowledge_request,
     allowed_transitions,
@@ -29,7 +28,7 @@ from rights.services import (
 )
 from tests.factories import UserFactory, file, shanghai
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 CHANGELIST = reverse("admin:rights_rightsrequest_changelist")
 ADD = reverse("admin:rights_rightsrequest_add")
@@ -44,19 +43,6 @@ def change_url(request):
 
 def transition_url(request, name):
     return reverse("admin:rights_rightsrequest_transition", args=[request.pk, name])
-
-
-@pytest.fixture(autouse=True)
-def english(client):
-    """Messages are asserted in English, the source language; zh-hans (the default) is checked on its own."""
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def roles(db):
-    return ensure_roles()
 
 
 @pytest.fixture

@@ -3,26 +3,13 @@ else's), the settings row is a single page, the ledger is read-only, and the req
 import pytest
 from django.contrib import admin
 from django.urls import reverse
-from django.utils import translation
 
 from rights.models import Reminder, ReminderPreference, ReminderSettings, ReminderSnooze, ReminderStatus
 from rights.reminders import sweep_reminders
-from rights.roles import AUDITOR, CASE_WORKER, ensure_roles
+from rights.roles import AUDITOR, CASE_WORKER
 from tests.factories import UserFactory, file, shanghai
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def english(client):
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def roles(db):
-    return ensure_roles()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 @pytest.fixture

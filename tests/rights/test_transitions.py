@@ -24,16 +24,8 @@ from rights.services import (
 )
 from tests.factories import UserFactory, file, shanghai
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
-
-@pytest.fixture(autouse=True)
-def english():
-    # The messages are asserted in English, the source language; zh-hans is the default.
-    from django.utils import translation
-
-    with translation.override("en"):
-        yield
 
 SENT = shanghai(2026, 9, 28, 10)
 LATER = shanghai(2026, 9, 29, 11)

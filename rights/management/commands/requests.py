@@ -1,11 +1,9 @@
 """`requests file|move|show`: scripts and bulk entry on the same services as the admin."""
 import json
-import sys
-from datetime import date, datetime
+from datetime import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
-from django.utils import timezone
 
 from policies.models import App, Right
 from rights.models import RightsRequest
