@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from django.db.models import Count
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -14,8 +15,13 @@ class PolicyVersionInline(admin.TabularInline):
     extra = 0
 
 
+# Django 6's default scheme for URLs typed without one.
+URL_FIELDS_ASSUME_HTTPS = {models.URLField: {"assume_scheme": "https"}}
+
+
 @admin.register(App)
 class AppAdmin(admin.ModelAdmin):
+    formfield_overrides = URL_FIELDS_ASSUME_HTTPS
     list_display = ("name", "operator", "website")
     search_fields = ("name", "operator")
     prepopulated_fields = {"slug": ("name",)}
@@ -61,6 +67,7 @@ class PolicyVersionAdmin(PolicyImportAdminMixin, admin.ModelAdmin):
     list_display = ("app", "title", "published_on", "effective_on", "status", "procedure_count")
     list_filter = ("app", "status")
     search_fields = ("app__name", "title")
+    formfield_overrides = URL_FIELDS_ASSUME_HTTPS
     readonly_fields = ("checksum", "imported_at")
     inlines = [ProcedureInline]
 
