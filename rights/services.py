@@ -210,6 +210,10 @@ def default_procedure(*, app: App, right: str, on: date) -> Procedure | None:
 # ------------------------------------------------------------------------------------------ transitions
 
 
+def _transitions_from_state(request: RightsRequest) -> set[str]:
+    return {t.name for t in request.get_all_state_transitions() if t.source in (request.state, "*")}
+
+
 def may_take(request: RightsRequest, name: str, user) -> bool:
     """The transition's permission alone (django-fsm's has_transition_perm also checks the conditions,
     which here are the inputs the person has yet to give)."""
@@ -221,7 +225,7 @@ def allowed_transitions(request: RightsRequest, user=None) -> list[str]:
     """The transitions this user may take now, in the admin's button order."""
     # By source state only: the conditions (a refusal's reason, an escalation's regulator) are what the
     # person is asked for when they take the transition.
-    available = {t.name for t in request.get_all_state_transitions() if t.source in (request.state, "*")}
+    available = _transitions_from_state(request)
     return [
         name
         for name in TRANSITIONS
@@ -260,7 +264,9 @@ def _move(
             method = getattr(locked, name, None)
             if name not in TRANSITIONS or method is None:
                 raise TransitionRefused(_("Unknown transition “%(name)s”.") % {"name": name})
-            if acting_user is not None and name in {t.name for t in locked.get_all_state_transitions() if t.source == source} and not may_take(locked, name, acting_user):
+            # Permission first (an auditor is told so), but only for transitions this state has at all.
+            possible = name in _transitions_from_state(locked)
+            if acting_user is not None and possible and not may_take(locked, name, acting_user):
                 raise TransitionRefused(_("You may not “%(transition)s” requests.") % {"transition": transition_label(name)})
             if prepare:
                 prepare(locked)
