@@ -17,6 +17,14 @@ class UserFactory(factory.django.DjangoModelFactory):
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
     is_staff = True
     @factory.post_generation
+    def role(user, create, extracted, **kwargs):
+        """UserFactory(role=CASE_WORKER): a member of that staff group (the groups are made as migrate makes them)."""
+        if extracted:
+            from rights.roles import ensure_roles
+
+            user.groups.add(ensure_roles()[extracted])
+
+    @factory.post_generation
     def password(user, create, extracted, **kwargs):
         user.set_password(extracted or "pw-for-tests")
         if create:

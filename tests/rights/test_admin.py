@@ -52,16 +52,12 @@ def superuser(db):
 
 @pytest.fixture
 def clerk(roles):
-    user = UserFactory(username="clerk")
-    user.groups.add(roles[CASE_WORKER])
-    return user
+    return UserFactory(username="clerk", role=CASE_WORKER)
 
 
 @pytest.fixture
 def auditor(roles):
-    user = UserFactory(username="auditor")
-    user.groups.add(roles[AUDITOR])
-    return user
+    return UserFactory(username="auditor", role=AUDITOR)
 
 
 @pytest.fixture

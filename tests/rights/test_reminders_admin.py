@@ -14,16 +14,12 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 @pytest.fixture
 def clerk(roles):
-    user = UserFactory(username="wang", email="wang@example.com")
-    user.groups.add(roles[CASE_WORKER])
-    return user
+    return UserFactory(username="wang", email="wang@example.com", role=CASE_WORKER)
 
 
 @pytest.fixture
 def auditor(roles):
-    user = UserFactory(username="zhao", email="zhao@example.com")
-    user.groups.add(roles[AUDITOR])
-    return user
+    return UserFactory(username="zhao", email="zhao@example.com", role=AUDITOR)
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 import pytest
 
 from rights.models import RightsRequest, State, TransitionLog
-from rights.roles import AUDITOR, CASE_WORKER, ensure_roles
+from rights.roles import AUDITOR, CASE_WORKER
 from rights.services import (
     TransitionConflict,
     TransitionRefused,
@@ -33,18 +33,12 @@ LATER = shanghai(2026, 9, 29, 11)
 
 @pytest.fixture
 def clerk(db):
-    groups = ensure_roles()
-    user = UserFactory(username="clerk")
-    user.groups.add(groups[CASE_WORKER])
-    return user
+    return UserFactory(username="clerk", role=CASE_WORKER)
 
 
 @pytest.fixture
 def auditor(db):
-    groups = ensure_roles()
-    user = UserFactory(username="auditor")
-    user.groups.add(groups[AUDITOR])
-    return user
+    return UserFactory(username="auditor", role=AUDITOR)
 
 
 @pytest.fixture
