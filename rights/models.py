@@ -267,22 +267,24 @@ class Clock(models.Model):
         amount = str(self.amount_min) if self.amount_min == self.amount_max else f"{self.amount_min}–{self.amount_max}"
         return f"{amount} {Unit(self.unit).label}"
 
-    def is_overdue(self, today: date) -> bool:
-        return self.is_running and self.request.state in ACTIVE_STATES and self.final_due < today
+    # `state` is the request's, when the caller has it (a list page), to save a query per clock.
+    def is_overdue(self, today: date, state: str | None = None) -> bool:
+        # Civil Code art. 203: the last day runs to 24:00, so a clock is overdue from the next day on.
+        return self.is_running and (state or self.request.state) in ACTIVE_STATES and self.final_due < today
 
-    def breaches_statute(self, today: date) -> bool:
+    def breaches_statute(self, today: date, state: str | None = None) -> bool:
         """Past the statutory last day without being kept, or kept only after it."""
         if self.statutory_due is None:
             return False
         if self.met_at is not None:
-            return self.met_at.astimezone(SHANGHAI).date() > self.statutory_due
-        return self.is_running and self.request.state in ACTIVE_STATES and self.statutory_due < today
+            return local_date(self.met_at) > self.statutory_due
+        return self.is_running and (state or self.request.state) in ACTIVE_STATES and self.statutory_due < today
 
     def kept_promise(self) -> bool | None:
         """True/False once the clock was kept (met); None while it runs or when it was stopped."""
         if self.met_at is None:
             return None
-        return self.met_at.astimezone(SHANGHAI).date() <= self.final_due
+        return local_date(self.met_at) <= self.final_due
 
 
 def evidence_path(instance, filename):

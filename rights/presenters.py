@@ -53,11 +53,10 @@ class DeadlineStatus:
 
 def deadline_status(clock: Clock, *, state: str, today: date, calendar: WorkCalendar) -> DeadlineStatus:
     """How one clock stands today, in words and a tone; `state` is its request's (avoids a query per clock)."""
-    statutory_due = clock.statutory_due
+    breach = clock.breaches_statute(today, state=state)
     if clock.met_at is not None:
         met_on = local_date(clock.met_at)
-        breach = statutory_due is not None and met_on > statutory_due
-        if met_on <= clock.final_due:
+        if clock.kept_promise():
             return DeadlineStatus(clock, Tone.KEPT, _("kept on %(day)s") % {"day": f"{met_on:%Y-%m-%d}"}, None, breach)
         return DeadlineStatus(
             clock, Tone.BREACH if breach else Tone.LATE, _("kept late, on %(day)s") % {"day": f"{met_on:%Y-%m-%d}"},
@@ -69,17 +68,21 @@ def deadline_status(clock: Clock, *, state: str, today: date, calendar: WorkCale
         return DeadlineStatus(clock, Tone.IDLE, _("not running while the request is “%(state)s”") % {"state": State(state).label}, None, False)
 
     days_left = calendar.working_days_between(today, clock.final_due)
-    # Civil Code art. 203: the last day runs to 24:00, so a deadline is overdue from the next day on.
-    if clock.final_due < today:
+    if clock.is_overdue(today, state=state):
         late = -days_left
         text = (
             ngettext("overdue by %(n)d working day", "overdue by %(n)d working days", late) % {"n": late}
             if late > 0
             else str(_("overdue"))
         )
-        if statutory_due is not None and statutory_due < today:
+        if breach:
             return DeadlineStatus(clock, Tone.BREACH, f"{text} · {_('statutory limit passed')}", days_left, True)
         return DeadlineStatus(clock, Tone.OVERDUE, text, days_left, False)
+    if breach:
+        # A promise longer than the statutory cap: within the promise, yet past the law's last day
+        # (the same requests the "statutory breach" filter lists).
+        text = ngettext("%(n)d working day left", "%(n)d working days left", days_left) % {"n": days_left}
+        return DeadlineStatus(clock, Tone.BREACH, f"{text} · {_('statutory limit passed')}", days_left, True)
     if days_left == 0:
         return DeadlineStatus(clock, Tone.DUE_SOON, str(_("due today")), 0, False)
     text = ngettext("%(n)d working day left", "%(n)d working days left", days_left) % {"n": days_left}
