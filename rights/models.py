@@ -96,14 +96,6 @@ class RightsRequest(ConcurrentTransitionMixin, models.Model):
         if self.procedure_id and self.app_id and self.procedure.policy_version.app_id != self.app_id:
             raise ValidationError({"procedure": _("The procedure belongs to another app's policy.")})
 
-    @property
-    def masked_contact(self) -> str:
-        return mask_contact(self.requester_contact)
-
-    @property
-    def is_open(self) -> bool:
-        return self.state in OPEN_STATES
-
     # --- the state machine; call these through rights.services, which logs and locks -------------------
 
     @transition(field=state, source=State.DRAFT, target=State.SUBMITTED, permission=can_work_requests)
