@@ -102,3 +102,27 @@ class WorkCalendar:
 
 
 LIBRARY_CALENDAR = WorkCalendar()
+
+# The years a moment may fall in: from the first year with an official schedule of make-up days up to the year
+# after the last schedule anyone knows (published or entered) or after this year, whichever is later; beyond
+# that a date is a typo ("0026", "9999"), not a deadline to count.
+FIRST_SUPPORTED_YEAR = FIRST_YEAR_WITH_MAKE_UP_DAYS
+
+
+class OutsideCalendar(ValueError):
+    """A moment outside the years the working-day calendar can count; the message is one line for people."""
+
+
+def supported_years(*, this_year: int, entered_years: Iterable[int] = ()) -> range:
+    last = max([LAST_PUBLISHED_YEAR_IN_LIBRARY, this_year, *entered_years]) + 1
+    return range(FIRST_SUPPORTED_YEAR, last + 1)
+
+
+def check_supported_day(day: date, *, this_year: int, entered_years: Iterable[int] = ()) -> date:
+    """`day` itself, or OutsideCalendar naming the years that are supported."""
+    years = supported_years(this_year=this_year, entered_years=entered_years)
+    if day.year not in years:
+        raise OutsideCalendar(
+            f"{day:%Y-%m-%d} is outside the working-day calendar: dates from {years.start} to {years.stop - 1} are supported."
+        )
+    return day
