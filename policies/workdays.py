@@ -123,6 +123,6 @@ def check_supported_day(day: date, *, this_year: int, entered_years: Iterable[in
     years = supported_years(this_year=this_year, entered_years=entered_years)
     if day.year not in years:
         raise OutsideCalendar(
-            f"{day:%Y-%m-%d} is outside the working-day calendar: dates from {years.start} to {years.stop - 1} are supported."
+            f"{day.isoformat()} is outside the working-day calendar: dates from {years.start} to {years.stop - 1} are supported."
         )
     return day
