@@ -5,7 +5,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from .admin_import import PolicyImportAdminMixin
-from .models import App, CalendarOverride, CalendarYear, PolicyVersion, Procedure, StatutoryDefault, Unit
+from .models import AuditEntry, App, CalendarOverride, CalendarYear, PolicyVersion, Procedure, StatutoryDefault, Unit
+from .services import publish_calendar_year, remove_calendar_day, remove_calendar_year, set_calendar_day
 
 
 class PolicyVersionInline(admin.TabularInline):
@@ -68,7 +69,9 @@ class PolicyVersionAdmin(PolicyImportAdminMixin, admin.ModelAdmin):
     list_filter = ("app", "status")
     search_fields = ("app__name", "title")
     formfield_overrides = URL_FIELDS_ASSUME_HTTPS
-    readonly_fields = ("checksum", "imported_at")
+    # A version's text and review status change only through the importer's review: an edit here would skip the
+    # review and break the verbatim quotes the procedures (and every request's snapshot) carry.
+    readonly_fields = ("checksum", "imported_at", "status", "source_text")
     inlines = [ProcedureInline]
 
     def get_queryset(self, request):
@@ -112,11 +115,61 @@ class StatutoryDefaultAdmin(admin.ModelAdmin):
 
 @admin.register(CalendarYear)
 class CalendarYearAdmin(admin.ModelAdmin):
+    """Entering a year's schedule goes through policies.services (audit row; clocks replayed after commit)."""
+
     list_display = ("year", "published_on", "source")
+
+    def save_model(self, request, obj, form, change):
+        saved = publish_calendar_year(
+            year=obj.year, published_on=obj.published_on, source=obj.source, acting_user=request.user
+        )
+        obj.pk = saved.pk
+
+    def delete_model(self, request, obj):
+        remove_calendar_year(entry=obj, acting_user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            remove_calendar_year(entry=obj, acting_user=request.user)
 
 
 @admin.register(CalendarOverride)
 class CalendarOverrideAdmin(admin.ModelAdmin):
+    """Corrections of the calendar go through policies.services (audit row; clocks replayed after commit)."""
+
     list_display = ("day", "is_working_day", "name")
     list_filter = ("is_working_day",)
     date_hierarchy = "day"
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("day",) if obj is not None else ()
+
+    def save_model(self, request, obj, form, change):
+        saved = set_calendar_day(day=obj.day, working=obj.is_working_day, name=obj.name, acting_user=request.user)
+        obj.pk = saved.pk
+
+    def delete_model(self, request, obj):
+        remove_calendar_day(override=obj, acting_user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            remove_calendar_day(override=obj, acting_user=request.user)
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """Who changed the calendar, the catalog or the reminder settings: read-only for everyone."""
+
+    list_display = ("at", "action", "subject", "by", "changes")
+    list_filter = ("action",)
+    search_fields = ("subject",)
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

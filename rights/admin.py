@@ -26,22 +26,12 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from policies.models import work_calendar
 
-from .forms import AssignForm, FileRequestForm, TransitionForm, transition_forms
-from .models import ACTIVE_STATES, Clock, Evidence, RightsRequest, State, TransitionLog, mask_contact
-from .presenters import (
-    DUE_SOON_WORKING_DAYS,
-    DeadlineStatus,
-    dashboard,
-    deadline_statuses,
-    nearest_deadline_first,
-    week_end,
-)
+from .events import AMENDABLE_FIELDS, EVENT_LABELS, GRAVE_EVENTS, event_label
+from .forms import AssignForm, EventForm, FileRequestForm, event_forms
+from .models import Clock, Evidence, ReminderSettings, RightsRequest, State, TransitionLog, mask_contact
+from .presenters import DeadlineStatus, dashboard, deadline_statuses, week_end
 from .querysets import today_in_shanghai
-from .services import RequestError, allowed_transitions, assign_request, file_request, move_request
-from .transitions import TRANSITION_LABELS
-
-# Transitions whose buttons warn: they end the app's side of the case or hand it to a regulator.
-GRAVE_TRANSITIONS = {"refuse", "withdraw", "escalate"}
+from .services import RequestError, allowed_events, file_request, record_event
 # Inline types an evidence file may be shown as; anything else downloads (no uploaded HTML in our origin).
 INLINE_EVIDENCE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf", "text/plain"}
 from .admin_reminders import ReminderInline, ReminderSnoozeInline  # also registers the reminder pages
@@ -54,6 +44,17 @@ class PageClock:
         self.now = timezone.now()
         self.today = today_in_shanghai(self.now)
         self._calendar = None
+        self._due_soon = None
+
+    @property
+    def due_soon(self) -> int:
+        """The one "due soon" setting (Reminder settings), shared with the reminders."""
+        if self._due_soon is None:
+            self._due_soon = ReminderSettings.load().due_soon_working_days
+        return self._due_soon
+
+    def statuses(self, obj, clocks=None) -> list[DeadlineStatus]:
+        return deadline_statuses(obj, now=self.now, calendar=self.calendar, due_soon_working_days=self.due_soon, clocks=clocks)
 
     @property
     def calendar(self):
@@ -78,7 +79,7 @@ class DeadlineFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         return [
             ("overdue", gettext_lazy("Overdue")),
-            ("soon", gettext_lazy("Due within %(n)d working days") % {"n": DUE_SOON_WORKING_DAYS}),
+            ("soon", gettext_lazy("Due soon")),
             ("week", gettext_lazy("Due this week")),
             ("breach", gettext_lazy("Statutory limit breached")),
         ]
@@ -89,7 +90,7 @@ class DeadlineFilter(admin.SimpleListFilter):
             case "overdue":
                 return queryset.overdue(page.now)
             case "soon":
-                return queryset.due_within(DUE_SOON_WORKING_DAYS, page.now, calendar=page.calendar)
+                return queryset.due_within(page.due_soon, page.now, calendar=page.calendar)
             case "week":
                 return queryset.due_by(week_end(page.today), page.now)
             case "breach":
@@ -116,7 +117,7 @@ class AssigneeFilter(admin.SimpleListFilter):
             return queryset.for_assignee(request.user)
         if value == "none":
             return queryset.filter(assignee__isnull=True)
-        if value and value.isdigit():
+        if value and value.isascii() and value.isdigit():
             return queryset.filter(assignee_id=int(value))
         return queryset
 
@@ -139,7 +140,7 @@ def deadline_html(status: DeadlineStatus, *, with_action: bool = True):
         '<li class="rd-deadline rd-deadline--{tone}" data-tone="{tone}" data-last-day="{day}">'
         '{action}<time datetime="{day}">{day}</time> <span class="rd-deadline__left">{text}</span>{provisional}</li>',
         tone=status.tone,
-        day=f"{clock.final_due:%Y-%m-%d}",
+        day=f"{status.last_day:%Y-%m-%d}",
         action=format_html('<span class="rd-deadline__action">{}</span> ', clock.get_action_display()) if with_action else "",
         text=status.text,
         provisional=provisional,
@@ -147,7 +148,7 @@ def deadline_html(status: DeadlineStatus, *, with_action: bool = True):
 
 
 def deadlines_html(obj: RightsRequest, page: PageClock):
-    statuses = deadline_statuses(obj, today=page.today, calendar=page.calendar)
+    statuses = page.statuses(obj)
     if not statuses:
         return format_html('<span class="rd-muted">{}</span>', _("no clock yet"))
     return format_html('<ul class="rd-deadlines">{}</ul>', format_html_join("", "{}", ((deadline_html(s),) for s in statuses)))
@@ -189,12 +190,25 @@ class RightsRequestAdmin(admin.ModelAdmin):
             {"fields": ("refusal_reason", ("regulator", "regulator_reference")), "classes": ("collapse",)},
         ),
     )
-    # The state moves only through transitions, the assignee through assign_request; the app, right and
-    # procedure are what the clocks were started from.
+    # Nothing is edited here: every change is an event (rights.services.record_event) from the case page's
+    # forms, so the history shows who changed what, when, from which value to which.
     readonly_fields = (
         "app", "right", "procedure", "state", "assignee", "filed_at_local", "submitted_at_local", "closed_at_local", "created_by",
         "refusal_reason", "regulator", "regulator_reference",
-    )
+        "requester_name", "requester_contact", "channel_used", "app_ticket_number", "notes",
+    )  # fmt: skip
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # the case record is evidence: nobody deletes it, superusers included
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if object_id is not None and request.method == "POST":
+            # The plain change form would save the model behind the event log's back.
+            messages.error(request, _("Details change through the events on this page (e.g. “Amended”), not this form."))
+            return redirect(self.change_url(self._object_or_404(request, object_id)))
+        extra_context = {**(extra_context or {}), "show_save": False, "show_save_and_continue": False,
+                         "show_save_and_add_another": False, "show_delete": False}
+        return super().changeform_view(request, object_id, form_url, extra_context)
 
     # Moments as everywhere else on the page: Asia/Shanghai, to the minute, in both languages.
     @admin.display(description=RightsRequest._meta.get_field("filed_at").verbose_name)
@@ -213,7 +227,7 @@ class RightsRequestAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request).select_related("app", "assignee").prefetch_related("clocks")
-        return nearest_deadline_first(queryset).annotate(
+        return queryset.annotate(
             assigned_to_me=Case(
                 When(assignee_id=request.user.pk, then=Value(True)), default=Value(False), output_field=BooleanField()
             )
@@ -222,12 +236,12 @@ class RightsRequestAdmin(admin.ModelAdmin):
     def get_ordering(self, request):
         # Everyone sees the requests assigned to them first (what a case worker works on), then the rest;
         # each group by the nearest running deadline, requests with nothing running last.
-        return [F("assigned_to_me").desc(), F("running_due").asc(nulls_last=True), "-filed_at"]
+        return [F("assigned_to_me").desc(), F("next_due").asc(nulls_last=True), "-filed_at"]
 
     def get_search_results(self, request, queryset, search_term):
         searched, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         number = search_term.strip().lstrip("#")
-        if number.isdigit():
+        if number.isascii() and number.isdigit() and len(number) < 19:
             # "#12" or "12" also finds request 12, within the filters already applied to `queryset`.
             return queryset.filter(Q(pk=int(number)) | Q(pk__in=searched.values("pk"))), may_have_duplicates
         return searched, may_have_duplicates
@@ -237,13 +251,13 @@ class RightsRequestAdmin(admin.ModelAdmin):
         # column is bound here to this page's calendar, loaded once for all rows.
         page = PageClock.of(request)
 
-        @admin.display(description=gettext_lazy("deadlines"), ordering="running_due")
+        @admin.display(description=gettext_lazy("deadlines"), ordering="next_due")
         def deadlines(obj):
             return deadlines_html(obj, page)
 
         return [deadlines if name == "deadlines" else name for name in self.list_display]
 
-    @admin.display(description=gettext_lazy("deadlines"), ordering="running_due")
+    @admin.display(description=gettext_lazy("deadlines"), ordering="next_due")
     def deadlines(self, obj):
         """Stands in for the system check and other callers; the list uses get_list_display's version."""
         return deadlines_html(obj, PageClock())
@@ -288,8 +302,12 @@ class RightsRequestAdmin(admin.ModelAdmin):
     def assign_to_me(self, request, queryset):
         moved = 0
         for obj in queryset.exclude(assignee=request.user):
-            assign_request(request=obj, assignee=request.user, acting_user=request.user)
-            moved += 1
+            try:
+                record_event(request=obj, event="assign", assignee=request.user, acting_user=request.user)
+            except RequestError as error:
+                self.message_user(request, f"#{obj.pk}: {error}", messages.WARNING)
+            else:
+                moved += 1
         message = ngettext("%(n)d request assigned to you.", "%(n)d requests assigned to you.", moved) % {"n": moved}
         self.message_user(request, message, messages.SUCCESS)
 
@@ -326,22 +344,22 @@ class RightsRequestAdmin(admin.ModelAdmin):
             Clock.objects.filter(request=obj).select_related("policy_version", "statutory_default").order_by("final_due", "id")
         )
         can_work = self.has_change_permission(request, obj)
-        names = allowed_transitions(obj, request.user) if can_work else []
-        if can_work and obj.state in ACTIVE_STATES:
-            names.append("reply")  # services.record_reply: the app answered without a change of state
-        forms = transition_forms(obj, names)
-        statuses = deadline_statuses(obj, today=page.today, calendar=page.calendar, clocks=clocks)
+        names = allowed_events(obj, request.user) if can_work else []
+        forms = event_forms(obj, names)
+        statuses = page.statuses(obj, clocks=clocks)
         history = list(obj.log.select_related("by").prefetch_related("evidence").order_by("at", "id"))
         for entry in history:
-            entry.label = TRANSITION_LABELS.get(entry.transition, entry.transition)
+            entry.label = event_label(entry.transition)
+            entry.detail_text = history_details(entry)
         return {
             "today": page.today,
             "deadline_statuses": statuses,
             "next_deadline": next((s for s in statuses if s.days_left is not None), None),
+            "due_soon_working_days": page.due_soon,
             "clocks": clocks,
             "history": history,
             "transitions": [
-                {"name": name, "label": TRANSITION_LABELS.get(name, name), "form": forms[name], "grave": name in GRAVE_TRANSITIONS}
+                {"name": name, "label": EVENT_LABELS[name], "form": forms[name], "grave": name in GRAVE_EVENTS}
                 for name in names
             ],
             "can_work": can_work,
@@ -361,24 +379,26 @@ class RightsRequestAdmin(admin.ModelAdmin):
         obj = self._object_or_404(request, object_id)
         if not self.has_change_permission(request, obj):
             raise PermissionDenied
-        form = TransitionForm(name, request.POST, request.FILES)
+        if name not in EVENT_LABELS or name == "file":
+            raise Http404(_("No such event."))
+        form = EventForm(name, request.POST, request.FILES)
         if not form.is_valid():
             errors = "; ".join(
                 f"{form.fields[field].label}: {' '.join(problems)}" if field in form.fields else " ".join(problems)
                 for field, problems in form.errors.items()
             )
             messages.error(request, _("“%(transition)s” was not recorded: %(errors)s") % {
-                "transition": TRANSITION_LABELS.get(name, name), "errors": errors})
+                "transition": event_label(name), "errors": errors})
             return redirect(self.change_url(obj))
         try:
-            moved = move_request(request=obj, transition=name, acting_user=request.user, **form.service_kwargs())
+            moved = record_event(request=obj, event=name, acting_user=request.user, **form.service_kwargs())
         except RequestError as error:
             messages.error(request, str(error))
         else:
             messages.success(
                 request,
                 _("“%(transition)s” recorded: request #%(id)s is “%(state)s”.")
-                % {"transition": TRANSITION_LABELS.get(name, name), "id": moved.pk, "state": moved.get_state_display()},
+                % {"transition": event_label(name), "id": moved.pk, "state": moved.get_state_display()},
             )
         return redirect(self.change_url(obj))
 
@@ -395,7 +415,11 @@ class RightsRequestAdmin(admin.ModelAdmin):
             messages.info(request, _("The assignee did not change."))
         else:
             assignee = form.cleaned_data["assignee"]
-            assign_request(request=obj, assignee=assignee, acting_user=request.user)
+            try:
+                record_event(request=obj, event="assign", assignee=assignee, acting_user=request.user)
+            except RequestError as error:
+                messages.error(request, str(error))
+                return redirect(self.change_url(obj))
             messages.success(
                 request,
                 _("Request #%(id)s is assigned to %(user)s.") % {"id": obj.pk, "user": assignee or _("nobody")}
@@ -484,7 +508,7 @@ class RightsRequestAdmin(admin.ModelAdmin):
             changelist_url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
             return HttpResponseRedirect(f"{changelist_url}?e=1")
         page = PageClock.of(request)
-        rows = csv_rows(changelist.queryset, today=page.today, calendar=page.calendar)
+        rows = csv_rows(changelist.queryset, page=page)
         writer = csv.writer(_Echo())
         response = StreamingHttpResponse((writer.writerow(row) for row in rows), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="rights-requests-{page.today:%Y-%m-%d}.csv"'
@@ -512,14 +536,14 @@ class _Echo:
         return value
 
 
-def csv_rows(queryset, *, today, calendar):
+def csv_rows(queryset, *, page: PageClock):
     # A UTF-8 byte-order mark, so Excel opens the Chinese names as UTF-8.
     yield ["\ufeff#", _("app"), _("right"), _("state"), _("requester"), _("requester contact (masked)"),
            _("channel used"), _("app's ticket number"), _("assignee"), _("filed at"), _("closed at"),
            _("next last day"), _("working days left"), _("overdue"), _("statutory limit breached"),
            _("provisional"), _("deadlines")]
     for obj in queryset.iterator(chunk_size=500):
-        statuses = deadline_statuses(obj, today=today, calendar=calendar)
+        statuses = page.statuses(obj)
         running = [s for s in statuses if s.days_left is not None]
         nearest = running[0] if running else None
         yield [
@@ -536,7 +560,7 @@ def csv_rows(queryset, *, today, calendar):
             local_minute(obj.closed_at),
             f"{nearest.last_day:%Y-%m-%d}" if nearest else "",
             nearest.days_left if nearest else "",
-            _("yes") if any(s.days_left is not None and s.last_day < today for s in running) else "",
+            _("yes") if any(s.overdue for s in statuses) else "",
             _("yes") if any(s.breach for s in statuses) else "",
             _("yes") if any(s.provisional for s in statuses) else "",
             "; ".join(f"{s.clock.get_action_display()} {s.last_day:%Y-%m-%d} ({s.text})" for s in statuses),
@@ -567,6 +591,24 @@ class TransitionLogAdmin(admin.ModelAdmin):
         url = reverse("admin:rights_rightsrequest_change", args=[obj.request_id])
         return format_html('<a href="{}">#{} {}</a>', url, obj.request_id, obj.request.app.name)
 
-    @admin.display(description=gettext_lazy("transition"), ordering="transition")
+    @admin.display(description=gettext_lazy("event"), ordering="transition")
     def transition_label(self, obj):
-        return TRANSITION_LABELS.get(obj.transition, obj.transition)
+        return event_label(obj.transition)
+
+
+def history_details(entry: TransitionLog) -> str:
+    """An event's details in words, for the history (an amendment's old and new value, an extension's day)."""
+    details = entry.details or {}
+    match entry.transition:
+        case "amend":
+            label = AMENDABLE_FIELDS.get(details.get("field"), details.get("field", ""))
+            return _("%(field)s: “%(old)s” → “%(new)s”") % {"field": label, "old": details.get("old", ""), "new": details.get("new", "")}
+        case "extend":
+            return _("to %(day)s; legal basis: %(basis)s") % {"day": details.get("until", ""), "basis": details.get("basis", "")}
+        case "assign":
+            return "%s → %s" % (details.get("old") or "—", details.get("new") or "—")
+        case "escalate":
+            return " · ".join(v for v in (details.get("regulator"), details.get("reference")) if v)
+        case "snooze":
+            return _("until %(day)s") % {"day": details.get("until", "")}
+    return ""

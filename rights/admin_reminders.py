@@ -19,6 +19,7 @@ from django.utils.translation import ngettext
 from .models import Reminder, ReminderPreference, ReminderSettings, ReminderSnooze, ReminderStatus
 from .querysets import today_in_shanghai
 from .reminders import snooze_reminders
+from .services import RequestError
 
 # How long the "snooze" action of the ledger stops overdue repeats.
 SNOOZE_DAYS = 7
@@ -84,7 +85,9 @@ class ReminderAdmin(admin.ModelAdmin):
         return actions
 
     def has_snooze_permission(self, request):
-        return request.user.has_perm("rights.add_remindersnooze")
+        from .services import may_record
+
+        return may_record("snooze", request.user)
 
     @admin.action(
         description=_("Snooze the overdue repeats of the selected requests for a week"), permissions=["snooze"]
@@ -95,10 +98,14 @@ class ReminderAdmin(admin.ModelAdmin):
         for reminder in queryset.select_related("request").distinct():
             if reminder.request.snoozes.filter(clock__isnull=True, until__gte=until).exists():
                 continue
-            snooze_reminders(
-                request=reminder.request, until=until, reason=str(_("Snoozed from the reminder list.")),
-                acting_user=request.user,
-            )  # fmt: skip
+            try:
+                snooze_reminders(
+                    request=reminder.request, until=until, reason=str(_("Snoozed from the reminder list.")),
+                    acting_user=request.user,
+                )  # fmt: skip
+            except RequestError as error:
+                self.message_user(request, f"#{reminder.request_id}: {error}", messages.WARNING)
+                continue
             snoozed += 1
         message = ngettext(
             "Overdue reminders of %(n)d request snoozed until %(until)s.",
@@ -141,26 +148,17 @@ class ReminderSnoozeInline(admin.TabularInline):
 
     model = ReminderSnooze
     fields = ("clock", "until", "reason", "created_by", "created_at")
-    readonly_fields = ("created_by", "created_at")
+    readonly_fields = fields
     extra = 0
     can_delete = False
     verbose_name_plural = _("reminder snoozes")
 
-    def get_formset(self, request, obj=None, **kwargs):
-        formset = super().get_formset(request, obj, **kwargs)
-        if obj is not None and "clock" in formset.form.base_fields:
-            formset.form.base_fields["clock"].queryset = obj.clocks.all()
-        user = request.user
-
-        class RecordingWho(formset):
-            def save_new(self, form, commit=True):
-                form.instance.created_by = user
-                return super().save_new(form, commit)
-
-        return RecordingWho
+    # A snooze is an event of the request ("Reminders snoozed" on the case page): recorded there, shown here.
+    def has_add_permission(self, request, obj=None):
+        return False
 
     def has_change_permission(self, request, obj=None):
-        return False  # a snooze is a record: add a new one rather than rewrite an old one
+        return False
 
 
 @admin.register(ReminderSnooze)
@@ -168,17 +166,20 @@ class ReminderSnoozeAdmin(admin.ModelAdmin):
     list_display = ("request_link", "clock", "until", "reason", "created_by", "created_at")
     list_filter = ("until",)
     search_fields = ("=request__id", "reason")
-    raw_id_fields = ("request", "clock")
-    readonly_fields = ("created_by", "created_at")
 
     @admin.display(description=_("request"), ordering="request_id")
     def request_link(self, obj):
         return _request_link(obj.request_id)
 
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
+    # Snoozes are recorded as events on the request page; this list only shows them.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(ReminderSettings)
@@ -197,6 +198,18 @@ class ReminderSettingsAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def save_model(self, request, obj, form, change):
+        from policies.services import audit
+
+        old = ReminderSettings.objects.filter(pk=obj.pk).values(*form.changed_data).first() or {}
+        super().save_model(request, obj, form, change)
+        audit(
+            action="reminder settings",
+            subject=str(obj),
+            changes={name: {"old": str(old.get(name)), "new": str(getattr(obj, name))} for name in form.changed_data},
+            acting_user=request.user,
+        )
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -9,10 +9,10 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from policies.models import App, Procedure, Right
+from policies.models import Action, App, Procedure, Right
 
-from .models import NOTE_REQUIRED, RightsRequest, State
-from .transitions import TRANSITION_INPUTS
+from .events import AMENDABLE_FIELDS, EVENTS
+from .models import RightsRequest, State
 
 LOCAL_MINUTE = "%Y-%m-%dT%H:%M"
 FILED_RIGHTS = [(value, label) for value, label in Right.choices if value != Right.ANY_REQUEST]
@@ -152,11 +152,12 @@ class FileRequestForm(forms.Form):
         return data
 
 
-class TransitionForm(forms.Form):
-    """What a transition asks for: the note or reason it needs, when it happened, evidence files.
+class EventForm(forms.Form):
+    """What an event asks for (rights/events.py: its inputs), when it happened, a note, evidence files.
 
     `expected_state` is the state the page showed, so a page left open while someone else moved the request
-    gets a conflict instead of silently acting on a state the person never saw.
+    gets a conflict instead of silently acting on a state the person never saw. The fields are the event's own;
+    the rules (what is required, which dates are allowed) stay in rights.services, which says what is wrong.
     """
 
     expected_state = forms.ChoiceField(choices=State.choices, widget=forms.HiddenInput)
@@ -168,27 +169,41 @@ class TransitionForm(forms.Form):
     )
     regulator = forms.CharField(label=_("Regulator"), max_length=200, required=False, help_text=_("e.g. 网信办 12377"))
     reference = forms.CharField(label=_("Regulator's reference"), max_length=100, required=False)
+    field = forms.ChoiceField(label=_("Detail"), required=False, choices=[("", "---------"), *AMENDABLE_FIELDS.items()])
+    value = forms.CharField(label=_("New value"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    until = forms.DateField(label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    basis = forms.CharField(
+        label=_("Legal basis"),
+        max_length=300,
+        required=False,
+        help_text=_("The law the app relies on to extend, or “none” when it gave none."),
+    )
+    action = forms.ChoiceField(
+        label=_("Promised action"), required=False, choices=[("", _("— every running clock —")), *Action.choices]
+    )
+    assignee = AssigneeChoiceField(staff_users(), label=_("Assignee"), required=False, empty_label=_("— nobody —"))
     note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
     at = forms.DateTimeField(
         label=_("Happened at"), required=False, widget=DateTimeLocalInput, help_text=_("Empty: now (Asia/Shanghai).")
     )
     evidence = MultipleFileField(label=_("Evidence"), required=False, help_text=_("Screenshots, e-mails, letters."))
 
-    def __init__(self, transition: str, *args, **kwargs):
-        kwargs.setdefault("prefix", transition)
+    INPUT_FIELDS = ("reason", "regulator", "reference", "field", "value", "until", "basis", "action", "assignee")
+
+    def __init__(self, event: str, *args, **kwargs):
+        kwargs.setdefault("prefix", event)
         super().__init__(*args, **kwargs)
-        self.transition = transition
-        inputs = TRANSITION_INPUTS.get(transition, ())
-        for name in ("reason", "regulator", "reference"):
-            if name not in inputs:
+        self.event = EVENTS[event]
+        for name in self.INPUT_FIELDS:
+            if name not in self.event.fields:
                 del self.fields[name]
-        # Browser hints only: services.move_request is the rule and says what is missing.
-        if "reason" in self.fields:
-            self.fields["reason"].widget.attrs["required"] = True
-        if "regulator" in self.fields:
-            self.fields["regulator"].widget.attrs["required"] = True
-        if transition in NOTE_REQUIRED:
-            self.fields["note"].widget.attrs["required"] = True
+        if "assignee" in self.fields:
+            self.fields["assignee"].queryset = staff_users()
+        # Browser hints only: the service is the rule and says what is missing.
+        for name in self.event.inputs:
+            if name in self.fields:
+                self.fields[name].widget.attrs["required"] = True
+        if "note" in self.event.inputs:
             self.fields["note"].label = _("Note (required)")
         self.fields["at"].widget.attrs["max"] = _latest_allowed()
 
@@ -198,12 +213,16 @@ class TransitionForm(forms.Form):
             "expected_state": data["expected_state"],
             "note": data.get("note", ""),
             "at": data.get("at"),
-            "reason": data.get("reason", ""),
-            "regulator": data.get("regulator", ""),
-            "reference": data.get("reference", ""),
             "evidence": data.get("evidence") or [],
         }
+        for name in self.INPUT_FIELDS:
+            if name in self.fields:
+                kwargs[name] = data.get(name)
         return kwargs
+
+
+# The old name, for callers that still say "transition".
+TransitionForm = EventForm
 
 
 class AssignForm(forms.Form):
@@ -214,5 +233,6 @@ class AssignForm(forms.Form):
         self.fields["assignee"].queryset = staff_users()
 
 
-def transition_forms(request_obj: RightsRequest, names: list[str]) -> dict[str, TransitionForm]:
-    return {name: TransitionForm(name, initial={"expected_state": request_obj.state}) for name in names}
+def event_forms(request_obj: RightsRequest, names: list[str]) -> dict[str, EventForm]:
+    initial = {"expected_state": request_obj.state, "assignee": request_obj.assignee_id}
+    return {name: EventForm(name, initial=initial) for name in names}

@@ -20,32 +20,36 @@ from policies.models import Action, App, ClockStart, Hedge, PolicyVersion, Proce
 from .querysets import ClockQuerySet, RightsRequestQuerySet
 
 
-class State(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    SUBMITTED = "submitted", _("Submitted")
-    AWAITING_IDENTITY = "awaiting_identity", _("Awaiting identity proof")
-    IN_PROGRESS = "in_progress", _("In progress")
-    COMPLETED = "completed", _("Completed")
-    CONFIRMED = "confirmed", _("Confirmed")
-    REFUSED = "refused", _("Refused")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
-    ESCALATED = "escalated", _("Escalated to a regulator")
-    RESOLVED = "resolved", _("Resolved")
+from .events import EVENTS, STATE_EVENTS
+from .states import ACTIVE_STATES, CLOSED_STATES, OPEN_STATES, State  # noqa: F401 - re-exported
 
 
-# The app owes an answer or an action: clocks run, overdue is possible.
-ACTIVE_STATES = (State.SUBMITTED, State.AWAITING_IDENTITY, State.IN_PROGRESS)
-# Nothing more is expected (a refused request can still be escalated, but the app's side is over).
-CLOSED_STATES = (State.CONFIRMED, State.REFUSED, State.WITHDRAWN, State.RESOLVED)
-OPEN_STATES = tuple(s for s in State if s not in CLOSED_STATES)
+def _may_record(permission: str):
+    def check(instance, user) -> bool:
+        # None is the system (commands without --by, tasks): it may record every event.
+        return user is None or user.has_perm(permission)
+
+    return check
 
 
-def can_work_requests(instance, user) -> bool:
-    """Transition permission: case workers (change permission) may move requests; auditors only read."""
-    return user is None or user.has_perm("rights.change_rightsrequest")
+def _event_transition(name: str):
+    event = EVENTS[name]
+
+    def method(self):
+        pass
+
+    method.__name__ = name
+    method.__doc__ = str(event.help) if event.help else None
+    return transition(field="state", source=list(event.sources), target=event.target, permission=_may_record(event.permission))(
+        method
+    )
 
 
-class RightsRequest(ConcurrentTransitionMixin, models.Model):
+# The FSM transitions, one per state-changing event of the table (rights/events.py): never written by hand.
+CaseEventTransitions = type("CaseEventTransitions", (), {name: _event_transition(name) for name in STATE_EVENTS})
+
+
+class RightsRequest(CaseEventTransitions, ConcurrentTransitionMixin, models.Model):
     app = models.ForeignKey(App, models.PROTECT, related_name="requests", verbose_name=_("app"))
     right = models.CharField(_("right"), max_length=24, choices=Right)
     procedure = models.ForeignKey(
@@ -80,6 +84,12 @@ class RightsRequest(ConcurrentTransitionMixin, models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("created by")
     )
+    # The promises the request is held to, as the policy in force stated them when the request reached the app
+    # (rights.clocks.snapshot_promises); the clocks are replayed from these and the events.
+    promises = models.JSONField(_("promises held to"), default=list, blank=True, editable=False)
+    # Kept by the clock projection (rights.clocks.project), never written anywhere else.
+    next_due = models.DateField(_("next last day"), null=True, blank=True, db_index=True, editable=False)
+    paused_since = models.DateTimeField(_("paused since"), null=True, blank=True, editable=False)
 
     objects = RightsRequestQuerySet.as_manager()
 
@@ -96,89 +106,9 @@ class RightsRequest(ConcurrentTransitionMixin, models.Model):
         if self.procedure_id and self.app_id and self.procedure.policy_version.app_id != self.app_id:
             raise ValidationError({"procedure": _("The procedure belongs to another app's policy.")})
 
-    # --- the state machine; call these through rights.services, which logs and locks -------------------
-
-    @transition(field=state, source=State.DRAFT, target=State.SUBMITTED, permission=can_work_requests)
-    def submit(self):
-        """Sent to the app."""
-
-    @transition(
-        field=state, source=State.SUBMITTED, target=State.AWAITING_IDENTITY, permission=can_work_requests
-    )
-    def request_identity(self):
-        """The app asked for identity proof; clocks that start on verification wait."""
-
-    @transition(
-        field=state, source=State.AWAITING_IDENTITY, target=State.IN_PROGRESS, permission=can_work_requests
-    )
-    def verify_identity(self):
-        """The app accepted the identity proof."""
-
-    @transition(field=state, source=State.SUBMITTED, target=State.IN_PROGRESS, permission=can_work_requests)
-    def acknowledge(self):
-        """The app acknowledged the request without asking for proof."""
-
-    @transition(field=state, source=ACTIVE_STATES, target=State.COMPLETED, permission=can_work_requests)
-    def complete(self):
-        """The app says it is done."""
-
-    @transition(field=state, source=State.COMPLETED, target=State.CONFIRMED, permission=can_work_requests)
-    def confirm(self):
-        """The requester checked that it really happened (e.g. the account is gone)."""
-
-    @transition(field=state, source=State.COMPLETED, target=State.IN_PROGRESS, permission=can_work_requests)
-    def reopen(self):
-        """It did not really happen: back to work, the original deadlines stand."""
-
-    @transition(
-        field=state,
-        source=ACTIVE_STATES,
-        target=State.REFUSED,
-        permission=can_work_requests,
-        conditions=[lambda r: bool(r.refusal_reason.strip())],
-    )
-    def refuse(self):
-        """The app refused; PIPL art. 50 requires it to state reasons, so a reason is required."""
-
-    @transition(
-        field=state,
-        source=(State.DRAFT, *ACTIVE_STATES, State.COMPLETED),
-        target=State.WITHDRAWN,
-        permission=can_work_requests,
-    )
-    def withdraw(self):
-        """The requester dropped the request."""
-
-    @transition(
-        field=state,
-        source=(*ACTIVE_STATES, State.COMPLETED, State.REFUSED),
-        target=State.ESCALATED,
-        permission=can_work_requests,
-        conditions=[lambda r: bool(r.regulator.strip())],
-    )
-    def escalate(self):
-        """A complaint was lodged with a regulator (the regulator is required, its reference when known)."""
-
-    @transition(field=state, source=State.ESCALATED, target=State.RESOLVED, permission=can_work_requests)
-    def resolve(self):
-        """The regulator's case is over."""
-
-
-# Transitions in the order the admin shows their buttons, with what each must be given.
-TRANSITIONS = (
-    "submit",
-    "acknowledge",
-    "request_identity",
-    "verify_identity",
-    "complete",
-    "confirm",
-    "reopen",
-    "refuse",
-    "escalate",
-    "resolve",
-    "withdraw",
-)
-NOTE_REQUIRED = {"reopen", "withdraw"}
+    @property
+    def is_closed(self) -> bool:
+        return self.state in CLOSED_STATES
 
 
 def mask_contact(contact: str) -> str:
@@ -195,14 +125,18 @@ def mask_contact(contact: str) -> str:
     return contact[:keep] + "*" * (len(contact) - keep - 4) + contact[-4:]
 
 
-class Clock(models.Model):
-    """One promise the request is held to, frozen when its clock started.
+class StopReason(models.TextChoices):
+    REFUSED = "refused", _("refused")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+    CLOSED = "closed", _("closed by the regulator")
 
-    The snapshot (amounts, unit, quote, policy version) never follows later catalog edits; only a provisional
-    deadline is recomputed, when its year's official schedule is entered.
-    """
+
+class Clock(models.Model):
+    """One promise the request is held to, as the clock projection (rights.clocks) replays it from the request's
+    events, its promise snapshot and the working-day calendar. Nothing else writes these rows."""
 
     request = models.ForeignKey(RightsRequest, models.CASCADE, related_name="clocks", verbose_name=_("request"))
+    promise_key = models.CharField(_("promise"), max_length=20, default="", editable=False)
     procedure = models.ForeignKey(
         Procedure, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("procedure")
     )
@@ -226,15 +160,25 @@ class Clock(models.Model):
     citation = models.CharField(_("statutory citation"), max_length=300, blank=True)
     statutory_amount = models.PositiveIntegerField(_("statutory limit"), null=True, blank=True)
     statutory_unit = models.CharField(_("statutory unit"), max_length=12, choices=Unit, blank=True)
-    # computed when the clock starts (Civil Code arts. 201-203)
+    # Civil Code arts. 201-203 on the calendar, pauses added to the promised days (never to the statutory one)
     due = models.DateField(_("expected by"), help_text=_("The last day of the shortest promised period."))
     final_due = models.DateField(_("due"), db_index=True, help_text=_("The last day of the promise."))
     statutory_due = models.DateField(_("statutory last day"), null=True, blank=True)
+    paused_working_days = models.PositiveIntegerField(_("paused working days"), default=0)
+    paused_since = models.DateTimeField(_("paused since"), null=True, blank=True)
+    extended_to = models.DateField(_("extended to"), null=True, blank=True)
+    extension_basis = models.CharField(_("legal basis of the extension"), max_length=300, blank=True)
+    # What decides the status: the promised last day, or an extension that has a legal basis; and the moments
+    # they pass (24:00 of the last day, Civil Code art. 203; the exact moment for a promise in hours).
+    deadline = models.DateField(_("last day"), null=True, blank=True)
+    deadline_at = models.DateTimeField(_("overdue from"), null=True, blank=True)
+    statutory_deadline_at = models.DateTimeField(_("past the statutory limit from"), null=True, blank=True)
     provisional = models.BooleanField(
         _("provisional"), default=False, help_text=_("Relies on a year whose official schedule is not published.")
     )
     met_at = models.DateTimeField(_("kept at"), null=True, blank=True)
     stopped_at = models.DateTimeField(_("stopped at"), null=True, blank=True)
+    stop_reason = models.CharField(_("stopped because"), max_length=12, choices=StopReason, blank=True)
 
     objects = ClockQuerySet.as_manager()
 
@@ -242,9 +186,16 @@ class Clock(models.Model):
         ordering = ["final_due", "id"]
         verbose_name = _("deadline clock")
         verbose_name_plural = _("deadline clocks")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["request", "promise_key"], name="clock_one_per_promise", condition=~Q(promise_key="")
+            ),
+        ]
         indexes = [
             models.Index(
-                fields=["final_due"], name="clock_running_due_idx", condition=Q(met_at__isnull=True, stopped_at__isnull=True)
+                fields=["deadline_at"],
+                name="clock_running_deadline_idx",
+                condition=Q(met_at__isnull=True, stopped_at__isnull=True, paused_since__isnull=True),
             ),
         ]
 
@@ -253,30 +204,28 @@ class Clock(models.Model):
 
     @property
     def is_running(self) -> bool:
-        return self.met_at is None and self.stopped_at is None
+        return self.met_at is None and self.stopped_at is None and self.paused_since is None
+
+    @property
+    def is_finished(self) -> bool:
+        return self.met_at is not None or self.stopped_at is not None
+
+    @property
+    def extension_has_basis(self) -> bool:
+        from .clocks import has_legal_basis
+
+        return has_legal_basis(self.extension_basis)
 
     def promise_display(self) -> str:
         amount = str(self.amount_min) if self.amount_min == self.amount_max else f"{self.amount_min}–{self.amount_max}"
         return f"{amount} {Unit(self.unit).label}"
 
-    # `state` is the request's, when the caller has it (a list page), to save a query per clock.
-    def is_overdue(self, today: date, state: str | None = None) -> bool:
-        # Civil Code art. 203: the last day runs to 24:00, so a clock is overdue from the next day on.
-        return self.is_running and (state or self.request.state) in ACTIVE_STATES and self.final_due < today
+    def status(self, now: datetime, *, calendar, due_soon_working_days: int) -> str:
+        """The clock's status name (rights.status): the one definition the list, filters, dashboard, CSV,
+        reminders and commands share."""
+        from .status import clock_status
 
-    def breaches_statute(self, today: date, state: str | None = None) -> bool:
-        """Past the statutory last day without being kept, or kept only after it."""
-        if self.statutory_due is None:
-            return False
-        if self.met_at is not None:
-            return local_date(self.met_at) > self.statutory_due
-        return self.is_running and (state or self.request.state) in ACTIVE_STATES and self.statutory_due < today
-
-    def kept_promise(self) -> bool | None:
-        """True/False once the clock was kept (met); None while it runs or when it was stopped."""
-        if self.met_at is None:
-            return None
-        return local_date(self.met_at) <= self.final_due
+        return clock_status(self, now=now, calendar=calendar, due_soon_working_days=due_soon_working_days)
 
 
 def evidence_path(instance, filename):
@@ -284,7 +233,9 @@ def evidence_path(instance, filename):
 
 
 class TransitionLog(models.Model):
-    """Immutable audit trail: every state change (and recorded reply), by whom, when, with what."""
+    """The case record: one immutable row per event (rights/events.py), by whom, when it happened and when it was
+    recorded, with its note, evidence and details (an amendment's old and new value, an extension's last day and
+    basis). The clocks are replayed from these rows."""
 
     request = models.ForeignKey(RightsRequest, models.CASCADE, related_name="log", verbose_name=_("request"))
     transition = models.CharField(_("transition"), max_length=40)
@@ -296,6 +247,7 @@ class TransitionLog(models.Model):
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("by")
     )
     note = models.TextField(_("note"), blank=True)
+    details = models.JSONField(_("details"), default=dict, blank=True)
 
     class Meta:
         ordering = ["at", "id"]

@@ -1,25 +1,25 @@
-"""Read-only views of requests for people: deadline status with working days left, the dashboard's figures.
+"""Read-only views of requests for people: deadline status in words, the dashboard's figures.
 
-Nothing here writes. Each function takes `today` / `now` and the work calendar as arguments, so a page loads
-the calendar once (`work_calendar()` is two queries) and counts every row's working days in Python.
+Nothing here writes, and nothing here decides a status: rights.status does (one definition), this module only
+words it. Each function takes `now` and the work calendar as arguments, so a page loads the calendar once
+(`work_calendar()` is two queries) and counts every row's working days in Python.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Exists, F, Min, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from policies.models import App
 from policies.workdays import WorkCalendar
 
-from .models import ACTIVE_STATES, CLOSED_STATES, OPEN_STATES, Clock, RightsRequest, State, local_date
+from .models import OPEN_STATES, Clock, RightsRequest, State, local_date
 from .querysets import today_in_shanghai
-
-# A running deadline is "due soon" when at most this many working days are left (today counts as 0).
-DUE_SOON_WORKING_DAYS = 3
+from .status import ClockStatus, Verdict, clock_status, kept_q, missed_q, overdue_q, refused_q, statutory_breach_q
 
 
 class Tone:
@@ -31,87 +31,107 @@ class Tone:
     BREACH = "breach"
     KEPT = "kept"
     LATE = "late"
-    IDLE = "idle"  # stopped, or paused while the request is not active
+    REFUSED = "refused"
+    IDLE = "idle"  # stopped or paused
+
+
+TONES = {
+    ClockStatus.RUNNING: Tone.ON_TRACK,
+    ClockStatus.DUE_SOON: Tone.DUE_SOON,
+    ClockStatus.OVERDUE: Tone.OVERDUE,
+    ClockStatus.STATUTORY_BREACH: Tone.BREACH,
+    ClockStatus.KEPT: Tone.KEPT,
+    ClockStatus.MISSED: Tone.LATE,
+    ClockStatus.REFUSED: Tone.REFUSED,
+    ClockStatus.STOPPED: Tone.IDLE,
+    ClockStatus.PAUSED: Tone.IDLE,
+}
 
 
 @dataclass(frozen=True)
 class DeadlineStatus:
     clock: Clock
-    tone: str
+    status: str  # a rights.status.ClockStatus name
     text: str
     days_left: int | None  # working days from today to the last day; negative when overdue; None when not running
-    breach: bool  # past the statutory last day (running) or kept only after it
+    overdue: bool = False  # running past its last day
+
+    @property
+    def tone(self) -> str:
+        return TONES[self.status]
+
+    @property
+    def breach(self) -> bool:
+        return self.status == ClockStatus.STATUTORY_BREACH
+
 
     @property
     def last_day(self) -> date:
-        return self.clock.final_due
+        return self.clock.deadline or self.clock.final_due
 
     @property
     def provisional(self) -> bool:
         return self.clock.provisional
 
 
-def deadline_status(clock: Clock, *, state: str, today: date, calendar: WorkCalendar) -> DeadlineStatus:
-    """How one clock stands today, in words and a tone; `state` is its request's (avoids a query per clock)."""
-    breach = clock.breaches_statute(today, state=state)
-    if clock.met_at is not None:
-        met_on = local_date(clock.met_at)
-        if clock.kept_promise():
-            return DeadlineStatus(clock, Tone.KEPT, _("kept on %(day)s") % {"day": f"{met_on:%Y-%m-%d}"}, None, breach)
-        return DeadlineStatus(
-            clock, Tone.BREACH if breach else Tone.LATE, _("kept late, on %(day)s") % {"day": f"{met_on:%Y-%m-%d}"},
-            None, breach,
-        )
-    if clock.stopped_at is not None:
-        return DeadlineStatus(clock, Tone.IDLE, _("stopped on %(day)s") % {"day": f"{local_date(clock.stopped_at):%Y-%m-%d}"}, None, False)
-    if state not in ACTIVE_STATES:
-        return DeadlineStatus(clock, Tone.IDLE, _("not running while the request is “%(state)s”") % {"state": State(state).label}, None, False)
-
-    days_left = calendar.working_days_between(today, clock.final_due)
-    if clock.is_overdue(today, state=state):
-        late = -days_left
-        text = (
-            ngettext("overdue by %(n)d working day", "overdue by %(n)d working days", late) % {"n": late}
-            if late > 0
-            else str(_("overdue"))
-        )
-        if breach:
-            return DeadlineStatus(clock, Tone.BREACH, f"{text} · {_('statutory limit passed')}", days_left, True)
-        return DeadlineStatus(clock, Tone.OVERDUE, text, days_left, False)
-    if breach:
-        # A promise longer than the statutory cap: within the promise, yet past the law's last day
-        # (the same requests the "statutory breach" filter lists).
-        text = ngettext("%(n)d working day left", "%(n)d working days left", days_left) % {"n": days_left}
-        return DeadlineStatus(clock, Tone.BREACH, f"{text} · {_('statutory limit passed')}", days_left, True)
+def _left(days_left: int) -> str:
     if days_left == 0:
-        return DeadlineStatus(clock, Tone.DUE_SOON, str(_("due today")), 0, False)
-    text = ngettext("%(n)d working day left", "%(n)d working days left", days_left) % {"n": days_left}
-    tone = Tone.DUE_SOON if days_left <= DUE_SOON_WORKING_DAYS else Tone.ON_TRACK
-    return DeadlineStatus(clock, tone, text, days_left, False)
+        return str(_("due today"))
+    return ngettext("%(n)d working day left", "%(n)d working days left", days_left) % {"n": days_left}
+
+
+def _late(days_left: int) -> str:
+    late = -days_left
+    if late <= 0:
+        return str(_("overdue"))
+    return ngettext("overdue by %(n)d working day", "overdue by %(n)d working days", late) % {"n": late}
+
+
+def deadline_status(clock: Clock, *, now: datetime, calendar: WorkCalendar, due_soon_working_days: int) -> DeadlineStatus:
+    """How one clock stands at `now`, in words (rights.status decides which status it is)."""
+    name = clock_status(clock, now=now, calendar=calendar, due_soon_working_days=due_soon_working_days)
+    if clock.met_at is not None:
+        met_on = f"{local_date(clock.met_at):%Y-%m-%d}"
+        if name == ClockStatus.KEPT:
+            return DeadlineStatus(clock, name, _("kept on %(day)s") % {"day": met_on}, None)
+        text = _("kept late, on %(day)s") % {"day": met_on}
+        if name == ClockStatus.STATUTORY_BREACH:
+            text = f"{text} · {_('statutory limit passed')}"
+        return DeadlineStatus(clock, name, text, None)
+    if clock.stopped_at is not None:
+        day = f"{local_date(clock.stopped_at):%Y-%m-%d}"
+        if name == ClockStatus.REFUSED:
+            return DeadlineStatus(clock, name, _("refused on %(day)s") % {"day": day}, None)
+        if name == ClockStatus.MISSED:
+            return DeadlineStatus(clock, name, _("missed; stopped on %(day)s") % {"day": day}, None)
+        return DeadlineStatus(clock, name, _("stopped on %(day)s") % {"day": day}, None)
+    if name == ClockStatus.PAUSED:
+        day = f"{local_date(clock.paused_since):%Y-%m-%d}"
+        return DeadlineStatus(clock, name, _("paused since %(day)s: waiting for the requester") % {"day": day}, None)
+    days_left = calendar.working_days_between(today_in_shanghai(now), clock.deadline)
+    past_promise = now >= clock.deadline_at
+    text = _late(days_left) if past_promise else _left(days_left)
+    if name == ClockStatus.STATUTORY_BREACH:
+        text = f"{text} · {_('statutory limit passed')}"
+    return DeadlineStatus(clock, name, text, days_left, past_promise)
 
 
 def deadline_statuses(
-    request: RightsRequest, *, today: date, calendar: WorkCalendar, clocks: list[Clock] | None = None
+    request: RightsRequest,
+    *,
+    now: datetime,
+    calendar: WorkCalendar,
+    due_soon_working_days: int,
+    clocks: list[Clock] | None = None,
 ) -> list[DeadlineStatus]:
     """The request's clocks (given, or prefetched), nearest last day first."""
-    clocks = sorted(request.clocks.all() if clocks is None else clocks, key=lambda c: (c.final_due, c.pk))
-    return [deadline_status(clock, state=request.state, today=today, calendar=calendar) for clock in clocks]
+    clocks = sorted(request.clocks.all() if clocks is None else clocks, key=lambda c: (c.deadline or c.final_due, c.pk))
+    return [deadline_status(c, now=now, calendar=calendar, due_soon_working_days=due_soon_working_days) for c in clocks]
 
 
 def week_end(today: date) -> date:
     """Sunday of the current week: "due this week" means due from today up to and including it."""
     return today + timedelta(days=6 - today.weekday())
-
-
-def nearest_deadline_first(queryset):
-    """Annotate `running_due`: the nearest last day of a clock that runs (active request, neither kept nor
-    stopped); None for requests with nothing running, which then sort after the rest."""
-    return queryset.annotate(
-        running_due=Min(
-            "clocks__final_due",
-            filter=Q(clocks__met_at__isnull=True, clocks__stopped_at__isnull=True, state__in=ACTIVE_STATES),
-        )
-    )
 
 
 # --------------------------------------------------------------------------------------------- dashboard
@@ -134,10 +154,12 @@ class AppRecord:
     breach: int
     kept: int
     missed: int
+    refused: int
+    refusal_reasons: list[tuple[str, int]] = field(default_factory=list)
 
     @property
     def judged(self) -> int:
-        return self.kept + self.missed
+        return self.kept + self.missed + self.refused
 
     @property
     def kept_share(self) -> float | None:
@@ -154,23 +176,28 @@ def _bars(rows: list[tuple[str, str, int, str]]) -> list[Bar]:
     return [Bar(key, label, count, count / top, query) for key, label, count, query in rows]
 
 
-def closed_with_verdict(queryset=None):
-    """Closed requests annotated `kept_any` / `missed_any` about their promised last days (`final_due`).
-
-    A clock is kept when it was met by its last day; missed when it was met after it, or stopped (refused,
-    withdrawn) after it, or left open past it until the request closed (e.g. a regulator resolved it). A clock
-    stopped before its last day without being met says nothing either way. A request met its promise when a
-    clock was kept and none was missed.
-    """
-    queryset = RightsRequest.objects.all() if queryset is None else queryset
+def with_verdict(queryset, now: datetime):
+    """Requests annotated `verdict_refused`, `verdict_missed`, `verdict_kept` (rights.status.request_verdict in
+    SQL): refused when the app refused; missed when a promise was missed, broke the statute or is overdue; kept
+    when a promise was kept and nothing is missed, refused or still owed."""
     clocks = Clock.objects.filter(request=OuterRef("pk"))
-    kept = clocks.filter(met_at__isnull=False, met_at__date__lte=F("final_due"))
-    missed = clocks.filter(
-        Q(met_at__isnull=False, met_at__date__gt=F("final_due"))
-        | Q(met_at__isnull=True, stopped_at__isnull=False, stopped_at__date__gt=F("final_due"))
-        | Q(met_at__isnull=True, stopped_at__isnull=True, request__closed_at__date__gt=F("final_due"))
+    return queryset.annotate(
+        verdict_refused=Exists(clocks.filter(refused_q())),
+        verdict_missed=Exists(clocks.filter(missed_q() | statutory_breach_q(now) | overdue_q(now))),
+        verdict_kept=Exists(clocks.filter(kept_q())),
+        verdict_owed=Exists(clocks.filter(met_at__isnull=True, stopped_at__isnull=True)),
     )
-    return queryset.filter(state__in=CLOSED_STATES).annotate(kept_any=Exists(kept), missed_any=Exists(missed))
+
+
+def verdict_of(row) -> str | None:
+    """The verdict of a row annotated by `with_verdict` (the precedence of rights.status.request_verdict)."""
+    if row.verdict_refused:
+        return Verdict.REFUSED
+    if row.verdict_missed:
+        return Verdict.MISSED
+    if row.verdict_kept and not row.verdict_owed:
+        return Verdict.KEPT
+    return None
 
 
 @dataclass(frozen=True)
@@ -193,7 +220,11 @@ class Dashboard:
 
 
 def dashboard(now: datetime | None = None) -> Dashboard:
-    """The figures of the dashboard: a fixed number of grouped queries, whatever the number of requests."""
+    """The figures of the dashboard: a fixed number of grouped queries, whatever the number of requests. Every
+    tile uses the same named filter as the list it links to."""
+    from django.utils import timezone
+
+    now = now or timezone.now()
     today = today_in_shanghai(now)
     sunday = week_end(today)
     requests = RightsRequest.objects.all()
@@ -208,28 +239,35 @@ def dashboard(now: datetime | None = None) -> Dashboard:
 
     open_by_app = per_app(requests.open())
     overdue = per_app(requests.overdue(now))
-    breach = per_app(requests.overdue(now).statutory_breach(now))
-    verdicts = {
-        row["app_id"]: row
-        for row in closed_with_verdict(requests)
-        .values("app_id")
-        .annotate(kept=Count("pk", filter=Q(kept_any=True, missed_any=False)), missed=Count("pk", filter=Q(missed_any=True)))
-        .order_by()
-    }
+    breach = per_app(requests.statutory_breach(now))
+    verdicts: dict[int, Counter] = defaultdict(Counter)
+    reasons: dict[int, Counter] = defaultdict(Counter)
+    annotated = with_verdict(requests, now).values_list(
+        "app_id", "verdict_refused", "verdict_missed", "verdict_kept", "verdict_owed", "refusal_reason"
+    )
+    for app_id, refused, missed, kept, owed, reason in annotated.iterator(chunk_size=2000):
+        row = type("Row", (), {"verdict_refused": refused, "verdict_missed": missed, "verdict_kept": kept, "verdict_owed": owed})
+        verdict = verdict_of(row)
+        if verdict:
+            verdicts[app_id][verdict] += 1
+        if verdict == Verdict.REFUSED:
+            reasons[app_id][reason.strip() or str(_("no reason given"))] += 1
     apps = [
         AppRecord(
             app=app,
             open=open_by_app.get(app.pk, 0),
             overdue=overdue.get(app.pk, 0),
             breach=breach.get(app.pk, 0),
-            kept=verdicts.get(app.pk, {}).get("kept", 0),
-            missed=verdicts.get(app.pk, {}).get("missed", 0),
+            kept=verdicts[app.pk][Verdict.KEPT],
+            missed=verdicts[app.pk][Verdict.MISSED],
+            refused=verdicts[app.pk][Verdict.REFUSED],
+            refusal_reasons=reasons[app.pk].most_common(3),
         )
         for app in App.objects.order_by("name")
     ]
     overdue_by_app = _bars(
         sorted(
-            ((record.app.slug, record.app.name, record.overdue, f"app__id__exact={record.app.pk}&deadline=overdue") for record in apps if record.overdue),
+            ((r.app.slug, r.app.name, r.overdue, f"app__id__exact={r.app.pk}&deadline=overdue") for r in apps if r.overdue),
             key=lambda row: -row[2],
         )
     )
@@ -238,7 +276,7 @@ def dashboard(now: datetime | None = None) -> Dashboard:
         week_end=sunday,
         open_total=sum(open_counts.values()),
         overdue_total=requests.overdue(now).count(),
-        breach_total=requests.overdue(now).statutory_breach(now).count(),
+        breach_total=requests.statutory_breach(now).count(),
         due_this_week_total=requests.due_by(sunday, now).count(),
         by_state=by_state,
         overdue_by_app=overdue_by_app,

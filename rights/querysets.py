@@ -1,71 +1,63 @@
 """Named filters: "overdue" means the same in the admin, the reminder sweep, the commands and the dashboard.
 
-Each takes `now` (defaulted once, here at the edge) so tests and `--now` can move the clock.
+They are the SQL side of rights.status (one definition per rule). Each takes `now` (defaulted once, here at the
+edge) so tests and `--now` can move the clock.
 """
 from __future__ import annotations
 
 from datetime import date, datetime
 
 from django.db import models
-from django.db.models import Exists, Min, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from policies.deadlines import SHANGHAI
+from . import status
+from .status import today_in_shanghai as _today
 
 
 def today_in_shanghai(now: datetime | None = None) -> date:
-    return (now or timezone.now()).astimezone(SHANGHAI).date()
-
-
-def _active_states():
-    from .models import ACTIVE_STATES
-
-    return ACTIVE_STATES
-
-
-def _open_states():
-    from .models import OPEN_STATES
-
-    return OPEN_STATES
+    return _today(now or timezone.now())
 
 
 class ClockQuerySet(models.QuerySet):
     def running(self):
-        """Started, neither kept nor stopped, on a request the app still owes something."""
-        return self.filter(met_at__isnull=True, stopped_at__isnull=True, request__state__in=_active_states())
+        """Started, neither kept nor stopped nor paused: the app owes it now."""
+        return self.filter(status.running_q())
 
     def overdue(self, now: datetime | None = None):
-        # Civil Code art. 203: the last day runs to 24:00, so a clock is overdue from the next day on.
-        return self.running().filter(final_due__lt=today_in_shanghai(now))
+        return self.filter(status.overdue_q(now or timezone.now()))
 
     def due_by(self, last_day: date, now: datetime | None = None):
-        """Running clocks due today or later, up to and including `last_day`."""
-        return self.running().filter(final_due__gte=today_in_shanghai(now), final_due__lte=last_day)
+        """Running clocks not yet overdue whose last day is up to and including `last_day`."""
+        return self.filter(status.due_by_q(last_day, now or timezone.now()))
 
     def statutory_breach(self, now: datetime | None = None):
-        """Running past the statutory last day, or kept only after it."""
-        today = today_in_shanghai(now)
-        return self.filter(
-            Q(met_at__isnull=True, stopped_at__isnull=True, request__state__in=_active_states(), statutory_due__lt=today)
-            | Q(met_at__isnull=False, statutory_due__isnull=False, met_at__date__gt=models.F("statutory_due"))
-        )
+        return self.filter(status.statutory_breach_q(now or timezone.now()))
+
+    def with_status(self, name: str, now: datetime | None = None, *, horizon: date):
+        return self.filter(status.status_q(name, now or timezone.now(), horizon=horizon))
 
 
 class RightsRequestQuerySet(models.QuerySet):
     def open(self):
-        return self.filter(state__in=_open_states())
+        from .states import OPEN_STATES
+
+        return self.filter(state__in=OPEN_STATES)
 
     def closed(self):
-        return self.exclude(state__in=_open_states())
+        from .states import OPEN_STATES
+
+        return self.exclude(state__in=OPEN_STATES)
 
     def active(self):
-        return self.filter(state__in=_active_states())
+        from .states import ACTIVE_STATES
+
+        return self.filter(state__in=ACTIVE_STATES)
 
     def for_assignee(self, user):
         return self.filter(assignee=user)
 
     def _with_clock(self, clocks):
-
         return self.filter(Exists(clocks.filter(request=OuterRef("pk")).values("pk")))
 
     def overdue(self, now: datetime | None = None):
@@ -82,21 +74,17 @@ class RightsRequestQuerySet(models.QuerySet):
         """Requests with a running clock due within `days` working days from today (today included)."""
         from policies.models import work_calendar
 
-        today = today_in_shanghai(now)
         calendar = calendar or work_calendar()
-        last_day = calendar.nth_working_day_after(today, days)[0] if days > 0 else today
-        return self.due_by(last_day, now)
+        return self.due_by(status.due_soon_horizon(today_in_shanghai(now), days, calendar), now)
+
+    def due_soon(self, now: datetime | None = None, calendar=None):
+        """Due within the one "due soon" setting (Reminder settings), as the reminders count it."""
+        return self.due_within(status.due_soon_working_days(), now, calendar)
 
     def statutory_breach(self, now: datetime | None = None):
         from .models import Clock
 
         return self._with_clock(Clock.objects.statutory_breach(now))
 
-    def with_next_deadline(self):
-        """Annotate `next_due`: the nearest last day of a running clock (None when nothing runs)."""
-        return self.annotate(
-            next_due=Min(
-                "clocks__final_due",
-                filter=Q(clocks__met_at__isnull=True, clocks__stopped_at__isnull=True),
-            )
-        )
+    def paused(self):
+        return self.filter(paused_since__isnull=False)

@@ -100,9 +100,8 @@ def overdue_repeat(*, last_day: date, today: date, every: int) -> int:
     return max((today - last_day).days - 1, 0) // max(every, 1)
 
 
-def due_soon_horizon(today: date, working_days: int, calendar: WorkCalendar) -> date:
-    """The last day still "due soon": `working_days` working days after today (today itself when 0)."""
-    return calendar.nth_working_day_after(today, working_days)[0] if working_days > 0 else today
+# "Due soon" is one rule, shared with the list (rights.status).
+from .status import due_soon_horizon  # noqa: E402
 
 
 def latest_last_day_overdue_by(today: date, working_days: int, calendar: WorkCalendar) -> date:
@@ -122,30 +121,47 @@ def active_snoozes(today: date) -> tuple[set[int], set[int]]:
     return requests, clocks
 
 
+# The ledger's repeat counter is a small integer; a repeat beyond it can only come from a broken date.
+MAX_REPEAT = 32767
+
+
 def find_due_reminders(
-    *, now: datetime, config: ReminderSettings, calendar: WorkCalendar, snoozes: tuple[set[int], set[int]]
+    *,
+    now: datetime,
+    config: ReminderSettings,
+    calendar: WorkCalendar,
+    snoozes: tuple[set[int], set[int]],
+    skipped: list | None = None,
 ) -> list[DueReminder]:
-    """The reminders the rules make due at `now`, in four queries over running clocks (no query per request)."""
+    """The reminders the rules make due at `now`, in four queries over running clocks (no query per request).
+    Rows that cannot be turned into a reminder are appended to `skipped` as (request id, why) and left out."""
+    skipped = [] if skipped is None else skipped
     today = today_in_shanghai(now)
     snoozed_requests, snoozed_clocks = snoozes
     due: list[DueReminder] = []
-    fields = ("request_id", "id", "final_due")
+    fields = ("request_id", "id", "deadline")
+    # A request with a regulator is the regulator's to chase: its app clocks keep their status but remind no one.
+    Clock_ = Clock.objects.exclude(request__state=State.ESCALATED)
 
     horizon = due_soon_horizon(today, config.due_soon_working_days, calendar)
     # Unordered, and fetched whole rather than through a server-side cursor: a cursor makes PostgreSQL favour a
     # fast-start plan that walks the final_due index across every clock (1.2 s instead of 0.1 s at 1M clocks).
-    for request_id, clock_id, last_day in Clock.objects.due_by(horizon, now).order_by().values_list(*fields):
+    for request_id, clock_id, last_day in Clock_.due_by(horizon, now).order_by().values_list(*fields):
         due.append(DueReminder(request_id, clock_id, ReminderKind.DUE_SOON, last_day))
 
-    for request_id, clock_id, last_day in Clock.objects.overdue(now).order_by().values_list(*fields):
+    for request_id, clock_id, last_day in Clock_.overdue(now).order_by().values_list(*fields):
         # A snooze stops the repeats; when it ends, the current repeat (not the missed ones) goes out.
         if request_id in snoozed_requests or clock_id in snoozed_clocks:
             continue
         repeat = overdue_repeat(last_day=last_day, today=today, every=config.repeat_every_days)
+        if repeat > MAX_REPEAT:
+            # A last day decades back is bad data, not a reminder: report it, skip it, send the others.
+            skipped.append((request_id, f"last day {last_day.isoformat()} is {(today - last_day).days} days ago"))
+            continue
         due.append(DueReminder(request_id, clock_id, ReminderKind.OVERDUE, last_day, repeat))
 
     # Running past the statutory last day (a clock kept late is no longer anyone's to-do): once per clock.
-    breaches = Clock.objects.statutory_breach(now).running().order_by().values_list("request_id", "id", "statutory_due")
+    breaches = Clock_.statutory_breach(now).running().order_by().values_list("request_id", "id", "statutory_due")
     for request_id, clock_id, statutory_last_day in breaches:
         due.append(DueReminder(request_id, clock_id, ReminderKind.STATUTORY_BREACH, statutory_last_day))
 
@@ -153,9 +169,9 @@ def find_due_reminders(
         # Once per request, about its longest-overdue clock; `running()` already leaves escalated requests out.
         cutoff = latest_last_day_overdue_by(today, config.escalate_after_working_days, calendar)
         stale = (
-            Clock.objects.overdue(now)
-            .filter(final_due__lte=cutoff)
-            .order_by("request_id", "final_due", "id")
+            Clock_.overdue(now)
+            .filter(deadline__lte=cutoff)
+            .order_by("request_id", "deadline", "id")
             .values_list(*fields)
         )
         seen = set()
@@ -321,24 +337,24 @@ _PLAN_FIELDS = (
     "id", "request_id", "clock_id", "kind", "due", "repeat",
     "request__state", "request__right", "request__requester_name", "request__app__name",
     "request__assignee_id", "request__assignee__email", "request__assignee__is_active",
-    "clock__met_at", "clock__stopped_at", "clock__final_due", "clock__statutory_due", "clock__action",
+    "clock__met_at", "clock__stopped_at", "clock__paused_since", "clock__deadline", "clock__statutory_due", "clock__action",
     "clock__provisional",
 )  # fmt: skip
 
 
 def _still_due(row: dict, *, today: date, config: ReminderSettings, snoozes: tuple[set[int], set[int]]) -> bool:
     """Whether a recorded, unsent reminder is still worth sending today."""
-    running = row["clock__met_at"] is None and row["clock__stopped_at"] is None and row["request__state"] in ACTIVE_STATES
-    if not running:
+    running = row["clock__met_at"] is None and row["clock__stopped_at"] is None and row["clock__paused_since"] is None
+    if not running or row["request__state"] == State.ESCALATED:
         return False
     kind, due = row["kind"], row["due"]
     if kind == ReminderKind.DUE_SOON:
-        return row["clock__final_due"] == due and today <= due
+        return row["clock__deadline"] == due and today <= due
     if kind == ReminderKind.OVERDUE:
         snoozed_requests, snoozed_clocks = snoozes
         current = overdue_repeat(last_day=due, today=today, every=config.repeat_every_days)
         return (
-            row["clock__final_due"] == due
+            row["clock__deadline"] == due
             and row["repeat"] == current
             and row["request_id"] not in snoozed_requests
             and row["clock_id"] not in snoozed_clocks
@@ -346,7 +362,7 @@ def _still_due(row: dict, *, today: date, config: ReminderSettings, snoozes: tup
     if kind == ReminderKind.STATUTORY_BREACH:
         return row["clock__statutory_due"] == due
     if kind == ReminderKind.ESCALATE:
-        return row["clock__final_due"] == due
+        return row["clock__deadline"] == due
     return False
 
 
@@ -556,6 +572,7 @@ class SweepResult:
     held: int = 0
     reminders: list[ReminderOutcome] = field(default_factory=list)
     digests: list[dict] = field(default_factory=list)  # {"to", "subject", "count", "status"}
+    skipped: list[tuple[int, str]] = field(default_factory=list)  # (request id, why): bad rows, reported
 
     @property
     def sent(self) -> int:
@@ -578,6 +595,7 @@ class SweepResult:
             "dry_run": self.dry_run,
             "enabled": self.enabled,
             "now": self.now.astimezone(SHANGHAI).isoformat(),
+            "skipped": [{"request": request_id, "why": why} for request_id, why in self.skipped],
         }
 
     def summary_line(self) -> str:
@@ -592,6 +610,8 @@ class SweepResult:
                 f"recorded {self.recorded}, sent {self.sent} in {mails} digest(s), failed {self.failed}, "
                 f"cancelled {self.cancelled}"
             )
+        if self.skipped:
+            line += f", skipped {len(self.skipped)} unreadable (" + ", ".join(f"#{pk}" for pk, _why in self.skipped[:5]) + ")"
         if self.held:
             line += f", held {self.held} until {self.send_at.astimezone(SHANGHAI):%Y-%m-%d %H:%M}"
         return line
@@ -616,7 +636,9 @@ def sweep_reminders(
     result.sending = in_send_window(now, config, calendar)
     result.send_at = next_send_time(now, config, calendar)
     snoozes = active_snoozes(today)
-    due = find_due_reminders(now=now, config=config, calendar=calendar, snoozes=snoozes)
+    due = find_due_reminders(now=now, config=config, calendar=calendar, snoozes=snoozes, skipped=result.skipped)
+    for request_id, why in result.skipped:
+        logger.error("reminder sweep skipped request #%s: %s", request_id, why)
     if dry_run:
         # The same code on a transaction that is rolled back: what would be recorded, cancelled and sent.
         try:
@@ -700,20 +722,14 @@ def deliver_digests(digests: list[Digest], *, now: datetime, result: SweepResult
 
 
 def snooze_reminders(
-    *, request, until: date, clock: Clock | None = None, reason: str = "", acting_user=None, now: datetime | None = None
+    *, request, until: date, reason: str = "", acting_user=None, now: datetime | None = None
 ) -> ReminderSnooze:
-    """Stop the overdue repeats of a request (or one clock) up to and including `until`."""
-    now = now or timezone.now()
-    if until < today_in_shanghai(now):
-        raise ValidationError(_("A snooze must last until today or later."))
-    snooze = ReminderSnooze(
-        request=request, clock=clock, until=until, reason=reason.strip(), created_by=acting_user, created_at=now
-    )
-    snooze.full_clean()
+    """Stop the overdue repeats of a request up to and including `until`: the request's *snooze* event."""
+    from .services import snooze_request
+
+    snooze_request(request=request, until=until, note=reason, acting_user=acting_user, now=now)
     # Unsent repeats of what is snoozed are cancelled by the next sweep (plan_deliveries checks snoozes).
-    with transaction.atomic():
-        snooze.save()
-    return snooze
+    return ReminderSnooze.objects.filter(request=request).latest("id")
 
 
 def parse_moment(text: str) -> datetime:

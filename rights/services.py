@@ -1,30 +1,39 @@
-"""Business operations on rights requests: one function per operation, called by the admin, commands and tasks.
+"""Business operations on rights requests: the one write path.
 
-Each is keyword-only, takes `acting_user` (None: the system or the command line) and `now=None`, runs inside
-`transaction.atomic()`, locks the request row and writes the audit log in the same transaction.
-`at` is when the event really happened (backdated entries); `now` is when it is being recorded.
+Every change to a request is an event of the table in rights/events.py, recorded by `record_event`: permission
+first (an auditor can record nothing), then one durable transaction that locks the row, checks the state the
+person saw and the event's time, writes one history row with its evidence and details, and replays the clocks
+(rights/clocks.py). Nothing is half-written on a refusal. The named functions below (`file_request`,
+`complete_request`, `amend_request`, ...) are that one service with the event's inputs spelled out; the admin,
+the commands and the tasks all call them.
+
+`at` is when the event really happened (backdated entries); `now` is when it is being recorded. `acting_user`
+None is the system (commands without --by, tasks), which may record every event.
 """
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
-from policies.deadlines import SHANGHAI, compute_deadline
-from policies.models import Action, App, ClockStart, Procedure, Right, promises_for, work_calendar
-from policies.workdays import WorkCalendar
+from policies.deadlines import SHANGHAI
+from policies.models import Action, App, Procedure, Right, work_calendar
+from policies.workdays import WorkCalendar, supported_years
 
-from .models import NOTE_REQUIRED, TRANSITIONS, Clock, Evidence, RightsRequest, State, TransitionLog
+from .clocks import local_day, project, rebuild, snapshot_promises
+from .events import AMENDABLE_FIELDS, EVENT_ORDER, EVENTS, CaseEvent, event_label
+from .models import CLOSED_STATES, Evidence, ReminderSnooze, RightsRequest, State, TransitionLog
 
 
 class RequestError(Exception):
-    """A request operation that cannot be done; the message is for the person who asked."""
+    """A request operation that cannot be done; the message (one line) is for the person who asked."""
 
 
 class TransitionRefused(RequestError):
@@ -35,117 +44,319 @@ class TransitionConflict(RequestError):
     """Someone else moved the request first."""
 
 
-# ----------------------------------------------------------------------------------------------- clocks
+# --------------------------------------------------------------------------------------------- boundaries
 
-# The events that start clocks, by transition.
-STARTS = {
-    # "在您主动注销账户之后": filing the cancellation is the user's act of cancelling the account.
-    "submit": (ClockStart.RECEIPT, ClockStart.APPLICATION, ClockStart.ACCOUNT_CANCELLED),
-    "acknowledge": (ClockStart.IDENTITY_VERIFIED,),  # accepted without asking for proof: identity taken as verified
-    "verify_identity": (ClockStart.IDENTITY_VERIFIED,),
-}
+# Line breaks and tabs are text; every other control character (NUL included) is a paste accident or an attack.
+_ALLOWED_CONTROLS = {"\n", "\t"}
 
 
-def start_clocks(*, request: RightsRequest, events: Iterable[str], at: datetime, calendar: WorkCalendar) -> list[Clock]:
-    """Start the clocks of the promises (in force on the event's day) that these events start."""
-    events = set(events)
-    on = at.astimezone(SHANGHAI).date()
-    started = {(c.procedure_id, c.action, c.clock_start) for c in request.clocks.all()}
-    clocks = []
-    for promise in promises_for(request.app, request.right, on):
-        if promise.clock_start not in events:
-            continue
-        key = (promise.procedure.pk if promise.procedure else None, promise.action, promise.clock_start)
-        if key in started:
-            continue
-        started.add(key)
-        deadline = promise.deadline
-        clock = Clock(
-            request=request,
-            procedure=promise.procedure,
-            policy_version=promise.procedure.policy_version if promise.procedure else None,
-            statutory_default=promise.cap,
-            action=promise.action,
-            clock_start=promise.clock_start,
-            started_at=at,
-            amount_min=deadline.min,
-            amount_max=deadline.max,
-            unit=deadline.unit,
-            hedge=promise.procedure.hedge if promise.procedure else "",
-            is_statutory=deadline.statutory is not None,
-            exceeds_cap=deadline.exceeds_cap,
-            quote=promise.procedure.quote if promise.procedure else promise.cap.clause,
-            citation=promise.cap.citation if promise.cap else "",
-            statutory_amount=promise.cap.amount if promise.cap else None,
-            statutory_unit=promise.cap.unit if promise.cap else "",
+def clean_text(value: Any, *, label: str, max_length: int | None = None, multiline: bool = False) -> str:
+    text = "" if value is None else str(value)
+    text = text.replace("\r\n", "\n").strip()
+    for char in text:
+        if unicodedata.category(char) == "Cc" and not (multiline and char in _ALLOWED_CONTROLS):
+            raise RequestError(
+                _("%(field)s contains a control character (U+%(code)04X); remove it and try again.")
+                % {"field": label, "code": ord(char)}
+            )
+    if max_length is not None and len(text) > max_length:
+        raise RequestError(
+            _("%(field)s is too long: %(n)d characters, at most %(max)d.") % {"field": label, "n": len(text), "max": max_length}
         )
-        compute_clock_dates(clock, calendar)
-        clock.save()
-        clocks.append(clock)
-    return clocks
+    return text
 
 
-def compute_clock_dates(clock: Clock, calendar: WorkCalendar) -> None:
-    """Civil Code arts. 201-203 on the clock's snapshot: expected, final and statutory last days."""
-    expected = compute_deadline(clock.started_at, clock.amount_min, clock.unit, calendar)
-    final = compute_deadline(clock.started_at, clock.amount_max, clock.unit, calendar)
-    provisional = expected.provisional or final.provisional
-    clock.due, clock.final_due = expected.last_day, final.last_day
-    if clock.statutory_amount:
-        statutory = compute_deadline(clock.started_at, clock.statutory_amount, clock.statutory_unit, calendar)
-        clock.statutory_due = statutory.last_day
-        provisional |= statutory.provisional
-    clock.provisional = provisional
+def check_in_calendar(day: date, *, calendar: WorkCalendar, now: datetime) -> None:
+    years = supported_years(this_year=local_day(now).year, entered_years=calendar.entered_years)
+    if day.year not in years:
+        raise RequestError(
+            _("%(day)s is outside the working-day calendar: dates from %(first)d to %(last)d are supported.")
+            % {"day": day.isoformat(), "first": years.start, "last": years.stop - 1}
+        )
 
 
-def recompute_provisional_clocks(*, calendar: WorkCalendar | None = None) -> int:
-    """Recompute deadlines that relied on an unpublished year, once the year's schedule is entered."""
-    calendar = calendar or work_calendar()
-    changed = 0
-    with transaction.atomic():
-        for clock in Clock.objects.select_for_update().filter(provisional=True):
-            compute_clock_dates(clock, calendar)
-            clock.save(update_fields=["due", "final_due", "statutory_due", "provisional"])
-            changed += 1
-    return changed
-
-
-def _meet(request: RightsRequest, at: datetime, *, actions: Iterable[str]) -> None:
-    request.clocks.filter(met_at__isnull=True, stopped_at__isnull=True, action__in=list(actions)).update(met_at=at)
-
-
-def _apply_clock_effects(request: RightsRequest, name: str, at: datetime, calendar: WorkCalendar) -> None:
-    """What each transition does to the clocks (see README, "Clocks")."""
-    if name in STARTS:
-        start_clocks(request=request, events=STARTS[name], at=at, calendar=calendar)
-    if name in ("acknowledge", "reply"):
-        _meet(request, at, actions=[Action.REPLY])
-    elif name in ("complete", "confirm"):
-        _meet(request, at, actions=[Action.REPLY, Action.COMPLETION])
-    elif name == "reopen":
-        # It did not really happen: the completion promises were not kept after all.
-        request.clocks.filter(action=Action.COMPLETION, stopped_at__isnull=True).update(met_at=None)
-    elif name == "refuse":
-        # A refusal with reasons is a reply (PIPL art. 50); nothing more will be completed.
-        _meet(request, at, actions=[Action.REPLY])
-        request.clocks.filter(met_at__isnull=True, stopped_at__isnull=True).update(stopped_at=at)
-    elif name == "withdraw":
-        request.clocks.filter(met_at__isnull=True, stopped_at__isnull=True).update(stopped_at=at)
-
-
-# ---------------------------------------------------------------------------------------------- filing
-
-
-def _event_time(at: datetime | date | None, now: datetime) -> datetime:
+def event_time(at: datetime | date | None, now: datetime, *, calendar: WorkCalendar) -> datetime:
+    """When the event happened: now, or a backdated moment (Asia/Shanghai when naive), never in the future and
+    never outside the years the calendar can count."""
     if at is None:
         return now
     if not isinstance(at, datetime):
         at = datetime.combine(at, datetime.min.time())
+    check_in_calendar(at.date(), calendar=calendar, now=now)
     if timezone.is_naive(at):
         at = at.replace(tzinfo=SHANGHAI)
     if at > now:
-        raise RequestError(_("An event cannot be dated in the future (%(at)s).") % {"at": at.isoformat()})
+        raise RequestError(
+            _("An event cannot be dated in the future (%(at)s).") % {"at": f"{at.astimezone(SHANGHAI):%Y-%m-%d %H:%M}"}
+        )
     return at
+
+
+def _parse_day(value: Any, *, label: str) -> date:
+    if isinstance(value, datetime):
+        return local_day(value) if timezone.is_aware(value) else value.date()
+    if isinstance(value, date):
+        return value
+    text = clean_text(value, label=label)
+    try:
+        if not text.isascii():
+            raise ValueError
+        return date.fromisoformat(text)
+    except ValueError:
+        raise RequestError(_("%(field)s must be a date such as 2026-10-30, not %(value)r.") % {"field": label, "value": text}) from None
+
+
+# ------------------------------------------------------------------------------------------- permissions
+
+
+def may_record(event: CaseEvent | str, user) -> bool:
+    """Whether `user` may record the event at all (None: the system, which may)."""
+    event = EVENTS[event] if isinstance(event, str) else event
+    return user is None or (user.is_active and user.has_perm(event.permission))
+
+
+def _condition(request: RightsRequest, event: CaseEvent) -> str | None:
+    """Why the event cannot be recorded in this request's situation beyond its state (None: it can)."""
+    if event.name == "pause" and request.paused_since is not None:
+        return _("The request is already paused (since %(day)s).") % {"day": f"{request.paused_since.astimezone(SHANGHAI):%Y-%m-%d}"}
+    if event.name == "resume" and request.paused_since is None:
+        return _("The request is not paused.")
+    return None
+
+
+def allowed_events(request: RightsRequest, user=None) -> list[str]:
+    """The events this user may record on the request now, in the admin's button order."""
+    return [
+        name
+        for name in EVENT_ORDER
+        if request.state in EVENTS[name].sources and may_record(name, user) and _condition(request, EVENTS[name]) is None
+    ]
+
+
+# The old name: the admin's buttons and `requests show` list every event that may be recorded now.
+allowed_transitions = allowed_events
+
+
+def refusal_message(request: RightsRequest, name: str) -> str:
+    allowed = ", ".join(allowed_events(request)) or _("none")
+    return _("Cannot “%(transition)s” request #%(id)s while it is “%(state)s”. Allowed now: %(allowed)s.") % {
+        "transition": event_label(name),
+        "id": request.pk,
+        "state": request.get_state_display(),
+        "allowed": allowed,
+    }
+
+
+# ------------------------------------------------------------------------------------------------- inputs
+
+
+def _clean_inputs(event: CaseEvent, inputs: dict, note: str, *, now: datetime, calendar: WorkCalendar) -> dict:
+    """The event's inputs, checked and normalised; a missing or malformed one is refused in one line."""
+    values: dict[str, Any] = {"note": clean_text(note, label=_("Note"), max_length=10_000, multiline=True)}
+    required = set(event.inputs)
+    for name in event.fields:
+        raw = inputs.get(name)
+        if name == "note":
+            continue
+        if name == "reason":
+            values[name] = clean_text(raw, label=_("The app's reason"), max_length=10_000, multiline=True)
+        elif name in ("regulator", "reference", "basis"):
+            labels = {"regulator": _("Regulator"), "reference": _("Regulator's reference"), "basis": _("Legal basis")}
+            limit = {"regulator": 200, "reference": 100, "basis": 300}[name]
+            values[name] = clean_text(raw, label=labels[name], max_length=limit)
+        elif name == "until":
+            values[name] = None if raw in (None, "") else _parse_day(raw, label=_("Until"))
+            if values[name] is not None:
+                check_in_calendar(values[name], calendar=calendar, now=now)
+        elif name == "field":
+            values[name] = clean_text(raw, label=_("Field"))
+            if values[name] and values[name] not in AMENDABLE_FIELDS:
+                raise TransitionRefused(
+                    _("Only these details can be amended: %(fields)s.") % {"fields": ", ".join(AMENDABLE_FIELDS)}
+                )
+        elif name == "value":
+            values[name] = raw if raw is None else str(raw)
+        elif name == "action":
+            values[name] = clean_text(raw, label=_("Promised action"))
+            if values[name] and values[name] not in Action.values:
+                raise TransitionRefused(_("Unknown promised action %(action)r.") % {"action": values[name]})
+        elif name == "assignee":
+            values[name] = raw
+    missing = [name for name in required if name == "note" and not values["note"] or name != "note" and values.get(name) in (None, "")]
+    if missing:
+        raise TransitionRefused(_missing_message(event, missing[0]))
+    return values
+
+
+def _missing_message(event: CaseEvent, name: str) -> str:
+    messages = {
+        "reason": _("A refusal needs the app's reason (PIPL art. 50 requires one)."),
+        "regulator": _("An escalation needs the regulator it was lodged with."),
+        "note": _("“%(transition)s” needs a note saying why.") % {"transition": event.label},
+        "until": _("“%(transition)s” needs a day (until when).") % {"transition": event.label},
+        "basis": _("An extension needs its legal basis, or “none” when the app gave none."),
+        "field": _("Say which detail to amend."),
+        "value": _("Give the new value."),
+    }
+    return messages.get(name, _("“%(transition)s” needs %(input)s.") % {"transition": event.label, "input": name})
+
+
+# -------------------------------------------------------------------------------------------- the service
+
+
+def record_event(
+    *,
+    request: RightsRequest,
+    event: str,
+    acting_user=None,
+    at: datetime | date | None = None,
+    now: datetime | None = None,
+    expected_state: str | None = None,
+    note: str = "",
+    evidence: Iterable[Any] = (),
+    **inputs,
+) -> RightsRequest:
+    """Record one event on a request: the single write path (see the module's docstring)."""
+    spec = EVENTS.get(event)
+    if spec is None or event == "file":
+        raise TransitionRefused(
+            _("Unknown event “%(name)s”; expected one of %(names)s.") % {"name": event, "names": ", ".join(EVENT_ORDER)}
+        )
+    if not may_record(spec, acting_user):
+        raise TransitionRefused(_("You may not “%(transition)s” requests.") % {"transition": spec.label})
+    now = now or timezone.now()
+    calendar = work_calendar()
+    at = event_time(at, now, calendar=calendar)
+    values = _clean_inputs(spec, inputs, note, now=now, calendar=calendar)
+    try:
+        with transaction.atomic(durable=True):
+            locked = RightsRequest.objects.select_for_update().select_related("app").get(pk=request.pk)
+            apply_event(
+                locked, spec, at=at, now=now, acting_user=acting_user, expected_state=expected_state or request.state,
+                values=values, evidence=evidence, calendar=calendar,
+            )  # fmt: skip
+    except ConcurrentTransition as error:
+        raise TransitionConflict(
+            _("Request #%(id)s was changed by someone else while you worked on it. Reload and try again.") % {"id": request.pk}
+        ) from error
+    return locked
+
+
+def apply_event(
+    locked: RightsRequest,
+    spec: CaseEvent,
+    *,
+    at: datetime,
+    now: datetime,
+    acting_user,
+    expected_state: str | None,
+    values: dict,
+    evidence: Iterable[Any] = (),
+    calendar: WorkCalendar,
+) -> TransitionLog:
+    """The event on a request its caller has locked, inside the caller's transaction (for services that record
+    a request event as part of a larger operation, such as lodging a complaint)."""
+    if expected_state and locked.state != expected_state:
+        raise TransitionConflict(
+            _("Request #%(id)s was changed by someone else: it is now “%(state)s”. Reload and try again.")
+            % {"id": locked.pk, "state": locked.get_state_display()}
+        )
+    if locked.state not in spec.sources:
+        raise TransitionRefused(refusal_message(locked, spec.name))
+    condition = _condition(locked, spec)
+    if condition:
+        raise TransitionRefused(condition)
+    previous = locked.log.order_by("-at", "-id").values_list("at", flat=True).first()
+    if previous is not None and at < previous:
+        raise TransitionRefused(
+            _("“%(transition)s” cannot be dated %(at)s: the request's previous event happened at %(previous)s.")
+            % {
+                "transition": spec.label,
+                "at": f"{at.astimezone(SHANGHAI):%Y-%m-%d %H:%M}",
+                "previous": f"{previous.astimezone(SHANGHAI):%Y-%m-%d %H:%M}",
+            }
+        )
+    source = locked.state
+    details = _apply_inputs(locked, spec, values, at=at)
+    if spec.changes_state:
+        try:
+            getattr(locked, spec.name)()
+        except TransitionNotAllowed as error:
+            raise TransitionRefused(refusal_message(locked, spec.name)) from error
+        if spec.name == "submit":
+            locked.submitted_at = at
+            if not locked.promises:
+                locked.promises = snapshot_promises(locked.app, locked.right, local_day(at))
+        locked.closed_at = at if locked.state in CLOSED_STATES else None
+    locked.save()
+    note = values["note"] or (values.get("reason", "") if spec.name == "refuse" else "")
+    entry = TransitionLog.objects.create(
+        request=locked, transition=spec.name, source=source, target=locked.state, at=at, by=acting_user,
+        note=note, details=details,
+    )  # fmt: skip
+    for item in evidence:
+        Evidence.objects.create(
+            request=locked, log_entry=entry, file=item, uploaded_by=acting_user, description=getattr(item, "name", "")
+        )
+    if spec.name == "snooze":
+        ReminderSnooze.objects.create(
+            request=locked, until=values["until"], reason=note[:300], created_by=acting_user, created_at=now
+        )
+    project(locked, calendar=calendar)
+    return entry
+
+
+def _apply_inputs(locked: RightsRequest, spec: CaseEvent, values: dict, *, at: datetime) -> dict:
+    """Write the event's inputs onto the request where they belong; return the history row's details."""
+    match spec.name:
+        case "refuse":
+            locked.refusal_reason = values["reason"]
+            return {"reason": values["reason"]}
+        case "escalate":
+            locked.regulator, locked.regulator_reference = values["regulator"], values.get("reference", "")
+            return {"regulator": locked.regulator, "reference": locked.regulator_reference}
+        case "reopen":
+            locked.refusal_reason = ""
+            return {}
+        case "assign":
+            assignee = values.get("assignee")
+            if assignee is not None and not isinstance(assignee, get_user_model()):
+                assignee = get_user_model().objects.filter(pk=assignee).first()
+            if assignee is not None and not (assignee.is_active and assignee.is_staff):
+                raise TransitionRefused(_("Requests can only be assigned to active staff members."))
+            if assignee == locked.assignee:
+                raise TransitionRefused(_("The assignee did not change."))
+            old = locked.assignee
+            locked.assignee = assignee
+            return {
+                "old": old.get_username() if old else None,
+                "new": assignee.get_username() if assignee else None,
+            }
+        case "amend":
+            name = values["field"]
+            field = RightsRequest._meta.get_field(name)
+            label = str(AMENDABLE_FIELDS[name])
+            new = clean_text(values["value"], label=label, max_length=field.max_length, multiline=name == "notes")
+            if name == "requester_name" and not new:
+                raise TransitionRefused(_("The requester's name is required."))
+            old = getattr(locked, name)
+            if new == old:
+                raise TransitionRefused(_("%(field)s is already “%(value)s”.") % {"field": label, "value": new})
+            setattr(locked, name, new)
+            return {"field": name, "old": old, "new": new}
+        case "extend":
+            until = values["until"]
+            if until <= local_day(at):
+                raise TransitionRefused(_("An extension must name a later last day than the day it was announced."))
+            return {"until": until.isoformat(), "basis": values["basis"], "action": values.get("action", "")}
+        case "snooze":
+            if values["until"] < local_day(at):
+                raise TransitionRefused(_("A snooze must last until today or later."))
+            return {"until": values["until"].isoformat()}
+    return {}
+
+
+# ---------------------------------------------------------------------------------------------- filing
 
 
 def file_request(
@@ -164,39 +375,41 @@ def file_request(
     acting_user=None,
     now: datetime | None = None,
 ) -> RightsRequest:
-    """File a request; with `submit` (the default) it was sent to the app at `at` and its clocks start then."""
+    """File a request; with `submit` (the default) it was sent to the app at `at` and its clocks start then.
+    One transaction: a refused filing leaves nothing behind."""
+    if not may_record("file", acting_user) or (submit and not may_record("submit", acting_user)):
+        raise TransitionRefused(_("You may not file requests."))
     now = now or timezone.now()
-    at = _event_time(at, now)
+    calendar = work_calendar()
+    at = event_time(at, now, calendar=calendar)
     if right not in Right.values:
         raise RequestError(_("Unknown right %(right)r; expected one of %(rights)s.") % {"right": right, "rights": ", ".join(Right.values)})
-    if not requester_name.strip():
+    fields = {
+        "requester_name": clean_text(requester_name, label=_("Requester"), max_length=200),
+        "requester_contact": clean_text(requester_contact, label=_("Requester contact"), max_length=200),
+        "channel_used": clean_text(channel_used, label=_("Channel used"), max_length=300),
+        "app_ticket_number": clean_text(app_ticket_number, label=_("App's ticket number"), max_length=100),
+        "notes": clean_text(notes, label=_("Notes"), max_length=10_000, multiline=True),
+    }
+    if not fields["requester_name"]:
         raise RequestError(_("The requester's name is required."))
     if procedure is None:
-        procedure = default_procedure(app=app, right=right, on=at.astimezone(SHANGHAI).date())
-    with transaction.atomic():
-        request = RightsRequest(
-            app=app,
-            right=right,
-            procedure=procedure,
-            requester_name=requester_name.strip(),
-            requester_contact=requester_contact.strip(),
-            channel_used=channel_used,
-            app_ticket_number=app_ticket_number,
-            assignee=assignee,
-            notes=notes,
-            filed_at=at,
-            created_by=acting_user,
+        procedure = default_procedure(app=app, right=right, on=local_day(at))
+    elif procedure.policy_version.app_id != app.pk:
+        raise RequestError(_("The procedure belongs to another app's policy."))
+    with transaction.atomic(durable=True):
+        request = RightsRequest.objects.create(
+            app=app, right=right, procedure=procedure, assignee=assignee, filed_at=at, created_by=acting_user, **fields
         )
-        try:
-            request.full_clean(exclude=["state"])
-        except ValidationError as error:
-            raise RequestError("; ".join(error.messages)) from error
-        request.save()
         TransitionLog.objects.create(
-            request=request, transition="file", source=State.DRAFT, target=State.DRAFT, at=at, by=acting_user, note=notes
-        )
-    if submit:
-        request = submit_request(request=request, acting_user=acting_user, at=at, now=now)
+            request=request, transition="file", source=State.DRAFT, target=State.DRAFT, at=at, by=acting_user,
+            note=fields["notes"],
+        )  # fmt: skip
+        if submit:
+            apply_event(
+                request, EVENTS["submit"], at=at, now=now, acting_user=acting_user, expected_state=State.DRAFT,
+                values={"note": ""}, calendar=calendar,
+            )  # fmt: skip
     return request
 
 
@@ -207,243 +420,105 @@ def default_procedure(*, app: App, right: str, on: date) -> Procedure | None:
     return procedures[0] if procedures else None
 
 
-# ------------------------------------------------------------------------------------------ transitions
+# ------------------------------------------------------------------------------------- named operations
 
 
-def _transitions_from_state(request: RightsRequest) -> set[str]:
-    return {t.name for t in request.get_all_state_transitions() if t.source in (request.state, "*")}
+def submit_request(*, request, **kwargs):
+    return record_event(request=request, event="submit", **kwargs)
 
 
-def may_take(request: RightsRequest, name: str, user) -> bool:
-    """The transition's permission alone (django-fsm's has_transition_perm also checks the conditions,
-    which here are the inputs the person has yet to give)."""
-    meta = getattr(request, name)._django_fsm
-    return meta.has_transition_perm(request, request.state, user)
+def acknowledge_request(*, request, **kwargs):
+    return record_event(request=request, event="acknowledge", **kwargs)
 
 
-def allowed_transitions(request: RightsRequest, user=None) -> list[str]:
-    """The transitions this user may take now, in the admin's button order."""
-    # By source state only: the conditions (a refusal's reason, an escalation's regulator) are what the
-    # person is asked for when they take the transition.
-    available = _transitions_from_state(request)
-    return [
-        name
-        for name in TRANSITIONS
-        if name in available and (user is None or may_take(request, name, user))
-    ]
+def request_identity(*, request, **kwargs):
+    return record_event(request=request, event="request_identity", **kwargs)
 
 
-def _move(
-    request: RightsRequest,
-    name: str,
-    *,
-    acting_user=None,
-    note: str = "",
-    at: datetime | date | None = None,
-    now: datetime | None = None,
-    expected_state: str | None = None,
-    evidence: Iterable[Any] = (),
-    prepare=None,
-) -> RightsRequest:
-    now = now or timezone.now()
-    at = _event_time(at, now)
-    note = (note or "").strip()
-    if name in NOTE_REQUIRED and not note:
-        raise TransitionRefused(_("“%(transition)s” needs a note saying why.") % {"transition": transition_label(name)})
-    expected_state = expected_state or request.state
-    try:
-        with transaction.atomic():
-            # Lock the row and re-read its state: two clerks cannot both win.
-            locked = RightsRequest.objects.select_for_update().select_related("app").get(pk=request.pk)
-            if locked.state != expected_state:
-                raise TransitionConflict(
-                    _("Request #%(id)s was changed by someone else: it is now “%(state)s”. Reload and try again.")
-                    % {"id": locked.pk, "state": locked.get_state_display()}
-                )
-            source = locked.state
-            method = getattr(locked, name, None)
-            if name not in TRANSITIONS or method is None:
-                raise TransitionRefused(_("Unknown transition “%(name)s”.") % {"name": name})
-            # Permission first (an auditor is told so), but only for transitions this state has at all.
-            possible = name in _transitions_from_state(locked)
-            if acting_user is not None and possible and not may_take(locked, name, acting_user):
-                raise TransitionRefused(_("You may not “%(transition)s” requests.") % {"transition": transition_label(name)})
-            if prepare:
-                prepare(locked)
-            if name not in {t.name for t in locked.get_available_state_transitions()}:
-                raise TransitionRefused(refusal_message(locked, name))
-            method()
-            if name == "submit":
-                locked.submitted_at = at
-            if locked.state in (State.CONFIRMED, State.REFUSED, State.WITHDRAWN, State.RESOLVED):
-                locked.closed_at = at
-            elif name in ("reopen", "escalate"):
-                locked.closed_at = None
-            locked.save()
-            entry = TransitionLog.objects.create(
-                request=locked, transition=name, source=source, target=locked.state, at=at, by=acting_user, note=note
-            )
-            _attach_evidence(locked, entry, evidence, acting_user)
-            _apply_clock_effects(locked, name, at, work_calendar())
-    except ConcurrentTransition as error:
-        raise TransitionConflict(
-            _("Request #%(id)s was changed by someone else while you worked on it. Reload and try again.") % {"id": request.pk}
-        ) from error
-    except TransitionNotAllowed as error:
-        raise TransitionRefused(refusal_message(request, name)) from error
-    return locked
+def verify_identity(*, request, **kwargs):
+    return record_event(request=request, event="verify_identity", **kwargs)
 
 
-def _attach_evidence(request, entry, files, acting_user) -> None:
-    for item in files:
-        Evidence.objects.create(
-            request=request, log_entry=entry, file=item, uploaded_by=acting_user, description=getattr(item, "name", "")
-        )
-
-
-def transition_label(name: str) -> str:
-    from .transitions import TRANSITION_LABELS
-
-    return str(TRANSITION_LABELS.get(name, name))
-
-
-def refusal_message(request: RightsRequest, name: str) -> str:
-    if name == "refuse" and request.state in (State.SUBMITTED, State.AWAITING_IDENTITY, State.IN_PROGRESS):
-        return _("A refusal needs the app's reason (PIPL art. 50 requires one).")
-    if name == "escalate" and request.state in (
-        State.SUBMITTED, State.AWAITING_IDENTITY, State.IN_PROGRESS, State.COMPLETED, State.REFUSED
-    ):
-        return _("An escalation needs the regulator it was lodged with.")
-    allowed = ", ".join(allowed_transitions(request)) or _("none")
-    return _("Cannot “%(transition)s” request #%(id)s while it is “%(state)s”. Allowed now: %(allowed)s.") % {
-        "transition": transition_label(name),
-        "id": request.pk,
-        "state": request.get_state_display(),
-        "allowed": allowed,
-    }
-
-
-def submit_request(*, request, acting_user=None, note="", at=None, now=None, expected_state=None, evidence=()):
-    return _move(request, "submit", acting_user=acting_user, note=note, at=at, now=now, expected_state=expected_state, evidence=evidence)
-
-
-def acknowledge_request(*, request, acting_user=None, note="", at=None, now=None, expected_state=None, evidence=()):
-    return _move(request, "acknowledge", acting_user=acting_user, note=note, at=at, now=now, expected_state=expected_state, evidence=evidence)
-
-
-def request_identity(*, request, acting_user=None, note="", at=None, now=None, expected_state=None, evidence=()):
-    return _move(request, "request_identity", acting_user=acting_user, note=note, at=at, now=now, expected_state=expected_state, evidence=evidence)
-
-
-def verify_identity(*, request, acting_user=None, note="", at=None, now=None, expected_state=None, evidence=()):
-    return _move(request, "verify_identity", acting_user=acting_user, note=note, at=at, now=now, expected_state=expected_state, evidence=evidence)
-
-
-def complete_request(*, request, acting_user=None, note="", at=None, now=None, expected_state=None, evidence=()):
-    return _move(request, "complete", acting_user=acting_user, note=note, at=at, now=now, expected_state=expected_state, evidence=evidence)
-
-
-def confirm_request(*, request, acting_user=None, note="", at=None, now=None, expected_state=None, evidence=()):
-    return _move(request, "confirm", acting_user=acting_user, note=note, at=at, now=now, expected_state=expected_state, evidence=evidence)
-
-
-def reopen_request(*, request, acting_user=None, note="", at=None, now=None, expected_state=None, evidence=()):
-    return _move(request, "reopen", acting_user=acting_user, note=note, at=at, now=now, expected_state=expected_state, evidence=evidence)
-
-
-def withdraw_request(*, request, acting_user=None, note="", at=None, now=None, expected_state=None, evidence=()):
-    return _move(request, "withdraw", acting_user=acting_user, note=note, at=at, now=now, expected_state=expected_state, evidence=evidence)
-
-
-def resolve_request(*, request, acting_user=None, note="", at=None, now=None, expected_state=None, evidence=()):
-    return _move(request, "resolve", acting_user=acting_user, note=note, at=at, now=now, expected_state=expected_state, evidence=evidence)
-
-
-def refuse_request(*, request, reason: str, acting_user=None, note="", at=None, now=None, expected_state=None, evidence=()):
-    def prepare(locked):
-        locked.refusal_reason = (reason or "").strip()
-
-    return _move(request, "refuse", acting_user=acting_user, note=note or reason, at=at, now=now,
-                 expected_state=expected_state, evidence=evidence, prepare=prepare)
-
-
-def escalate_request(
-    *, request, regulator: str, reference: str = "", acting_user=None, note="", at=None, now=None, expected_state=None, evidence=()
-):
-    def prepare(locked):
-        locked.regulator = (regulator or "").strip()
-        locked.regulator_reference = (reference or "").strip()
-
-    return _move(request, "escalate", acting_user=acting_user, note=note, at=at, now=now,
-                 expected_state=expected_state, evidence=evidence, prepare=prepare)
-
-
-def record_reply(*, request, acting_user=None, note="", at=None, now=None, expected_state=None, evidence=()):
+def record_reply(*, request, **kwargs):
     """The app replied (without a change of state): the reply clocks are kept."""
-    now = now or timezone.now()
-    at = _event_time(at, now)
-    with transaction.atomic():
-        locked = RightsRequest.objects.select_for_update().get(pk=request.pk)
-        if expected_state and locked.state != expected_state:
-            raise TransitionConflict(
-                _("Request #%(id)s was changed by someone else: it is now “%(state)s”. Reload and try again.")
-                % {"id": locked.pk, "state": locked.get_state_display()}
-            )
-        if locked.state not in (State.SUBMITTED, State.AWAITING_IDENTITY, State.IN_PROGRESS):
-            raise TransitionRefused(
-                _("A reply can only be recorded while the app owes one (the request is “%(state)s”).")
-                % {"state": locked.get_state_display()}
-            )
-        entry = TransitionLog.objects.create(
-            request=locked, transition="reply", source=locked.state, target=locked.state, at=at, by=acting_user, note=note
-        )
-        _attach_evidence(locked, entry, evidence, acting_user)
-        _meet(locked, at, actions=[Action.REPLY])
-    return locked
+    return record_event(request=request, event="reply", **kwargs)
 
 
-SERVICES = {
-    "submit": submit_request,
-    "acknowledge": acknowledge_request,
-    "request_identity": request_identity,
-    "verify_identity": verify_identity,
-    "complete": complete_request,
-    "confirm": confirm_request,
-    "reopen": reopen_request,
-    "refuse": refuse_request,
-    "escalate": escalate_request,
-    "resolve": resolve_request,
-    "withdraw": withdraw_request,
-}
+def complete_request(*, request, **kwargs):
+    return record_event(request=request, event="complete", **kwargs)
 
 
-def move_request(*, request, transition: str, acting_user=None, note: str = "", at=None, now=None,
-                 expected_state=None, reason: str = "", regulator: str = "", reference: str = "", evidence=()):
-    """Dispatch a transition by name (admin buttons, `requests move`)."""
-    if transition == "reply":
-        return record_reply(request=request, acting_user=acting_user, note=note, at=at, now=now,
-                            expected_state=expected_state, evidence=evidence)
-    service = SERVICES.get(transition)
-    if service is None:
-        raise TransitionRefused(
-            _("Unknown transition “%(name)s”; expected one of %(names)s.") % {"name": transition, "names": ", ".join([*TRANSITIONS, "reply"])}
-        )
-    extra = {}
+def confirm_request(*, request, **kwargs):
+    return record_event(request=request, event="confirm", **kwargs)
+
+
+def reopen_request(*, request, **kwargs):
+    return record_event(request=request, event="reopen", **kwargs)
+
+
+def withdraw_request(*, request, **kwargs):
+    return record_event(request=request, event="withdraw", **kwargs)
+
+
+def resolve_request(*, request, **kwargs):
+    return record_event(request=request, event="resolve", **kwargs)
+
+
+def refuse_request(*, request, reason: str, note: str = "", **kwargs):
+    return record_event(request=request, event="refuse", reason=reason, note=note, **kwargs)
+
+
+def escalate_request(*, request, regulator: str, reference: str = "", **kwargs):
+    return record_event(request=request, event="escalate", regulator=regulator, reference=reference, **kwargs)
+
+
+def assign_request(*, request, assignee, **kwargs):
+    return record_event(request=request, event="assign", assignee=assignee, **kwargs)
+
+
+def amend_request(*, request, field: str, value: str, **kwargs):
+    """Correct a requester detail; the history keeps the old and the new value."""
+    return record_event(request=request, event="amend", field=field, value=value, **kwargs)
+
+
+def extend_deadline(*, request, until: date, basis: str, action: str = "", **kwargs):
+    return record_event(request=request, event="extend", until=until, basis=basis, action=action, **kwargs)
+
+
+def pause_request(*, request, **kwargs):
+    return record_event(request=request, event="pause", **kwargs)
+
+
+def resume_request(*, request, **kwargs):
+    return record_event(request=request, event="resume", **kwargs)
+
+
+def snooze_request(*, request, until: date, **kwargs):
+    """No overdue reminders for the request up to and including `until`."""
+    return record_event(request=request, event="snooze", until=until, **kwargs)
+
+
+def move_request(*, request, transition: str, reason: str = "", **kwargs):
+    """Record an event by name (admin buttons, `requests move`); `reason` doubles as a refusal's reason."""
     if transition == "refuse":
-        extra["reason"] = reason or note
-    if transition == "escalate":
-        extra.update(regulator=regulator, reference=reference)
-    return service(request=request, acting_user=acting_user, note=note, at=at, now=now,
-                   expected_state=expected_state, evidence=evidence, **extra)
+        kwargs["reason"] = reason or kwargs.get("note", "")
+    return record_event(request=request, event=transition, **kwargs)
 
 
-def assign_request(*, request, assignee, acting_user=None, now=None) -> RightsRequest:
-    with transaction.atomic():
-        locked = RightsRequest.objects.select_for_update().get(pk=request.pk)
-        locked.assignee = assignee
-        locked.save(update_fields=["assignee"])
-        TransitionLog.objects.create(
-            request=locked, transition="assign", source=locked.state, target=locked.state,
-            at=now or timezone.now(), by=acting_user, note=str(assignee or "—"),
-        )
-    return locked
+# -------------------------------------------------------------------------------- calendar corrections
+
+
+def recompute_after_calendar_change(days: Iterable[date]) -> int:
+    """Replay the requests whose clocks a change of these calendar days could move; returns how many changed."""
+    from .clocks import affected_by_calendar_day
+
+    requests = RightsRequest.objects.none()
+    for day in sorted(set(days)):
+        requests = requests | affected_by_calendar_day(day)
+    ids = RightsRequest.objects.filter(pk__in=requests.values("pk"))
+    return len(rebuild(ids))
+
+
+def recompute_provisional_clocks(*, calendar: WorkCalendar | None = None) -> int:
+    """Replay the requests whose deadlines relied on an unpublished year."""
+    return len(rebuild(RightsRequest.objects.filter(clocks__provisional=True).distinct(), calendar=calendar))

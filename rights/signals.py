@@ -1,15 +1,17 @@
-"""Provisional deadlines are recomputed as soon as a year's official schedule is entered or corrected."""
-from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+"""Calendar corrections reach every clock they can move, after the change commits (never inside the admin's
+transaction): a Celery task, run in process when there is no broker."""
 from django.dispatch import receiver
 
-from policies.models import CalendarOverride, CalendarYear
+from policies.services import calendar_changed
 
 
-@receiver([post_save, post_delete], sender=CalendarYear, dispatch_uid="recompute_on_calendar_year")
-@receiver([post_save, post_delete], sender=CalendarOverride, dispatch_uid="recompute_on_calendar_override")
-def recompute_provisional_deadlines(sender, **kwargs):
-    from .services import recompute_provisional_clocks
+@receiver(calendar_changed, dispatch_uid="recompute_clocks_on_calendar_change")
+def recompute_after_calendar_change(sender, days, year=None, **kwargs):
+    from .tasks import recompute_clocks, run_task
 
-    # After commit: one recompute per admin save, on the calendar as committed.
-    transaction.on_commit(lambda: recompute_provisional_clocks())
+    try:
+        run_task(recompute_clocks, days=[day.isoformat() for day in days], provisional=year is not None)
+    except Exception:  # noqa: BLE001 - the edit is committed; `clocks rebuild` repairs what a failed run left
+        import logging
+
+        logging.getLogger(__name__).exception("recomputing clocks after a calendar change failed")

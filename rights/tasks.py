@@ -26,3 +26,27 @@ def send_reminders(now: str | None = None) -> dict:
     result = sweep_reminders(now=parse_moment(now) if now else None)
     logger.info("reminder sweep: %s", result.summary_line())
     return result.as_dict()
+
+
+@shared_task(name="rights.tasks.recompute_clocks", autoretry_for=(DatabaseError,), retry_backoff=30, max_retries=5)
+def recompute_clocks(days: list[str] | None = None, provisional: bool = False) -> int:
+    """Replay the clocks a calendar correction can move (and, for a newly published year, every provisional one)."""
+    from datetime import date
+
+    from .services import recompute_after_calendar_change, recompute_provisional_clocks
+
+    changed = recompute_after_calendar_change([date.fromisoformat(day) for day in days or []])
+    if provisional:
+        changed += recompute_provisional_clocks()
+    logger.info("clocks recomputed after a calendar change: %d request(s) changed", changed)
+    return changed
+
+
+def run_task(task, **kwargs):
+    """Queue the task for a worker when there is a broker; without one (the embedded default, the tests), run it
+    here and now, in this process, after the caller's commit."""
+    from django.conf import settings
+
+    if settings.RIGHTSDESK_TASKS_IN_PROCESS:
+        return task.apply(kwargs=kwargs).get()
+    return task.delay(**kwargs)

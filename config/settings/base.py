@@ -105,6 +105,9 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 # Celery: only used when REDIS_URL is set; without it the dev loop runs the sweep in-process.
 REDIS_URL = env("REDIS_URL", default="")
 CELERY_BROKER_URL = REDIS_URL or "memory://"
+# Tasks other than the sweep (e.g. the clock recompute after a calendar correction) run in the calling process,
+# after its commit, when no broker is configured.
+RIGHTSDESK_TASKS_IN_PROCESS = env.bool("RIGHTSDESK_TASKS_IN_PROCESS", default=not REDIS_URL)
 CELERY_RESULT_BACKEND = None
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True

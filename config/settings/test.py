@@ -6,6 +6,8 @@ from .base import *  # noqa: F401,F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CELERY_TASK_ALWAYS_EAGER = False
+# No worker runs beside the tests (the Celery tests start their own): follow-up tasks run in process.
+RIGHTSDESK_TASKS_IN_PROCESS = True
 
 # A file, not memory, for SQLite's test database: tests run commands in a subprocess against it.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
