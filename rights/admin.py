@@ -203,6 +203,9 @@ class RightsRequestAdmin(admin.ModelAdmin):
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         if object_id is not None and request.method == "POST":
+            obj = self._object_or_404(request, object_id)
+            if not self.has_change_permission(request, obj):
+                raise PermissionDenied
             # The plain change form would save the model behind the event log's back.
             messages.error(request, _("Details change through the events on this page (e.g. “Amended”), not this form."))
             return redirect(self.change_url(self._object_or_404(request, object_id)))

@@ -391,8 +391,8 @@ class ReminderSettings(models.Model):
 
     @classmethod
     def load(cls) -> ReminderSettings:
-        settings_row, _created = cls.objects.get_or_create(pk=1)
-        return settings_row
+        # Reading the settings never writes: without a saved row, the defaults apply.
+        return cls.objects.filter(pk=1).first() or cls(pk=1)
 
 
 class ReminderPreference(models.Model):

@@ -18,7 +18,8 @@ from policies.seed import DATA_DIR, POLICY_TEXTS_DIR, load_seed_catalog
 pytestmark = pytest.mark.django_db
 
 SEED = json.loads((DATA_DIR / "catalog.json").read_text(encoding="utf-8"))
-APP_RULES_2019 = "app-rules-2019-6"
+APP_RULES_2019 = "app-rules-2019-6-3"  # correction, deletion, cancellation
+APP_RULES_2019_COMPLAINTS = "app-rules-2019-6-5"
 GBT_35273 = "gbt-35273-2020-8.7"
 
 
@@ -56,7 +57,7 @@ def test_the_data_migration_loads_every_app_and_procedure_of_the_seed_catalog():
     assert set(App.objects.values_list("slug", flat=True)) == {entry["slug"] for entry in SEED}
     for entry in SEED:
         assert Procedure.objects.filter(policy_version__app__slug=entry["slug"]).count() == len(entry["procedures"])
-    assert set(StatutoryDefault.objects.values_list("code", flat=True)) == {APP_RULES_2019, GBT_35273}
+    assert set(StatutoryDefault.objects.values_list("code", flat=True)) == {APP_RULES_2019, APP_RULES_2019_COMPLAINTS, GBT_35273}
 
 
 def test_every_quote_loaded_by_the_migration_is_a_verbatim_passage_of_its_policy_text():
@@ -111,10 +112,32 @@ def test_a_channel_needs_a_known_kind():
 # ----------------------------------------------------------------------------- statutory defaults
 
 
-def test_the_2019_rules_govern_completion_of_cancellation_deletion_correction_and_complaints():
-    for right in ("account_cancellation", "deletion", "correction", "complaint"):
-        assert StatutoryDefault.governing(right, "completion").code == APP_RULES_2019
+def test_the_2019_rules_govern_completion_of_cancellation_deletion_correction_under_six_3():
+    for right in ("account_cancellation", "deletion", "correction"):
+        default = StatutoryDefault.governing(right, "completion")
+        assert default.code == APP_RULES_2019 and default.citation.endswith("六、3")
     assert StatutoryDefault.governing("access", "completion") is None
+
+
+def test_complaints_are_governed_by_six_5_for_their_reply_and_their_handling():
+    # 认定方法 六、5: a complaint must be accepted and handled within the promise, at most 15 working days.
+    for action in ("reply", "completion"):
+        default = StatutoryDefault.governing("complaint", action)
+        assert default.code == APP_RULES_2019_COMPLAINTS and default.citation.endswith("六、5")
+        assert (default.amount, default.unit) == (15, "working_day")
+
+
+def test_a_complaint_procedure_promising_20_working_days_is_flagged_against_the_15_day_cap():
+    app = App.objects.create(name="示例应用", slug="example-app")
+    version = PolicyVersion.objects.create(app=app, title="示例", effective_on=date(2025, 1, 1), source_text="20个工作日内处理投诉")
+    for action in ("reply", "completion"):
+        procedure = Procedure.objects.create(
+            policy_version=version, right="complaint", action=action, deadline_min=20, deadline_max=20,
+            deadline_unit="working_day", quote="20个工作日内处理投诉",
+        )  # fmt: skip
+        effective = procedure.effective_deadline()
+        assert effective.exceeds_cap is True and effective.max == 15
+        assert effective.statutory.citation.endswith("六、5")
 
 
 def test_gbt_35273_governs_the_reply_to_any_request_within_30_days():

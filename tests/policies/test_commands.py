@@ -139,7 +139,7 @@ def test_catalog_json_gives_lumiere_its_promise_and_aimiliao_the_statutory_defau
         "source": "statutory",
         "exceeds_cap": False,
     }
-    assert aimiliao["statutory"]["code"] == "app-rules-2019-6"
+    assert aimiliao["statutory"]["code"] == "app-rules-2019-6-3"
     assert "〔2019〕" in aimiliao["statutory"]["citation"]
 
 
@@ -156,7 +156,7 @@ def test_catalog_json_flags_a_promise_beyond_the_cap():
     (procedure,) = {a["name"]: a for a in catalog_json()}["示例应用"]["procedures"]
     assert procedure["effective_deadline"]["exceeds_cap"] is True
     assert procedure["effective_deadline"]["max"] == 15
-    assert procedure["statutory"]["code"] == "app-rules-2019-6"
+    assert procedure["statutory"]["code"] == "app-rules-2019-6-3"
 
 
 @pytest.mark.django_db

@@ -49,11 +49,12 @@ def test_ensure_roles_is_idempotent_and_restores_removed_permissions():
 
 
 def test_group_membership_gives_the_transition_permission_the_model_checks():
-    from rights.models import can_work_requests
+    from rights.services import may_record
 
     groups = ensure_roles()
     clerk, auditor = UserFactory(username="c"), UserFactory(username="a")
     clerk.groups.add(groups[CASE_WORKER])
     auditor.groups.add(groups[AUDITOR])
-    assert can_work_requests(None, clerk) is True
-    assert can_work_requests(None, auditor) is False
+    assert may_record("complete", clerk) is True
+    assert may_record("complete", auditor) is False
+    assert may_record("assign", auditor) is False and may_record("snooze", auditor) is False

@@ -140,12 +140,21 @@ def test_an_auditor_may_not_move_a_request(lumiere, auditor):
 
 def test_allowed_transitions_follow_the_state(lumiere, clerk):
     request = file(lumiere, at=SENT)
-    assert allowed_transitions(request, clerk) == ["acknowledge", "request_identity", "complete", "refuse", "escalate", "withdraw"]
+    assert allowed_transitions(request, clerk) == [
+        "acknowledge", "request_identity", "reply", "complete", "pause", "extend", "amend", "assign", "snooze",
+        "escalate", "refuse", "withdraw",
+    ]  # fmt: skip
     request = request_identity(request=request, acting_user=clerk, at=LATER)
-    assert allowed_transitions(request, clerk) == ["verify_identity", "complete", "refuse", "escalate", "withdraw"]
+    assert allowed_transitions(request, clerk) == [
+        "verify_identity", "reply", "complete", "pause", "extend", "amend", "assign", "snooze", "escalate", "refuse",
+        "withdraw",
+    ]  # fmt: skip
     request = verify_identity(request=request, acting_user=clerk, at=LATER)
     request = complete_request(request=request, acting_user=clerk, at=LATER)
-    assert allowed_transitions(request, clerk) == ["confirm", "reopen", "escalate", "withdraw"]
+    assert allowed_transitions(request, clerk) == ["confirm", "amend", "assign", "snooze", "reopen", "escalate", "withdraw"]
+    request = confirm_request(request=request, acting_user=clerk, at=LATER)
+    # Closed: read-only until reopened.
+    assert allowed_transitions(request, clerk) == ["reopen"]
 
 
 def test_a_stale_page_gets_a_conflict_instead_of_overwriting(lumiere, clerk):
