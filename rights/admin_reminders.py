@@ -193,7 +193,7 @@ class ReminderSettingsAdmin(admin.ModelAdmin):
     )
 
     def changelist_view(self, request, extra_context=None):
-        settings_row = ReminderSettings.load()
+        settings_row, _created = ReminderSettings.objects.get_or_create(pk=1)  # the page edits the one row
         return HttpResponseRedirect(reverse("admin:rights_remindersettings_change", args=[settings_row.pk]))
 
     def has_add_permission(self, request):

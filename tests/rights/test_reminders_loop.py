@@ -1,6 +1,7 @@
 """`manage.py reminder_loop`, as bin/up runs it without a broker: one line per sweep, and Ctrl-C (or the SIGTERM
 bin/up sends on exit) stops it quietly."""
 import os
+import select
 import signal
 import subprocess
 import sys
@@ -28,11 +29,19 @@ def start_loop():
     )
 
 
+def readline(process, timeout: float = 60) -> str:
+    """One line of the process's output, or a failure after `timeout` seconds (never a hung test)."""
+    ready, _, _ = select.select([process.stdout], [], [], timeout)
+    assert ready, f"no output within {timeout} s"
+    return process.stdout.readline()
+
+
 @pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
-def test_the_loop_logs_one_line_per_sweep_and_stops_quietly(catalog, stop):
+@pytest.mark.parametrize("run", range(3))
+def test_the_loop_logs_one_line_per_sweep_and_stops_quietly_on_every_signal(catalog, stop, run):
     loop = start_loop()
     try:
-        first = loop.stdout.readline()
+        first = readline(loop)
         assert " reminders: recorded 0, sent 0 in 0 digest(s), failed 0, cancelled 0" in first
         loop.send_signal(stop)
         out, err = loop.communicate(timeout=20)

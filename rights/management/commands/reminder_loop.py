@@ -5,6 +5,8 @@ same sweep). One line per sweep; Ctrl-C or SIGTERM stops it quietly.
 """
 from __future__ import annotations
 
+import os
+import select
 import signal
 import time
 
@@ -16,12 +18,39 @@ from policies.deadlines import SHANGHAI
 from rights.reminders import sweep_reminders
 
 
-class _Stop(Exception):
-    pass
+class _StopFlag:
+    """Set by SIGTERM / SIGINT. A signal handler never raises (an exception raised there can land inside
+    psycopg's or the mail library's cleanup and be swallowed): it only sets the flag, and the wakeup pipe ends
+    the wait between sweeps at once. A sweep under way finishes first."""
 
+    def __init__(self):
+        self.stopped = False
+        self._read, self._write = os.pipe()
+        os.set_blocking(self._read, False)
+        os.set_blocking(self._write, False)
 
-def _stop(signum, frame):
-    raise _Stop
+    def install(self) -> None:
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, self._handle)
+        signal.set_wakeup_fd(self._write)
+
+    def _handle(self, signum, frame):
+        self.stopped = True
+
+    def wait(self, seconds: float) -> bool:
+        """Sleep up to `seconds`, waking early on a signal; True when the loop should stop."""
+        deadline = time.monotonic() + seconds
+        while not self.stopped:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                break
+            ready, _, _ = select.select([self._read], [], [], left)
+            if ready:
+                try:
+                    os.read(self._read, 512)
+                except BlockingIOError:
+                    pass
+        return self.stopped
 
 
 class Command(BaseCommand):
@@ -33,24 +62,23 @@ class Command(BaseCommand):
 
     def handle(self, *args, interval, iterations, **options):
         # bin/up stops the loop with SIGTERM; a background job in a script does not get the terminal's SIGINT.
-        signal.signal(signal.SIGTERM, _stop)
+        flag = _StopFlag()
+        flag.install()
         done = 0
-        try:
-            while True:
-                self._sweep_once()
-                done += 1
-                if iterations and done >= iterations:
-                    break
-                time.sleep(interval)
-        except (KeyboardInterrupt, _Stop):
+        while not flag.stopped:
+            self._sweep_once()
+            done += 1
+            if iterations and done >= iterations:
+                break
+            if flag.wait(interval):
+                break
+        if flag.stopped:
             self.stdout.write("reminder loop stopped")
 
     def _sweep_once(self):
         stamp = f"{timezone.now().astimezone(SHANGHAI):%Y-%m-%d %H:%M:%S}"
         try:
             result = sweep_reminders()
-        except (KeyboardInterrupt, _Stop):
-            raise
         except Exception as error:  # noqa: BLE001 - the loop keeps going; the next sweep catches up
             self.stderr.write(f"{stamp} reminders: sweep failed: {type(error).__name__}: {error}")
         else:
