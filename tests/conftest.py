@@ -97,3 +97,21 @@ def roles(db):
     from rights.roles import ensure_roles
 
     return ensure_roles()
+
+
+@pytest.fixture(autouse=True)
+def _clocks_agree_with_a_replay(request):
+    """After every test that wrote requests, the stored clocks are what a replay of the events gives
+    (`clocks rebuild --check` over the whole suite's scenarios)."""
+    marker = request.node.get_closest_marker("django_db")
+    uses_db = "db" in request.fixturenames or (marker is not None and not marker.kwargs.get("transaction"))
+    if not uses_db:
+        yield
+        return
+    request.getfixturevalue("db")
+    yield
+    from rights.clocks import rebuild
+    from rights.models import RightsRequest
+
+    differing = rebuild(RightsRequest.objects.all(), check=True)
+    assert not differing, f"stored clocks differ from a replay of their events: {differing[:3]}"
