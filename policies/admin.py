@@ -4,6 +4,7 @@ from django.db.models import Count
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from config.admin_readonly import ReadOnlyAdminMixin
 from .admin_import import PolicyImportAdminMixin
 from .models import AuditEntry, App, CalendarOverride, CalendarYear, PolicyVersion, Procedure, StatutoryDefault, Unit
 from .services import publish_calendar_year, remove_calendar_day, remove_calendar_year, set_calendar_day
@@ -157,7 +158,7 @@ class CalendarOverrideAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Who changed the calendar, the catalog or the reminder settings: read-only for everyone."""
 
     list_display = ("at", "action", "subject", "by", "changes")
@@ -165,11 +166,3 @@ class AuditEntryAdmin(admin.ModelAdmin):
     search_fields = ("subject",)
     date_hierarchy = "at"
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -24,6 +24,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from config.admin_readonly import ReadOnlyAdminMixin
 from policies.models import work_calendar
 
 from .events import AMENDABLE_FIELDS, EVENT_LABELS, GRAVE_EVENTS, event_label
@@ -571,7 +572,7 @@ def csv_rows(queryset, *, page: PageClock):
 
 
 @admin.register(TransitionLog)
-class TransitionLogAdmin(admin.ModelAdmin):
+class TransitionLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The audit trail across requests: read-only for everyone, superusers included."""
 
     list_display = ("at", "request_link", "transition_label", "source", "target", "by", "note")
@@ -580,14 +581,6 @@ class TransitionLogAdmin(admin.ModelAdmin):
     list_select_related = ("request__app", "by")
     date_hierarchy = "at"
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=gettext_lazy("request"), ordering="request_id")
     def request_link(self, obj):

@@ -16,6 +16,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from config.admin_readonly import ReadOnlyAdminMixin
 from .models import Reminder, ReminderPreference, ReminderSettings, ReminderSnooze, ReminderStatus
 from .querysets import today_in_shanghai
 from .reminders import snooze_reminders
@@ -162,7 +163,7 @@ class ReminderSnoozeInline(admin.TabularInline):
 
 
 @admin.register(ReminderSnooze)
-class ReminderSnoozeAdmin(admin.ModelAdmin):
+class ReminderSnoozeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("request_link", "clock", "until", "reason", "created_by", "created_at")
     list_filter = ("until",)
     search_fields = ("=request__id", "reason")
@@ -171,15 +172,6 @@ class ReminderSnoozeAdmin(admin.ModelAdmin):
     def request_link(self, obj):
         return _request_link(obj.request_id)
 
-    # Snoozes are recorded as events on the request page; this list only shows them.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ReminderSettings)
