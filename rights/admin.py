@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from policies.models import work_calendar
 
+from .csvsafe import safe_row
 from .forms import AssignForm, FileRequestForm, TransitionForm, transition_forms
 from .models import ACTIVE_STATES, Clock, Evidence, RightsRequest, State, TransitionLog, mask_contact
 from .presenters import (
@@ -486,7 +487,7 @@ class RightsRequestAdmin(admin.ModelAdmin):
         page = PageClock.of(request)
         rows = csv_rows(changelist.queryset, today=page.today, calendar=page.calendar)
         writer = csv.writer(_Echo())
-        response = StreamingHttpResponse((writer.writerow(row) for row in rows), content_type="text/csv; charset=utf-8")
+        response = StreamingHttpResponse((writer.writerow(safe_row(row)) for row in rows), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="rights-requests-{page.today:%Y-%m-%d}.csv"'
         return response
 
