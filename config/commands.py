@@ -30,6 +30,8 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser, SystemCheckError
 
+from config.numbers import whole_number
+
 USAGE_ERROR = 2
 _WHITESPACE = re.compile(r"\s+")
 
@@ -80,14 +82,14 @@ class Command(BaseCommand):
 
 
 # --- argparse `type=` functions: numbers as people type them on a command line, ASCII digits only.
-# "²".isdigit() is True and int("٣") is 3: a superscript or another script's digit is a typo, not a number.
 
 
 def count(text: str) -> int:
-    """A whole number >= 0, in ASCII digits."""
-    if not (text.isascii() and text.isdecimal()):
+    """A whole number >= 0, in ASCII digits (config.numbers.whole_number)."""
+    value = whole_number(text)
+    if value is None:
         raise argparse.ArgumentTypeError(f"not a whole number: {text!r}")
-    return int(text)
+    return value
 
 
 def positive_count(text: str) -> int:

@@ -4,6 +4,8 @@ from django.db.models import Count
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from config.admin_lists import OddInputAdminMixin
+
 from .admin_import import PolicyImportAdminMixin
 from .models import App, CalendarOverride, CalendarYear, PolicyVersion, Procedure, StatutoryDefault, Unit
 
@@ -116,7 +118,7 @@ class CalendarYearAdmin(admin.ModelAdmin):
 
 
 @admin.register(CalendarOverride)
-class CalendarOverrideAdmin(admin.ModelAdmin):
+class CalendarOverrideAdmin(OddInputAdminMixin, admin.ModelAdmin):
     list_display = ("day", "is_working_day", "name")
     list_filter = ("is_working_day",)
     date_hierarchy = "day"

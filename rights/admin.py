@@ -24,6 +24,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from config.admin_lists import OddInputAdminMixin
+from config.numbers import whole_number
 from policies.models import work_calendar
 
 from .csvsafe import safe_row
@@ -117,8 +119,10 @@ class AssigneeFilter(admin.SimpleListFilter):
             return queryset.for_assignee(request.user)
         if value == "none":
             return queryset.filter(assignee__isnull=True)
-        if value and value.isdigit():
-            return queryset.filter(assignee_id=int(value))
+        if value:
+            # An id that is no number (?assignee=²) is nobody's: an empty list, never a 500.
+            number = whole_number(value)
+            return queryset.filter(assignee_id=number) if number is not None else queryset.none()
         return queryset
 
 
@@ -227,10 +231,10 @@ class RightsRequestAdmin(admin.ModelAdmin):
 
     def get_search_results(self, request, queryset, search_term):
         searched, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        number = search_term.strip().lstrip("#")
-        if number.isdigit():
+        number = whole_number(search_term.strip().lstrip("#"))
+        if number is not None:
             # "#12" or "12" also finds request 12, within the filters already applied to `queryset`.
-            return queryset.filter(Q(pk=int(number)) | Q(pk__in=searched.values("pk"))), may_have_duplicates
+            return queryset.filter(Q(pk=number) | Q(pk__in=searched.values("pk"))), may_have_duplicates
         return searched, may_have_duplicates
 
     def get_list_display(self, request):
@@ -545,7 +549,7 @@ def csv_rows(queryset, *, today, calendar):
 
 
 @admin.register(TransitionLog)
-class TransitionLogAdmin(admin.ModelAdmin):
+class TransitionLogAdmin(OddInputAdminMixin, admin.ModelAdmin):
     """The audit trail across requests: read-only for everyone, superusers included."""
 
     list_display = ("at", "request_link", "transition_label", "source", "target", "by", "note")
