@@ -4,6 +4,7 @@ from django.db.models import Count
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from config.admin_lists import OddInputAdminMixin
 from config.admin_readonly import ReadOnlyAdminMixin
 from .admin_import import PolicyImportAdminMixin
 from .models import AuditEntry, App, CalendarOverride, CalendarYear, PolicyVersion, Procedure, StatutoryDefault, Unit
@@ -135,7 +136,7 @@ class CalendarYearAdmin(admin.ModelAdmin):
 
 
 @admin.register(CalendarOverride)
-class CalendarOverrideAdmin(admin.ModelAdmin):
+class CalendarOverrideAdmin(OddInputAdminMixin, admin.ModelAdmin):
     """Corrections of the calendar go through policies.services (audit row; clocks replayed after commit)."""
 
     list_display = ("day", "is_working_day", "name")
@@ -158,7 +159,7 @@ class CalendarOverrideAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class AuditEntryAdmin(OddInputAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """Who changed the calendar, the catalog or the reminder settings: read-only for everyone."""
 
     list_display = ("at", "action", "subject", "by", "changes")

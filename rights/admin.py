@@ -24,9 +24,12 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from config.admin_lists import OddInputAdminMixin
 from config.admin_readonly import ReadOnlyAdminMixin
+from config.numbers import whole_number
 from policies.models import work_calendar
 
+from .csvsafe import safe_row
 from .events import AMENDABLE_FIELDS, EVENT_LABELS, GRAVE_EVENTS, event_label
 from .forms import AssignForm, EventForm, FileRequestForm, event_forms
 from .models import Clock, Evidence, ReminderSettings, RightsRequest, State, TransitionLog, mask_contact
@@ -118,8 +121,10 @@ class AssigneeFilter(admin.SimpleListFilter):
             return queryset.for_assignee(request.user)
         if value == "none":
             return queryset.filter(assignee__isnull=True)
-        if value and value.isascii() and value.isdigit():
-            return queryset.filter(assignee_id=int(value))
+        if value:
+            # An id that is no number (?assignee=²) is nobody's: an empty list, never a 500.
+            number = whole_number(value)
+            return queryset.filter(assignee_id=number) if number is not None else queryset.none()
         return queryset
 
 
@@ -244,10 +249,10 @@ class RightsRequestAdmin(admin.ModelAdmin):
 
     def get_search_results(self, request, queryset, search_term):
         searched, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        number = search_term.strip().lstrip("#")
-        if number.isascii() and number.isdigit() and len(number) < 19:
+        number = whole_number(search_term.strip().lstrip("#"))
+        if number is not None:
             # "#12" or "12" also finds request 12, within the filters already applied to `queryset`.
-            return queryset.filter(Q(pk=int(number)) | Q(pk__in=searched.values("pk"))), may_have_duplicates
+            return queryset.filter(Q(pk=number) | Q(pk__in=searched.values("pk"))), may_have_duplicates
         return searched, may_have_duplicates
 
     def get_list_display(self, request):
@@ -514,7 +519,7 @@ class RightsRequestAdmin(admin.ModelAdmin):
         page = PageClock.of(request)
         rows = csv_rows(changelist.queryset, page=page)
         writer = csv.writer(_Echo())
-        response = StreamingHttpResponse((writer.writerow(row) for row in rows), content_type="text/csv; charset=utf-8")
+        response = StreamingHttpResponse((writer.writerow(safe_row(row)) for row in rows), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="rights-requests-{page.today:%Y-%m-%d}.csv"'
         return response
 
@@ -572,7 +577,7 @@ def csv_rows(queryset, *, page: PageClock):
 
 
 @admin.register(TransitionLog)
-class TransitionLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class TransitionLogAdmin(OddInputAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """The audit trail across requests: read-only for everyone, superusers included."""
 
     list_display = ("at", "request_link", "transition_label", "source", "target", "by", "note")

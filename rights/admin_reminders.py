@@ -16,6 +16,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from config.admin_lists import OddInputAdminMixin
 from config.admin_readonly import ReadOnlyAdminMixin
 from .models import Reminder, ReminderPreference, ReminderSettings, ReminderSnooze, ReminderStatus
 from .querysets import today_in_shanghai
@@ -50,7 +51,7 @@ class SentToMeFilter(admin.SimpleListFilter):
 
 
 @admin.register(Reminder)
-class ReminderAdmin(admin.ModelAdmin):
+class ReminderAdmin(OddInputAdminMixin, admin.ModelAdmin):
     """The ledger, read-only: what was recorded, sent, failed (and retried) or cancelled, and to whom."""
 
     list_display = ("created_at", "request_link", "clock", "kind", "due", "repeat", "recipient", "status", "attempts", "sent_at")

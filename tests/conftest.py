@@ -76,7 +76,10 @@ def manage(transactional_db):
     root = Path(__file__).resolve().parents[1]
 
     def run(*args):
-        return subprocess.run([sys.executable, "manage.py", *args], cwd=root, capture_output=True, text=True, env=env)
+        # A timeout: a command that hangs fails its test instead of the whole run.
+        return subprocess.run(
+            [sys.executable, "manage.py", *args], cwd=root, capture_output=True, text=True, env=env, timeout=120
+        )
 
     return run
 

@@ -89,7 +89,7 @@ def test_deadline_into_2027_is_provisional_until_the_2027_schedule_is_entered():
         (["2026-09-28", "0", "working_day"], "AMOUNT must be between 1 and"),
         (["9999-12-31", "1", "calendar_day"], "beyond the calendar"),
         (["2026-09-28", "7", "fortnight"], "invalid choice"),
-        (["2026-09-28", "seven", "working_day"], "invalid int value"),
+        (["2026-09-28", "seven", "working_day"], "not a whole number"),
     ],
 )
 def test_deadline_refuses_bad_input_with_a_command_error(args, message):

@@ -441,7 +441,7 @@ def test_requests_with_a_bad_argument_print_one_line_and_exit_2():
         env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test"},
     )  # fmt: skip
     assert result.returncode == 2
-    assert len(result.stderr.strip().splitlines()) == 1 and "invalid int value" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and "not a whole number" in result.stderr
 
 
 # ---------------------------------------------------------------------------------------------- the admin

@@ -5,7 +5,7 @@ from datetime import date
 from django.core.management.base import CommandError
 from django.utils import timezone
 
-from config.commands import OneLineErrorsCommand
+from config.commands import Command as OneLineErrorsCommand, count
 from policies.models import work_calendar
 from policies.services import publish_calendar_year, set_calendar_day
 from policies.workdays import supported_years
@@ -30,7 +30,7 @@ class Command(OneLineErrorsCommand):
         override.add_argument("status", choices=["off", "on"], help="off: a day off; on: a working day")
         override.add_argument("--reason", default="", help="e.g. 春节调休上班 (the notice)")
         publish = sub.add_parser("publish", help="the year's official schedule is entered")
-        publish.add_argument("year", type=int)
+        publish.add_argument("year", type=count)
         publish.add_argument("--source", default="", help="the State Council notice")
 
     def handle(self, *args, what, **options):

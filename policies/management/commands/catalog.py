@@ -1,9 +1,9 @@
 import json
 
-from django.core.management.base import BaseCommand
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from config.commands import Command as BaseCommand
 from policies.models import App, PolicyVersion, Procedure
 from policies.seed import load_seed_catalog
 

@@ -1,23 +1,16 @@
 import json
 from datetime import date, datetime
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError
 
+from config.commands import Command as BaseCommand
+from config.commands import count
 from policies.deadlines import UNITS, compute_deadline
 from policies.models import work_calendar
 
 # No privacy-policy promise runs for decades; a bound keeps a typo (an extra zero or three) from counting
 # working days for minutes or running past the year 9999.
 MAX_AMOUNT = 10_000
-
-
-class OneLineErrorParser(CommandParser):
-    """argparse prints a seven-line usage block before its error; on the command line, print only the error."""
-
-    def error(self, message):
-        if self.called_from_command_line:
-            self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
-        super().error(message)
 
 
 def parse_start(value: str) -> date | datetime:
@@ -30,14 +23,9 @@ def parse_start(value: str) -> date | datetime:
 class Command(BaseCommand):
     help = "Print the last day of a deadline (Civil Code arts. 201-203, mainland-China working days)."
 
-    def create_parser(self, prog_name, subcommand, **kwargs):
-        parser = super().create_parser(prog_name, subcommand, **kwargs)
-        parser.__class__ = OneLineErrorParser  # BaseCommand offers no hook for the parser class
-        return parser
-
     def add_arguments(self, parser):
         parser.add_argument("start", help="ISO date or datetime the clock starts (Asia/Shanghai if naive)")
-        parser.add_argument("amount", type=int)
+        parser.add_argument("amount", type=count)
         parser.add_argument("unit", choices=UNITS)
         parser.add_argument("--json", action="store_true", help="print {last_day, ends_at, provisional}")
 

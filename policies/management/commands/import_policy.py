@@ -2,21 +2,13 @@ import json
 import sys
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError
 
+from config.commands import Command as BaseCommand
 from policies.importer import ImporterError
 from policies.importer.extract import extract
 from policies.importer.reading import MAX_BYTES, read_policy
 from policies.importer.store import import_policy_version
-
-
-class OneLineErrorParser(CommandParser):
-    """argparse prints a usage block before its error; on the command line, print only the error."""
-
-    def error(self, message):
-        if self.called_from_command_line:
-            self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
-        super().error(message)
 
 
 class Command(BaseCommand):
@@ -25,11 +17,6 @@ class Command(BaseCommand):
         "paths, channels, deadline, clock start and hedge, quoted from the text. Stores a draft policy "
         "version awaiting review, unless --dry-run."
     )
-
-    def create_parser(self, prog_name, subcommand, **kwargs):
-        parser = super().create_parser(prog_name, subcommand, **kwargs)
-        parser.__class__ = OneLineErrorParser
-        return parser
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="the policy file, or - for standard input")

@@ -4,7 +4,7 @@ With --check nothing changes; the command lists the requests whose stored clocks
 scratch and exits 1 when there is any (a check for CI and after restoring a backup)."""
 from django.core.management.base import CommandError
 
-from config.commands import OneLineErrorsCommand
+from config.commands import Command as OneLineErrorsCommand
 from rights.clocks import rebuild
 from rights.models import RightsRequest
 

@@ -3,8 +3,8 @@ import secrets
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
 
+from config.commands import Command as BaseCommand
 from rights.roles import CASE_WORKER, ensure_roles
 
 

@@ -10,10 +10,11 @@ import select
 import signal
 import time
 
-from django.core.management.base import BaseCommand
 from django.db import connections
 from django.utils import timezone
 
+from config.commands import Command as BaseCommand
+from config.commands import count, seconds
 from policies.deadlines import SHANGHAI
 from rights.reminders import sweep_reminders
 
@@ -57,8 +58,8 @@ class Command(BaseCommand):
     help = "Run the reminder sweep every few minutes until stopped (Ctrl-C)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--interval", type=float, default=300, help="seconds between sweeps (default 300)")
-        parser.add_argument("--iterations", type=int, default=0, help="stop after this many sweeps (0: never)")
+        parser.add_argument("--interval", type=seconds, default=300, help="seconds between sweeps (default 300)")
+        parser.add_argument("--iterations", type=count, default=0, help="stop after this many sweeps (0: never)")
 
     def handle(self, *args, interval, iterations, **options):
         # bin/up stops the loop with SIGTERM; a background job in a script does not get the terminal's SIGINT.

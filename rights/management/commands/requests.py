@@ -11,7 +11,7 @@ from django.core.management.base import CommandError
 from django.db.models import Q
 from django.utils import timezone
 
-from config.commands import OneLineErrorsCommand
+from config.commands import Command as OneLineErrorsCommand, count
 from policies.models import App, Right, work_calendar
 from rights.events import AMENDABLE_FIELDS, EVENT_ORDER
 from rights.models import ReminderSettings, RightsRequest
@@ -91,7 +91,7 @@ class Command(OneLineErrorsCommand):
         file_.add_argument("--by", help="record as this user (their permissions apply); default: the system")
         file_.add_argument("--json", action="store_true")
         move = sub.add_parser("move", help="record an event: " + ", ".join(EVENT_ORDER))
-        move.add_argument("id", type=int)
+        move.add_argument("id", type=count)
         move.add_argument("event", metavar="EVENT", help=", ".join(EVENT_ORDER))
         move.add_argument("--note", default="")
         move.add_argument("--reason", default="", help="refuse: the app's reason")
@@ -107,7 +107,7 @@ class Command(OneLineErrorsCommand):
         move.add_argument("--by", help="record as this user (their permissions apply); default: the system")
         move.add_argument("--json", action="store_true")
         show = sub.add_parser("show", help="show a request")
-        show.add_argument("id", type=int)
+        show.add_argument("id", type=count)
         show.add_argument("--json", action="store_true")
 
     def handle(self, *args, **options):

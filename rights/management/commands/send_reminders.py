@@ -3,10 +3,36 @@ Celery task and the reminder loop run."""
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
-from django.core.management.base import BaseCommand, CommandError
-
+from config.commands import Command as BaseCommand
+from config.commands import UsageError
+from policies.deadlines import SHANGHAI
+from policies.models import CalendarYear
+from policies.workdays import OutsideCalendar, check_supported_day
+from rights.querysets import today_in_shanghai
 from rights.reminders import parse_moment, sweep_reminders
+
+NOW_EXAMPLE = "e.g. 2026-10-14T09:30 or 2026-10-14"
+
+
+def parse_now(text: str) -> datetime:
+    """--now as typed: refused when empty, unparsable, or on a day outside the working-day calendar's years
+    (a year typo such as 0001 or 9999 would otherwise overflow the reminder arithmetic)."""
+    if not text.strip():
+        raise UsageError(f"--now: empty; give an ISO date or date-time ({NOW_EXAMPLE})")
+    try:
+        moment = parse_moment(text)
+    except ValueError:
+        raise UsageError(f"--now: not an ISO date or date-time: {text!r} ({NOW_EXAMPLE})") from None
+    supported = {"this_year": today_in_shanghai().year, "entered_years": CalendarYear.objects.values_list("year", flat=True)}
+    try:
+        # The day as written first: converting a moment in year 1 or 9999 to Shanghai time can overflow.
+        check_supported_day(moment.date(), **supported)
+        check_supported_day(moment.astimezone(SHANGHAI).date(), **supported)
+    except (OutsideCalendar, OverflowError) as error:
+        raise UsageError(f"--now: {error}") from None
+    return moment
 
 
 class Command(BaseCommand):
@@ -27,12 +53,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        now = None
-        if options["now"]:
-            try:
-                now = parse_moment(options["now"])
-            except ValueError as error:
-                raise CommandError(f"--now: not an ISO date or date-time: {options['now']!r} (e.g. 2026-10-14T09:30)") from error
+        now = parse_now(options["now"]) if options["now"] is not None else None
         result = sweep_reminders(now=now, dry_run=options["dry_run"])
         if options["as_json"]:
             self.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
