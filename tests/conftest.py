@@ -116,5 +116,8 @@ def _clocks_agree_with_a_replay(request):
     from rights.clocks import rebuild
     from rights.models import RightsRequest
 
+    if connection.connection is None:
+        return  # the test closed the connection (a whole manage.py run in-process): nothing left to check
+
     differing = rebuild(RightsRequest.objects.all(), check=True)
     assert not differing, f"stored clocks differ from a replay of their events: {differing[:3]}"
