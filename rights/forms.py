@@ -13,6 +13,7 @@ from policies.models import App, Procedure, Right
 
 from .models import NOTE_REQUIRED, RightsRequest, State
 from .transitions import TRANSITION_INPUTS
+from .uploads import check_evidence_file
 
 LOCAL_MINUTE = "%Y-%m-%dT%H:%M"
 FILED_RIGHTS = [(value, label) for value, label in Right.choices if value != Right.ANY_REQUEST]
@@ -172,7 +173,9 @@ class TransitionForm(forms.Form):
     at = forms.DateTimeField(
         label=_("Happened at"), required=False, widget=DateTimeLocalInput, help_text=_("Empty: now (Asia/Shanghai).")
     )
-    evidence = MultipleFileField(label=_("Evidence"), required=False, help_text=_("Screenshots, e-mails, letters."))
+    evidence = MultipleFileField(
+        label=_("Evidence"), required=False, help_text=_("Screenshots, e-mails, letters."), validators=[check_evidence_file]
+    )
 
     def __init__(self, transition: str, *args, **kwargs):
         kwargs.setdefault("prefix", transition)

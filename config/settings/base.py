@@ -79,6 +79,21 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(VAR_DIR / "media"))
+# Uploads (evidence files, rights/uploads.py): at most this many bytes per file, checked by content. Files up to
+# FILE_UPLOAD_MAX_MEMORY_SIZE stay in memory; larger ones go to a temporary file that BoundedUploadHandler stops
+# writing past the limit. DATA_UPLOAD_MAX_MEMORY_SIZE bounds the form fields other than files (a pasted policy
+# text of 100,000 Chinese characters is about 300 KB); the reverse proxy's body limit should be
+# RIGHTSDESK_MAX_UPLOAD_BYTES times the files a form may send, or less.
+RIGHTSDESK_MAX_UPLOAD_BYTES = env.int("RIGHTSDESK_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # Django's default, 2.5 MiB
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "rights.uploads.BoundedUploadHandler",
+]
+FILE_UPLOAD_PERMISSIONS = 0o640
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
