@@ -1,4 +1,5 @@
 """Settings shared by every environment. Values come from the environment (django-environ)."""
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -24,8 +25,11 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "axes",
+    "csp",
     "policies",
     "rights",
+    "accounts",  # after axes: replaces axes' admin pages
 ]
 
 MIDDLEWARE = [
@@ -38,7 +42,29 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into accounts.lockout's page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Sign-in throttling (django-axes, accounts/lockout.py): the axes backend first refuses a locked sign-in
+# before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# LOGIN_FAILURE_LIMIT failures within LOGIN_LOCKOUT_MINUTES lock the username and, separately, the address.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=10)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+# Failures while locked do not push the end of the lock further: the time the login page names holds.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip"
+AXES_VERBOSE = False  # no banner on every manage.py command's stderr
+# Reverse proxies in front of the app that append to X-Forwarded-For (0: clients connect directly).
+RIGHTSDESK_TRUSTED_PROXIES = env.int("RIGHTSDESK_TRUSTED_PROXIES", default=0)
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -65,12 +91,16 @@ DATABASES["default"].setdefault("ATOMIC_REQUESTS", False)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# locale/: RightsDesk's own catalog; locale_vendor/: Chinese for libraries that ship none (django-axes' admin).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_vendor"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
@@ -137,4 +167,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    # django-axes narrates every sign-in at INFO; its warnings (failures, lockouts) are what operators need.
+    "loggers": {"axes": {"level": "WARNING"}},
 }
