@@ -4,6 +4,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -46,6 +47,25 @@ MIDDLEWARE = [
     # Last, as django-axes asks: turns a locked-out sign-in into accounts.lockout's page.
     "axes.middleware.AxesMiddleware",
 ]
+
+# Content-Security-Policy (django-csp 4): scripts, styles, images and fonts from this site only; no inline
+# script, no inline style, no eval, no plugins, no framing. Set here rather than in production only, so the dev
+# server, the test suite and the browser tests run under the same policy and a page that breaks it fails there
+# first. Evidence files are served with a stricter, sandboxing policy of their own (rights/uploads.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    },
+}
 
 # Sign-in throttling (django-axes, accounts/lockout.py): the axes backend first refuses a locked sign-in
 # before any password is checked.
@@ -107,6 +127,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 # Uploads (evidence files, rights/uploads.py): at most this many bytes per file, checked by content. Files up to
