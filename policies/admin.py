@@ -58,7 +58,7 @@ def effective_deadline_html(procedure: Procedure):
     text = f"{amount} {Unit(effective.unit).label}"
     if effective.exceeds_cap:
         return format_html(
-            '<strong style="color:#b00">{}</strong> · {} ({})', text, _("promise exceeds the statutory cap"), effective.statutory.citation
+            '<strong class="rd-warning">{}</strong> · {} ({})', text, _("promise exceeds the statutory cap"), effective.statutory.citation
         )
     if effective.statutory:
         return format_html("{} · {} ({})", text, _("statutory default"), effective.statutory.citation)

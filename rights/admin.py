@@ -7,7 +7,6 @@ page and the clocks in one prefetch, so its query count does not depend on the p
 from __future__ import annotations
 
 import csv
-import mimetypes
 from datetime import datetime
 
 from django.contrib import admin, messages
@@ -15,7 +14,7 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import BooleanField, Case, F, Q, Value, When
-from django.http import FileResponse, Http404, HttpResponseNotAllowed, HttpResponseRedirect, StreamingHttpResponse
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -36,8 +35,7 @@ from .models import Clock, Evidence, ReminderSettings, RightsRequest, State, Tra
 from .presenters import DeadlineStatus, dashboard, deadline_statuses, week_end
 from .querysets import today_in_shanghai
 from .services import RequestError, allowed_events, file_request, record_event
-# Inline types an evidence file may be shown as; anything else downloads (no uploaded HTML in our origin).
-INLINE_EVIDENCE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf", "text/plain"}
+from .uploads import evidence_response
 from .admin_reminders import ReminderInline, ReminderSnoozeInline  # also registers the reminder pages
 
 
@@ -445,14 +443,7 @@ class RightsRequestAdmin(admin.ModelAdmin):
         evidence = Evidence.objects.filter(request=obj, pk=evidence_id).first()
         if evidence is None or not evidence.file:
             raise Http404
-        content_type, _encoding = mimetypes.guess_type(evidence.file.name)
-        inline = content_type in INLINE_EVIDENCE_TYPES
-        return FileResponse(
-            evidence.file.open("rb"),
-            as_attachment=not inline,
-            filename=evidence.file.name.rsplit("/", 1)[-1],
-            content_type=content_type if inline else "application/octet-stream",
-        )
+        return evidence_response(evidence)
 
     # --- filing -------------------------------------------------------------------------------------
 

@@ -13,6 +13,7 @@ from policies.models import Action, App, Procedure, Right
 
 from .events import AMENDABLE_FIELDS, EVENTS
 from .models import RightsRequest, State
+from .uploads import check_evidence_file
 
 LOCAL_MINUTE = "%Y-%m-%dT%H:%M"
 FILED_RIGHTS = [(value, label) for value, label in Right.choices if value != Right.ANY_REQUEST]
@@ -186,7 +187,9 @@ class EventForm(forms.Form):
     at = forms.DateTimeField(
         label=_("Happened at"), required=False, widget=DateTimeLocalInput, help_text=_("Empty: now (Asia/Shanghai).")
     )
-    evidence = MultipleFileField(label=_("Evidence"), required=False, help_text=_("Screenshots, e-mails, letters."))
+    evidence = MultipleFileField(
+        label=_("Evidence"), required=False, help_text=_("Screenshots, e-mails, letters."), validators=[check_evidence_file]
+    )
 
     INPUT_FIELDS = ("reason", "regulator", "reference", "field", "value", "until", "basis", "action", "assignee")
 

@@ -229,7 +229,10 @@ class Clock(models.Model):
 
 
 def evidence_path(instance, filename):
-    return f"evidence/{instance.request_id}/{filename}"
+    # A random name on disk (rights.uploads); the original name is the evidence's description.
+    from .uploads import stored_name
+
+    return f"evidence/{instance.request_id}/{stored_name(filename)}"
 
 
 class TransitionLog(models.Model):

@@ -327,7 +327,7 @@ def test_transition_buttons_are_exactly_the_allowed_transitions(as_clerk, clerk,
 def test_a_transition_from_the_page_goes_through_the_services_with_note_and_evidence(as_clerk, clerk, lumiere, settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path)
     filed = file(lumiere, at=SENT)
-    screenshot = SimpleUploadedFile("客服截图.png", b"\x89PNG fake", content_type="image/png")
+    screenshot = SimpleUploadedFile("客服截图.png", b"\x89PNG\r\n\x1a\n fake", content_type="image/png")
     response = post_transition(as_clerk, filed, "acknowledge", note="人工客服受理", at="2026-09-29T09:30", evidence=screenshot)
 
     assert response.status_code == 200
@@ -338,7 +338,7 @@ def test_a_transition_from_the_page_goes_through_the_services_with_note_and_evid
     assert (entry.by, entry.note, entry.at) == (clerk, "人工客服受理", shanghai(2026, 9, 29, 9, 30))
     evidence = Evidence.objects.get(log_entry=entry)
     download = as_clerk.get(reverse("admin:rights_rightsrequest_evidence", args=[filed.pk, evidence.pk]))
-    assert download.status_code == 200 and b"".join(download.streaming_content) == b"\x89PNG fake"
+    assert download.status_code == 200 and b"".join(download.streaming_content) == b"\x89PNG\r\n\x1a\n fake"
     assert "客服截图.png" in response.content.decode()
 
 
