@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "policies",
     "rights",
+    "complaints",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,33 @@
+"""Named filters for complaint clocks, the same names and meaning as rights' Clock (running, overdue, due_by),
+so the reminder sweep can treat a regulator overdue like an app overdue."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.db import models
+
+from rights.querysets import today_in_shanghai
+
+
+class ComplaintClockQuerySet(models.QuerySet):
+    def running(self):
+        """Started, neither kept nor stopped, on a complaint the channel still owes a decision or an answer."""
+        from .events import ACTIVE_COMPLAINT_STATES
+
+        return self.filter(met_at__isnull=True, stopped_at__isnull=True, complaint__state__in=ACTIVE_COMPLAINT_STATES)
+
+    def overdue(self, now: datetime | None = None):
+        # Civil Code art. 203: the last day runs to 24:00, so a clock is overdue from the next day on.
+        return self.running().filter(final_due__lt=today_in_shanghai(now))
+
+    def due_by(self, last_day: date, now: datetime | None = None):
+        """Running clocks due today or later, up to and including `last_day`."""
+        return self.running().filter(final_due__gte=today_in_shanghai(now), final_due__lte=last_day)
+
+
+class ComplaintQuerySet(models.QuerySet):
+    def lodged(self):
+        return self.exclude(lodged_at__isnull=True)
+
+    def answered(self):
+        return self.exclude(answered_at__isnull=True)
