@@ -157,7 +157,7 @@ def check_admissibility(*, request: RightsRequest, channel: Channel, on: date, c
         if not POSTCODE.fullmatch(details.postcode or ""):
             missing.append(_("postcode (six digits)"))
     elif not (request.requester_contact.strip() or details.phone.strip() or details.email.strip()):
-        missing.append(_("a phone or e-mail"))
+        missing.append(_("phone or e-mail"))
     if missing:
         add(Check("complainant", False, _("the requester's %(missing)s is missing (complainant details of request #%(id)s%(citation)s)") % {
             "missing": ", ".join(str(m) for m in missing), "id": request.pk,

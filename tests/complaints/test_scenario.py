@@ -84,7 +84,7 @@ def test_a_second_regulator_complaint_is_lodged_even_though_the_request_is_alrea
     from complaints.services import lodge_complaint
     from tests.factories import file, shanghai
 
-    request = file(lumiere_with_address, at=shanghai(2026, 9, 28, 10))
+    request = file(lumiere_with_address, at=shanghai(2026, 9, 28, 10), requester_contact="13812345678")
     update_requester_details(request=request, changes={"address": "上海市徐汇区测试路2号", "postcode": "200030"})
     isc = lodge_complaint(request=request, channel=Channel.objects.get(code="isc"), at=shanghai(2026, 10, 20, 10))
     assert RightsRequest.objects.get(pk=request.pk).state == "escalated"
