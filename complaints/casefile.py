@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging
 import re
 import zipfile
 from datetime import date
@@ -20,6 +21,10 @@ from rights.models import Evidence, RightsRequest
 from .drafting import moment, render, render_complaint
 from .fonts import FontMissing, cjk_font
 from .models import Channel, Complaint, ComplaintEvidence
+
+
+# fontTools logs every glyph of every subset at INFO.
+logging.getLogger("fontTools").setLevel(logging.WARNING)
 
 
 class CaseFileError(Exception):
@@ -66,7 +71,6 @@ def case_file_context(request: RightsRequest, on: date | None = None) -> dict:
             "history": [{"at": moment(e.at), "event": e.event, "note": e.note} for e in complaint.log.all()],
         })
     return {
-        "request": request,
         "on": on,
         "summary": [
             (_("request"), f"#{request.pk}"),

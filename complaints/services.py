@@ -298,6 +298,7 @@ def escalation_refusal(complaint: Complaint) -> str | None:
 
 
 # ------------------------------------------------------------------------------------ catalog and parties
+# Plain atomic blocks: the admin's change form already runs inside one (ModelAdmin.changeform_view).
 
 
 def _audit(subject: str, before: dict, after: dict, acting_user) -> dict:
@@ -317,7 +318,7 @@ def update_channel(*, channel: Channel, changes: dict, acting_user=None) -> Chan
     """Edit a channel's catalog data; the audit row says who changed what from what."""
     if acting_user is not None and not acting_user.has_perm("complaints.change_channel"):
         raise ComplaintError(_("You may not change complaint channels."))
-    with transaction.atomic(durable=True):
+    with transaction.atomic():
         locked = Channel.objects.select_for_update().get(pk=channel.pk)
         before = {k: getattr(locked, k) for k in changes}
         for key, value in changes.items():
@@ -335,7 +336,7 @@ def save_template(*, template: DraftTemplate, body: str, acting_user=None) -> Dr
         raise ComplaintError(_("You may not change draft templates."))
     body = clean_text(body, _("template"), max_length=100_000, required=True)
     check_template(body)
-    with transaction.atomic(durable=True):
+    with transaction.atomic():
         locked = DraftTemplate.objects.select_for_update().get(pk=template.pk) if template.pk else template
         before = {"body": locked.body if template.pk else ""}
         locked.body = body
@@ -355,7 +356,7 @@ def update_requester_details(*, request: RightsRequest, changes: dict, acting_us
     unknown = set(changes) - set(DETAIL_FIELDS)
     if unknown:
         raise ComplaintError(_("Unknown detail: %(names)s") % {"names": ", ".join(sorted(unknown))})
-    with transaction.atomic(durable=True):
+    with transaction.atomic():
         RightsRequest.objects.select_for_update().get(pk=request.pk)
         details, _created = RequesterDetails.objects.get_or_create(request=request)
         before = {k: _plain(getattr(details, k)) for k in changes}
