@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -367,8 +367,8 @@ class AuditedAdmin(admin.ModelAdmin):
         entries = AuditEntry.objects.filter(subject=self.audit_subject(obj))[:20]
         if not entries:
             return "—"
-        return format_html("<ul class=\"cp-audit\">{}</ul>", format_html("".join(
-            format_html("<li>{} · {} · {}</li>", local_minute(e.at), e.by or "system", ", ".join(e.changes)) for e in entries)))
+        rows = format_html_join("", "<li>{} · {} · {}</li>", ((local_minute(e.at), e.by or "system", ", ".join(e.changes)) for e in entries))
+        return format_html('<ul class="cp-audit">{}</ul>', rows)
 
 
 @admin.register(Channel)

@@ -42,14 +42,18 @@ class ComplaintEvent:
     permission: str = WORK
     grave: bool = False  # the admin asks for confirmation
     offered: bool = True  # a button in the admin and a `complaints move` event; False: recorded by the system
+    regulator_only: bool = False  # the app itself has no admission step
 
 
 EVENTS: tuple[ComplaintEvent, ...] = (
     ComplaintEvent("draft", (), S.DRAFTED, _("Drafted"), optional=("note",), offered=False),
     ComplaintEvent("lodge", (S.DRAFTED,), S.LODGED, _("Lodged"), optional=("reference", "note", "evidence")),
-    ComplaintEvent("admit", (S.LODGED,), S.ADMITTED, _("Admitted"), optional=("reference", "note", "evidence")),
     ComplaintEvent(
-        "not_admit", (S.LODGED,), S.NOT_ADMITTED, _("Not admitted"), inputs=("reason",), optional=("evidence",), grave=True
+        "admit", (S.LODGED,), S.ADMITTED, _("Admitted"), optional=("reference", "note", "evidence"), regulator_only=True
+    ),
+    ComplaintEvent(
+        "not_admit", (S.LODGED,), S.NOT_ADMITTED, _("Not admitted"), inputs=("reason",), optional=("evidence",), grave=True,
+        regulator_only=True,
     ),
     ComplaintEvent(
         "answer", (S.LODGED, S.ADMITTED), S.ANSWERED, _("Answered"), inputs=("note",), optional=("satisfied", "evidence")

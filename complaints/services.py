@@ -143,7 +143,7 @@ def _record(complaint: Complaint, name: str, *, at: datetime, acting_user, input
     if expected_state and complaint.state != expected_state:
         raise EventConflict(_("Complaint #%(id)s was changed by someone else: it is now “%(state)s”. Reload and try again.") % {
             "id": complaint.pk, "state": complaint.get_state_display()})
-    if complaint.state not in event.sources:
+    if complaint.state not in event.sources or (event.regulator_only and not complaint.channel.is_regulator):
         raise EventRefused(_("Cannot record “%(event)s” for complaint #%(id)s while it is “%(state)s”. Allowed now: %(allowed)s.") % {
             "event": event_label(name), "id": complaint.pk, "state": complaint.get_state_display(),
             "allowed": ", ".join(allowed_events(complaint)) or _("none")})
@@ -175,7 +175,11 @@ def allowed_events(complaint: Complaint, user=None) -> list[str]:
     """The events this user may record now, in the table's order (the admin's buttons, `complaints move`)."""
     from .events import OFFERED_EVENTS
 
-    return [n for n in OFFERED_EVENTS if complaint.state in EVENTS_BY_NAME[n].sources and _may(user, EVENTS_BY_NAME[n].permission)]
+    return [
+        n for n in OFFERED_EVENTS
+        if complaint.state in EVENTS_BY_NAME[n].sources and _may(user, EVENTS_BY_NAME[n].permission)
+        and (complaint.channel.is_regulator or not EVENTS_BY_NAME[n].regulator_only)
+    ]
 
 
 def record_complaint_event(*, complaint: Complaint, event: str, acting_user=None, at=None, now=None, expected_state=None,
@@ -195,6 +199,7 @@ def record_complaint_event(*, complaint: Complaint, event: str, acting_user=None
         with transaction.atomic(durable=True):
             locked = Complaint.objects.select_for_update().select_related("request__app", "channel").get(pk=complaint.pk)
             if event == "lodge":
+                _check_time(locked, at)  # the time checks first: their message is the one that helps
                 _check_admissible(locked.request, locked.channel, at)
             locked = _record(locked, event, at=at, acting_user=acting_user, inputs=inputs,
                              expected_state=expected_state or complaint.state, evidence=evidence)
@@ -231,9 +236,9 @@ def draft_complaint(*, request: RightsRequest, channel: Channel, acting_user=Non
 def _create_draft(request, channel, *, at, acting_user, inputs) -> Complaint:
     from .drafting import DraftError, render_complaint
 
-    _check_admissible(request, channel, at)
     complaint = Complaint(request=request, channel=channel, drafted_at=at, created_by=acting_user)
     _check_time(complaint, at)
+    _check_admissible(request, channel, at)
     if channel.drafting:
         try:
             complaint.text = render_complaint(request=request, channel=channel, on=at.astimezone(SHANGHAI).date(), language="zh-hans")
@@ -260,6 +265,7 @@ def lodge_complaint(*, request: RightsRequest, channel: Channel, acting_user=Non
     inputs = _inputs(EVENTS_BY_NAME["lodge"], note=note, reason="", reference=reference, satisfied=None)
     with transaction.atomic(durable=True):
         locked_request = RightsRequest.objects.select_for_update().select_related("app").get(pk=request.pk)
+        _check_time(Complaint(request=locked_request, channel=channel), at)
         complaint = _create_draft(locked_request, channel, at=at, acting_user=acting_user, inputs=Inputs())
         complaint = _record(complaint, "lodge", at=at, acting_user=acting_user, inputs=inputs, expected_state=None, evidence=evidence)
     escalate_for(complaint, acting_user=acting_user, at=at, now=now)
