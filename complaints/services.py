@@ -120,6 +120,11 @@ def _check_time(complaint: Complaint, at: datetime) -> None:
             "event": event_label(previous.event), "at": previous.at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")})
 
 
+def safe_file_name(name: str) -> str:
+    """Only the last part of an uploaded name, in word characters: "../../etc/x" is a file called x."""
+    return re.sub(r"[^\w.\-]", "_", name.replace("\\", "/").rsplit("/", 1)[-1]).lstrip(".")[:100] or "file"
+
+
 def _evidence(files, *, complaint, entry, acting_user) -> None:
     for item in files or ():
         size = getattr(item, "size", None)
@@ -131,9 +136,9 @@ def _evidence(files, *, complaint, entry, acting_user) -> None:
         if hasattr(item, "seek"):
             item.seek(0)
         name = clean_text(getattr(item, "name", "") or "evidence", _("file name"), max_length=200)
-        ComplaintEvidence.objects.create(
-            complaint=complaint, log_entry=entry, file=item, description=name, sha256=digest.hexdigest(), uploaded_by=acting_user
-        )
+        stored = ComplaintEvidence(complaint=complaint, log_entry=entry, description=name, sha256=digest.hexdigest(), uploaded_by=acting_user)
+        stored.file.save(safe_file_name(name), item, save=False)
+        stored.save()
 
 
 def _record(complaint: Complaint, name: str, *, at: datetime, acting_user, inputs: Inputs, expected_state: str | None,
@@ -369,7 +374,7 @@ def update_requester_details(*, request: RightsRequest, changes: dict, acting_us
         for key, value in changes.items():
             if key in ("power_of_attorney", "agent_identity_document"):
                 if value is not None:
-                    getattr(details, key).save(getattr(value, "name", key), value, save=False)
+                    getattr(details, key).save(safe_file_name(getattr(value, "name", "") or key), value, save=False)
                 continue
             limit = details._meta.get_field(key).max_length
             setattr(details, key, clean_text(value, str(details._meta.get_field(key).verbose_name), max_length=limit))
