@@ -37,7 +37,7 @@ CHANNELS = [
         "code": "isc", "position": 30, "kind": "regulator",
         "name": "互联网信息服务投诉平台 (中国互联网协会)", "name_en": "Internet Information Service Complaint Platform (Internet Society of China)",
         "how_to_lodge": "https://ts.isc.org.cn",
-        "regulation": "互联网信息服务投诉平台 (中国互联网协会)",
+        "regulation": "",
         "answer_amount": 10, "answer_unit": "working_day", "answer_starts": "lodged",
         "answer_citation": "互联网信息服务投诉平台: the company is asked to handle within 10 working days",
     },
