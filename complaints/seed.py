@@ -31,7 +31,7 @@ CHANNELS = [
         "needs_complainant_address": True, "needs_respondent_address": True,
         "admission_amount": 5, "admission_unit": "working_day", "admission_citation": f"{LAW_12300}第十四条",
         "answer_amount": 30, "answer_unit": "calendar_day", "answer_starts": "lodged",
-        "answer_citation": "the centre's published commitment: 30 days of complete materials (申诉受理中心公开承诺)",
+        "answer_citation": "申诉受理中心公开承诺：材料齐全之日起30日内答复 (the centre's published commitment)",
     },
     {
         "code": "isc", "position": 30, "kind": "regulator",
@@ -39,7 +39,7 @@ CHANNELS = [
         "how_to_lodge": "https://ts.isc.org.cn",
         "regulation": "",
         "answer_amount": 10, "answer_unit": "working_day", "answer_starts": "lodged",
-        "answer_citation": "互联网信息服务投诉平台: the company is asked to handle within 10 working days",
+        "answer_citation": "互联网信息服务投诉平台：企业在10个工作日内处理 (the company is asked to handle within 10 working days)",
     },
     {
         "code": "12377", "position": 40, "kind": "regulator",
