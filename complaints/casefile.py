@@ -21,6 +21,7 @@ from rights.models import Evidence, RightsRequest
 from .drafting import moment, render, render_complaint
 from .fonts import FontMissing, cjk_font
 from .models import Channel, Complaint, ComplaintEvidence
+from .services import event_label
 
 
 # fontTools logs every glyph of every subset at INFO.
@@ -68,7 +69,7 @@ def case_file_context(request: RightsRequest, on: date | None = None) -> dict:
             "reference": complaint.reference, "lodged": moment(complaint.lodged_at), "answered": moment(complaint.answered_at),
             "clocks": [{"action": c.get_action_display(), "promise": c.promise_display(), "final_due": c.final_due, "citation": c.citation}
                        for c in complaint.clocks.all()],
-            "history": [{"at": moment(e.at), "event": e.event, "note": e.note} for e in complaint.log.all()],
+            "history": [{"at": moment(e.at), "event": event_label(e.event), "note": e.note} for e in complaint.log.all()],
         })
     return {
         "on": on,

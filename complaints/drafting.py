@@ -15,7 +15,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from django.conf import settings
-from django.template import Context, Engine, TemplateSyntaxError
+from django.template import Context, Engine, TemplateDoesNotExist, TemplateSyntaxError
 from django.utils.translation import gettext as _
 
 from policies.deadlines import SHANGHAI
@@ -289,7 +289,11 @@ def template_key(channel: Channel) -> str:
 
 def render_body(body: str, context: dict) -> str:
     check_template(body)
-    text = ENGINE.from_string(body).render(Context(context))
+    try:
+        # Plain text: nothing is HTML-escaped here; the admin escapes the text where it shows it.
+        text = ENGINE.from_string(body).render(Context(context, autoescape=False))
+    except (TemplateDoesNotExist, TemplateSyntaxError) as error:
+        raise DraftError(_("The template does not compile: %(error)s") % {"error": str(error).splitlines()[0] if str(error) else type(error).__name__}) from None
     text = re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
     unfilled = UNFILLED.search(text)
     if unfilled:

@@ -59,6 +59,7 @@ def test_lumiere_cancellation_goes_from_the_app_to_12300_on_the_right_day(comman
         assert fact in text, fact
     assert "已逾期13个工作日" in text  # 10-14 .. 10-30 on the working-day calendar
     assert "English (for reading)" in text and "at the latest" not in text.split("English")[0]
+    assert "&#" not in text and "&quot;" not in text  # plain text, not HTML-escaped
 
     lodged = command("complaints", "lodge", str(request_id), "--channel", "12300", "--at", "2026-10-30T10:00",
                      "--reference", "GX-2026-001", "--json")
