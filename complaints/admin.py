@@ -141,8 +141,12 @@ class ComplaintAdmin(admin.ModelAdmin):
     def new_view(self, request):
         """/admin/complaints/complaint/new/?request=ID[&channel=CODE]: the channels' admissibility, the draft preview
         and the Draft button."""
-        raw = request.POST.get("request") if request.method == "POST" else request.GET.get("request", "")
-        if not (raw or "").isascii() or not (raw or "").isdigit():
+        raw = (request.POST.get("request") if request.method == "POST" else request.GET.get("request", "")) or ""
+        if not raw:
+            # A complaint is always about a request: start from one.
+            messages.info(request, _("Open a request and choose a channel to complain to."))
+            return HttpResponseRedirect(reverse("admin:rights_rightsrequest_changelist"))
+        if not raw.isascii() or not raw.isdigit():
             raise Http404(_("Say which request: ?request=ID"))
         rights_request = self._rights_request(request, int(raw))
         code = request.POST.get("channel") if request.method == "POST" else request.GET.get("channel")

@@ -21,3 +21,4 @@ class ComplaintsConfig(AppConfig):
 
         post_migrate.connect(_grant, sender=self, dispatch_uid="complaints.grant_roles")
         m2m_changed.connect(regrant_after_role_reset, sender=Group.permissions.through, dispatch_uid="complaints.regrant")
+        from . import signals  # noqa: F401  (provisional complaint deadlines follow calendar edits)

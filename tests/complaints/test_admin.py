@@ -154,3 +154,31 @@ def test_the_panel_and_dashboard_functions_the_lead_wires_in(rf, worker, overdue
     figures = dashboard_figures()
     assert figures["per_app"] == [{"app": "卢米埃影城", "lodged": 1, "answered": 0}]
     assert figures["per_channel"][0]["code"] == "app"
+
+
+def test_the_dashboard_include_links_each_channel_to_its_filtered_list(client, worker, overdue):
+    from django.template.loader import render_to_string
+
+    lodge_complaint(request=overdue, channel=Channel.objects.get(code="app"), at=shanghai(2026, 10, 14, 10), acting_user=worker)
+    html = render_to_string("admin/complaints/_dashboard.html", {"complaint_figures": dashboard_figures()})
+    assert 'data-app="卢米埃影城"' in html and 'data-channel="app"' in html
+    client.force_login(worker)
+    link = f"{reverse('admin:complaints_complaint_changelist')}?channel__id__exact={Channel.objects.get(code='app').pk}"
+    page = client.get(link)
+    assert page.status_code == 200 and page.context["cl"].result_count == 1
+
+
+def test_a_calendar_edit_recomputes_provisional_complaint_clocks(worker, overdue, django_capture_on_commit_callbacks):
+    from datetime import date
+
+    from complaints.models import ComplaintClock
+    from policies.models import CalendarOverride
+
+    complaint = lodge_complaint(request=overdue, channel=Channel.objects.get(code="isc"), at=shanghai(2026, 10, 14, 10), acting_user=worker)
+    clock = complaint.clocks.get()
+    assert clock.final_due == date(2026, 10, 28)
+    ComplaintClock.objects.filter(pk=clock.pk).update(provisional=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        CalendarOverride.objects.create(day=date(2026, 10, 20), is_working_day=False, name="test day off")
+    clock.refresh_from_db()
+    assert clock.final_due == date(2026, 10, 29) and not clock.provisional
