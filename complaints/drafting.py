@@ -19,7 +19,7 @@ from django.template import Context, Engine, TemplateDoesNotExist, TemplateSynta
 from django.utils.translation import gettext as _
 
 from policies.deadlines import SHANGHAI
-from policies.models import Unit, work_calendar
+from policies.models import work_calendar
 from policies.workdays import WorkCalendar
 from rights.models import Evidence, RightsRequest, local_date
 
