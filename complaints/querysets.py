@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django.db import models
+from django.db.models import F, Q
 
 from rights.querysets import today_in_shanghai
 
@@ -23,6 +24,17 @@ class ComplaintClockQuerySet(models.QuerySet):
     def due_by(self, last_day: date, now: datetime | None = None):
         """Running clocks due today or later, up to and including `last_day`."""
         return self.running().filter(final_due__gte=today_in_shanghai(now), final_due__lte=last_day)
+
+
+    def statutory_breach(self, now: datetime | None = None):
+        """Running past the statutory last day (the app channel's 15-working-day cap), or kept only after it."""
+        from .events import ACTIVE_COMPLAINT_STATES
+
+        today = today_in_shanghai(now)
+        return self.filter(
+            Q(met_at__isnull=True, stopped_at__isnull=True, complaint__state__in=ACTIVE_COMPLAINT_STATES, statutory_due__lt=today)
+            | Q(met_at__isnull=False, statutory_due__isnull=False, met_at__date__gt=F("statutory_due"))
+        )
 
 
 class ComplaintQuerySet(models.QuerySet):

@@ -149,3 +149,11 @@ def test_complaint_clocks_have_the_same_named_filters_as_the_requests(overdue):
     assert list(ComplaintClock.objects.due_by(clock.final_due, shanghai(2026, 10, 26, 9))) == [clock]
     record_complaint_event(complaint=complaint, event="answer", note="企业已回复", at=shanghai(2026, 10, 27, 9))
     assert not ComplaintClock.objects.running().exists() and not ComplaintClock.objects.overdue(after).exists()
+
+
+def test_the_app_channels_statutory_breach_is_past_its_15_working_days(overdue):
+    complaint = lodge_complaint(request=overdue, channel=channel("app"), at=shanghai(2026, 10, 14, 10))
+    (clock,) = complaint.clocks.all()
+    assert clock.statutory_due.isoformat() == "2026-11-04"
+    assert not ComplaintClock.objects.statutory_breach(shanghai(2026, 11, 4, 23)).exists()
+    assert list(ComplaintClock.objects.statutory_breach(shanghai(2026, 11, 5, 9))) == [clock]
