@@ -28,6 +28,8 @@ from config.admin_readonly import ReadOnlyAdminMixin
 from config.numbers import whole_number
 from policies.models import work_calendar
 
+from complaints.panels import dashboard_figures, request_panel_context
+
 from .csvsafe import safe_row
 from .events import AMENDABLE_FIELDS, EVENT_LABELS, GRAVE_EVENTS, event_label
 from .forms import AssignForm, EventForm, FileRequestForm, event_forms
@@ -371,6 +373,7 @@ class RightsRequestAdmin(admin.ModelAdmin):
             ],
             "can_work": can_work,
             "assign_form": AssignForm(initial={"assignee": obj.assignee_id}, prefix="assign") if can_work else None,
+            **request_panel_context(request, obj),
         }
 
     def _object_or_404(self, request, object_id) -> RightsRequest:
@@ -524,6 +527,7 @@ class RightsRequestAdmin(admin.ModelAdmin):
             "subtitle": None,
             "opts": self.opts,
             "board": dashboard(page.now),
+            "complaint_figures": dashboard_figures(),
             "changelist_url": reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist"),
         }
         return TemplateResponse(request, "admin/rights/rightsrequest/dashboard.html", context)

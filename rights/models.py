@@ -220,6 +220,15 @@ class Clock(models.Model):
         amount = str(self.amount_min) if self.amount_min == self.amount_max else f"{self.amount_min}–{self.amount_max}"
         return f"{amount} {Unit(self.unit).label}"
 
+    def kept_promise(self) -> bool | None:
+        """True once kept in time, False once kept late (or past the statute), None while nothing was kept;
+        rights.status decides (a kept clock's status does not depend on today)."""
+        if self.met_at is None:
+            return None
+        from .status import ClockStatus, clock_status
+
+        return clock_status(self, now=self.met_at, calendar=None, due_soon_working_days=0) == ClockStatus.KEPT
+
     def status(self, now: datetime, *, calendar, due_soon_working_days: int) -> str:
         """The clock's status name (rights.status): the one definition the list, filters, dashboard, CSV,
         reminders and commands share."""

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "policies",
     "rights",
     "accounts",  # after axes: replaces axes' admin pages
+    "complaints",
 ]
 
 MIDDLEWARE = [

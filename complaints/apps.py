@@ -1,0 +1,24 @@
+from django.apps import AppConfig
+from django.db.models.signals import m2m_changed, post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+def _grant(sender, using, **kwargs):
+    # complaints comes after rights in INSTALLED_APPS: the roles exist and this app's permissions too.
+    from .roles import grant_complaint_permissions
+
+    grant_complaint_permissions(using=using)
+
+
+class ComplaintsConfig(AppConfig):
+    name = "complaints"
+    verbose_name = _("Complaints")
+
+    def ready(self):
+        from django.contrib.auth.models import Group
+
+        from .roles import regrant_after_role_reset
+
+        post_migrate.connect(_grant, sender=self, dispatch_uid="complaints.grant_roles")
+        m2m_changed.connect(regrant_after_role_reset, sender=Group.permissions.through, dispatch_uid="complaints.regrant")
+        from . import signals  # noqa: F401  (provisional complaint deadlines follow calendar edits)

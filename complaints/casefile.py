@@ -1,0 +1,247 @@
+"""The case file of a request: what happened, what was promised and every piece of evidence, as a printable
+page, a PDF (fpdf2, the Chinese font embedded) and a ZIP of the evidence files with a SHA-256 manifest.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+import re
+import zipfile
+from datetime import date
+from pathlib import Path
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from policies.deadlines import SHANGHAI
+from policies.models import work_calendar
+from rights.models import Evidence, RightsRequest
+
+from .drafting import moment, render, render_complaint
+from .fonts import FontMissing, cjk_font
+from .models import Channel, Complaint, ComplaintEvidence
+from .services import event_label
+
+
+# fontTools logs every glyph of every subset at INFO.
+logging.getLogger("fontTools").setLevel(logging.WARNING)
+
+
+class CaseFileError(Exception):
+    """A case file that cannot be produced; one line for people."""
+
+
+def _transition_label(name: str) -> str:
+    from rights.events import event_label
+
+    return event_label(name)
+
+
+def case_file_context(request: RightsRequest, on: date | None = None) -> dict:
+    on = on or timezone.now().astimezone(SHANGHAI).date()
+    calendar = work_calendar()
+    clocks = []
+    for clock in request.clocks.select_related("policy_version").order_by("final_due", "id"):
+        overdue = calendar.working_days_between(clock.final_due, on) if clock.is_running and clock.final_due < on else 0
+        kept = clock.kept_promise()
+        clocks.append({
+            "action": clock.get_action_display(), "promise": clock.promise_display(), "quote": clock.quote,
+            "policy": str(clock.policy_version) if clock.policy_version else "", "citation": clock.citation,
+            "started": moment(clock.started_at), "due": clock.due, "final_due": clock.final_due,
+            "statutory_due": clock.statutory_due, "extended_to": getattr(clock, "extended_to", None),
+            "status": (_("kept") if kept else _("kept late")) if kept is not None else (
+                _("stopped") if clock.stopped_at else (_("overdue by %(n)d working days") % {"n": overdue} if overdue else _("running"))),
+            "provisional": clock.provisional,
+        })
+    history = [
+        {"at": moment(e.at), "recorded_at": moment(e.recorded_at), "event": e.transition, "label": _transition_label(e.transition),
+         "by": (e.by.get_full_name() or e.by.get_username()) if e.by else "", "note": e.note,
+         "details": getattr(e, "details", None) or {}}
+        for e in request.log.select_related("by").order_by("at", "id")
+    ]
+    complaints = []
+    for complaint in Complaint.objects.filter(request=request).select_related("channel").prefetch_related("clocks", "log").order_by("drafted_at", "id"):
+        complaints.append({
+            "id": complaint.pk, "channel": complaint.channel.name, "state": complaint.get_state_display(),
+            "reference": complaint.reference, "lodged": moment(complaint.lodged_at), "answered": moment(complaint.answered_at),
+            "clocks": [{"action": c.get_action_display(), "promise": c.promise_display(), "final_due": c.final_due, "citation": c.citation}
+                       for c in complaint.clocks.all()],
+            "history": [{"at": moment(e.at), "event": event_label(e.event), "note": e.note} for e in complaint.log.all()],
+        })
+    return {
+        "on": on,
+        "summary": [
+            (_("request"), f"#{request.pk}"),
+            (_("app"), request.app.name),
+            (_("operator"), request.app.operator),
+            (_("right"), request.get_right_display()),
+            (_("requester"), request.requester_name),
+            (_("requester contact"), request.requester_contact),
+            (_("channel used"), request.channel_used),
+            (_("app's ticket number"), request.app_ticket_number),
+            (_("state"), request.get_state_display()),
+            (_("filed at"), moment(request.filed_at)),
+            (_("submitted at"), moment(request.submitted_at)),
+            (_("closed at"), moment(request.closed_at)),
+            (_("refusal reason"), request.refusal_reason),
+            (_("regulator"), " ".join(x for x in (request.regulator, request.regulator_reference) if x)),
+        ],
+        "clocks": clocks,
+        "history": history,
+        "complaints": complaints,
+        "evidence": evidence_items(request),
+        "generated_at": moment(timezone.now()),
+    }
+
+
+def evidence_items(request: RightsRequest) -> list[dict]:
+    """Every file of the case: the request's evidence, then the complaints' (name in the ZIP, file, when)."""
+    items = []
+    for number, e in enumerate(Evidence.objects.filter(request=request).order_by("uploaded_at", "id"), start=1):
+        items.append({"path": f"evidence/request/{number:03d}-{_safe(e.file.name)}", "file": e.file,
+                      "description": e.description or Path(e.file.name).name, "at": moment(e.uploaded_at)})
+    for number, e in enumerate(ComplaintEvidence.objects.filter(complaint__request=request).order_by("uploaded_at", "id"), start=1):
+        items.append({"path": f"evidence/complaint-{e.complaint_id}/{number:03d}-{_safe(e.file.name)}", "file": e.file,
+                      "description": e.description or Path(e.file.name).name, "at": moment(e.uploaded_at), "sha256": e.sha256})
+    return items
+
+
+def _safe(name: str) -> str:
+    base = Path(name).name
+    return re.sub(r"[^\w.\-]", "_", base)[:120] or "file"
+
+
+# ---------------------------------------------------------------------------------------------------- PDF
+
+
+def _pdf():
+    from fpdf import FPDF
+
+    try:
+        path, index = cjk_font()
+    except FontMissing as error:
+        raise CaseFileError(str(error)) from None
+    pdf = FPDF(format="A4")
+    pdf.set_auto_page_break(True, margin=15)
+    pdf.set_margins(18, 16, 18)
+    pdf.add_font("cjk", "", path, collection_font_number=index)
+    pdf.set_font("cjk", size=10.5)
+    pdf.set_title("RightsDesk")
+    pdf.set_creator("RightsDesk")
+    pdf.add_page()
+    return pdf
+
+
+def _line(pdf, text: str, *, size: float = 10.5, gap: float = 1.5) -> None:
+    pdf.set_font("cjk", size=size)
+    # Chinese has no spaces to break at: wrap by character.
+    pdf.multi_cell(0, size * 0.55, text, wrapmode="CHAR", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(gap)
+
+
+def _heading(pdf, text: str) -> None:
+    pdf.ln(2)
+    _line(pdf, text, size=13, gap=2)
+
+
+def text_pdf(title: str, sections: list[str]) -> bytes:
+    pdf = _pdf()
+    _heading(pdf, title)
+    for number, section in enumerate(sections):
+        if number:
+            pdf.add_page()
+        for paragraph in section.split("\n"):
+            _line(pdf, paragraph, gap=0.8)
+    return bytes(pdf.output())
+
+
+def draft_pdf(*, request: RightsRequest, channel: Channel, on: date) -> bytes:
+    zh = render_complaint(request=request, channel=channel, on=on, language="zh-hans")
+    en = render_complaint(request=request, channel=channel, on=on, language="en")
+    return text_pdf(f"{channel.name} · #{request.pk}", [zh, en])
+
+
+def document_pdf(key: str, *, request: RightsRequest, channel: Channel | None, on: date) -> bytes:
+    zh = render(key, request=request, channel=channel, on=on, language="zh-hans")
+    en = render(key, request=request, channel=channel, on=on, language="en")
+    return text_pdf(f"#{request.pk}", [zh, en])
+
+
+def case_file_pdf(request: RightsRequest, on: date | None = None) -> bytes:
+    context = case_file_context(request, on)
+    pdf = _pdf()
+    _heading(pdf, _("Case file of request #%(id)s") % {"id": request.pk})
+    _line(pdf, _("Generated %(at)s (Asia/Shanghai); facts as of %(on)s.") % {"at": context["generated_at"], "on": context["on"]}, size=9)
+    _heading(pdf, _("Summary"))
+    for label, value in context["summary"]:
+        if value:
+            _line(pdf, f"{label}: {value}", gap=0.5)
+    _heading(pdf, _("Promises and deadlines"))
+    for clock in context["clocks"]:
+        _line(pdf, f"{clock['action']} · {clock['promise']} · {clock['status']}", size=11)
+        if clock["quote"]:
+            _line(pdf, f"“{clock['quote']}”", size=9.5)
+        if clock["policy"]:
+            _line(pdf, _("Policy version: %(v)s") % {"v": clock["policy"]}, size=9.5)
+        if clock["citation"]:
+            _line(pdf, _("Statutory rule: %(c)s") % {"c": clock["citation"]}, size=9.5)
+        dates = _("started %(s)s; expected by %(d)s; due %(f)s; statutory last day %(st)s") % {
+            "s": clock["started"], "d": clock["due"], "f": clock["final_due"], "st": clock["statutory_due"] or "—"}
+        _line(pdf, dates + (f"; {_('extended to')} {clock['extended_to']}" if clock["extended_to"] else ""), size=9.5, gap=2)
+    _heading(pdf, _("History"))
+    for entry in context["history"]:
+        text = f"{entry['at']} · {entry['label']}"
+        if entry["by"]:
+            text += f" · {entry['by']}"
+        if entry["note"]:
+            text += f" · {entry['note']}"
+        if entry["details"]:
+            text += " · " + ", ".join(f"{k}={v}" for k, v in entry["details"].items())
+        _line(pdf, text, size=9.5, gap=0.6)
+    if context["complaints"]:
+        _heading(pdf, _("Complaints"))
+        for complaint in context["complaints"]:
+            _line(pdf, f"#{complaint['id']} {complaint['channel']} · {complaint['state']} · {complaint['lodged']} {complaint['reference']}", size=10)
+            for clock in complaint["clocks"]:
+                _line(pdf, f"  {clock['action']} · {clock['promise']} · {clock['final_due']} · {clock['citation']}", size=9)
+            for entry in complaint["history"]:
+                _line(pdf, f"  {entry['at']} {entry['event']} {entry['note']}", size=9, gap=0.4)
+    _heading(pdf, _("Evidence"))
+    if not context["evidence"]:
+        _line(pdf, _("No files."), size=9.5)
+    for item in context["evidence"]:
+        _line(pdf, f"{item['path']} · {item['description']} · {item['at']}", size=9.5, gap=0.5)
+    return bytes(pdf.output())
+
+
+# ---------------------------------------------------------------------------------------------------- ZIP
+
+
+def case_file_zip(*, request: RightsRequest, channel: Channel | None = None, on: date | None = None) -> bytes:
+    """The case file PDF, the draft (when a channel is given and drafts), every evidence file, and
+    MANIFEST-SHA256.txt in `sha256sum -c` format."""
+    buffer = io.BytesIO()
+    manifest = []
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        def add(path: str, data: bytes) -> None:
+            archive.writestr(path, data)
+            manifest.append((hashlib.sha256(data).hexdigest(), path))
+
+        add("casefile.pdf", case_file_pdf(request, on))
+        if channel is not None and channel.drafting:
+            on = on or timezone.now().astimezone(SHANGHAI).date()
+            add("draft.zh-hans.txt", render_complaint(request=request, channel=channel, on=on, language="zh-hans").encode("utf-8"))
+            add("draft.en.txt", render_complaint(request=request, channel=channel, on=on, language="en").encode("utf-8"))
+        for item in evidence_items(request):
+            digest = hashlib.sha256()
+            try:
+                with item["file"].open("rb") as source, archive.open(item["path"], "w") as target:
+                    for chunk in iter(lambda: source.read(1024 * 1024), b""):
+                        digest.update(chunk)
+                        target.write(chunk)
+            except FileNotFoundError:
+                raise CaseFileError(_("The evidence file %(name)s is missing from storage.") % {"name": item["file"].name}) from None
+            manifest.append((digest.hexdigest(), item["path"]))
+        archive.writestr("MANIFEST-SHA256.txt", "".join(f"{digest}  {path}\n" for digest, path in manifest))
+    return buffer.getvalue()

@@ -1,0 +1,388 @@
+"""Complaint operations: keyword-only, `acting_user` (None: the system or the command line), `now=None`.
+
+One write path: `record_complaint_event` records any event of complaints.events.EVENTS (drafting and lodging
+use the same core), inside one `transaction.atomic(durable=True)`: permission, row lock, the state the person
+saw, the time checks, one history row with its evidence, then the clocks. Nothing is written on refusal.
+
+Lodging with a regulator also records the request's escalation through rights.services.move_request, after the
+complaint's transaction (that service has its own transaction); an escalation the request's state refuses does
+not undo the complaint: the refusal is recorded in the complaint's history and said to the person.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from django.core.files.base import File
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_fsm import ConcurrentTransition, TransitionNotAllowed
+
+from policies.deadlines import SHANGHAI
+from policies.models import work_calendar
+from policies.workdays import OutsideCalendar, check_supported_day
+from rights.models import RightsRequest
+
+from .admissibility import check_admissibility
+from .clocks import apply_clock_effects
+from .events import EVENTS_BY_NAME, INPUT_LABELS, ComplaintState
+from .models import AuditEntry, Channel, Complaint, ComplaintEvidence, ComplaintLog, DraftTemplate, RequesterDetails
+
+MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
+# Control characters other than tab and newlines break the PDF, the CSV and people's terminals.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class ComplaintError(Exception):
+    """A complaint operation that cannot be done; the message is one line for the person who asked."""
+
+
+class EventRefused(ComplaintError):
+    pass
+
+
+class EventConflict(ComplaintError):
+    """Someone else moved the complaint first."""
+
+
+def event_label(name: str) -> str:
+    event = EVENTS_BY_NAME.get(name)
+    return str(event.label) if event else name
+
+
+def clean_text(value: Any, label: str, *, max_length: int | None = None, required: bool = False) -> str:
+    text = "" if value is None else str(value)
+    if CONTROL.search(text):
+        raise ComplaintError(_("The %(field)s contains control characters.") % {"field": label})
+    text = text.strip()
+    if required and not text:
+        raise ComplaintError(_("The %(field)s is required.") % {"field": label})
+    if max_length and len(text) > max_length:
+        raise ComplaintError(_("The %(field)s is too long (at most %(n)d characters).") % {"field": label, "n": max_length})
+    return text
+
+
+def event_time(at: datetime | date | None, *, now: datetime, entered_years: Iterable[int] = ()) -> datetime:
+    """When the event happened: not in the future, within the calendar's years. A bare date is 00:00 Shanghai."""
+    if at is None:
+        at = now
+    elif not isinstance(at, datetime):
+        at = datetime.combine(at, datetime.min.time())
+    if timezone.is_naive(at):
+        at = at.replace(tzinfo=SHANGHAI)
+    try:
+        check_supported_day(at.astimezone(SHANGHAI).date(), this_year=now.astimezone(SHANGHAI).year, entered_years=entered_years)
+    except OutsideCalendar as error:
+        raise ComplaintError(str(error)) from None
+    if at > now:
+        raise ComplaintError(_("An event cannot be dated in the future (%(at)s).") % {"at": at.astimezone(SHANGHAI).isoformat()})
+    return at
+
+
+def _may(user, permission: str) -> bool:
+    return user is None or user.has_perm(permission)
+
+
+@dataclass
+class Inputs:
+    note: str = ""
+    reason: str = ""
+    reference: str = ""
+    satisfied: bool | None = None
+
+
+def _inputs(event, *, note, reason, reference, satisfied) -> Inputs:
+    inputs = Inputs(
+        note=clean_text(note, str(INPUT_LABELS["note"]), max_length=20_000),
+        reason=clean_text(reason, str(INPUT_LABELS["reason"]), max_length=20_000),
+        reference=clean_text(reference, str(INPUT_LABELS["reference"]), max_length=100),
+        satisfied=satisfied if "satisfied" in event.optional else None,
+    )
+    for name in event.inputs:
+        if not getattr(inputs, name):
+            raise EventRefused(_("“%(event)s” needs the %(input)s.") % {"event": event_label(event.name), "input": INPUT_LABELS[name]})
+    return inputs
+
+
+def _check_time(complaint: Complaint, at: datetime) -> None:
+    request = complaint.request
+    if at < request.filed_at:
+        raise EventRefused(_("An event of a complaint cannot be dated before its request was filed (%(filed)s).") % {
+            "filed": request.filed_at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")})
+    previous = complaint.log.order_by("-at", "-id").first() if complaint.pk else None
+    if previous is not None and at < previous.at:
+        raise EventRefused(_("An event cannot be dated before the complaint's previous event (%(event)s at %(at)s).") % {
+            "event": event_label(previous.event), "at": previous.at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")})
+
+
+def safe_file_name(name: str) -> str:
+    """Only the last part of an uploaded name, in word characters: "../../etc/x" is a file called x."""
+    return re.sub(r"[^\w.\-]", "_", name.replace("\\", "/").rsplit("/", 1)[-1]).lstrip(".")[:100] or "file"
+
+
+def _evidence(files, *, complaint, entry, acting_user) -> None:
+    for item in files or ():
+        size = getattr(item, "size", None)
+        if size is not None and size > MAX_EVIDENCE_BYTES:
+            raise EventRefused(_("The file %(name)s is too large (at most %(mb)d MB).") % {"name": getattr(item, "name", ""), "mb": MAX_EVIDENCE_BYTES // (1024 * 1024)})
+        digest = hashlib.sha256()
+        for chunk in (item.chunks() if hasattr(item, "chunks") else File(item).chunks()):
+            digest.update(chunk)
+        if hasattr(item, "seek"):
+            item.seek(0)
+        name = clean_text(getattr(item, "name", "") or "evidence", _("file name"), max_length=200)
+        stored = ComplaintEvidence(complaint=complaint, log_entry=entry, description=name, sha256=digest.hexdigest(), uploaded_by=acting_user)
+        stored.file.save(safe_file_name(name), item, save=False)
+        stored.save()
+
+
+def _record(complaint: Complaint, name: str, *, at: datetime, acting_user, inputs: Inputs, expected_state: str | None,
+            evidence=(), details: dict | None = None) -> Complaint:
+    """The core of every event, inside the caller's durable transaction; `complaint` is locked."""
+    event = EVENTS_BY_NAME[name]
+    if expected_state and complaint.state != expected_state:
+        raise EventConflict(_("Complaint #%(id)s was changed by someone else: it is now “%(state)s”. Reload and try again.") % {
+            "id": complaint.pk, "state": complaint.get_state_display()})
+    if complaint.state not in event.sources or (event.regulator_only and not complaint.channel.is_regulator):
+        raise EventRefused(_("Cannot record “%(event)s” for complaint #%(id)s while it is “%(state)s”. Allowed now: %(allowed)s.") % {
+            "event": event_label(name), "id": complaint.pk, "state": complaint.get_state_display(),
+            "allowed": ", ".join(allowed_events(complaint)) or _("none")})
+    _check_time(complaint, at)
+    source = complaint.state
+    if event.target:
+        getattr(complaint, name)()
+    if name == "lodge":
+        complaint.lodged_at = at
+        complaint.reference = inputs.reference or complaint.reference
+    elif name == "admit" and inputs.reference:
+        complaint.reference = inputs.reference
+    elif name == "answer":
+        complaint.answered_at, complaint.satisfied = at, inputs.satisfied
+    elif name in ("close", "withdraw", "not_admit"):
+        complaint.closed_at = at
+    complaint.save()
+    entry = ComplaintLog.objects.create(
+        complaint=complaint, event=name, source=source, target=complaint.state, at=at, by=acting_user,
+        note=inputs.reason or inputs.note,
+        details={k: v for k, v in {"reference": inputs.reference, "satisfied": inputs.satisfied, **(details or {})}.items() if v not in ("", None)},
+    )
+    _evidence(evidence, complaint=complaint, entry=entry, acting_user=acting_user)
+    apply_clock_effects(complaint, name, at, work_calendar())
+    return complaint
+
+
+def allowed_events(complaint: Complaint, user=None) -> list[str]:
+    """The events this user may record now, in the table's order (the admin's buttons, `complaints move`)."""
+    from .events import OFFERED_EVENTS
+
+    return [
+        n for n in OFFERED_EVENTS
+        if complaint.state in EVENTS_BY_NAME[n].sources and _may(user, EVENTS_BY_NAME[n].permission)
+        and (complaint.channel.is_regulator or not EVENTS_BY_NAME[n].regulator_only)
+    ]
+
+
+def record_complaint_event(*, complaint: Complaint, event: str, acting_user=None, at=None, now=None, expected_state=None,
+                           note: str = "", reason: str = "", reference: str = "", satisfied: bool | None = None,
+                           evidence=()) -> Complaint:
+    """Record one event of a complaint (any row of the events table but "draft", which creates one)."""
+    spec = EVENTS_BY_NAME.get(event)
+    if spec is None or not spec.sources:
+        raise EventRefused(_("Unknown complaint event “%(name)s”; expected one of %(names)s.") % {
+            "name": event, "names": ", ".join(n for n, e in EVENTS_BY_NAME.items() if e.offered and e.sources)})
+    if not _may(acting_user, spec.permission):
+        raise EventRefused(_("You may not record “%(event)s” on complaints.") % {"event": event_label(event)})
+    now = now or timezone.now()
+    at = event_time(at, now=now, entered_years=work_calendar().entered_years)
+    inputs = _inputs(spec, note=note, reason=reason, reference=reference, satisfied=satisfied)
+    try:
+        with transaction.atomic(durable=True):
+            locked = Complaint.objects.select_for_update().select_related("request__app", "channel").get(pk=complaint.pk)
+            if event == "lodge":
+                _check_time(locked, at)  # the time checks first: their message is the one that helps
+                _check_admissible(locked.request, locked.channel, at)
+            locked = _record(locked, event, at=at, acting_user=acting_user, inputs=inputs,
+                             expected_state=expected_state or complaint.state, evidence=evidence)
+    except ConcurrentTransition as error:
+        raise EventConflict(_("Complaint #%(id)s was changed by someone else while you worked on it. Reload and try again.") % {"id": complaint.pk}) from error
+    except TransitionNotAllowed as error:
+        raise EventRefused(str(error)) from error
+    if event == "lodge":
+        escalate_for(locked, acting_user=acting_user, at=at, now=now)
+        locked.refresh_from_db()
+    return locked
+
+
+def _check_admissible(request: RightsRequest, channel: Channel, at: datetime):
+    result = check_admissibility(request=request, channel=channel, on=at.astimezone(SHANGHAI).date(), calendar=work_calendar())
+    if not result.ok:
+        raise EventRefused(result.refusal())
+    return result
+
+
+def draft_complaint(*, request: RightsRequest, channel: Channel, acting_user=None, at=None, now=None, note: str = "") -> Complaint:
+    """Draft a complaint: refused (one line, with the day it will be admissible) unless admissible on `at`."""
+    if not _may(acting_user, "complaints.add_complaint"):
+        raise EventRefused(_("You may not draft complaints."))
+    now = now or timezone.now()
+    at = event_time(at, now=now, entered_years=work_calendar().entered_years)
+    inputs = _inputs(EVENTS_BY_NAME["draft"], note=note, reason="", reference="", satisfied=None)
+    with transaction.atomic(durable=True):
+        locked_request = RightsRequest.objects.select_for_update().select_related("app").get(pk=request.pk)
+        complaint = _create_draft(locked_request, channel, at=at, acting_user=acting_user, inputs=inputs)
+    return complaint
+
+
+def _create_draft(request, channel, *, at, acting_user, inputs) -> Complaint:
+    from .drafting import DraftError, render_complaint
+
+    complaint = Complaint(request=request, channel=channel, drafted_at=at, created_by=acting_user)
+    _check_time(complaint, at)
+    _check_admissible(request, channel, at)
+    if channel.drafting:
+        try:
+            complaint.text = render_complaint(request=request, channel=channel, on=at.astimezone(SHANGHAI).date(), language="zh-hans")
+            complaint.text_en = render_complaint(request=request, channel=channel, on=at.astimezone(SHANGHAI).date(), language="en")
+        except DraftError as error:
+            raise EventRefused(str(error)) from error
+    complaint.save()
+    ComplaintLog.objects.create(complaint=complaint, event="draft", source="", target=complaint.state, at=at, by=acting_user, note=inputs.note)
+    return complaint
+
+
+def lodge_complaint(*, request: RightsRequest, channel: Channel, acting_user=None, at=None, now=None, reference: str = "",
+                    note: str = "", evidence=()) -> Complaint:
+    """Lodge the request's drafted complaint to `channel` (drafting it first, in the same transaction, if none is)."""
+    drafted = Complaint.objects.filter(request=request, channel=channel, state=ComplaintState.DRAFTED).order_by("-drafted_at", "-id").first()
+    if drafted is not None:
+        return record_complaint_event(complaint=drafted, event="lodge", acting_user=acting_user, at=at, now=now,
+                                      reference=reference, note=note, evidence=evidence)
+    for permission, label in (("complaints.add_complaint", "draft"), (EVENTS_BY_NAME["lodge"].permission, "lodge")):
+        if not _may(acting_user, permission):
+            raise EventRefused(_("You may not record “%(event)s” on complaints.") % {"event": event_label(label)})
+    now = now or timezone.now()
+    at = event_time(at, now=now, entered_years=work_calendar().entered_years)
+    inputs = _inputs(EVENTS_BY_NAME["lodge"], note=note, reason="", reference=reference, satisfied=None)
+    with transaction.atomic(durable=True):
+        locked_request = RightsRequest.objects.select_for_update().select_related("app").get(pk=request.pk)
+        _check_time(Complaint(request=locked_request, channel=channel), at)
+        complaint = _create_draft(locked_request, channel, at=at, acting_user=acting_user, inputs=Inputs())
+        complaint = _record(complaint, "lodge", at=at, acting_user=acting_user, inputs=inputs, expected_state=None, evidence=evidence)
+    escalate_for(complaint, acting_user=acting_user, at=at, now=now)
+    complaint.refresh_from_db()
+    return complaint
+
+
+def escalate_for(complaint: Complaint, *, acting_user, at: datetime, now: datetime) -> str | None:
+    """Record the request's escalation to the regulator the complaint was lodged with, and its outcome in the
+    complaint's history. Returns the refusal, if the request's state (or the person's permissions) refused it."""
+    from rights.services import RequestError, move_request
+
+    channel = complaint.channel
+    if not channel.escalates_request:
+        return None
+    refusal = None
+    try:
+        move_request(request=complaint.request, transition="escalate", regulator=channel.name, reference=complaint.reference,
+                     acting_user=acting_user, at=at, now=now,
+                     note=_("Complaint #%(id)s lodged with %(channel)s.") % {"id": complaint.pk, "channel": channel.name})
+    except RequestError as error:
+        refusal = str(error)
+    event = "request_not_escalated" if refusal else "request_escalated"
+    with transaction.atomic(durable=True):
+        locked = Complaint.objects.select_for_update().get(pk=complaint.pk)
+        ComplaintLog.objects.create(
+            complaint=locked, event=event, source=locked.state, target=locked.state, at=at, by=acting_user,
+            note=refusal or "", details={"regulator": channel.name, "request": complaint.request_id},
+        )
+    return refusal
+
+
+def escalation_refusal(complaint: Complaint) -> str | None:
+    entry = complaint.log.filter(event__in=("request_escalated", "request_not_escalated")).order_by("-id").first()
+    return entry.note if entry is not None and entry.event == "request_not_escalated" else None
+
+
+# ------------------------------------------------------------------------------------ catalog and parties
+# Plain atomic blocks: the admin's change form already runs inside one (ModelAdmin.changeform_view).
+
+
+def _audit(subject: str, before: dict, after: dict, acting_user) -> dict:
+    changes = {k: [before.get(k), after.get(k)] for k in after if before.get(k) != after.get(k)}
+    if changes:
+        AuditEntry.objects.create(subject=subject, changes=changes, by=acting_user)
+    return changes
+
+
+def _plain(value):
+    from django.db.models.fields.files import FieldFile
+
+    return (value.name or "") if isinstance(value, FieldFile) else value
+
+
+def update_channel(*, channel: Channel, changes: dict, acting_user=None) -> Channel:
+    """Edit a channel's catalog data; the audit row says who changed what from what."""
+    if acting_user is not None and not acting_user.has_perm("complaints.change_channel"):
+        raise ComplaintError(_("You may not change complaint channels."))
+    with transaction.atomic():
+        locked = Channel.objects.select_for_update().get(pk=channel.pk)
+        before = {k: getattr(locked, k) for k in changes}
+        for key, value in changes.items():
+            setattr(locked, key, value)
+        locked.full_clean()
+        locked.save()
+        _audit(f"channel {locked.code}", before, {k: getattr(locked, k) for k in changes}, acting_user)
+    return locked
+
+
+def save_template(*, template: DraftTemplate, body: str, acting_user=None) -> DraftTemplate:
+    from .drafting import check_template
+
+    if acting_user is not None and not acting_user.has_perm("complaints.change_drafttemplate"):
+        raise ComplaintError(_("You may not change draft templates."))
+    body = clean_text(body, _("template"), max_length=100_000, required=True)
+    check_template(body)
+    with transaction.atomic():
+        locked = DraftTemplate.objects.select_for_update().get(pk=template.pk) if template.pk else template
+        before = {"body": locked.body if template.pk else ""}
+        locked.body = body
+        locked.save()
+        _audit(f"template {locked.key} {locked.language}", before, {"body": body}, acting_user)
+    return locked
+
+
+DETAIL_FIELDS = ("phone", "address", "postcode", "email", "agent_name", "agent_phone", "agent_address",
+                 "power_of_attorney", "agent_identity_document")
+
+
+def update_requester_details(*, request: RightsRequest, changes: dict, acting_user=None) -> RequesterDetails:
+    """The complainant's (and agent's) details a complaint needs; every change leaves an audit row."""
+    if acting_user is not None and not acting_user.has_perm("complaints.change_requesterdetails"):
+        raise ComplaintError(_("You may not change complainant details."))
+    unknown = set(changes) - set(DETAIL_FIELDS)
+    if unknown:
+        raise ComplaintError(_("Unknown detail: %(names)s") % {"names": ", ".join(sorted(unknown))})
+    with transaction.atomic():
+        RightsRequest.objects.select_for_update().get(pk=request.pk)
+        details, _created = RequesterDetails.objects.get_or_create(request=request)
+        before = {k: _plain(getattr(details, k)) for k in changes}
+        for key, value in changes.items():
+            if key in ("power_of_attorney", "agent_identity_document"):
+                if value is not None:
+                    getattr(details, key).save(safe_file_name(getattr(value, "name", "") or key), value, save=False)
+                continue
+            limit = details._meta.get_field(key).max_length
+            setattr(details, key, clean_text(value, str(details._meta.get_field(key).verbose_name), max_length=limit))
+        from .admissibility import POSTCODE
+
+        if details.postcode and not POSTCODE.fullmatch(details.postcode):
+            raise ComplaintError(_("A postcode is six digits (0-9)."))
+        details.full_clean()
+        details.save()
+        _audit(f"complainant details of request #{request.pk}", before, {k: _plain(getattr(details, k)) for k in changes}, acting_user)
+    return details
