@@ -236,3 +236,37 @@ class AssignForm(forms.Form):
 def event_forms(request_obj: RightsRequest, names: list[str]) -> dict[str, EventForm]:
     initial = {"expected_state": request_obj.state, "assignee": request_obj.assignee_id}
     return {name: EventForm(name, initial=initial) for name in names}
+
+
+class BulkEventForm(forms.Form):
+    """One event for several requests (rights.desk.BULK_EVENTS: never a grave one). Only the inputs of the chosen
+    event are passed on; rights.services says what is missing or wrong, per request."""
+
+    event = forms.ChoiceField(label=_("Event"))
+    assignee = AssigneeChoiceField(staff_users(), label=_("Assignee (for “Assigned”)"), required=False, empty_label=_("— nobody —"))
+    until = forms.DateField(
+        label=_("Until (for snooze and extension)"), required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )  # fmt: skip
+    basis = forms.CharField(label=_("Legal basis (for an extension)"), max_length=300, required=False)
+    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    at = forms.DateTimeField(
+        label=_("Happened at"), required=False, widget=DateTimeLocalInput, help_text=_("Empty: now (Asia/Shanghai).")
+    )
+
+    def __init__(self, *args, **kwargs):
+        from .desk import bulk_choices
+
+        super().__init__(*args, **kwargs)
+        self.fields["event"].choices = bulk_choices()
+        self.fields["assignee"].queryset = staff_users()
+        self.fields["at"].widget.attrs["max"] = _latest_allowed()
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        event = EVENTS[data["event"]]
+        kwargs = {"event": event.name, "note": data.get("note", ""), "at": data.get("at")}
+        for name in ("assignee", "until", "basis"):
+            if name in event.fields:
+                kwargs[name] = data.get(name)
+        return kwargs
