@@ -9,13 +9,22 @@ from __future__ import annotations
 import csv
 import mimetypes
 from datetime import datetime
+from urllib.parse import urlencode
 
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import BooleanField, Case, F, Q, Value, When
-from django.http import FileResponse, Http404, HttpResponseNotAllowed, HttpResponseRedirect, StreamingHttpResponse
+
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+    JsonResponse,
+    StreamingHttpResponse,
+)
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -26,13 +35,13 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from policies.models import work_calendar
 
-from .desk import BULK_HELP, delete_view, record_for_each, save_view, view_query, visible_views
+from .desk import BULK_HELP, delete_view, filing_preview, record_for_each, save_view, view_query, visible_views
 from .events import AMENDABLE_FIELDS, EVENT_LABELS, GRAVE_EVENTS, event_label
-from .forms import AssignForm, BulkEventForm, EventForm, FileRequestForm, event_forms
+from .forms import AssignForm, BulkEventForm, EventForm, FileRequestForm, FilingPreviewForm, event_forms
 from .models import Clock, Evidence, ReminderSettings, RightsRequest, State, TransitionLog, mask_contact
 from .presenters import DeadlineStatus, dashboard, deadline_statuses, week_end
 from .querysets import today_in_shanghai
-from .services import RequestError, allowed_events, file_request, record_event
+from .services import RequestError, allowed_events, event_time, file_request, record_event
 # Inline types an evidence file may be shown as; anything else downloads (no uploaded HTML in our origin).
 INLINE_EVIDENCE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf", "text/plain"}
 from .admin_reminders import ReminderInline, ReminderSnoozeInline  # also registers the reminder pages
@@ -428,6 +437,7 @@ class RightsRequestAdmin(admin.ModelAdmin):
             path("dashboard/", wrap(self.dashboard_view), name="%s_%s_dashboard" % info),
             path("export/", wrap(self.export_view), name="%s_%s_export" % info),
             path("bulk/", wrap(self.bulk_view), name="%s_%s_bulk" % info),
+            path("add/preview/", wrap(self.filing_preview_view), name="%s_%s_filing_preview" % info),
             path("saved-views/", wrap(self.saved_views_view), name="%s_%s_saved_views" % info),
             path("<path:object_id>/transition/<str:name>/", wrap(self.transition_view), name="%s_%s_transition" % info),
             path("<path:object_id>/assign/", wrap(self.assign_view), name="%s_%s_assign" % info),
@@ -561,7 +571,16 @@ class RightsRequestAdmin(admin.ModelAdmin):
         """File a request through services.file_request: submitted, clocks started at "sent at"."""
         if not self.has_add_permission(request):
             raise PermissionDenied
-        form = FileRequestForm(request.POST or None, user=request.user)
+        # "File and add another" comes back with the app and the right it filed (the next one is usually alike).
+        kept = {key: value for key in ("app", "right") if (value := request.GET.get(key, "")) and value.isascii() and value.isprintable()}
+        form = FileRequestForm(request.POST or None, user=request.user, initial=kept)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                # The time is checked first so its error stands next to "sent at", not above the form.
+                event_time(data["sent_at"], timezone.now(), calendar=work_calendar())
+            except RequestError as error:
+                form.add_error("sent_at", str(error))
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             try:
@@ -584,7 +603,8 @@ class RightsRequestAdmin(admin.ModelAdmin):
                 self.log_addition(request, filed, [{"added": {}}])
                 messages.success(request, _("Filed request #%(id)s.") % {"id": filed.pk})
                 if "_addanother" in request.POST:
-                    return redirect(reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_add"))
+                    add_url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_add")
+                    return redirect(f"{add_url}?{urlencode({'app': data['app'].pk, 'right': data['right']})}")
                 return redirect(self.change_url(filed))
         fieldsets = [
             (_("What was asked, of which app"), {"fields": ["app", "right", "procedure"]}),
@@ -602,9 +622,25 @@ class RightsRequestAdmin(admin.ModelAdmin):
             "errors": admin.helpers.AdminErrorList(form, []),
             "media": self.media + form.media,
             "has_view_permission": self.has_view_permission(request),
+            "preview_url": reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_filing_preview"),
             **(extra_context or {}),
         }
         return TemplateResponse(request, "admin/rights/rightsrequest/file_request.html", context)
+
+    def filing_preview_view(self, request):
+        """JSON for the filing page: the clocks this filing would start, computed as filing does; writes nothing."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = FilingPreviewForm(request.GET)
+        if not form.is_valid():
+            first = next(iter(form.errors.values()))[0]
+            return JsonResponse({"error": str(first)}, status=400)
+        data = form.cleaned_data
+        try:
+            preview = filing_preview(app=data["app"], right=data["right"], at=data["sent_at"])
+        except RequestError as error:
+            return JsonResponse({"error": str(error)}, status=400)
+        return JsonResponse(preview)
 
     # --- export and dashboard ----------------------------------------------------------------------
 

@@ -169,3 +169,58 @@ def record_for_each(
 
 
 BULK_HELP = gettext_lazy("Refuse, withdraw and escalate are grave: record them one request at a time, on its page.")
+
+
+# ----------------------------------------------------------------------------------------- filing preview
+
+
+def filing_preview(*, app, right: str, at: datetime, now: datetime | None = None) -> dict:
+    """The clocks a filing sent at `at` would start, and those that start later (identity verification), computed
+    exactly as filing does (rights.clocks.snapshot_promises + replay of file and submit) on nothing saved.
+    Raises RequestError (one line) for a time the services would refuse."""
+    from policies.models import Unit, work_calendar
+
+    from .clocks import EventRecord, _row_values, local_day, replay, snapshot_promises
+    from .models import Clock
+    from .presenters import deadline_status
+    from .services import event_time
+    from .status import due_soon_working_days
+
+    now = now or timezone.now()
+    calendar = work_calendar()
+    at = event_time(at, now, calendar=calendar)
+    promises = snapshot_promises(app, right, local_day(at))
+    started = replay(promises=promises, events=[EventRecord("file", at), EventRecord("submit", at)], calendar=calendar)
+    soon = due_soon_working_days()
+    clocks = []
+    for state in sorted(started, key=lambda s: (s.deadline, s.promise_key)):
+        clock = Clock(**_row_values(state))
+        status = deadline_status(clock, now=now, calendar=calendar, due_soon_working_days=soon)
+        clocks.append({
+            "action": str(clock.get_action_display()),
+            "promise": clock.promise_display(),
+            "statutory": clock.is_statutory,
+            "exceeds_cap": clock.exceeds_cap,
+            "starts": f"{timezone.localtime(clock.started_at):%Y-%m-%d %H:%M}",
+            "expected_by": f"{clock.due:%Y-%m-%d}" if clock.due != clock.final_due else "",
+            "last_day": f"{clock.final_due:%Y-%m-%d}",
+            "statutory_last_day": f"{clock.statutory_due:%Y-%m-%d}" if clock.statutory_due else "",
+            "status": status.text,
+            "tone": status.tone,
+            "provisional": clock.provisional,
+            "quote": clock.quote,
+        })  # fmt: skip
+    started_keys = {s.promise_key for s in started}
+    later = []
+    for promise in promises:
+        if promise["key"] in started_keys:
+            continue
+        amount = promise["amount_min"] if promise["amount_min"] == promise["amount_max"] else f"{promise['amount_min']}–{promise['amount_max']}"
+        clock = Clock(action=promise["action"], clock_start=promise["clock_start"])
+        later.append({
+            "action": str(clock.get_action_display()),
+            "promise": f"{amount} {Unit(promise['unit']).label}",
+            "starts": str(clock.get_clock_start_display()),
+            "statutory": promise["is_statutory"],
+        })  # fmt: skip
+    return {"sent_at": f"{timezone.localtime(at):%Y-%m-%d %H:%M}", "clocks": clocks, "later": later}

@@ -270,3 +270,11 @@ class BulkEventForm(forms.Form):
             if name in event.fields:
                 kwargs[name] = data.get(name)
         return kwargs
+
+
+class FilingPreviewForm(forms.Form):
+    """What the filing page's preview sends: the app, the right and "sent at" as typed so far."""
+
+    app = forms.ModelChoiceField(App.objects.all(), label=_("App"))
+    right = forms.ChoiceField(label=_("Right"), choices=FILED_RIGHTS)
+    sent_at = forms.DateTimeField(label=_("Sent at"), input_formats=[LOCAL_MINUTE, "%Y-%m-%d %H:%M"])

@@ -203,3 +203,68 @@ def test_the_list_leads_with_the_deadline_column(as_clerk, lumiere):
     headers = re.findall(r'<th scope="col" class="([^"]*)"', html)
     columns = [h for h in headers if "column-" in h]
     assert "column-deadlines" in columns[0], columns  # right after the selection checkbox
+
+
+# ---------------------------------------------------------------------------------------------- filing
+
+ADD = reverse("admin:rights_rightsrequest_add")
+PREVIEW = reverse("admin:rights_rightsrequest_filing_preview")
+
+
+def test_filing_preview_shows_the_clocks_filing_would_start_and_writes_nothing(as_clerk, lumiere):
+    # 卢米埃影城 cancellation sent 2026-09-28 10:00: 7 working days -> 2026-10-13 (National Day off, 10-10 on).
+    response = as_clerk.get(PREVIEW, {"app": lumiere.pk, "right": "account_cancellation", "sent_at": "2026-09-28T10:00"})
+    assert response.status_code == 200
+    data = response.json()
+    assert data["sent_at"] == "2026-09-28 10:00"
+    assert "2026-10-13" in [clock["last_day"] for clock in data["clocks"]]
+    assert all(clock["starts"] == "2026-09-28 10:00" for clock in data["clocks"])
+    assert not RightsRequest.objects.exists() and not TransitionLog.objects.exists()
+
+
+def test_filing_preview_agrees_with_the_clocks_filing_stores(as_clerk, catalog):
+    from rights.models import Clock
+
+    for app in catalog.values():
+        for right in ("account_cancellation", "deletion", "access"):
+            data = as_clerk.get(PREVIEW, {"app": app.pk, "right": right, "sent_at": "2026-11-20T15:39"}).json()
+            filed = file(app, right, at=shanghai(2026, 11, 20, 15, 39))
+            stored = sorted(f"{c.final_due:%Y-%m-%d}" for c in Clock.objects.filter(request=filed))
+            assert sorted(clock["last_day"] for clock in data["clocks"]) == stored, (app, right)
+
+
+def test_filing_preview_lists_clocks_that_start_at_identity_verification(as_clerk, catalog):
+    later = []
+    for app in catalog.values():
+        for right in ("account_cancellation", "deletion", "access", "correction"):
+            data = as_clerk.get(PREVIEW, {"app": app.pk, "right": right, "sent_at": "2026-11-20T15:39"}).json()
+            later.extend(data["later"])
+    assert later, "the seed catalog has promises counted from identity verification (GB/T 35273 §8.7)"
+    assert all(item["starts"] and item["promise"] for item in later)
+
+
+@pytest.mark.parametrize("sent_at", ["1900-01-01T10:00", "2099-01-01T10:00", "²026-01-01T10:00", "x"])
+def test_filing_preview_refuses_odd_times_in_one_line_never_a_500(as_clerk, lumiere, sent_at):
+    response = as_clerk.get(PREVIEW, {"app": lumiere.pk, "right": "account_cancellation", "sent_at": sent_at})
+    assert response.status_code == 400
+    assert response.json()["error"] and "\n" not in response.json()["error"]
+
+
+def test_file_and_add_another_keeps_the_app_and_right(as_clerk, lumiere):
+    response = as_clerk.post(ADD, {
+        "app": lumiere.pk, "right": "deletion", "procedure": "", "requester_name": "张三",
+        "sent_at": "2026-11-30T10:00", "_addanother": "1",
+    })  # fmt: skip
+    assert response.status_code == 302
+    page = as_clerk.get(response["Location"])
+    form = page.context["form"]
+    assert str(form["app"].value()) == str(lumiere.pk) and form["right"].value() == "deletion"
+
+
+def test_a_sent_at_in_the_future_is_shown_next_to_the_field(as_clerk, lumiere):
+    response = as_clerk.post(ADD, {
+        "app": lumiere.pk, "right": "deletion", "procedure": "", "requester_name": "张三", "sent_at": "2099-01-01T10:00",
+    })  # fmt: skip
+    assert response.status_code == 200
+    assert response.context["form"].errors["sent_at"]
+    assert not RightsRequest.objects.exists()
