@@ -556,14 +556,16 @@ class RightsRequestAdmin(admin.ModelAdmin):
         evidence = Evidence.objects.filter(request=obj, pk=evidence_id).first()
         if evidence is None or not evidence.file:
             raise Http404
-        content_type, _encoding = mimetypes.guess_type(evidence.file.name)
-        inline = content_type in INLINE_EVIDENCE_TYPES
-        return FileResponse(
+        content_type, inline = evidence_content_type(evidence.file)
+        response = FileResponse(
             evidence.file.open("rb"),
             as_attachment=not inline,
             filename=evidence.file.name.rsplit("/", 1)[-1],
-            content_type=content_type if inline else "application/octet-stream",
+            content_type=content_type,
         )
+        # The browser must not guess a type (an uploaded "screenshot" that is really HTML stays inert).
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
 
     # --- filing -------------------------------------------------------------------------------------
 
@@ -673,6 +675,29 @@ class RightsRequestAdmin(admin.ModelAdmin):
             "changelist_url": reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist"),
         }
         return TemplateResponse(request, "admin/rights/rightsrequest/dashboard.html", context)
+
+
+def evidence_content_type(file) -> tuple[str, bool]:
+    """An evidence file's real type (with its charset for text, so a UTF-8 or GB18030 note reads as Chinese) and
+    whether it may be shown in the page: only types that cannot run script; anything else downloads."""
+    content_type = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+    if content_type == "text/plain":
+        with file.open("rb") as handle:
+            head = handle.read(64 * 1024)
+        content_type = f"text/plain; charset={text_charset(head)}"
+        return content_type, True
+    return content_type, content_type in INLINE_EVIDENCE_TYPES
+
+
+def text_charset(head: bytes) -> str:
+    for charset in ("utf-8", "gb18030"):
+        try:
+            # A cut at the 64 KiB boundary may split a character: ignore only an incomplete tail.
+            head.decode(charset) if len(head) < 64 * 1024 else head[:-4].decode(charset)
+        except UnicodeDecodeError:
+            continue
+        return charset
+    return "utf-8"
 
 
 class _Echo:

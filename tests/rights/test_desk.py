@@ -268,3 +268,39 @@ def test_a_sent_at_in_the_future_is_shown_next_to_the_field(as_clerk, lumiere):
     assert response.status_code == 200
     assert response.context["form"].errors["sent_at"]
     assert not RightsRequest.objects.exists()
+
+
+# -------------------------------------------------------------------------------------------- evidence
+
+
+@pytest.mark.parametrize(
+    "name, body, content_type, disposition",
+    [
+        ("客服回复.txt", "您的注销申请已受理。".encode("utf-8"), "text/plain; charset=utf-8", "inline"),
+        ("客服回复-gbk.txt", "您的注销申请已受理。".encode("gb18030"), "text/plain; charset=gb18030", "inline"),
+        ("截图.png", b"\x89PNG fake", "image/png", "inline"),
+        ("page.html", b"<script>alert(1)</script>", "text/html", "attachment"),
+        ("logo.svg", b"<svg onload='alert(1)'/>", "image/svg+xml", "attachment"),
+        ("data.bin", b"\x00\x01", "application/octet-stream", "attachment"),
+    ],
+)
+def test_evidence_is_served_with_its_real_type_and_charset_scripts_only_as_downloads(
+    as_clerk, lumiere, settings, tmp_path, name, body, content_type, disposition
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from rights.models import Evidence
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    filed = file(lumiere, at=SENT)
+    upload = SimpleUploadedFile(name, body)
+    as_clerk.post(
+        reverse("admin:rights_rightsrequest_transition", args=[filed.pk, "reply"]),
+        {"reply-expected_state": filed.state, "reply-note": "回复", "reply-evidence": upload},
+    )
+    evidence = Evidence.objects.get()
+    response = as_clerk.get(reverse("admin:rights_rightsrequest_evidence", args=[filed.pk, evidence.pk]))
+    assert response["Content-Type"] == content_type
+    assert response["Content-Disposition"].startswith(disposition)
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert b"".join(response.streaming_content) == body
