@@ -320,6 +320,35 @@ def digest_lines(items: list[DigestItem]) -> list[DigestLine]:
     return lines
 
 
+# A digest shows at most this many requests, most urgent first; the rest are counted and linked to the list.
+DIGEST_ENTRIES = 50
+
+
+@dataclass(frozen=True)
+class DigestEntry:
+    """One request in a digest, with the lines of its clocks inside (most urgent first)."""
+
+    request_id: int
+    app: str
+    right: str
+    requester: str
+    state: str
+    url: str
+    lines: list[DigestLine]
+
+
+def digest_entries(lines: list[DigestLine]) -> list[DigestEntry]:
+    """One entry per request, in the order of its most urgent line (the lines come sorted by urgency)."""
+    grouped: dict[int, list[DigestLine]] = {}
+    for line in lines:
+        grouped.setdefault(line.request_id, []).append(line)
+    return [
+        DigestEntry(first.request_id, first.app, first.right, first.requester, first.state, first.url, group)
+        for group in grouped.values()
+        for first in group[:1]
+    ]
+
+
 @dataclass
 class Digest:
     """Everything one recipient gets from one sweep."""
@@ -504,9 +533,19 @@ def summary_of(items: list[DigestItem]) -> str:
 def build_digest_message(digest: Digest, *, today: date) -> EmailMultiAlternatives:
     """The digest as text and HTML, in the recipient's language (templates/rights/email/reminder_digest*)."""
     with translation.override(digest.language):
+        lines = digest_lines(digest.items)
+        entries = digest_entries(lines)
+        site = django_settings.SITE_URL.rstrip("/")
+        try:
+            list_url = site + reverse("admin:rights_rightsrequest_changelist") + "?open=open"
+        except NoReverseMatch:
+            list_url = site
         context = {
             "digest": digest,
-            "items": digest_lines(digest.items),
+            "items": lines,
+            "entries": entries[:DIGEST_ENTRIES],
+            "more_entries": max(0, len(entries) - DIGEST_ENTRIES),
+            "list_url": list_url,
             "today": today,
             "summary": summary_of(digest.items),
             "site_url": django_settings.SITE_URL.rstrip("/"),

@@ -98,3 +98,29 @@ def test_the_embedded_default_is_the_eml_backend():
     from config.settings import base
 
     assert base.EMAIL_BACKEND == "rights.mail.EmlFileBackend" or base.EMAIL_BACKEND.endswith("EmailBackend")
+
+
+def test_one_entry_per_request_with_its_clocks_inside(catalog, clerk):
+    # E票电影 cancellation: a reply clock and a completion clock, both due 2026-11-23: one entry, two lines.
+    request = file(catalog["E票电影"], at=shanghai(2026, 11, 2, 10), assignee=clerk)
+    send("2026-11-25T09:30")
+    body = mail.outbox[0].body
+    assert body.count(f"#{request.pk} ") == 1
+    assert body.count("overdue by 2 working days") == 2  # 11-24 and 11-25 after the last day 11-23
+
+
+def test_the_digest_shows_the_50_most_urgent_requests_and_counts_and_links_the_rest(catalog, clerk):
+    from rights.reminders import DIGEST_ENTRIES
+
+    app = catalog["卢米埃影城"]
+    for n in range(DIGEST_ENTRIES + 2):
+        file(app, at=shanghai(2026, 11, 10, 10), assignee=clerk, requester=f"请求人{n}")
+    send("2026-11-24T09:30")
+    (message,) = mail.outbox
+    body = message.body
+    assert sum(1 for line in body.splitlines() if line[:1].isdigit() and ". #" in line) == DIGEST_ENTRIES
+    assert "…and 2 more requests, on the list: http" in body and "/admin/rights/rightsrequest/?open=open" in body
+    # The totals per kind still count every request.
+    assert f"{DIGEST_ENTRIES + 2} overdue" in message.subject
+    html = message.alternatives[0][0]
+    assert html.count('<a href="http') >= DIGEST_ENTRIES and "2 more requests" in html
