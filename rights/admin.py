@@ -36,7 +36,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from policies.models import work_calendar
 
 from .desk import BULK_HELP, delete_view, filing_preview, record_for_each, save_view, view_query, visible_views
-from .events import AMENDABLE_FIELDS, EVENT_LABELS, GRAVE_EVENTS, event_label
+from .events import AMENDABLE_FIELDS, EVENT_LABELS, EVENT_ORDER, GRAVE_EVENTS, event_label
 from .forms import AssignForm, BulkEventForm, EventForm, FileRequestForm, FilingPreviewForm, event_forms
 from .models import Clock, Evidence, ReminderSettings, RightsRequest, State, TransitionLog, mask_contact
 from .presenters import DeadlineStatus, dashboard, deadline_statuses, week_end
@@ -738,12 +738,26 @@ def csv_rows(queryset, *, page: PageClock):
         ]
 
 
+class EventFilter(admin.SimpleListFilter):
+    """The history's events by their labels (the table in rights/events.py), never by their codes."""
+
+    title = gettext_lazy("event")
+    parameter_name = "transition"
+
+    def lookups(self, request, model_admin):
+        return [(name, EVENT_LABELS[name]) for name in ("file", *EVENT_ORDER) if name in EVENT_LABELS]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        return queryset.filter(transition=value) if value in EVENT_LABELS else queryset
+
+
 @admin.register(TransitionLog)
 class TransitionLogAdmin(admin.ModelAdmin):
     """The audit trail across requests: read-only for everyone, superusers included."""
 
     list_display = ("at", "request_link", "transition_label", "source", "target", "by", "note")
-    list_filter = ("transition", "target")
+    list_filter = (EventFilter, "target")
     search_fields = ("request__requester_name", "request__app__name", "note", "=request__id")
     list_select_related = ("request__app", "by")
     date_hierarchy = "at"

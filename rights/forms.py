@@ -102,9 +102,11 @@ class FileRequestForm(forms.Form):
         label=_("Channel used"), max_length=300, required=False, help_text=_("Where the request was sent, e.g. 人工客服.")
     )
     app_ticket_number = forms.CharField(label=_("App's ticket number"), max_length=100, required=False)
+    # Typed as 2026-12-01 15:39 in every language (a browser's date picker shows its own locale's format).
     sent_at = forms.DateTimeField(
         label=_("Sent at"),
-        widget=DateTimeLocalInput,
+        input_formats=["%Y-%m-%d %H:%M", LOCAL_MINUTE],
+        widget=forms.DateTimeInput(format="%Y-%m-%d %H:%M", attrs={"placeholder": "2026-12-01 15:39", "size": 16}),
         help_text=_("When the request reached the app (Asia/Shanghai); the clocks start then."),
     )
     assignee = AssigneeChoiceField(staff_users(), label=_("Assignee"), required=False)
@@ -117,7 +119,6 @@ class FileRequestForm(forms.Form):
             initial["assignee"] = user.pk
         super().__init__(*args, initial=initial, **kwargs)
         self.fields["assignee"].queryset = staff_users()
-        self.fields["sent_at"].widget.attrs["max"] = timezone.localtime(now).strftime(LOCAL_MINUTE)
         self._procedures = self._procedures_in_force(timezone.localdate(now))
         widget = self.fields["procedure"].widget
         widget.option_data = {

@@ -255,7 +255,11 @@ class TransitionLog(models.Model):
         verbose_name_plural = _("log entries")
 
     def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.transition}: {self.source} → {self.target}"
+        from .events import event_label
+
+        # Labels, not codes: this is the title of the entry's admin page.
+        moment = timezone.localtime(self.at) if self.at else None
+        return f"{moment:%Y-%m-%d %H:%M} {event_label(self.transition)}: {self.get_source_display()} → {self.get_target_display()}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

@@ -89,6 +89,11 @@ def test_file_filter_bulk_acknowledge_and_open(browser, live_server, case_worker
     page.select_option("#id_right", "account_cancellation")
     page.fill("#id_requester_name", "张小凡")
     page.fill("#id_sent_at", "2026-11-30T10:00")
+    # The preview shows the clocks this filing starts before anything is saved: 7 working days -> 12-09.
+    page.wait_for_selector("#filing-preview [data-last-day='2026-12-09']")
+    assert "2026-11-30 10:00" in page.locator("#filing-preview").inner_text()
+    assert not RightsRequest.objects.filter(requester_name="张小凡").exists()
+    assert page.evaluate("document.documentElement.scrollWidth") <= page.evaluate("window.innerWidth")
     shot(page, f"02-file-{tag}")
     page.click("input[name=_save]")
     page.wait_for_selector("#case")
@@ -114,11 +119,7 @@ def test_file_filter_bulk_acknowledge_and_open(browser, live_server, case_worker
         submitted.nth(i).locator("input.action-select").check()
     page.select_option("select[name=action]", "record_event_for_selected")
     page.click("button[name=index]")
-    try:
-        page.wait_for_selector("form [data-action=bulk-record]")
-    except Exception:
-        shot(page, f"debug-{tag}")
-        raise
+    page.wait_for_selector("form [data-action=bulk-record]")
     shot(page, f"05-bulk-form-{tag}")
     page.select_option("#id_event", "acknowledge")
     page.click("[data-action=bulk-record]")
