@@ -19,7 +19,7 @@ from tests.factories import UserFactory, file, shanghai
 pytestmark = pytest.mark.django_db
 
 # Names that are the same in both languages (product, abbreviations, the time zone's name).
-SAME_IN_BOTH = {"RightsDesk", "App", "CSV", "PIPL", "GB", "URL", "SMTP", "Asia", "Shanghai", "Mac"}
+SAME_IN_BOTH = {"RightsDesk", "App", "CSV", "PIPL", "GB", "URL", "SMTP", "LDAP", "Asia", "Shanghai", "Mac"}
 # Django's own Chinese keeps the key names: "按住 “Control”，或者Mac上的 “Command”".
 SAME_IN_BOTH |= {"Control", "Command"}
 # Examples of data in help texts ("e.g. 调休上班"): the value a person types is Chinese in either language.
