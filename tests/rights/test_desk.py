@@ -304,3 +304,18 @@ def test_evidence_is_served_with_its_real_type_and_charset_scripts_only_as_downl
     assert response["Content-Disposition"].startswith(disposition)
     assert response["X-Content-Type-Options"] == "nosniff"
     assert b"".join(response.streaming_content) == body
+
+
+# ----------------------------------------------------------------------------------------------- catalog
+
+
+def test_the_procedure_list_shows_channel_and_quote_and_labels_no_promise(as_clerk, catalog):
+    from policies.models import Procedure
+
+    silent = Procedure.objects.filter(deadline_min__isnull=True).first()
+    promised = Procedure.objects.filter(deadline_min__isnull=False).exclude(channels=[]).first()
+    html = as_clerk.get(reverse("admin:policies_procedure_changelist")).content.decode()
+    assert "field-channels_display" in html and "field-quote_excerpt" in html
+    assert promised.channels[0]["value"].replace("&", "&amp;").replace(">", "&gt;") in html
+    if silent is not None:
+        assert "no deadline promised" in html
