@@ -48,7 +48,9 @@ def seed(user):
 def open_page(browser, live_server, locale, screen):  # noqa: F811
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     context = browser.new_context(locale=locale, viewport=SCREENS[screen], timezone_id="Asia/Shanghai")
-    context.set_default_timeout(15_000)
+    # Generous: the build machine's two cores are shared; the assertions, not the timeout, are the test.
+    context.set_default_timeout(60_000)
+    context.set_default_navigation_timeout(60_000)
     return context.new_page()
 
 
