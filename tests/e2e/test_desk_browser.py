@@ -90,7 +90,7 @@ def test_file_filter_bulk_acknowledge_and_open(browser, live_server, case_worker
     page.select_option("#id_app", label="卢米埃影城")
     page.select_option("#id_right", "account_cancellation")
     page.fill("#id_requester_name", "张小凡")
-    page.fill("#id_sent_at", "2026-11-30T10:00")
+    page.fill("#id_sent_at", "2026-11-30 10:00")
     # The preview shows the clocks this filing starts before anything is saved: 7 working days -> 12-09.
     page.wait_for_selector("#filing-preview [data-last-day='2026-12-09']")
     assert "2026-11-30 10:00" in page.locator("#filing-preview").inner_text()
