@@ -258,8 +258,8 @@ class TransitionLog(models.Model):
         from .events import event_label
 
         # Labels, not codes: this is the title of the entry's admin page.
-        moment = timezone.localtime(self.at) if self.at else None
-        return f"{moment:%Y-%m-%d %H:%M} {event_label(self.transition)}: {self.get_source_display()} → {self.get_target_display()}"
+        when = f"{timezone.localtime(self.at):%Y-%m-%d %H:%M} " if self.at else ""
+        return f"{when}{event_label(self.transition)}: {self.get_source_display()} → {self.get_target_display()}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
