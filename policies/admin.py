@@ -88,7 +88,11 @@ class PolicyVersionAdmin(PolicyImportAdminMixin, admin.ModelAdmin):
 
 @admin.register(Procedure)
 class ProcedureAdmin(admin.ModelAdmin):
-    list_display = ("app", "right", "action", "promise", "clock_start", "hedge", "effective", "review_status")
+    # Channel and quote tell apart procedures that promise the same (no look-alike rows, issue 10).
+    list_display = (
+        "app", "right", "action", "promise", "hedge_display", "channels_display", "quote_excerpt", "clock_start",
+        "effective", "review_status",
+    )  # fmt: skip
     list_filter = ("right", "action", "deadline_unit", "review_status", "policy_version__app")
     search_fields = ("quote", "policy_version__app__name")
     list_select_related = ("policy_version__app",)
@@ -103,7 +107,17 @@ class ProcedureAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("channels"))
     def channels_display(self, obj):
-        return format_html_join(", ", "{}", ((c.get("value"),) for c in obj.channels))
+        return format_html_join(format_html("<br>"), "{}", ((c.get("value"),) for c in obj.channels or [])) or "—"
+
+    @admin.display(description=_("how firm"), ordering="hedge")
+    def hedge_display(self, obj):
+        # "Firm" would be false for a procedure that promises no deadline at all.
+        return obj.get_hedge_display() if obj.has_promise else _("no deadline promised")
+
+    @admin.display(description=_("quote"))
+    def quote_excerpt(self, obj):
+        quote = " ".join((obj.quote or "").split())
+        return format_html('<span title="{}" lang="zh-Hans">{}</span>', quote, quote if len(quote) <= 60 else quote[:59] + "…")
 
     @admin.display(description=_("effective deadline"))
     def effective(self, obj):

@@ -8,13 +8,20 @@ from __future__ import annotations
 
 import csv
 from datetime import datetime
+from urllib.parse import urlencode
 
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import BooleanField, Case, F, Q, Value, When
-from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect, StreamingHttpResponse
+from django.http import (
+    Http404,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+    JsonResponse,
+    StreamingHttpResponse,
+)
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -31,12 +38,13 @@ from policies.models import work_calendar
 from complaints.panels import dashboard_figures, request_panel_context
 
 from .csvsafe import safe_row
-from .events import AMENDABLE_FIELDS, EVENT_LABELS, GRAVE_EVENTS, event_label
-from .forms import AssignForm, EventForm, FileRequestForm, event_forms
+from .desk import BULK_HELP, delete_view, filing_preview, record_for_each, save_view, view_query, visible_views
+from .events import AMENDABLE_FIELDS, EVENT_LABELS, EVENT_ORDER, GRAVE_EVENTS, event_label
+from .forms import AssignForm, BulkEventForm, EventForm, FileRequestForm, FilingPreviewForm, event_forms
 from .models import Clock, Evidence, ReminderSettings, RightsRequest, State, TransitionLog, mask_contact
 from .presenters import DeadlineStatus, dashboard, deadline_statuses, week_end
 from .querysets import today_in_shanghai
-from .services import RequestError, allowed_events, file_request, record_event
+from .services import RequestError, allowed_events, event_time, file_request, record_event
 from .uploads import evidence_response
 from .admin_reminders import ReminderInline, ReminderSnoozeInline  # also registers the reminder pages
 
@@ -128,6 +136,24 @@ class AssigneeFilter(admin.SimpleListFilter):
         return queryset
 
 
+class OpenFilter(admin.SimpleListFilter):
+    """Open (the app or the team still has something to do) or closed; the queue's "mine" and "unassigned"."""
+
+    title = gettext_lazy("open or closed")
+    parameter_name = "open"
+
+    def lookups(self, request, model_admin):
+        return [("open", gettext_lazy("Open")), ("closed", gettext_lazy("Closed"))]
+
+    def queryset(self, request, queryset):
+        match self.value():
+            case "open":
+                return queryset.open()
+            case "closed":
+                return queryset.closed()
+        return queryset
+
+
 # ------------------------------------------------------------------------------------------------ display
 
 
@@ -153,10 +179,17 @@ def deadline_html(status: DeadlineStatus, *, with_action: bool = True):
     )
 
 
+def lead_first(statuses: list[DeadlineStatus]) -> list[DeadlineStatus]:
+    """The clock a person must look at first: the nearest one still running, then the rest in date order."""
+    running = [s for s in statuses if s.days_left is not None]
+    return [*running, *(s for s in statuses if s.days_left is None)]
+
+
 def deadlines_html(obj: RightsRequest, page: PageClock):
-    statuses = page.statuses(obj)
+    statuses = lead_first(page.statuses(obj))
     if not statuses:
         return format_html('<span class="rd-muted">{}</span>', _("no clock yet"))
+    # The leading clock is the big one; the others follow, smaller (rd-deadlines > li:first-child in the CSS).
     return format_html('<ul class="rd-deadlines">{}</ul>', format_html_join("", "{}", ((deadline_html(s),) for s in statuses)))
 
 
@@ -173,13 +206,15 @@ def local_minute(moment: datetime | None) -> str:
 
 @admin.register(RightsRequest)
 class RightsRequestAdmin(admin.ModelAdmin):
-    list_display = ("number", "requester", "app", "right", "state_display", "assignee_display", "deadlines")
+    # The deadline leads (issue 10): it is what a case worker acts on. App and right share a column, so the
+    # list fits a 1280-px laptop in Chinese and English; at phone width the rows become cards (desk.css).
+    list_display = ("deadlines", "number", "requester", "app_right", "state_display", "assignee_display")
     list_display_links = ("number", "requester")
-    list_filter = ("state", "app", "right", AssigneeFilter, DeadlineFilter)
+    list_filter = (DeadlineFilter, OpenFilter, "state", "app", "right", AssigneeFilter)
     search_fields = ("requester_name", "=requester_contact", "app_ticket_number", "app__name")
     search_help_text = gettext_lazy("Requester, full contact, the app's ticket number, the app, or #id.")
     list_per_page = 50
-    actions = ["assign_to_me"]
+    actions = ["assign_to_me", "record_event_for_selected"]
     inlines = [ReminderInline, ReminderSnoozeInline]
     fieldsets = (
         (gettext_lazy("Request"), {"fields": (("app", "right"), "procedure", ("state", "assignee"))}),
@@ -282,6 +317,10 @@ class RightsRequestAdmin(admin.ModelAdmin):
             return obj.requester_name
         return format_html('{}<br><span class="rd-muted">{}</span>', obj.requester_name, contact)
 
+    @admin.display(description=gettext_lazy("app and right"), ordering="app__name")
+    def app_right(self, obj):
+        return format_html('{}<br><span class="rd-muted">{}</span>', obj.app.name, obj.get_right_display())
+
     @admin.display(description=gettext_lazy("state"), ordering="state")
     def state_display(self, obj):
         return state_badge(obj.state)
@@ -298,6 +337,10 @@ class RightsRequestAdmin(admin.ModelAdmin):
             **(extra_context or {}),
             "today": page.today,
             "can_export": self.has_export_permission(request),
+            "saved_views": list(visible_views(request.user)),
+            "view_query": view_query(request.META.get("QUERY_STRING", "")),
+            "saved_view_url": reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_saved_views"),
+            "requests_url": reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist"),
         }
         return super().changelist_view(request, extra_context)
 
@@ -320,6 +363,75 @@ class RightsRequestAdmin(admin.ModelAdmin):
         message = ngettext("%(n)d request assigned to you.", "%(n)d requests assigned to you.", moved) % {"n": moved}
         self.message_user(request, message, messages.SUCCESS)
 
+    @admin.action(description=gettext_lazy("Record an event for the selected requests…"), permissions=["change"])
+    def record_event_for_selected(self, request, queryset):
+        """Step one of bulk work: the selected requests (as the person sees them now) and the event's form."""
+        selected = list(queryset.select_related("app", "assignee").order_by("pk"))
+        return self.bulk_page(request, selected, BulkEventForm())
+
+    def bulk_page(self, request, selected, form, results=None):
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Record an event for %(n)d requests") % {"n": len(selected)} if results is None
+            else _("Bulk results: %(done)d done, %(refused)d refused") % {
+                "done": sum(r.done for r in results), "refused": sum(not r.done for r in results)},
+            "subtitle": None,
+            "opts": self.opts,
+            "selected": selected,
+            "form": form,
+            "results": results,
+            "bulk_help": BULK_HELP,
+            "bulk_url": reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_bulk"),
+            "changelist_url": reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist"),
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, "admin/rights/rightsrequest/bulk.html", context)
+
+    def bulk_view(self, request):
+        """Step two: record the event on each selected request through record_event; a result per row."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        ids = [int(v) for v in request.POST.getlist("selected") if v.isascii() and v.isdigit() and len(v) < 19]
+        selected = list(self.get_queryset(request).filter(pk__in=ids).select_related("app", "assignee").order_by("pk"))
+        form = BulkEventForm(request.POST)
+        if not form.is_valid():
+            return self.bulk_page(request, selected, form)
+        expected = {obj.pk: request.POST.get(f"state_{obj.pk}") or obj.state for obj in selected}
+        try:
+            results = record_for_each(
+                selected, acting_user=request.user, expected_states=expected, **form.service_kwargs()
+            )
+        except RequestError as error:
+            form.add_error("event", str(error))
+            return self.bulk_page(request, selected, form)
+        return self.bulk_page(request, selected, form, results=results)
+
+    def saved_views_view(self, request):
+        """Save the list's current filters and sorting under a name, or delete one of one's own views."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        changelist_url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
+        query = request.POST.get("query", "")
+        delete = request.POST.get("delete", "")
+        if delete:
+            if delete.isascii() and delete.isdigit() and len(delete) < 19 and delete_view(owner=request.user, pk=int(delete)):
+                messages.success(request, _("The view was deleted."))
+            else:
+                messages.error(request, _("Only the person who saved a view can delete it."))
+            return redirect(changelist_url)
+        try:
+            saved = save_view(owner=request.user, name=request.POST.get("name", ""), query=query,
+                              shared=request.POST.get("shared") == "on")
+        except RequestError as error:
+            messages.error(request, str(error))
+            return redirect(f"{changelist_url}?{view_query(query)}" if query else changelist_url)
+        messages.success(request, _("Saved the view “%(name)s”.") % {"name": saved.name})
+        return redirect(f"{changelist_url}?{saved.query}" if saved.query else changelist_url)
+
     # --- the case page ------------------------------------------------------------------------------
 
     def get_urls(self):
@@ -328,6 +440,9 @@ class RightsRequestAdmin(admin.ModelAdmin):
         return [
             path("dashboard/", wrap(self.dashboard_view), name="%s_%s_dashboard" % info),
             path("export/", wrap(self.export_view), name="%s_%s_export" % info),
+            path("bulk/", wrap(self.bulk_view), name="%s_%s_bulk" % info),
+            path("add/preview/", wrap(self.filing_preview_view), name="%s_%s_filing_preview" % info),
+            path("saved-views/", wrap(self.saved_views_view), name="%s_%s_saved_views" % info),
             path("<path:object_id>/transition/<str:name>/", wrap(self.transition_view), name="%s_%s_transition" % info),
             path("<path:object_id>/assign/", wrap(self.assign_view), name="%s_%s_assign" % info),
             path(
@@ -454,7 +569,16 @@ class RightsRequestAdmin(admin.ModelAdmin):
         """File a request through services.file_request: submitted, clocks started at "sent at"."""
         if not self.has_add_permission(request):
             raise PermissionDenied
-        form = FileRequestForm(request.POST or None, user=request.user)
+        # "File and add another" comes back with the app and the right it filed (the next one is usually alike).
+        kept = {key: value for key in ("app", "right") if (value := request.GET.get(key, "")) and value.isascii() and value.isprintable()}
+        form = FileRequestForm(request.POST or None, user=request.user, initial=kept)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                # The time is checked first so its error stands next to "sent at", not above the form.
+                event_time(data["sent_at"], timezone.now(), calendar=work_calendar())
+            except RequestError as error:
+                form.add_error("sent_at", str(error))
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             try:
@@ -477,7 +601,8 @@ class RightsRequestAdmin(admin.ModelAdmin):
                 self.log_addition(request, filed, [{"added": {}}])
                 messages.success(request, _("Filed request #%(id)s.") % {"id": filed.pk})
                 if "_addanother" in request.POST:
-                    return redirect(reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_add"))
+                    add_url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_add")
+                    return redirect(f"{add_url}?{urlencode({'app': data['app'].pk, 'right': data['right']})}")
                 return redirect(self.change_url(filed))
         fieldsets = [
             (_("What was asked, of which app"), {"fields": ["app", "right", "procedure"]}),
@@ -495,9 +620,25 @@ class RightsRequestAdmin(admin.ModelAdmin):
             "errors": admin.helpers.AdminErrorList(form, []),
             "media": self.media + form.media,
             "has_view_permission": self.has_view_permission(request),
+            "preview_url": reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_filing_preview"),
             **(extra_context or {}),
         }
         return TemplateResponse(request, "admin/rights/rightsrequest/file_request.html", context)
+
+    def filing_preview_view(self, request):
+        """JSON for the filing page: the clocks this filing would start, computed as filing does; writes nothing."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = FilingPreviewForm(request.GET)
+        if not form.is_valid():
+            first = next(iter(form.errors.values()))[0]
+            return JsonResponse({"error": str(first)}, status=400)
+        data = form.cleaned_data
+        try:
+            preview = filing_preview(app=data["app"], right=data["right"], at=data["sent_at"])
+        except RequestError as error:
+            return JsonResponse({"error": str(error)}, status=400)
+        return JsonResponse(preview)
 
     # --- export and dashboard ----------------------------------------------------------------------
 
@@ -571,12 +712,26 @@ def csv_rows(queryset, *, page: PageClock):
         ]
 
 
+class EventFilter(admin.SimpleListFilter):
+    """The history's events by their labels (the table in rights/events.py), never by their codes."""
+
+    title = gettext_lazy("event")
+    parameter_name = "transition"
+
+    def lookups(self, request, model_admin):
+        return [(name, EVENT_LABELS[name]) for name in ("file", *EVENT_ORDER) if name in EVENT_LABELS]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        return queryset.filter(transition=value) if value in EVENT_LABELS else queryset
+
+
 @admin.register(TransitionLog)
 class TransitionLogAdmin(OddInputAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """The audit trail across requests: read-only for everyone, superusers included."""
 
     list_display = ("at", "request_link", "transition_label", "source", "target", "by", "note")
-    list_filter = ("transition", "target")
+    list_filter = (EventFilter, "target")
     search_fields = ("request__requester_name", "request__app__name", "note", "=request__id")
     list_select_related = ("request__app", "by")
     date_hierarchy = "at"

@@ -103,9 +103,11 @@ class FileRequestForm(forms.Form):
         label=_("Channel used"), max_length=300, required=False, help_text=_("Where the request was sent, e.g. 人工客服.")
     )
     app_ticket_number = forms.CharField(label=_("App's ticket number"), max_length=100, required=False)
+    # Typed as 2026-12-01 15:39 in every language (a browser's date picker shows its own locale's format).
     sent_at = forms.DateTimeField(
         label=_("Sent at"),
-        widget=DateTimeLocalInput,
+        input_formats=["%Y-%m-%d %H:%M", LOCAL_MINUTE],
+        widget=forms.DateTimeInput(format="%Y-%m-%d %H:%M", attrs={"placeholder": "2026-12-01 15:39", "size": 16}),
         help_text=_("When the request reached the app (Asia/Shanghai); the clocks start then."),
     )
     assignee = AssigneeChoiceField(staff_users(), label=_("Assignee"), required=False)
@@ -118,7 +120,6 @@ class FileRequestForm(forms.Form):
             initial["assignee"] = user.pk
         super().__init__(*args, initial=initial, **kwargs)
         self.fields["assignee"].queryset = staff_users()
-        self.fields["sent_at"].widget.attrs["max"] = timezone.localtime(now).strftime(LOCAL_MINUTE)
         self._procedures = self._procedures_in_force(timezone.localdate(now))
         widget = self.fields["procedure"].widget
         widget.option_data = {
@@ -239,3 +240,45 @@ class AssignForm(forms.Form):
 def event_forms(request_obj: RightsRequest, names: list[str]) -> dict[str, EventForm]:
     initial = {"expected_state": request_obj.state, "assignee": request_obj.assignee_id}
     return {name: EventForm(name, initial=initial) for name in names}
+
+
+class BulkEventForm(forms.Form):
+    """One event for several requests (rights.desk.BULK_EVENTS: never a grave one). Only the inputs of the chosen
+    event are passed on; rights.services says what is missing or wrong, per request."""
+
+    event = forms.ChoiceField(label=_("Event"))
+    assignee = AssigneeChoiceField(staff_users(), label=_("Assignee (for “Assigned”)"), required=False, empty_label=_("— nobody —"))
+    until = forms.DateField(
+        label=_("Until (for snooze and extension)"), required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )  # fmt: skip
+    basis = forms.CharField(label=_("Legal basis (for an extension)"), max_length=300, required=False)
+    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    at = forms.DateTimeField(
+        label=_("Happened at"), required=False, widget=DateTimeLocalInput, help_text=_("Empty: now (Asia/Shanghai).")
+    )
+
+    def __init__(self, *args, **kwargs):
+        from .desk import bulk_choices
+
+        super().__init__(*args, **kwargs)
+        self.fields["event"].choices = bulk_choices()
+        self.fields["assignee"].queryset = staff_users()
+        self.fields["at"].widget.attrs["max"] = _latest_allowed()
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        event = EVENTS[data["event"]]
+        kwargs = {"event": event.name, "note": data.get("note", ""), "at": data.get("at")}
+        for name in ("assignee", "until", "basis"):
+            if name in event.fields:
+                kwargs[name] = data.get(name)
+        return kwargs
+
+
+class FilingPreviewForm(forms.Form):
+    """What the filing page's preview sends: the app, the right and "sent at" as typed so far."""
+
+    app = forms.ModelChoiceField(App.objects.all(), label=_("App"))
+    right = forms.ChoiceField(label=_("Right"), choices=FILED_RIGHTS)
+    sent_at = forms.DateTimeField(label=_("Sent at"), input_formats=[LOCAL_MINUTE, "%Y-%m-%d %H:%M"])

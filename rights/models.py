@@ -267,7 +267,11 @@ class TransitionLog(models.Model):
         verbose_name_plural = _("log entries")
 
     def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.transition}: {self.source} → {self.target}"
+        from .events import event_label
+
+        # Labels, not codes: this is the title of the entry's admin page.
+        when = f"{timezone.localtime(self.at):%Y-%m-%d %H:%M} " if self.at else ""
+        return f"{when}{event_label(self.transition)}: {self.get_source_display()} → {self.get_target_display()}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
@@ -467,3 +471,23 @@ class ReminderSnooze(models.Model):
     def clean(self):
         if self.clock_id and self.request_id and self.clock.request_id != self.request_id:
             raise ValidationError({"clock": _("The clock belongs to another request.")})
+
+
+class SavedView(models.Model):
+    """A filter set and sorting of the request list saved under a name (the list's query string), the owner's
+    own or shared with the team. Written by rights.desk.save_view, which checks the name and the query."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="saved_views", verbose_name=_("owner"))
+    name = models.CharField(_("name"), max_length=80)
+    query = models.CharField(_("filters and sorting"), max_length=1000, blank=True)
+    shared = models.BooleanField(_("shared with the team"), default=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("saved view")
+        verbose_name_plural = _("saved views")
+        constraints = [models.UniqueConstraint(fields=["owner", "name"], name="saved_view_unique_name_per_owner")]
+
+    def __str__(self):
+        return self.name

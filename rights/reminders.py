@@ -32,6 +32,7 @@ cancelled as superseded.
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 import logging
 import smtplib
 from collections import defaultdict
@@ -48,7 +49,7 @@ from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from policies.deadlines import SHANGHAI
 from policies.models import Action, Right, work_calendar
@@ -253,7 +254,7 @@ class DigestLine:
 
 
 def status_text(item: DigestItem) -> str:
-    """How the deadline stands, in the active language."""
+    """How the deadline stands, in the active language, in working days as on the request list."""
     if item.kind == ReminderKind.DUE_SOON:
         left = item.working_days_left or 0
         if left <= 0:
@@ -262,15 +263,26 @@ def status_text(item: DigestItem) -> str:
     days = item.days_overdue
     if item.kind == ReminderKind.STATUTORY_BREACH:
         return ngettext(
-            "%(n)d day past the statutory last day", "%(n)d days past the statutory last day", days
+            "%(n)d working day past the statutory last day", "%(n)d working days past the statutory last day", days
         ) % {"n": days}
     if item.kind == ReminderKind.ESCALATE:
         return ngettext(
-            "%(n)d day overdue and not escalated: consider a complaint to a regulator",
-            "%(n)d days overdue and not escalated: consider a complaint to a regulator",
+            "overdue by %(n)d working day and not escalated: consider a complaint to a regulator",
+            "overdue by %(n)d working days and not escalated: consider a complaint to a regulator",
             days,
         ) % {"n": days}
-    return ngettext("%(n)d day overdue", "%(n)d days overdue", days) % {"n": days}
+    if days <= 0:
+        return _("overdue")  # past its last day, no working day since (a weekend): as the list says
+    return ngettext("overdue by %(n)d working day", "overdue by %(n)d working days", days) % {"n": days}
+
+
+# Line breaks, other control characters and the Unicode line and paragraph separators in a name or note would
+# start a new line in the text mail (a forged "Overdue: ..." line); in a digest every value is one line.
+_LINE_BREAKERS = {"Cc", "Zl", "Zp"}
+
+
+def one_line(value: str) -> str:
+    return "".join(" " if unicodedata.category(char) in _LINE_BREAKERS else char for char in value or "")
 
 
 def digest_lines(items: list[DigestItem]) -> list[DigestLine]:
@@ -296,16 +308,45 @@ def digest_lines(items: list[DigestItem]) -> list[DigestLine]:
                 status_text=status_text(item),
                 due=f"{item.due:%Y-%m-%d}",
                 days_overdue=item.days_overdue,
-                app=item.app,
+                app=one_line(item.app),
                 right=labels["right"].get(item.right, item.right),
                 action=labels["action"].get(item.action, item.action),
-                requester=item.requester,
+                requester=one_line(item.requester),
                 state=labels["state"].get(item.state, item.state),
                 provisional=item.provisional,
                 url=item.url,
             )
         )
     return lines
+
+
+# A digest shows at most this many requests, most urgent first; the rest are counted and linked to the list.
+DIGEST_ENTRIES = 50
+
+
+@dataclass(frozen=True)
+class DigestEntry:
+    """One request in a digest, with the lines of its clocks inside (most urgent first)."""
+
+    request_id: int
+    app: str
+    right: str
+    requester: str
+    state: str
+    url: str
+    lines: list[DigestLine]
+
+
+def digest_entries(lines: list[DigestLine]) -> list[DigestEntry]:
+    """One entry per request, in the order of its most urgent line (the lines come sorted by urgency)."""
+    grouped: dict[int, list[DigestLine]] = {}
+    for line in lines:
+        grouped.setdefault(line.request_id, []).append(line)
+    return [
+        DigestEntry(first.request_id, first.app, first.right, first.requester, first.state, first.url, group)
+        for group in grouped.values()
+        for first in group[:1]
+    ]
 
 
 @dataclass
@@ -431,7 +472,8 @@ def plan_deliveries(
             url=link.format(id=row["request_id"]),
         )
         if item.due < today:
-            item.days_overdue = (today - item.due).days
+            # Working days, as the request list counts them ("overdue by 6 working days" in both places).
+            item.days_overdue = -calendar.working_days_between(today, item.due)
         else:
             item.working_days_left = calendar.working_days_between(today, item.due)
         digest.items.append(item)
@@ -484,15 +526,26 @@ def summary_of(items: list[DigestItem]) -> str:
         ReminderKind.OVERDUE: lambda n: ngettext("%(n)d overdue", "%(n)d overdue", n),
         ReminderKind.DUE_SOON: lambda n: ngettext("%(n)d due soon", "%(n)d due soon", n),
     }
-    return ", ".join(parts[kind](counts[kind]) % {"n": counts[kind]} for kind in URGENCY if counts[kind])
+    separator = pgettext("list separator", ", ")  # 、 in Chinese
+    return separator.join(parts[kind](counts[kind]) % {"n": counts[kind]} for kind in URGENCY if counts[kind])
 
 
 def build_digest_message(digest: Digest, *, today: date) -> EmailMultiAlternatives:
     """The digest as text and HTML, in the recipient's language (templates/rights/email/reminder_digest*)."""
     with translation.override(digest.language):
+        lines = digest_lines(digest.items)
+        entries = digest_entries(lines)
+        site = django_settings.SITE_URL.rstrip("/")
+        try:
+            list_url = site + reverse("admin:rights_rightsrequest_changelist") + "?open=open"
+        except NoReverseMatch:
+            list_url = site
         context = {
             "digest": digest,
-            "items": digest_lines(digest.items),
+            "items": lines,
+            "entries": entries[:DIGEST_ENTRIES],
+            "more_entries": max(0, len(entries) - DIGEST_ENTRIES),
+            "list_url": list_url,
             "today": today,
             "summary": summary_of(digest.items),
             "site_url": django_settings.SITE_URL.rstrip("/"),

@@ -156,7 +156,7 @@ EMAIL_FILE_PATH = str(VAR_DIR / "mail")
 if env("EMAIL_URL", default=""):
     vars().update(env.email_url("EMAIL_URL"))
 else:
-    EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend")
+    EMAIL_BACKEND = env("EMAIL_BACKEND", default="rights.mail.EmlFileBackend")  # one .eml file per message
     EMAIL_HOST = env("EMAIL_HOST", default="localhost")
     EMAIL_PORT = env.int("EMAIL_PORT", default=25)
     EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")

@@ -197,7 +197,8 @@ def test_one_digest_per_recipient_most_urgent_first_with_links_and_both_formats(
     # Escalation first, then overdue, then due soon.
     assert text.index("Escalation suggested") < text.index("Overdue") < text.index("Due soon")
     assert text.index(f"#{late.pk} ") < text.index(f"#{soon.pk} ")
-    assert "5 days overdue" in text and "1 working day left" in text
+    # Working days, as on the request list: 11-20, 11-23 and 11-24 after the last day 11-19.
+    assert "overdue by 3 working days" in text and "1 working day left" in text
     assert f"https://desk.example.org/admin/rights/rightsrequest/{late.pk}/change/" in text
     html, mimetype = message.alternatives[0]
     assert mimetype == "text/html"

@@ -1,0 +1,145 @@
+"""The desk in a real browser (issue 10), on a 1280x800 laptop and a 390x844 phone, in Chinese and in English: a case
+worker files a request, filters the list, acknowledges several requests at once and opens one. On every list page
+every deadline cell is inside the viewport and the page does not scroll sideways; on the phone the request page
+shows the summary and the allowed actions before anything else.
+
+Screenshots of each page at both widths go to var/artifacts/desk-*.png.
+"""
+import os
+
+import pytest
+
+from policies.models import App
+from rights.models import RightsRequest, State
+from tests.factories import shanghai
+
+from .test_admin_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, PASSWORD, browser, case_worker  # noqa: F401
+
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SCREENS = {"laptop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
+LOCALES = {"zh": "zh-CN", "en": "en-US"}
+
+
+def seed(user):
+    """A desk's worth of requests: long names, both languages, overdue and fresh, assigned and not."""
+    from rights.services import acknowledge_request, file_request
+
+    apps = list(App.objects.order_by("name"))
+    filed = []
+    for index, (name, at) in enumerate([
+        ("欧阳娜娜娜娜", shanghai(2026, 9, 28, 10)),
+        ("Alexandra Konstantinopoulou-Smithfield", shanghai(2026, 11, 18, 9)),
+        ("司马相如", shanghai(2026, 11, 27, 15)),
+        ("Li Lei", shanghai(2026, 11, 30, 11)),
+    ]):  # fmt: skip
+        app = apps[index % len(apps)]
+        right = "account_cancellation" if index % 2 == 0 else "deletion"
+        filed.append(file_request(
+            app=app, right=right, requester_name=name, requester_contact=f"user{index}@example.com", at=at,
+            acting_user=user, assignee=user if index % 2 == 0 else None,
+        ))  # fmt: skip
+    acknowledge_request(request=filed[0], acting_user=user, note="已受理")
+    return filed
+
+
+def open_page(browser, live_server, locale, screen):  # noqa: F811
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(locale=locale, viewport=SCREENS[screen], timezone_id="Asia/Shanghai")
+    # Generous: the build machine's two cores are shared; the assertions, not the timeout, are the test.
+    context.set_default_timeout(60_000)
+    context.set_default_navigation_timeout(60_000)
+    return context.new_page()
+
+
+def shot(page, name):
+    page.screenshot(path=str(ARTIFACTS / f"desk-{name}.png"), full_page=True)
+
+
+def assert_no_sideways_scroll_and_deadlines_in_view(page):
+    """What the person sees: the page is as wide as the screen and every deadline is on it."""
+    width = page.evaluate("window.innerWidth")
+    scroll_width = page.evaluate("document.documentElement.scrollWidth")
+    assert scroll_width <= width, f"the page scrolls sideways: {scroll_width}px content in a {width}px window"
+    cells = page.locator("#result_list td.field-deadlines")
+    assert cells.count() > 0
+    for i in range(cells.count()):
+        box = cells.nth(i).bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width + 0.5, (i, box, width)
+        assert cells.nth(i).evaluate("n => n.scrollWidth <= n.clientWidth + 1"), f"deadline cell {i} is cut off"
+
+
+@pytest.mark.parametrize("lang", list(LOCALES))
+@pytest.mark.parametrize("screen", list(SCREENS))
+def test_file_filter_bulk_acknowledge_and_open(browser, live_server, case_worker, lang, screen):  # noqa: F811
+    seed(case_worker)
+    page = open_page(browser, live_server, LOCALES[lang], screen)
+    tag = f"{screen}-{lang}"
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("#id_username", case_worker.username)
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_selector("#queue")
+    assert page.locator("[data-queue=overdue] strong").inner_text().isdigit()
+    shot(page, f"01-home-{tag}")
+
+    # File: 卢米埃影城 account cancellation, sent 2026-11-30 10:00.
+    page.goto(f"{live_server.url}/admin/rights/rightsrequest/add/")
+    page.select_option("#id_app", label="卢米埃影城")
+    page.select_option("#id_right", "account_cancellation")
+    page.fill("#id_requester_name", "张小凡")
+    page.fill("#id_sent_at", "2026-11-30 10:00")
+    # The preview shows the clocks this filing starts before anything is saved: 7 working days -> 12-09.
+    page.wait_for_selector("#filing-preview [data-last-day='2026-12-09']")
+    assert "2026-11-30 10:00" in page.locator("#filing-preview").inner_text()
+    assert not RightsRequest.objects.filter(requester_name="张小凡").exists()
+    assert page.evaluate("document.documentElement.scrollWidth") <= page.evaluate("window.innerWidth")
+    shot(page, f"02-file-{tag}")
+    page.click("input[name=_save]")
+    page.wait_for_selector("#case")
+    filed = RightsRequest.objects.get(requester_name="张小凡")
+    assert filed.state == State.SUBMITTED
+
+    # The list, then filtered to unassigned open requests.
+    page.goto(f"{live_server.url}/admin/rights/rightsrequest/")
+    assert_no_sideways_scroll_and_deadlines_in_view(page)
+    shot(page, f"03-list-{tag}")
+    page.goto(f"{live_server.url}/admin/rights/rightsrequest/?assignee=none&open=open")
+    assert_no_sideways_scroll_and_deadlines_in_view(page)
+    rows = page.locator("#result_list tbody tr")
+    assert rows.count() == RightsRequest.objects.open().filter(assignee__isnull=True).count()
+    shot(page, f"04-filtered-{tag}")
+
+    # Bulk: acknowledge every submitted request on the list.
+    page.goto(f"{live_server.url}/admin/rights/rightsrequest/?state__exact=submitted")
+    submitted = page.locator("#result_list tbody tr")
+    count = submitted.count()
+    assert count >= 2
+    for i in range(count):
+        submitted.nth(i).locator("input.action-select").check()
+    page.select_option("select[name=action]", "record_event_for_selected")
+    page.click("button[name=index]")
+    page.wait_for_selector("form [data-action=bulk-record]")
+    shot(page, f"05-bulk-form-{tag}")
+    page.select_option("#id_event", "acknowledge")
+    page.click("[data-action=bulk-record]")
+    page.wait_for_selector("#bulk-results")
+    assert page.locator("#bulk-results tr[data-result=done]").count() == count
+    assert page.evaluate("document.documentElement.scrollWidth") <= page.evaluate("window.innerWidth")
+    shot(page, f"06-bulk-results-{tag}")
+    assert not RightsRequest.objects.filter(state=State.SUBMITTED).exists()
+
+    # Open the filed request: on a phone the summary and the allowed actions come first.
+    page.goto(f"{live_server.url}/admin/rights/rightsrequest/{filed.pk}/change/")
+    page.wait_for_selector("#case")
+    summary = page.locator("#summary").bounding_box()
+    actions = page.locator("#actions").bounding_box()
+    deadlines = page.locator("#deadlines").bounding_box()
+    assert page.evaluate("document.documentElement.scrollWidth") <= page.evaluate("window.innerWidth")
+    if screen == "phone":
+        assert summary["y"] < actions["y"] < deadlines["y"]
+        assert actions["y"] < 844 * 2, "the actions are more than two screens down"
+    shot(page, f"07-request-{tag}")
+    page.context.close()
