@@ -131,8 +131,8 @@ def test_every_string_is_translated_and_none_is_fuzzy(messages):
 
 def test_chinese_strings_are_chinese(messages):
     # A copied English source string passes the "not empty" check; only brand names and codes may stay as they are.
-    kept_as_is = {"RightsDesk", "App"}
-    han = re.compile(r"[\u4e00-\u9fff]")
+    kept_as_is = {"RightsDesk", "App", "SHA-256"}
+    han = re.compile(r"[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef]")  # Han characters or Chinese punctuation (、)
     english = [e.where for e in messages if "".join(e.msgstr) not in kept_as_is and not han.search("".join(e.msgstr))]
     assert not english, f"no Chinese in the translation of: {english}"
 
