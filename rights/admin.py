@@ -11,6 +11,7 @@ import mimetypes
 from datetime import datetime
 
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
@@ -21,6 +22,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -263,6 +265,17 @@ class RightsRequestAdmin(admin.ModelAdmin):
     def deadlines(self, obj):
         """Stands in for the system check and other callers; the list uses get_list_display's version."""
         return deadlines_html(obj, PageClock())
+
+    @admin.display(description=mark_safe('<input type="checkbox" id="action-toggle">'))
+    def action_checkbox(self, obj):
+        # Django's own renders a form widget through the template engine for every row: a third of the list's
+        # time at 50 rows. The same markup, written directly.
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            helpers.ACTION_CHECKBOX_NAME,
+            obj.pk,
+            format_html(_("Select this object for an action - {}"), obj),
+        )
 
     @admin.display(description="#", ordering="pk")
     def number(self, obj):

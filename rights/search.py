@@ -31,7 +31,8 @@ def clean_term(term: str) -> str:
 
 def _as_id(word: str) -> int | None:
     digits = word.removeprefix("#")
-    if digits.isascii() and digits.isdigit() and len(digits) <= _MAX_ID_DIGITS:
+    # "0002" is the end of a phone number, not request 2: ids are written without leading zeros.
+    if digits.isascii() and digits.isdigit() and len(digits) <= _MAX_ID_DIGITS and not digits.startswith("0"):
         return int(digits)
     return None
 
