@@ -17,7 +17,9 @@ import json
 
 from django.core.paginator import Paginator
 from django.db import connections
+from django.utils.formats import number_format
 from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
 
 LARGE_TABLE = 50_000
 COUNT_CAP = 10_000
@@ -25,6 +27,12 @@ COUNT_CAP = 10_000
 
 class EstimatedCountPaginator(Paginator):
     count_is_estimate = False
+
+    @property
+    def count_display(self) -> str:
+        """The total as the list shows it: "about 1,000,000" when estimated (templates: cl.paginator.count_display)."""
+        count = number_format(self.count, force_grouping=True)
+        return _("about %(count)s") % {"count": count} if self.count_is_estimate else count
 
     @cached_property
     def count(self) -> int:

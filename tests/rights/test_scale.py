@@ -199,3 +199,14 @@ def test_on_postgresql_name_and_contact_searches_can_use_the_trigram_indexes(db)
         cursor.execute("EXPLAIN " + sql, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "request_contact_trgm_idx" in plan
+
+
+def test_an_estimated_total_reads_about_n_and_an_exact_one_reads_n(db):
+    from django.utils import translation
+
+    paginator = pagination.EstimatedCountPaginator(RightsRequest.objects.all(), 50)
+    paginator.count = 1234567  # as the estimate would give it
+    with translation.override("en"):
+        assert paginator.count_display == "1,234,567"
+        paginator.count_is_estimate = True
+        assert paginator.count_display == "about 1,234,567"
