@@ -161,26 +161,38 @@ def replicate(size: int) -> int:
             f'INSERT INTO rights_rightsrequest (id, {quoted}) SELECT {new_id}, {select} FROM rights_rightsrequest r '
             f"JOIN tpl ON tpl.old_id = r.id CROSS JOIN generate_series(1, {copies}) g"
         )
-        for model, table in ((Clock, "rights_clock"), (TransitionLog, "rights_transitionlog")):
-            cols = columns(model, {"id", "request_id"})
-            quoted = ", ".join(f'"{c}"' for c in cols)
-            select = ", ".join(f'x."{c}"' for c in cols)
-            cursor.execute(
-                f"INSERT INTO {table} (request_id, {quoted}) SELECT {new_id}, {select} FROM {table} x "
-                f"JOIN tpl ON tpl.old_id = x.request_id CROSS JOIN generate_series(1, {copies}) g"
-            )
+        # Clocks get ids by arithmetic too (like the requests), so the reminders find their copied clock without a join.
+        cursor.execute("SELECT count(*), max(id) FROM rights_clock")
+        clock_count, clock_last = cursor.fetchone()
+        cursor.execute(
+            "CREATE TEMP TABLE ctpl AS SELECT id AS old_id, (row_number() OVER (ORDER BY id)) - 1 AS idx FROM rights_clock"
+        )
+        new_clock_id = f"{clock_last} + (g - 1) * {clock_count} + ctpl.idx + 1"
+        cols = columns(Clock, {"id", "request_id"})
+        quoted = ", ".join(f'"{c}"' for c in cols)
+        select = ", ".join(f'x."{c}"' for c in cols)
+        cursor.execute(
+            f"INSERT INTO rights_clock (id, request_id, {quoted}) SELECT {new_clock_id}, {new_id}, {select} FROM rights_clock x "
+            f"JOIN tpl ON tpl.old_id = x.request_id JOIN ctpl ON ctpl.old_id = x.id CROSS JOIN generate_series(1, {copies}) g"
+        )
+        cols = columns(TransitionLog, {"id", "request_id"})
+        quoted = ", ".join(f'"{c}"' for c in cols)
+        select = ", ".join(f'x."{c}"' for c in cols)
+        cursor.execute(
+            f"INSERT INTO rights_transitionlog (request_id, {quoted}) SELECT {new_id}, {select} FROM rights_transitionlog x "
+            f"JOIN tpl ON tpl.old_id = x.request_id CROSS JOIN generate_series(1, {copies}) g"
+        )
         cols = columns(Reminder, {"id", "request_id", "clock_id"})
         quoted = ", ".join(f'"{c}"' for c in cols)
         select = ", ".join(f'x."{c}"' for c in cols)
         cursor.execute(
-            f"INSERT INTO rights_reminder (request_id, clock_id, {quoted}) SELECT {new_id}, c2.id, {select} "
-            f"FROM rights_reminder x JOIN tpl ON tpl.old_id = x.request_id JOIN rights_clock c ON c.id = x.clock_id "
-            f"CROSS JOIN generate_series(1, {copies}) g "
-            f"JOIN rights_clock c2 ON c2.request_id = {new_id} AND c2.promise_key = c.promise_key"
+            f"INSERT INTO rights_reminder (request_id, clock_id, {quoted}) SELECT {new_id}, {new_clock_id}, {select} "
+            f"FROM rights_reminder x JOIN tpl ON tpl.old_id = x.request_id JOIN ctpl ON ctpl.old_id = x.clock_id "
+            f"CROSS JOIN generate_series(1, {copies}) g"
         )
         for table in ("rights_rightsrequest", "rights_clock", "rights_transitionlog", "rights_reminder"):
             cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
-        cursor.execute("DROP TABLE tpl")
+        cursor.execute("DROP TABLE tpl, ctpl")
         cursor.execute("SELECT count(*) FROM rights_rightsrequest")
         return cursor.fetchone()[0]
 
