@@ -218,6 +218,23 @@ class Clock(models.Model):
                 name="clock_running_deadline_idx",
                 condition=Q(met_at__isnull=True, stopped_at__isnull=True, paused_since__isnull=True),
             ),
+            # rights.status's other conditions on running clocks (due by a day; past the statutory last day) and a
+            # clock kept only after its statutory last day: each list filter starts from a small index range.
+            models.Index(
+                fields=["deadline", "request"],
+                name="clock_running_day_idx",
+                condition=Q(met_at__isnull=True, stopped_at__isnull=True, paused_since__isnull=True),
+            ),
+            models.Index(
+                fields=["statutory_deadline_at", "request"],
+                name="clock_running_statute_idx",
+                condition=Q(met_at__isnull=True, stopped_at__isnull=True, paused_since__isnull=True),
+            ),
+            models.Index(
+                fields=["request"],
+                name="clock_kept_late_idx",
+                condition=Q(met_at__isnull=False, met_at__gte=F("statutory_deadline_at")),
+            ),
         ]
 
     def __str__(self):
