@@ -149,7 +149,7 @@ def replicate(size: int) -> int:
             ),
             "requester_contact": (
                 f"CASE WHEN ({new_id}) % 2 = 0 THEN '1' || (30 + ({new_id}) % 60)::text || lpad((({new_id}) * 7919 % 100000000)::text, 8, '0') "
-                f"ELSE 'user' || ({new_id})::text || '@' || (ARRAY{MAIL_DOMAINS!r})[(1 + ({new_id}) % {len(MAIL_DOMAINS)})::int] END"
+                f"ELSE 'user' || ({new_id})::text || '@' || (ARRAY{MAIL_DOMAINS!r})[(1 + ({new_id}) / 2 % {len(MAIL_DOMAINS)})::int] END"
             ),
             "app_ticket_number": f"'TK-' || ({new_id})::text",
             "assignee_id": f"CASE WHEN ({new_id}) % 10 = 0 THEN NULL ELSE (ARRAY{users!r})[(1 + ({new_id}) % {len(users)})::int] END",
