@@ -83,8 +83,11 @@ def overdue_q(now: datetime, prefix: str = "") -> Q:
 
 
 def due_by_q(last_day: date, now: datetime, prefix: str = "") -> Q:
-    """Running, not overdue, with a last day up to and including `last_day`."""
-    return running_q(prefix) & Q(**{f"{prefix}deadline_at__gt": now, f"{prefix}deadline__lte": last_day})
+    """Running, not overdue, with a last day up to and including `last_day`. (Not overdue implies a last day from
+    today on: stated as well, so PostgreSQL sees a narrow range of days and starts from the clocks.)"""
+    return running_q(prefix) & Q(
+        **{f"{prefix}deadline_at__gt": now, f"{prefix}deadline__gte": today_in_shanghai(now), f"{prefix}deadline__lte": last_day}
+    )
 
 
 def statutory_breach_q(now: datetime, prefix: str = "") -> Q:
