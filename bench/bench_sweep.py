@@ -101,7 +101,7 @@ def load_requests(size: int, due_fraction: float, today: date, calendar) -> dict
     from django.contrib.auth import get_user_model
     from django.db import connection
 
-    from policies.deadlines import SHANGHAI
+    from policies.deadlines import SHANGHAI, end_of_day
     from policies.models import App
     from rights.models import Clock, RightsRequest
 
@@ -128,14 +128,34 @@ def load_requests(size: int, due_fraction: float, today: date, calendar) -> dict
     request_columns = [
         "app_id", "right", "requester_name", "requester_contact", "channel_used", "app_ticket_number", "assignee_id",
         "notes", "state", "regulator", "regulator_reference", "refusal_reason", "filed_at", "submitted_at",
+        "promises", "verdict", "next_due",
     ]  # fmt: skip
     clock_columns = [
         "request_id", "action", "clock_start", "started_at", "amount_min", "amount_max", "unit", "hedge",
         "is_statutory", "exceeds_cap", "quote", "citation", "statutory_amount", "statutory_unit", "due", "final_due",
-        "statutory_due", "provisional",
+        "statutory_due", "provisional", "promise_key", "deadline", "deadline_at", "statutory_deadline_at", "extension_basis", "paused_working_days",
+        "stop_reason",
     ]  # fmt: skip
     assert set(request_columns) <= {f.column for f in RightsRequest._meta.concrete_fields}
     assert set(clock_columns) <= {f.column for f in Clock._meta.concrete_fields}
+
+    last_days = []
+    for n in range(size):
+        roll = rng.random()
+        if roll < due_fraction * 0.4:
+            final_due, kind = rng.choice(soon_days), "due_soon"
+            statutory_due = final_due + timedelta(days=10)
+        elif roll < due_fraction * 0.9:
+            final_due, kind = today - timedelta(days=rng.randint(1, 20)), "overdue"
+            statutory_due = max(final_due + timedelta(days=10), today)
+        elif roll < due_fraction:
+            final_due, kind = today - timedelta(days=rng.randint(15, 30)), "statutory_breach"
+            statutory_due = today - timedelta(days=rng.randint(1, 10))
+        else:
+            final_due, kind = today + timedelta(days=rng.randint(7, 60)), "not_due"
+            statutory_due = final_due + timedelta(days=10)
+        counts[kind] += 1
+        last_days.append((final_due, statutory_due))
 
     with connection.cursor() as cursor:
         raw = cursor.connection  # psycopg 3
@@ -145,27 +165,16 @@ def load_requests(size: int, due_fraction: float, today: date, calendar) -> dict
                     assignee = None if n % 10 == 0 else users[n % len(users)]
                     copy.write_row((
                         app_ids[n % len(app_ids)], "account_cancellation", f"请求人{n}", "", "", "", assignee, "",
-                        "in_progress", "", "", "", filed, filed,
+                        "in_progress", "", "", "", filed, filed, "[]", "", last_days[n][0],
                     ))  # fmt: skip
             with copy_cursor.copy(f"COPY rights_clock ({quoted(clock_columns)}) FROM STDIN") as copy:
-                for n in range(size):
-                    roll = rng.random()
-                    if roll < due_fraction * 0.4:
-                        final_due, kind = rng.choice(soon_days), "due_soon"
-                        statutory_due = final_due + timedelta(days=10)
-                    elif roll < due_fraction * 0.9:
-                        final_due, kind = today - timedelta(days=rng.randint(1, 20)), "overdue"
-                        statutory_due = max(final_due + timedelta(days=10), today)
-                    elif roll < due_fraction:
-                        final_due, kind = today - timedelta(days=rng.randint(15, 30)), "statutory_breach"
-                        statutory_due = today - timedelta(days=rng.randint(1, 10))
-                    else:
-                        final_due, kind = today + timedelta(days=rng.randint(7, 60)), "not_due"
-                        statutory_due = final_due + timedelta(days=10)
-                    counts[kind] += 1
+                for n, (final_due, statutory_due) in enumerate(last_days):
+                    # Civil Code art. 203: the period ends at 24:00 of the last day, Asia/Shanghai (rights.status
+                    # compares these moments).
                     copy.write_row((
                         n + 1, "completion", "receipt", filed, 7, 7, "working_day", "", False, False, "", "",
-                        15, "working_day", final_due, final_due, statutory_due, False,
+                        15, "working_day", final_due, final_due, statutory_due, False, "p0", final_due,
+                        end_of_day(final_due), end_of_day(statutory_due), "", 0, "",
                     ))  # fmt: skip
         cursor.execute("ANALYZE rights_rightsrequest")
         cursor.execute("ANALYZE rights_clock")

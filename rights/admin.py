@@ -11,6 +11,7 @@ from datetime import datetime
 from urllib.parse import urlencode
 
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
@@ -27,6 +28,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -44,6 +46,8 @@ from .forms import AssignForm, BulkEventForm, EventForm, FileRequestForm, Filing
 from .models import Clock, Evidence, ReminderSettings, RightsRequest, State, TransitionLog, mask_contact
 from .presenters import DeadlineStatus, dashboard, deadline_statuses, week_end
 from .querysets import today_in_shanghai
+from .pagination import EstimatedCountPaginator
+from .search import search_requests
 from .services import RequestError, allowed_events, event_time, file_request, record_event
 from .uploads import evidence_response
 from .admin_reminders import ReminderInline, ReminderSnoozeInline  # also registers the reminder pages
@@ -211,9 +215,13 @@ class RightsRequestAdmin(admin.ModelAdmin):
     list_display = ("deadlines", "number", "requester", "app_right", "state_display", "assignee_display")
     list_display_links = ("number", "requester")
     list_filter = (DeadlineFilter, OpenFilter, "state", "app", "right", AssigneeFilter)
-    search_fields = ("requester_name", "=requester_contact", "app_ticket_number", "app__name")
-    search_help_text = gettext_lazy("Requester, full contact, the app's ticket number, the app, or #id.")
+    # rights.search does the searching (get_search_results); search_fields only turns the search box on.
+    search_fields = ("requester_name",)
+    search_help_text = gettext_lazy("Requester, any part of the contact, the app, the right, the app's ticket number, or #id.")
     list_per_page = 50
+    # No COUNT of every request on every page (rights.pagination): estimates beyond what is cheap to count.
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
     actions = ["assign_to_me", "record_event_for_selected"]
     inlines = [ReminderInline, ReminderSnoozeInline]
     fieldsets = (
@@ -270,25 +278,18 @@ class RightsRequestAdmin(admin.ModelAdmin):
     # --- list ---------------------------------------------------------------------------------------
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request).select_related("app", "assignee").prefetch_related("clocks")
-        return queryset.annotate(
-            assigned_to_me=Case(
-                When(assignee_id=request.user.pk, then=Value(True)), default=Value(False), output_field=BooleanField()
-            )
-        )
+        return super().get_queryset(request).select_related("app", "assignee").prefetch_related("clocks")
 
     def get_ordering(self, request):
-        # Everyone sees the requests assigned to them first (what a case worker works on), then the rest;
-        # each group by the nearest running deadline, requests with nothing running last.
-        return [F("assigned_to_me").desc(), F("next_due").asc(nulls_last=True), "-filed_at"]
+        # The nearest running deadline first, requests with nothing running last, then the newest: exactly the
+        # index request_list_order_idx, so a page is an index range at any size. (Putting "mine" first here made
+        # PostgreSQL sort every request on every page; "Assigned to me" is a filter and the home queue's.)
+        return [F("next_due").asc(nulls_last=True), "-filed_at"]
 
     def get_search_results(self, request, queryset, search_term):
-        searched, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        number = whole_number(search_term.strip().lstrip("#"))
-        if number is not None:
-            # "#12" or "12" also finds request 12, within the filters already applied to `queryset`.
-            return queryset.filter(Q(pk=number) | Q(pk__in=searched.values("pk"))), may_have_duplicates
-        return searched, may_have_duplicates
+        # rights.search: requester, any part of the contact, app, right label, ticket number, #id; indexed on
+        # PostgreSQL, never an error whatever is typed. Each word narrows `queryset` (already filtered).
+        return search_requests(queryset, search_term), False
 
     def get_list_display(self, request):
         # list_display callables get no request, and the ModelAdmin is shared between threads: the deadline
@@ -305,6 +306,17 @@ class RightsRequestAdmin(admin.ModelAdmin):
     def deadlines(self, obj):
         """Stands in for the system check and other callers; the list uses get_list_display's version."""
         return deadlines_html(obj, PageClock())
+
+    @admin.display(description=mark_safe('<input type="checkbox" id="action-toggle">'))
+    def action_checkbox(self, obj):
+        # Django's own renders a form widget through the template engine for every row: a third of the list's
+        # time at 50 rows. The same markup, written directly.
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            helpers.ACTION_CHECKBOX_NAME,
+            obj.pk,
+            format_html(_("Select this object for an action - {}"), obj),
+        )
 
     @admin.display(description="#", ordering="pk")
     def number(self, obj):

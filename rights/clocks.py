@@ -17,6 +17,7 @@ from policies.models import App, promises_for, work_calendar
 from policies.workdays import WorkCalendar
 
 from .events import EVENTS
+from .status import settled_verdict
 
 # What a person writes when the app gave no legal basis for an extension.
 NO_BASIS = {"", "none", "no", "无", "没有", "无依据", "无法律依据"}
@@ -275,16 +276,18 @@ def project(request, *, calendar: WorkCalendar | None = None) -> bool:
     running = [s for s in states if s.running and s.paused_since is None]
     next_due = min((s.deadline for s in running), default=None)
     paused_since = min((s.paused_since for s in states if s.running and s.paused_since), default=None)
-    if (request.next_due, request.paused_since) != (next_due, paused_since):
-        request.next_due, request.paused_since = next_due, paused_since
-        type(request).objects.filter(pk=request.pk).update(next_due=next_due, paused_since=paused_since)
+    verdict = settled_verdict(states)
+    if (request.next_due, request.paused_since, request.verdict) != (next_due, paused_since, verdict):
+        request.next_due, request.paused_since, request.verdict = next_due, paused_since, verdict
+        type(request).objects.filter(pk=request.pk).update(next_due=next_due, paused_since=paused_since, verdict=verdict)
         changed = True
     return changed
 
 
 def differences(request, calendar: WorkCalendar) -> list[str]:
     """How the stored clocks differ from a replay from scratch (empty when they agree)."""
-    states = {s.promise_key: _row_values(s) for s in replay_request(request, calendar)}
+    replayed = replay_request(request, calendar)
+    states = {s.promise_key: _row_values(s) for s in replayed}
     stored = {c.promise_key: _row_values(c) for c in request.clocks.all()}
     problems = []
     for key in sorted(states.keys() | stored.keys()):
@@ -302,6 +305,9 @@ def differences(request, calendar: WorkCalendar) -> list[str]:
     next_due = min((s["deadline"] for s in running if s["paused_since"] is None), default=None)
     if request.next_due != next_due:
         problems.append(f"next last day: stored {request.next_due}, replay {next_due}")
+    verdict = settled_verdict(replayed)
+    if request.verdict != verdict:
+        problems.append(f"verdict so far: stored {request.verdict!r}, replay {verdict!r}")
     return problems
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django.db import models
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from . import status
@@ -58,7 +57,10 @@ class RightsRequestQuerySet(models.QuerySet):
         return self.filter(assignee=user)
 
     def _with_clock(self, clocks):
-        return self.filter(Exists(clocks.filter(request=OuterRef("pk")).values("pk")))
+        # "Has such a clock" as `id IN (the clocks' request ids)`: PostgreSQL can start from the clocks (partial
+        # indexes on running clocks) and semi-join, instead of probing every request in list order for a match
+        # (6 s at 100k requests for "due soon", when few are).
+        return self.filter(pk__in=clocks.order_by().values("request_id"))
 
     def overdue(self, now: datetime | None = None):
         from .models import Clock

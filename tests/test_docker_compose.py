@@ -129,3 +129,13 @@ def test_there_is_one_beat():
     beats = [name for name in APP_SERVICES if any("beat" in argv for argv in commands(SERVICES[name]))]
     assert beats == ["beat"]
     assert "deploy" not in SERVICES["beat"] or SERVICES["beat"]["deploy"].get("replicas", 1) == 1
+
+
+def test_workers_scale_out_and_beat_stays_single():
+    """Horizontal scale (issue 12): workers run as several replicas (nothing pins them to one container: no
+    container name, no host port), while exactly one beat schedules the sweep."""
+    worker, beat = SERVICES["worker"], SERVICES["beat"]
+    assert worker.get("deploy", {}).get("replicas", 1) >= 2
+    assert "container_name" not in worker and "ports" not in worker
+    assert beat.get("deploy", {}).get("replicas", 1) == 1
+    assert "--scale worker=" in (ROOT / "docker-compose.yml").read_text()

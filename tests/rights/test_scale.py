@@ -1,0 +1,212 @@
+"""The desk at any size (issue 12): pages whose SQL does not grow with the number of requests, search that finds
+what a person remembers and never errors, a dashboard whose verdicts are the status module's, pagination that
+estimates instead of counting a million rows. Speed itself is measured in bench/bench_admin.py, not here."""
+from collections import Counter
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from rights import pagination
+from rights.models import RightsRequest
+from rights.presenters import dashboard, verdict_of, with_verdict
+from rights.services import complete_request, refuse_request
+from tests.factories import file, shanghai
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
+
+CHANGELIST = reverse("admin:rights_rightsrequest_changelist")
+DASHBOARD = reverse("admin:rights_rightsrequest_dashboard")
+PAGES = [
+    CHANGELIST,
+    CHANGELIST + "?deadline=overdue",
+    CHANGELIST + "?deadline=soon",
+    CHANGELIST + "?deadline=week",
+    CHANGELIST + "?deadline=breach",
+    CHANGELIST + "?q=qq.com",
+    CHANGELIST + "?q=%2312",
+    CHANGELIST + "?q=TK-3",
+    CHANGELIST + "?p=2",
+    DASHBOARD,
+]
+
+
+@pytest.fixture
+def lumiere(catalog):
+    return catalog["卢米埃影城"]
+
+
+def file_many(catalog, count, start=0):
+    apps = list(catalog.values())
+    now = timezone.now()
+    made = []
+    for n in range(start, start + count):
+        made.append(
+            file(
+                apps[n % len(apps)], at=now - timedelta(days=n % 45, hours=2), requester=f"请求人{n}",
+                requester_contact=f"user{n}@qq.com" if n % 2 else f"1380000{n:04d}", app_ticket_number=f"TK-{n}",
+            )  # fmt: skip
+        )
+    return made
+
+
+def queries_of(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(queries)
+
+
+def test_every_list_page_and_the_dashboard_run_the_same_queries_for_60_or_180_requests(admin_client, catalog):
+    """What the user sees: the list, each deadline filter, a search, page 2 and the dashboard; the SQL behind each
+    is a fixed set of statements, so at a million requests there is no query per row or per app page. (Both
+    sizes fill every page: an empty page skips the prefetches.)"""
+    file_many(catalog, 60)
+    few = {url: queries_of(admin_client, url) for url in PAGES}
+    file_many(catalog, 120, start=60)
+    many = {url: queries_of(admin_client, url) for url in PAGES}
+    assert many == few
+    assert max(many.values()) <= 16, many
+
+
+def test_the_request_page_runs_the_same_queries_with_a_short_or_a_long_history(admin_client, lumiere):
+    now = timezone.now()
+    short = file(lumiere, at=now - timedelta(days=20), requester="短")
+    long = file(lumiere, at=now - timedelta(days=20), requester="长")
+    from rights.services import record_event
+
+    for n in range(6):
+        long = record_event(request=long, event="amend", field="channel_used", value=f"渠道{n}", at=now - timedelta(days=19 - n))
+    url = lambda r: reverse("admin:rights_rightsrequest_change", args=[r.pk])  # noqa: E731
+    admin_client.get(url(long))  # the first page of a session loads what is cached afterwards
+    assert queries_of(admin_client, url(short)) == queries_of(admin_client, url(long))
+
+
+@pytest.mark.parametrize(
+    ("term", "finds"),
+    [
+        ("qq.com", {1, 3}),  # any part of an e-mail
+        ("0002", {2}),  # the last digits of a phone
+        ("请求人3", {3}),
+        ("TK-2", {2}),  # the app's ticket number, exactly (not TK-20...)
+        ("注销", {0, 1, 2, 3}),  # the right's Chinese label (账号注销)
+        ("cancellation", {0, 1, 2, 3}),  # and its English one
+        ("卢米埃", {0, 1, 2, 3}),  # the app
+        ("请求人 qq.com", {1, 3}),  # every word must match
+    ],
+)
+def test_search_finds_a_request_by_what_a_person_remembers(admin_client, lumiere, term, finds):
+    made = [
+        file(lumiere, at=shanghai(2026, 9, 28, 10) + timedelta(hours=n), requester=f"请求人{n}",
+             requester_contact=f"user{n}@qq.com" if n % 2 else f"1380000{n:04d}", app_ticket_number=f"TK-{n}")
+        for n in range(4)
+    ]  # fmt: skip
+    response = admin_client.get(CHANGELIST, {"q": term})
+    found = {row.pk for row in response.context["cl"].result_list}
+    assert found == {made[n].pk for n in finds}
+
+
+def test_search_by_number_finds_the_request_with_that_id_and_hash_id_finds_only_it(admin_client, lumiere):
+    made = [file(lumiere, at=shanghai(2026, 9, 28, 10), requester=f"人{n}", app_ticket_number=str(n)) for n in range(3)]
+    target = made[1]
+    by_hash = admin_client.get(CHANGELIST, {"q": f"#{target.pk}"}).context["cl"].result_list
+    assert [r.pk for r in by_hash] == [target.pk]
+    by_number = {r.pk for r in admin_client.get(CHANGELIST, {"q": str(target.pk)}).context["cl"].result_list}
+    assert target.pk in by_number
+
+
+@pytest.mark.parametrize(
+    "term", ["²", "①", "#²", "#①", "#", "#" + "9" * 30, "9" * 30, "%", "_", "\\", "'; --", "x" * 5000]
+)
+def test_odd_search_input_shows_an_empty_list_never_an_error(admin_client, lumiere, term):
+    file(lumiere, at=shanghai(2026, 9, 28, 10), requester="张三")
+    response = admin_client.get(CHANGELIST, {"q": term})
+    assert response.status_code == 200
+    assert list(response.context["cl"].result_list) == []
+
+
+@pytest.mark.parametrize("term", ["\x00", "张\x00三", "\x1b张三\x7f", "张三\r\n"])
+def test_control_characters_in_a_search_are_ignored_never_an_error(admin_client, lumiere, term):
+    """NUL would make PostgreSQL refuse the query (a 500); the search reads them as spaces."""
+    made = file(lumiere, at=shanghai(2026, 9, 28, 10), requester="张三")
+    response = admin_client.get(CHANGELIST, {"q": term})
+    assert response.status_code == 200
+    assert made in list(response.context["cl"].result_list)
+
+
+def test_dashboard_verdicts_per_app_are_the_status_modules_verdict_of_every_request(admin_client, catalog, lumiere):
+    """The dashboard counts verdicts from the projected `verdict` column plus live lateness; a per-request
+    evaluation of rights.status (with_verdict / verdict_of) must give the same kept / missed / refused per app."""
+    now = timezone.now()
+    on_time = file(lumiere, at=now - timedelta(days=40), requester="按时")
+    complete_request(request=on_time, at=now - timedelta(days=39))  # kept
+    late = file(lumiere, at=now - timedelta(days=60), requester="迟了")
+    complete_request(request=late, at=now - timedelta(days=2))  # missed (and past the statute)
+    refuse_request(request=file(lumiere, at=now - timedelta(days=10), requester="拒绝"), reason="无法核实")
+    file(lumiere, at=now - timedelta(days=50), requester="逾期")  # running and overdue now: missed
+    file(lumiere, at=now - timedelta(hours=5), requester="刚交")  # running on time: no verdict yet
+    file_many(catalog, 10)
+
+    expected: dict[int, Counter] = {}
+    for row in with_verdict(RightsRequest.objects.all(), now):
+        verdict = verdict_of(row)
+        if verdict:
+            expected.setdefault(row.app_id, Counter())[verdict] += 1
+    board = dashboard(now)
+    shown = {r.app.pk: Counter(kept=r.kept, missed=r.missed, refused=r.refused) for r in board.apps}
+    for app_id, counts in shown.items():
+        assert +counts == expected.get(app_id, Counter()), app_id
+    lumiere_row = next(r for r in board.apps if r.app.pk == lumiere.pk)
+    assert (lumiere_row.kept, lumiere_row.refused) == (1, 1) and lumiere_row.missed >= 2
+
+
+def test_the_list_on_sqlite_or_a_small_table_counts_exactly(admin_client, catalog):
+    file_many(catalog, 7)
+    cl = admin_client.get(CHANGELIST).context["cl"]
+    assert cl.result_count == 7 and not cl.paginator.count_is_estimate
+
+
+@pytest.mark.postgres
+def test_on_postgresql_a_large_list_shows_an_estimate_instead_of_counting_every_row(admin_client, catalog, monkeypatch):
+    """At a million requests the first page does not COUNT them: the table's estimate (unfiltered) or a count
+    capped at COUNT_CAP then the planner's estimate (filtered) is shown, marked as an estimate."""
+    file_many(catalog, 12)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE rights_rightsrequest")
+    monkeypatch.setattr(pagination, "LARGE_TABLE", 5)
+    monkeypatch.setattr(pagination, "COUNT_CAP", 4)
+
+    with CaptureQueriesContext(connection) as queries:
+        cl = admin_client.get(CHANGELIST).context["cl"]
+    assert cl.paginator.count_is_estimate and cl.result_count == 12  # ANALYZE saw 12 rows
+    assert not any("COUNT(" in q["sql"].upper() for q in queries if "rights_rightsrequest" in q["sql"])
+
+    filtered = admin_client.get(CHANGELIST, {"q": "请求人"}).context["cl"]
+    assert filtered.paginator.count_is_estimate and filtered.result_count >= 4
+    few = admin_client.get(CHANGELIST, {"q": "请求人1"}).context["cl"]  # 请求人1, 请求人10, 请求人11: 3 < cap
+    assert not few.paginator.count_is_estimate and few.result_count == 3
+
+
+@pytest.mark.postgres
+def test_on_postgresql_name_and_contact_searches_can_use_the_trigram_indexes(db):
+    """The indexes exist on the very expression Django's icontains uses, so the planner can pick them."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        sql, params = RightsRequest.objects.filter(requester_contact__icontains="qq.com").values("pk").query.sql_with_params()
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "request_contact_trgm_idx" in plan
+
+
+def test_an_estimated_total_reads_about_n_and_an_exact_one_reads_n(db):
+    from django.utils import translation
+
+    paginator = pagination.EstimatedCountPaginator(RightsRequest.objects.all(), 50)
+    paginator.count = 1234567  # as the estimate would give it
+    with translation.override("en"):
+        assert paginator.count_display == "1,234,567"
+        paginator.count_is_estimate = True
+        assert paginator.count_display == "about 1,234,567"
