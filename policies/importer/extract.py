@@ -1,9 +1,10 @@
 """The extractor: a policy's text -> the catalog entries it proposes, each tied to its sentence.
 
 Pure: no database, no I/O. extract(text) reads the document's layout (headings, sentences), finds every
-deadline phrase with grammar.py, keeps those that promise a reply or completion of a user's request, and
-reads the right, clock start, hedge and action around each; it then adds the self-service paths and
-channels the policy gives for each right.
+deadline phrase with grammar.py in the text's normalised surface (normalise.py), keeps those that promise a
+reply or completion of a user's request, and reads the right, clock start, hedge and action around each;
+it then adds the self-service paths and channels the policy gives for each right. Every proposal carries
+the rule that produced it and its reasons (confidence.py); its quote is cut from the original text.
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from datetime import date
 from policies.models import Action, ChannelKind, ClockStart, Hedge, Right
 
 from . import grammar
+from .confidence import confidence_of
 from .contacts import (
     find_addresses,
     find_app_name,
@@ -27,6 +29,7 @@ from .contacts import (
     find_self_service_places,
     path_kind,
 )
+from .normalise import Normalised, normalised
 
 # --- Layout: headings and sentences -----------------------------------------------------------------------
 
@@ -76,11 +79,32 @@ class Document:
         self.phones: list[str] = []  # the policy's phone numbers, for a "客服电话" given without its number
         self.paths = find_paths(text)
         self._channels: list | None = None
+        self.view: Normalised | None = None  # set on the normalised reading of a document
         self._channel_starts: list[int] = []
         self.headings = _headings(text)
         self._heading_starts = [h.start for h in self.headings]
         self.sentences = _sentences(text)
         self._sentence_starts = [s.start for s in self.sentences]
+
+    def normalised_reading(self, view: Normalised) -> Document:
+        """This document as the promise grammar reads it: the normalised text, with the same headings and
+        sentences (normalising never removes a line break or a sentence end) at their normalised positions.
+        Paths and channels stay on the original document."""
+        if not view.changed:
+            return self
+        reading = Document.__new__(Document)
+        reading.text, reading.app_name, reading.phones, reading.paths = view.text, self.app_name, self.phones, []
+        reading._channels, reading._channel_starts, reading.view = [], [], view
+        heading_at = view.to_normalised_sorted([p for h in self.headings for p in (h.start, h.end)])
+        reading.headings = [
+            Heading(heading_at[2 * i], heading_at[2 * i + 1], h.level, _normalised_title(h.title))
+            for i, h in enumerate(self.headings)
+        ]
+        reading._heading_starts = [h.start for h in reading.headings]
+        sentence_at = view.to_normalised_sorted([p for s in self.sentences for p in (s.start, s.end)])
+        reading.sentences = [Sentence(sentence_at[2 * i], sentence_at[2 * i + 1]) for i in range(len(self.sentences))]
+        reading._sentence_starts = [s.start for s in reading.sentences]
+        return reading
 
     def heading_at(self, pos: int) -> Heading | None:
         i = bisect.bisect_right(self._heading_starts, pos) - 1
@@ -126,6 +150,13 @@ class Document:
     def sentence_at(self, pos: int) -> Sentence:
         i = bisect.bisect_right(self._sentence_starts, pos) - 1
         return self.sentences[max(i, 0)]
+
+
+_NORMALISED_AWAY = re.compile(r"[ \t\u3000\xa0了【】\[\]［］〔〕「」『』天日０-９]")
+
+
+def _normalised_title(title: str) -> str:
+    return normalised(title).text if _NORMALISED_AWAY.search(title) else title
 
 
 def _headings(text: str) -> list[Heading]:
@@ -211,6 +242,12 @@ class ProposedProcedure:
     channels: list[dict] = field(default_factory=list)
     paths: list[str] = field(default_factory=list)
     facts: list[Fact] = field(default_factory=list)
+    rule: str = ""  # confidence.RULES
+    reasons: list[str] = field(default_factory=list)  # confidence.SUPPORT and DOUBTS
+
+    @property
+    def confidence(self) -> str:
+        return confidence_of(self.reasons)
 
     def as_dict(self) -> dict:
         return {
@@ -226,6 +263,9 @@ class ProposedProcedure:
             "channels": [{"kind": str(c["kind"]), "value": c["value"]} for c in self.channels],
             "paths": self.paths,
             "quote": self.quote,
+            "rule": self.rule,
+            "confidence": str(self.confidence),
+            "reasons": list(self.reasons),
         }
 
     def model_channels(self) -> list[dict]:
@@ -264,7 +304,7 @@ def extract(text: str) -> Extraction:
     doc = Document(text, app)
     doc.phones = phones = _unique(f.value for f in find_phones(text, headings=doc.heading_title_at))
     dates = find_dates(text)
-    promises = _promises(doc)
+    promises = _promises(doc, doc.normalised_reading(normalised(text)))
     procedures = sorted(promises + _attach_means(doc, promises), key=lambda p: (p.start, p.right))
     return Extraction(
         app=app,
@@ -292,18 +332,25 @@ def _unique(values) -> list:
 # --- Promises: deadline sentences -------------------------------------------------------------------------
 
 
-def _promises(doc: Document) -> list[ProposedProcedure]:
-    text = doc.text
+def _promises(doc: Document, reading: Document) -> list[ProposedProcedure]:
+    """Every deadline sentence of `reading` (the normalised text) that promises a reply or completion of a
+    request, as proposals positioned and quoted in the original text of `doc`."""
+    text = reading.text
+    view = reading.view
     promises = []
     previous_end: dict[int, int] = {}  # sentence start -> end of the previous deadline in it
     for phrase in grammar.find_deadlines(text):
-        sentence = doc.sentence_at(phrase.start)
+        sentence = reading.sentence_at(phrase.start)
         scope_start = previous_end.get(sentence.start, sentence.start)
         previous_end[sentence.start] = phrase.end
-        action = grammar.action_of(text, phrase.start, phrase.end, sentence.start, sentence.end)
-        if action is None:
+        clause_start, clause_end = _clause_around(text, sentence, phrase.start, phrase.end)
+        if grammar.period_kept(text, phrase, clause_start, clause_end):
             continue
-        rights = _rights_of_promise(doc, sentence)
+        found = grammar.action_and_place(text, phrase.start, phrase.end, sentence.start, sentence.end)
+        if found is None:
+            continue
+        action, verb_place = found
+        rights, right_reasons = _rights_of_promise(reading, sentence, phrase.start)
         if not rights:
             continue
         trigger = grammar.clock_start_of(text, sentence.start, phrase.start)
@@ -314,7 +361,20 @@ def _promises(doc: Document) -> list[ProposedProcedure]:
             facts.append(Fact("clock", trigger.start, trigger.end))
         if hedge_span:
             facts.append(Fact("hedge", *hedge_span))
-        channels = _channels_in(doc, *doc.section(phrase.start))
+        reasons = right_reasons + [
+            "verb_after_deadline" if verb_place == "after" else "verb_before_deadline",
+            "clock_stated" if trigger else "clock_from_receipt",
+        ]
+        if view is not None:
+            start, end = view.span_to_original(start, end)
+            facts = [Fact(f.kind, *view.span_to_original(f.start, f.end)) for f in facts]
+            # A doubt only where the promise itself was read after normalising (a space elsewhere in the
+            # sentence changes nothing a reviewer must check).
+            lo = min(f.start for f in facts)
+            hi = max(f.end for f in facts)
+            if view.rules_between(lo, hi):
+                reasons.append("normalised")
+        channels = _channels_in(doc, *doc.section(start))
         for right in rights:
             promises.append(
                 ProposedProcedure(
@@ -323,56 +383,100 @@ def _promises(doc: Document) -> list[ProposedProcedure]:
                     deadline=(phrase.min, phrase.max, phrase.unit),
                     clock_start=trigger.clock_start if trigger else ClockStart.RECEIPT,
                     hedge=hedge,
-                    quote=text[start:end],
+                    quote=doc.text[start:end],
                     start=start,
                     end=end,
                     channels=list(channels),
                     facts=list(facts),
+                    rule="deadline_sentence",
+                    reasons=list(reasons),
                 )
             )
     return promises
 
 
-def _rights_of_promise(doc: Document, sentence: Sentence) -> list[str]:
-    """The rights a deadline sentence promises for. The sentence names them, or its heading does
-    ("(四)注销您的账户"), or, when it names nothing ("我们将在15个工作日内完成。"), the sentence before it;
-    when both sentence and heading name rights, their common one wins. Cancelling an account implies
-    deleting its data: a sentence naming both is about cancellation. A promise for requests in general
-    ("响应您的上述请求", "如何联系我们") is any_request. A deadline in neither kind of context (a refund, a
-    security incident) is no rights promise."""
+def _clause_around(text: str, sentence: Sentence, start: int, end: int) -> tuple[int, int]:
+    """The clause (between commas or semicolons) holding text[start:end], within its sentence."""
+    clause_start = sentence.start
+    for m in _CLAUSE_SEPARATOR.finditer(text, sentence.start, start):
+        clause_start = m.end()
+    m = _CLAUSE_SEPARATOR.search(text, end, sentence.end)
+    return clause_start, m.start() if m else sentence.end
+
+
+def _rights_of_promise(doc: Document, sentence: Sentence, deadline_start: int) -> tuple[list[str], list[str]]:
+    """The rights a deadline sentence promises for, and the reasons (confidence.py) for reading them so.
+
+    The sentence names them; or its paragraph's inline sub-title does ("【查阅】…", "更正：…"); or its heading
+    does ("(四)注销您的账户"); or, when it names nothing and is no request in itself ("我们将在15个工作日内
+    完成。"), the sentence before it. When both sentence and heading name rights, their common one wins.
+    Cancelling an account implies deleting its data: a sentence naming both is about cancellation. A
+    complaint or appeal filed about something (对注销结果有异议，可以提出申诉) is a complaint. A catch-all
+    (除上述…外，您有任何其他要求) is for the requests it does not exclude, never the heading's. A promise for
+    requests in general ("响应您的上述请求", "如何联系我们") is any_request. A deadline in neither kind of
+    context (a refund, a security incident) is no rights promise."""
     text = doc.text
+    catch = grammar.catch_all(text, sentence.start, deadline_start)
+    if catch:
+        own = [
+            r
+            for r in grammar.rights_in_order(text, sentence.start, catch.start) + grammar.rights_in_order(text, catch.end, sentence.end)
+            if r not in catch.excluded
+        ]
+        own = list(dict.fromkeys(own))
+        if 1 <= len(own) <= 2:
+            return own, ["right_in_sentence"] + (["several_rights"] if len(own) > 1 else [])
+        return [Right.ANY_REQUEST], ["catch_all"]
+
+    line_start = text.rfind("\n", 0, sentence.start) + 1
+    line_end = text.find("\n", sentence.start)
+    title = grammar.inline_title(text, line_start, line_end if line_end >= 0 else len(text))
     heading = doc.heading_at(sentence.start)
-    in_heading = grammar.rights_in_order(heading.title) if heading else []
+    if title:
+        in_heading, heading_reason = title[2], "right_in_inline_title"
+    else:
+        in_heading, heading_reason = (grammar.rights_in_order(heading.title) if heading else []), "right_from_heading"
+
+    in_sentence = grammar.rights_in_order(text, sentence.start, sentence.end)
+    sentence_reason = "right_in_sentence"
+    request_here = grammar.is_request_context(text, sentence.start, sentence.end)
     context = [(sentence.start, sentence.end)]
-    if not grammar.is_request_context(text, sentence.start, sentence.end):
+    if not in_sentence and not request_here and not title:
         i = bisect.bisect_right(doc._sentence_starts, sentence.start) - 1
         section_start = doc.section(sentence.start)[0]
         if i > 0 and doc.sentences[i - 1].start >= section_start:
-            context.append((doc.sentences[i - 1].start, doc.sentences[i - 1].end))
-    in_sentence = []
-    for lo, hi in context:
-        in_sentence = grammar.rights_in_order(text, lo, hi)
-        if in_sentence:
-            break
+            previous = doc.sentences[i - 1]
+            context.append((previous.start, previous.end))
+            in_sentence = grammar.rights_in_order(text, previous.start, previous.end)
+            sentence_reason = "right_from_previous_sentence"
     if set(in_sentence) == {Right.ACCOUNT_CANCELLATION, Right.DELETION}:
         in_sentence = [Right.ACCOUNT_CANCELLATION]
+    if Right.COMPLAINT in in_sentence and sentence_reason == "right_in_sentence":
+        if grammar.last_right_before(text, sentence.start, deadline_start) == Right.COMPLAINT:
+            in_sentence = [Right.COMPLAINT]
     if not in_sentence and any(grammar.NOT_A_REQUEST.search(text, lo, hi) for lo, hi in context):
-        return []
+        return [], []
     if in_heading and in_sentence:
         common = [r for r in in_heading if r in in_sentence]
-        chosen = common[:1] or (in_sentence if len(in_sentence) == 1 else in_heading if len(in_heading) == 1 else [])
+        if common:
+            chosen, reasons = common[:1], [sentence_reason]
+        elif len(in_sentence) == 1:
+            chosen, reasons = in_sentence, [sentence_reason]
+        elif len(in_heading) == 1:
+            chosen, reasons = in_heading, [heading_reason]
+        else:
+            chosen, reasons = [], []
     elif in_sentence:
-        chosen = in_sentence if len(in_sentence) <= 2 else []
+        chosen, reasons = (in_sentence, [sentence_reason]) if len(in_sentence) <= 2 else ([], [])
     else:
-        chosen = in_heading if len(in_heading) <= 2 else []
+        chosen, reasons = (in_heading, [heading_reason]) if len(in_heading) <= 2 else ([], [])
     if chosen:
-        return chosen
-    chain = doc.heading_chain(sentence.start)
-    if any(grammar.is_request_context(text, lo, hi) for lo, hi in context) or any(
-        grammar.is_request_context(h.title) for h in chain
-    ):
-        return [Right.ANY_REQUEST]
-    return []
+        return chosen, reasons + (["several_rights"] if len(chosen) > 1 else [])
+    if any(grammar.is_request_context(text, lo, hi) for lo, hi in context):
+        return [Right.ANY_REQUEST], ["request_in_sentence"]
+    if any(grammar.is_request_context(h.title) for h in doc.heading_chain(sentence.start)):
+        return [Right.ANY_REQUEST], ["request_from_heading"]
+    return [], []
 
 
 def _channels_with_spans(doc: Document, start: int, end: int) -> list[tuple[dict, tuple[int, int]]]:
@@ -567,6 +671,10 @@ def _attach_means(doc: Document, promises: list[ProposedProcedure]) -> list[Prop
                         quote=text[start:end],
                         start=start,
                         end=end,
+                        rule="self_service" if self_service else "channel",
+                        reasons=[
+                            "means_named" if right in grammar.rights_in(text, means.start, means.end) else "means_from_context"
+                        ],
                     )
                 else:
                     _extend_quote(text, target, sentence, means)
@@ -637,6 +745,8 @@ def _inherit_general_promise(doc: Document, procedure: ProposedProcedure, promis
         return  # too far apart to quote together; the general promise itself still stands for any request
     procedure.deadline, procedure.clock_start, procedure.hedge = promise.deadline, promise.clock_start, promise.hedge
     procedure.action = promise.action
+    procedure.rule = "general_promise"
+    procedure.reasons = procedure.reasons + ["general_promise"]
     procedure.start, procedure.end, procedure.quote = start, end, doc.text[start:end]
     procedure.facts.extend(f for f in promise.facts if f.kind != "channel")
 

@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass
 
 _FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+_FULLWIDTH_RUN = re.compile(r"[０-９]+")
 _CN_NUMERAL = "零〇一二三四五六七八九十百千两壹贰叁肆伍陆柒捌玖拾佰仟"
 # The deadline units of grammar.py, as they may follow a bracketed number.
 _UNIT_AHEAD = r"(?=[ \t\u3000]*(?:个[ \t\u3000]*)?(?:工作日|自然日|日历日|天|日|小时|钟头|星期|礼拜|周|个月|月)|[ \t\u3000]*(?:-|–|—|－|~|～|〜|至|到))"
@@ -28,11 +29,13 @@ _BRACKETED_NUMBER = re.compile(
     r"(?P<open>[【\[［〔「『][ \t\u3000]*)(?:[0-9０-９]{1,5}|[" + _CN_NUMERAL + r"]{1,6})(?P<close>[ \t\u3000]*[】\]］〕」』])"
     + _UNIT_AHEAD
 )
-_DOUBLED_UNIT = re.compile(r"(?<=工作日|自然日|日历日)[天日](?=以内|之内|内|的)")
+# Each pattern starts with a literal or a character class, never a lookbehind, so the engine can skip
+# ahead to where it may match; the group "drop" is what is removed.
+_DOUBLED_UNIT = re.compile(r"(?:工作日|自然日|日历日)(?P<drop>[天日])(?=以内|之内|内|的)")
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff"
-_SPACE_IN_PHRASE = re.compile(rf"(?<=[{_CJK}])[ \t\u3000\xa0]+(?=[{_CJK}])")
+_SPACE_IN_PHRASE = re.compile(rf"[{_CJK}](?P<drop>[ \t\u3000\xa0]+)(?=[{_CJK}])")
 # Two-character verbs whose completed event starts a clock or ends a request.
-_ASPECT = re.compile(r"(?<=注销|收到|接到|收悉|提交|提出|递交|发出|验证|核实|核验|确认|认证|完成|受理|删除|申请)了(?!解)")
+_ASPECT = re.compile(r"(?:注销|收到|接到|收悉|提交|提出|递交|发出|验证|核实|核验|确认|认证|完成|受理|删除|申请)(?P<drop>了)(?!解)")
 
 # Which rule removed characters, by name (for the reasons the review page shows).
 RULES = (
@@ -88,6 +91,18 @@ class Normalised:
         offset = pos - self.orig_starts[i]
         return self.norm_starts[i] + min(offset, run_length)
 
+    def to_normalised_sorted(self, positions: list[int]) -> list[int]:
+        """to_normalised of many ascending positions in one walk over the runs (no search per position)."""
+        if not self.removed:
+            return list(positions)
+        out, i, runs = [], 0, len(self.orig_starts)
+        for pos in positions:
+            while i + 1 < runs and self.orig_starts[i + 1] <= pos:
+                i += 1
+            run_length = (self.norm_starts[i + 1] if i + 1 < runs else len(self.text)) - self.norm_starts[i]
+            out.append(self.norm_starts[i] + min(max(pos - self.orig_starts[i], 0), run_length))
+        return out
+
     def rules_between(self, start: int, end: int) -> list[str]:
         """The rules that removed characters inside the original span [start, end)."""
         return sorted({rule for s, e, rule in self.removed if s < end and start < e})
@@ -101,7 +116,7 @@ def normalised(text: str) -> Normalised:
                 removed.append((m.start("open"), m.end("open"), rule))
                 removed.append((m.start("close"), m.end("close"), rule))
             else:
-                removed.append((m.start(), m.end(), rule))
+                removed.append((m.start("drop"), m.end("drop"), rule))
     removed.sort()
     # Keep the first of overlapping removals (a space inside 【 15 】 is the bracket rule's).
     merged: list[tuple[int, int, str]] = []
@@ -120,7 +135,9 @@ def normalised(text: str) -> Normalised:
             parts.append(text[pos:s])
             length += s - pos
         pos = e
-    normal = "".join(parts).translate(_FULLWIDTH_DIGITS) if merged else text.translate(_FULLWIDTH_DIGITS)
+    normal = "".join(parts) if merged else text
+    # str.translate walks every character in Python; full-width digits are rare, so translate only them.
+    normal = _FULLWIDTH_RUN.sub(lambda m: m.group().translate(_FULLWIDTH_DIGITS), normal)
     if not merged:
         norm_starts, orig_starts = [0], [0]
     return Normalised(text, normal, tuple(norm_starts), tuple(orig_starts), tuple(merged))

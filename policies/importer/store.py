@@ -97,6 +97,9 @@ def import_policy_version(
             clock_start=proposed.clock_start,
             hedge=proposed.hedge,
             quote=proposed.quote,
+            extraction_rule=proposed.rule,
+            confidence=proposed.confidence,
+            confidence_reasons=list(proposed.reasons),
             review_status=ReviewStatus.DRAFT,
         )
         # The extractor guarantees these invariants; checking them here keeps a bug from reaching the catalog.
