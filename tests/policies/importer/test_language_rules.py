@@ -212,3 +212,60 @@ def test_a_request_about_cancellation_stays_a_cancellation_promise():
 def test_normalising_a_hundred_thousand_characters_is_linear(text):
     view = normalised(text)
     assert len(view.text) <= len(text)
+
+
+# --- The rule and confidence of each proposal ------------------------------------------------------------
+
+CONFIDENCE_POLICY = """置信应用隐私政策
+（二）注销账号
+收到您的注销申请后，我们将在10个工作日内完成注销。
+（三）删除您的个人信息
+在以下情形中，您可以向我们提出请求。
+我们将在15个工作日内完成。
+（四）更正您的信息
+在您提交更正申请 后，我们将于【5】个工作日内完成更正。
+（五）撤回同意
+您可以随时提出请求。
+我们将在【20】天内完成。
+"""
+
+
+def _by_deadline(text):
+    return {p.deadline[0]: p for p in extract(text).procedures if p.deadline}
+
+
+def test_a_promise_written_whole_in_its_sentence_is_confident():
+    p = _by_deadline(CONFIDENCE_POLICY)[10]
+    assert (p.rule, p.confidence) == ("deadline_sentence", "high")
+    assert p.reasons == ["right_in_sentence", "verb_after_deadline", "clock_stated"]
+
+
+def test_a_right_read_from_the_heading_is_a_doubt():
+    p = _by_deadline(CONFIDENCE_POLICY)[15]
+    assert p.right == Right.DELETION and p.confidence == "medium" and "right_from_heading" in p.reasons
+
+
+def test_a_promise_read_after_normalising_its_surface_is_a_doubt():
+    p = _by_deadline(CONFIDENCE_POLICY)[5]
+    assert p.right == Right.CORRECTION and p.confidence == "medium" and "normalised" in p.reasons
+
+
+def test_two_doubts_make_a_proposal_uncertain():
+    p = _by_deadline(CONFIDENCE_POLICY)[20]
+    assert p.right == Right.CONSENT_WITHDRAWAL and p.confidence == "low"
+    assert {"right_from_heading", "normalised"} <= set(p.reasons)
+
+
+def test_a_verb_before_the_deadline_is_a_doubt():
+    (p,) = [p for p in extract("（三）删除您的信息\n删除请求的处理时限为15个工作日。").procedures if p.deadline] or [None]
+    assert p is not None and "verb_before_deadline" in p.reasons and p.confidence != "high"
+
+
+def test_a_channel_held_to_its_section_s_general_promise_says_so():
+    text = (
+        "九、如何联系我们\n您可以通过以下方式与我们联系，我们将在7-15个工作日内回复您的请求：\n"
+        "1、我们设立了投诉渠道，您可以通过客服电话400-800-1234与我们联系。"
+    )
+    complaint = next(p for p in extract(text).procedures if p.right == Right.COMPLAINT)
+    assert complaint.rule == "general_promise" and "general_promise" in complaint.reasons
+    assert complaint.confidence != "high"
