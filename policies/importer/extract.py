@@ -734,12 +734,16 @@ def _extend_quote(text: str, procedure: ProposedProcedure, sentence: Sentence, m
 
 def _inherit_general_promise(doc: Document, procedure: ProposedProcedure, promises: list[ProposedProcedure]) -> None:
     """A request for a right made through a channel that a section offers is answered under that section's
-    general promise ("如何联系我们 … 我们将在7-15个工作日内回复您的请求 … 投诉渠道")."""
+    general promise ("如何联系我们 … 我们将在7-15个工作日内回复您的请求 … 投诉渠道"). A route offered to
+    someone dissatisfied with that answer ("如您不满意，还可以通过客服投诉") escalates it: the promise that
+    was not enough does not bind it."""
     section = doc.section(procedure.start)
     general = [p for p in promises if p.right == Right.ANY_REQUEST and section[0] <= p.start < section[1]]
     if not general:
         return
     promise = min(general, key=lambda p: abs(p.start - procedure.start))
+    if promise.start < procedure.start and grammar.ESCALATION.search(doc.text, promise.end, procedure.end):
+        return
     start, end = min(promise.start, procedure.start), max(promise.end, procedure.end)
     if end - start > 2 * _MAX_QUOTE:
         return  # too far apart to quote together; the general promise itself still stands for any request

@@ -323,6 +323,8 @@ GENERIC_REQUEST = re.compile(
 NOT_A_REQUEST = re.compile(
     r"安全事件|泄露|退款|退票|退货|换货|商品|售后|发货|配送|物流|优惠|积分|保存期限|保留期限|存储期限|留存"
 )
+# Dissatisfied with the answer, a person escalates: a route offered then is not held to the first promise.
+ESCALATION = re.compile(r"不满意|不服|仍有异议|仍有疑问|未(?:能)?(?:获得|得到)(?:满意的?)?(?:答复|回复)")
 # Switching a setting off is how many policies let users withdraw consent, but only on a path.
 PATH_CONSENT_WITHDRAWAL = re.compile(r"关闭|不同意|拒绝|取消|退订")
 

@@ -193,6 +193,18 @@ def test_a_request_about_cancellation_stays_a_cancellation_promise():
     assert promise_of(text) == (Right.ACCOUNT_CANCELLATION, Action.COMPLETION, (15, 15, W), ClockStart.RECEIPT)
 
 
+def test_a_complaint_route_offered_to_the_dissatisfied_is_not_held_to_the_first_promise():
+    """The reply promise answers the request; a complaint after an unsatisfying reply gets no deadline from it."""
+    text = (
+        "（五）响应您的请求\n我们将在10个工作日内答复您的请求。"
+        "如您对答复不满意，还可以通过在线客服发起投诉。"
+    )
+    procedures = extract(text).procedures
+    assert promises(text) == [(Right.ANY_REQUEST, Action.REPLY, (10, 10, W), ClockStart.RECEIPT)]
+    complaint = next(p for p in procedures if p.right == Right.COMPLAINT)
+    assert complaint.deadline is None and complaint.rule == "channel"
+
+
 # --- Linear time -----------------------------------------------------------------------------------------
 
 
