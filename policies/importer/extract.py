@@ -77,6 +77,10 @@ class Document:
         self.text = text
         self.app_name = app_name
         self.phones: list[str] = []  # the policy's phone numbers, for a "客服电话" given without its number
+        # Contacts as extract() found them once (with positions), reused as channels.
+        self.found_phones: list = []
+        self.found_emails: list = []
+        self.found_addresses: list = []
         self.paths = find_paths(text)
         self._channels: list | None = None
         self.view: Normalised | None = None  # set on the normalised reading of a document
@@ -302,7 +306,11 @@ class Extraction:
 def extract(text: str) -> Extraction:
     app, title = find_app_name(text)
     doc = Document(text, app)
-    doc.phones = phones = _unique(f.value for f in find_phones(text, headings=doc.heading_title_at))
+    # Read once: the contacts are listed for the app and are the channels of its procedures.
+    doc.found_phones = find_phones(text, headings=doc.heading_title_at)
+    doc.found_emails = find_emails(text)
+    doc.found_addresses = find_addresses(text)
+    doc.phones = phones = _unique(f.value for f in doc.found_phones)
     dates = find_dates(text)
     promises = _promises(doc, doc.normalised_reading(normalised(text)))
     procedures = sorted(promises + _attach_means(doc, promises), key=lambda p: (p.start, p.right))
@@ -312,9 +320,9 @@ def extract(text: str) -> Extraction:
         operator=find_operator(text, app),
         published_on=dates.published_on,
         effective_on=dates.effective_on,
-        emails=_unique(f.value for f in find_emails(text)),
+        emails=_unique(f.value for f in doc.found_emails),
         phones=phones,
-        addresses=_unique(f.value for f in find_addresses(text)),
+        addresses=_unique(f.value for f in doc.found_addresses),
         procedures=procedures,
     )
 
@@ -494,10 +502,10 @@ def _all_channels(doc: Document) -> list[tuple[dict, tuple[int, int]]]:
     text = doc.text
     found = [
         ({"kind": ChannelKind.PHONE, "value": f.value}, (f.start, f.end))
-        for f in find_phones(text, headings=doc.heading_title_at)
+        for f in doc.found_phones
     ]
-    found += [({"kind": ChannelKind.EMAIL, "value": f.value}, (f.start, f.end)) for f in find_emails(text)]
-    found += [({"kind": ChannelKind.POST, "value": f.value}, (f.start, f.end)) for f in find_addresses(text)]
+    found += [({"kind": ChannelKind.EMAIL, "value": f.value}, (f.start, f.end)) for f in doc.found_emails]
+    found += [({"kind": ChannelKind.POST, "value": f.value}, (f.start, f.end)) for f in doc.found_addresses]
     for f in find_channel_words(text, app_name=doc.app_name):
         kind, value = f.value.split(":", 1)
         found.append(({"kind": kind, "value": value}, (f.start, f.end)))
