@@ -421,7 +421,8 @@ def catch_all(text: str, start: int, end: int) -> CatchAll | None:
 
 # A paragraph that opens with its own short title: "【查阅】…", "更正：…", "撤回同意——…", "（2）副本:…".
 _INLINE_TITLE = re.compile(
-    r"[\s\-·•●○◆■□▪*]*(?:[（(]?\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*[)）、.．]\s*)?"
+    # possessive (*+): the bullets are never given back, so a long run of spaces is read once
+    r"[\s\-·•●○◆■□▪*]*+(?:[（(]?\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*[)）、.．]\s*)?"
     r"(?:【(?P<bracketed>[^【】\n]{1,16})】|(?P<plain>[^，。；：:,;\n【】—]{1,16}?)\s*(?:[:：]|——|—|--))"
 )
 

@@ -4,6 +4,9 @@ Every phrasing here is written for these tests (none is copied from a policy of 
 says what a reviewer would otherwise have been shown."""
 import pytest
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from policies.importer.extract import extract
 from policies.importer.normalise import normalised
 from policies.models import Action, ClockStart, Right, Unit
@@ -281,3 +284,31 @@ def test_a_channel_held_to_its_section_s_general_promise_says_so():
     complaint = next(p for p in extract(text).procedures if p.right == Right.COMPLAINT)
     assert complaint.rule == "general_promise" and "general_promise" in complaint.reasons
     assert complaint.confidence != "high"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["（" + " " * 100_000 + "我们将在15天内完成", "除" * 100_000 + "外", "保存" * 50_000 + "不超过15天内", "【" * 100_000],
+    ids=["spaces-after-a-bracket", "exclusions", "keeping-verbs", "brackets"],
+)
+def test_the_scope_and_keeping_rules_read_a_hundred_thousand_characters_in_linear_time(text):
+    from policies.importer import grammar
+
+    assert grammar.inline_title(text, 0, len(text)) is None
+    grammar.catch_all(text, 0, len(text))
+    for phrase in grammar.find_deadlines(text):
+        grammar.period_kept(text, phrase, 0, len(text))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("申请后了解注销工作日天内【】[]〔〕 　1５十五个我们，。\n")), max_size=200))
+def test_every_normalised_character_comes_from_the_same_character_of_the_original(text):
+    """Quotes are cut from the original by this map: it must be exact and in order."""
+    view = normalised(text)
+    positions = [view.to_original(i) for i in range(len(view.text))]
+    assert positions == sorted(set(positions))
+    for i, o in enumerate(positions):
+        assert view.text[i] == text[o].translate(str.maketrans("０１２３４５６７８９", "0123456789"))
+        assert view.to_normalised(o) == i
+    assert view.to_normalised_sorted(positions) == list(range(len(view.text)))
+    assert "\n".join(view.text.split("\n")).count("\n") == text.count("\n")  # line breaks are never removed
