@@ -77,8 +77,10 @@ def test_sending_the_copy_is_completing_the_request(verb):
 
 def test_every_quote_stays_verbatim_when_the_phrase_was_normalised():
     text = "（三）删除您的信息\n在您提交删除申请 后，我们将在【12】个工作日天内完成删除。"
-    for p in extract(text).procedures:
-        assert text[p.start : p.end] == p.quote and "【12】" in p.quote
+    procedures = extract(text).procedures
+    assert [p.deadline for p in procedures] == [(12, 12, W)]
+    for p in procedures:
+        assert text[p.start : p.end] == p.quote and "【12】" in p.quote and "申请 后" in p.quote
 
 
 # --- Not a promise: periods that answer nobody's request -------------------------------------------------
