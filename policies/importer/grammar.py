@@ -375,7 +375,7 @@ _VERB_AFTER = re.compile(rf"(?P<keeping>{_KEEPING})|{_REPLY_VERBS}|{_COMPLETION_
 # Data that deletes itself is no answer to a request either: "72小时内自动删除", "由系统自动清除".
 _AUTOMATIC = re.compile(r"自动(?:地)?(?:删除|清除|清理|销毁|失效|撤回|过期|注销)")
 _EVIDENCE = re.compile(r"注销")
-_CAP_WORD = re.compile(r"不超过|不得超过|最长|最多|至多|期限|时限")
+_CAP_WORD = re.compile(r"不超过|不得超过|最长|最多|至多")
 
 
 def period_kept(text: str, phrase: DeadlinePhrase, clause_start: int, clause_end: int) -> str | None:

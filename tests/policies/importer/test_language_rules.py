@@ -107,6 +107,25 @@ def test_a_keeping_or_automatic_deletion_period_is_not_a_request_deadline(text):
     assert promises(text) == []
 
 
+@pytest.mark.parametrize(
+    "clause, kind",
+    [
+        ("日志在服务器上保存不超过30天", "storage_cap"),
+        ("投诉记录保存期限为3个月", "retention"),
+        ("我们会在90天内保留操作记录", "retention"),
+        ("临时文件将在24小时内自动清除", "auto_deletion"),
+        ("注销后我们将在6个月内保留交易记录", "evidence_keeping"),
+        ("我们将在10天内删除您保存的照片", None),
+        ("我们将在15个工作日内答复", None),
+    ],
+)
+def test_the_kind_of_period_that_is_no_promise(clause, kind):
+    from policies.importer import grammar
+
+    (phrase,) = grammar.find_deadlines(clause)
+    assert grammar.period_kept(clause, phrase, 0, len(clause)) == kind
+
+
 def test_a_real_deletion_promise_next_to_a_retention_period_is_still_read():
     text = (
         "（三）删除您的信息\n收到您的删除请求后，我们将在15个工作日内完成删除。"
