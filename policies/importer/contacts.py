@@ -57,7 +57,7 @@ def find_phones(text: str, start: int = 0, end: int | None = None, *, headings=N
 
 _ADDRESS = re.compile(
     r"(?:(?:(?:联系|收件|通信|通讯|邮寄|办公|联络|公司|注册)地址|(?:^|(?<=[\s、,，;；]))地址)"
-    r"\s*(?:(?:为|是)\s*[:：]?|[:：])|(?:写信至|邮寄至|寄至|来信寄至|信函寄至))"
+    r"\s*(?:(?:为|是)(?:\s*[:：])?|[:：])|(?:写信至|邮寄至|寄至|来信寄至|信函寄至))"
     r"\s*(?P<address>[^。；;\n:：（(]{4,80})",
     re.MULTILINE,
 )
@@ -80,7 +80,9 @@ def find_addresses(text: str, start: int = 0, end: int | None = None) -> list[Fo
 # --- Self-service paths -----------------------------------------------------------------------------------
 
 # Menu steps are joined by arrows (->, -》, >, 》, →) or dashes (我的-设置-账户安全-注销账户).
-_PATH_SEPARATOR = re.compile(r"\s*(?:-{1,2}\s*>|[-—－–]{1,2}\s*》|=>|⇒|[>＞》→»›]|[-－—–]{1,2})\s*")
+# A separator's spaces are part of it. Leading spaces are taken only from where their run starts ((?<!\s)), so a
+# long run of spaces is read once, not once from each of its positions (32k spaces took 44 s).
+_PATH_SEPARATOR = re.compile(r"(?:(?<!\s)\s+)?(?:-{1,2}\s*>|[-—－–]{1,2}\s*》|=>|⇒|[>＞》→»›]|[-－—–]{1,2})\s*")
 _ARROW = re.compile(r">|》|→|⇒|»|›")
 _BOOK_TITLE = re.compile(r"《[^《》\n]{0,60}》")
 _URL = re.compile(r"(?:https?://|www\.)[^\s，。；、“”()（）]+", re.IGNORECASE)
@@ -208,8 +210,10 @@ _SELF_VERB = r"(?:查阅|查询|查看|删除|清除|取消|关闭|更正|修改
 _SELF_SERVICE_PLACES = [
     # "在 我的 页面的 设置 菜单中查阅", "在设备系统权限中取消上述授权", "在我们的产品与/或服务页面中可以直接清除"
     re.compile(
-        rf"(?:在|于|进入)\s*(?P<place>[^，。；;,!?！？\n“”\"《》()（）]{{1,24}}?{_UI_NOUN})\s*(?:中|里|内|上)?\s*"
-        rf"(?:您)?(?:也)?(?:可以|可)?(?:直接|自行|随时)?\s*(?={_SELF_VERB})"
+        # Possessive spaces (\s*+) after the place: only optional words lie between them, so no run is split
+        # between two. (The spaces before it may be given back to it: "进入 菜单" has the place " 菜单".)
+        rf"(?:在|于|进入)\s*(?P<place>[^，。；;,!?！？\n“”\"《》()（）]{{1,24}}?{_UI_NOUN})\s*+(?:中|里|内|上)?\s*+"
+        rf"(?:您)?(?:也)?(?:可以|可)?(?:直接|自行|随时)?\s*+(?={_SELF_VERB})"
     ),
     # "改变您的智能移动设备的设置"
     re.compile(r"(?:改变|修改|更改|调整)(?:您的)?(?P<place>[^，。；;,、\s“”]{1,12}?的设置)"),
@@ -290,16 +294,22 @@ def find_channel_words(text: str, start: int = 0, end: int | None = None, *, app
 # --- Dates ------------------------------------------------------------------------------------------------
 
 _CN_DATE_NUMERAL = "零〇○一二三四五六七八九十"
-_DATE = (
-    rf"(?P<y>\d{{4}}|[{_CN_DATE_NUMERAL}]{{4}})\s*(?:年|[-/.．]|\s)\s*"
-    rf"(?P<m>\d{{1,2}}|[{_CN_DATE_NUMERAL}]{{1,3}})\s*(?:月|[-/.．]|\s)\s*"
-    rf"(?P<d>\d{{1,2}}|[{_CN_DATE_NUMERAL}]{{1,3}})(?!\d)\s*(?:日|号)?"
+# Year, month and day are separated by 年 / 月, a dash, slash or dot (with spaces around), or by spaces alone.
+# Each run of spaces is read by one \s: an optional word carries its own trailing \s* ("\s*(?:为)?\s*" split a
+# run between two; "发布日期" and 100,000 spaces never finished).
+_DATE_SEPARATOR = r"(?:\s*(?:{}|[-/.．])\s*|\s+)"
+_DATE_DAY = (
+    rf"(?P<y>\d{{4}}|[{_CN_DATE_NUMERAL}]{{4}}){_DATE_SEPARATOR.format('年')}"
+    rf"(?P<m>\d{{1,2}}|[{_CN_DATE_NUMERAL}]{{1,3}}){_DATE_SEPARATOR.format('月')}"
+    rf"(?P<d>\d{{1,2}}|[{_CN_DATE_NUMERAL}]{{1,3}})(?!\d)"
 )
 _LABELLED_DATE = re.compile(
     r"(?P<label>(?:发布|更新|修订|公布|生效|施行|实施|版本生效|版本更新|最近更新|最新更新)(?:日期|时间|日))"
-    rf"\s*(?:为|是)?\s*[:：]?\s*[【\[（(]?\s*{_DATE}"
+    rf"\s*(?:(?:为|是)\s*)?(?:[:：]\s*)?(?:[【\[（(]\s*)?{_DATE_DAY}\s*(?:日|号)?"
 )
-_EFFECTIVE_FROM = re.compile(rf"(?:自|于){_DATE}\s*(?:起)?\s*(?P<verb>生效|施行|实施|发布|更新)")
+_EFFECTIVE_FROM = re.compile(
+    rf"(?:自|于){_DATE_DAY}\s*(?:(?:日|号)\s*)?(?:起\s*)?(?P<verb>生效|施行|实施|发布|更新)"
+)
 
 
 def _to_date(m: re.Match) -> date | None:
@@ -340,8 +350,16 @@ def find_dates(text: str) -> PolicyDates:
 # --- App and operator names -------------------------------------------------------------------------------
 
 _POLICY_WORDS = r"(?:用户)?(?:隐私(?:权)?(?:保护)?(?:政策|声明|条款|协议|指引|权限声明)|个人信息(?:保护)?(?:政策|规则|指引|声明))"
-_TITLE = re.compile(rf"^\s*[《“\"]?(?P<name>[^\n《》]{{1,30}}?)[”\"]?\s*(?:APP|App|app|软件|平台|客户端)?\s*{_POLICY_WORDS}")
-_BOOK_POLICY = re.compile(rf"《\s*[“\"]?(?P<name>[^《》“”\"\n]{{1,30}}?)[”\"]?\s*(?:APP|App|app)?\s*{_POLICY_WORDS}\s*》")
+# Each run of spaces is read once: the leading one possessively (\s*+), the one before the policy words as one
+# \s* (two \s* around an optional word, with a name that may hold spaces, took cubic time: 400 spaces, 10 s).
+# The (?<=\s) branch is what backtracking into the leading spaces found before: an indented title without a
+# name ("  隐私政策"), whose name is then empty.
+_TITLE = re.compile(
+    rf"^\s*+(?:[《“\"]?(?P<name>[^\n《》]{{1,30}}?)|(?<=\s))[”\"]?\s*(?:(?:APP|App|app|软件|平台|客户端)\s*)?{_POLICY_WORDS}"
+)
+_BOOK_POLICY = re.compile(
+    rf"《\s*+(?:[“\"]?(?P<name>[^《》“”\"\n]{{1,30}}?)|(?<=\s))[”\"]?\s*(?:(?:APP|App|app)\s*)?{_POLICY_WORDS}\s*》"
+)
 _APP_MENTION = re.compile(r"[“\"「](?P<q>[^”\"」\n]{1,20})[”\"」]\s*(?:APP|App|app|应用)|(?P<n>[\w\u4e00-\u9fff]{2,12}?)\s?(?:APP|App)(?![A-Za-z])")
 _GENERIC_NAMES = re.compile(r"^(?:本|该|我们|我司|本公司|此|您的?|用户)")
 
@@ -357,7 +375,7 @@ def find_app_name(text: str) -> tuple[str, str]:
     title = name = ""
     for line in head.split("\n")[:8]:
         m = _TITLE.match(line)
-        if m and not _GENERIC_NAMES.match(m["name"]):
+        if m and not _GENERIC_NAMES.match(m["name"] or ""):
             title, name = line.strip(), _clean_name(m["name"])
             break
     mentions: dict[str, int] = {}
@@ -367,7 +385,7 @@ def find_app_name(text: str) -> tuple[str, str]:
             mentions[mention] = mentions.get(mention, 0) + 1
     if not name:
         book = _BOOK_POLICY.search(text[:20000])
-        if book and not _GENERIC_NAMES.match(book["name"]):
+        if book and not _GENERIC_NAMES.match(book["name"] or ""):
             name = _clean_name(book["name"])
             title = title or book.group().strip("《》 ")
     if not name and mentions:

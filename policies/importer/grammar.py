@@ -77,15 +77,17 @@ _UNIT_WORDS = {
 }
 _UNIT = "(?:" + "|".join(sorted(_UNIT_WORDS, key=len, reverse=True)) + ")"
 _RANGE_SEPARATOR = r"(?:-|–|—|－|~|～|〜|至|到)"
-# Legal style restates a number in digits: 十五（15）个工作日.
-_RESTATED = rf"(?:\s*[（(]\s*{NUMERAL}\s*[)）])?"
+# Legal style restates a number in digits: 十五（15）个工作日. (It follows the spaces after the number.)
+_RESTATED = rf"(?:[（(]\s*{NUMERAL}\s*[)）]\s*)?"
 
 # The number must not continue a word (每15天 "every", 第15个工作日 "the 15th", 同一天, 统一) or a date (11月1日).
+# Every element ends with its own \s* and none begins with one, so a run of spaces is read by one \s* (written
+# as "\s*(?:个)?\s*" the runs were split between up to four \s*: "15" and 100,000 spaces never finished).
 _DEADLINE = re.compile(
     rf"(?<![每第同唯统之任某逐年月\d０-９{_CN_NUMERAL_CHARS}×*xX.])"
-    rf"(?P<a>{NUMERAL}){_RESTATED}\s*(?:(?P<ga>个)?\s*(?P<ua>{_UNIT})\s*)?"
-    rf"(?:{_RANGE_SEPARATOR}\s*(?P<b>{NUMERAL}){_RESTATED}\s*)?"
-    rf"(?P<g>个)?\s*(?P<u>{_UNIT})(?!年|历|期|岁)"
+    rf"(?P<a>{NUMERAL})\s*{_RESTATED}(?:(?:(?P<ga>个)\s*)?(?P<ua>{_UNIT})\s*)?"
+    rf"(?:{_RANGE_SEPARATOR}\s*(?P<b>{NUMERAL})\s*{_RESTATED})?"
+    rf"(?:(?P<g>个)\s*)?(?P<u>{_UNIT})(?!年|历|期|岁)"
 )
 # A deadline is bounded by 内 ("within") ...
 # (a remark may come between: 15个工作日（不含法定节假日）内)
@@ -162,7 +164,7 @@ _COMPLETION_VERBS = (
     r"完成|处理|删除|注销|停止|匿名化|更正|修改|核实|核查|审核|办理|办结|执行|清除|销毁|提供|导出|处置|解决|关闭"
     r"|发送|发给|寄送|寄给|邮寄|传送"
 )
-_ACTION = re.compile(rf"\s*(?:[给予作做出进行为向您对]{{0,4}})\s*(?P<verb>{_REPLY_VERBS}|{_COMPLETION_VERBS})")
+_ACTION = re.compile(rf"\s*(?:[给予作做出进行为向您对]{{1,4}}\s*)?(?P<verb>{_REPLY_VERBS}|{_COMPLETION_VERBS})")
 _REPLY_OR_COMPLETION = re.compile(rf"(?P<reply>{_REPLY_VERBS})|(?P<completion>{_COMPLETION_VERBS})")
 CLAUSE_END = re.compile(r"[，,；;。！？!?\n]")
 
