@@ -238,6 +238,7 @@ def find_self_service_places(text: str, start: int = 0, end: int | None = None) 
     (关闭设备功能), answering an SMS (短信提示回复退订) or one quoted menu item (通过“个人中心”完成)."""
     end = len(text) if end is None else end
     found = []
+    taken = bytearray(max(end - start, 0))  # 1 where an earlier place lies: a place starting there is not new
     for pattern in _SELF_SERVICE_PLACES:
         for m in pattern.finditer(text, start, end):
             place_start, place_end = m.span("place")
@@ -247,8 +248,9 @@ def find_self_service_places(text: str, start: int = 0, end: int | None = None) 
                 place_start += possessive.end()
             place_start += len(text[place_start:place_end]) - len(text[place_start:place_end].lstrip())
             value = text[place_start:place_end].strip()
-            if len(value) >= 2 and not any(f.start <= place_start < f.end for f in found):
+            if len(value) >= 2 and not taken[place_start - start]:
                 found.append(Found(place_start, place_end, value))
+                taken[place_start - start : place_end - start] = b"\x01" * (place_end - place_start)
     return sorted(found, key=lambda f: f.start)
 
 

@@ -20,10 +20,13 @@ The text these rules read is normalised first (normalise.py: 【15】天, 15个�
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
 from policies.models import Action, ClockStart, Hedge, Right, Unit
+
+from .spans import TextIndex
 
 # --- Numerals ---------------------------------------------------------------------------------------------
 
@@ -176,35 +179,50 @@ _USER_CONDITION = re.compile(r"登录|登陆|使用|未|没有|视为|逾期")
 _NEXT_CLAUSE_SUBJECT = re.compile(rf"\s*{SELF}")
 
 
-def action_of(text: str, deadline_start: int, deadline_end: int, sentence_start: int, sentence_end: int) -> str | None:
+def action_of(
+    text: str,
+    deadline_start: int,
+    deadline_end: int,
+    sentence_start: int,
+    sentence_end: int,
+    *,
+    index: TextIndex | None = None,
+) -> str | None:
     """What is promised within the deadline: the first verb after it in its clause, else in the next clause
     when we are its subject, else the last verb before it. None when the sentence promises neither a reply
-    nor completion, or when the period is the user's."""
-    found = action_and_place(text, deadline_start, deadline_end, sentence_start, sentence_end)
+    nor completion, or when the period is the user's. (`index`: the text's TextIndex, for many deadlines.)"""
+    found = action_and_place(text, deadline_start, deadline_end, sentence_start, sentence_end, index=index)
     return found[0] if found else None
 
 
 def action_and_place(
-    text: str, deadline_start: int, deadline_end: int, sentence_start: int, sentence_end: int
+    text: str,
+    deadline_start: int,
+    deadline_end: int,
+    sentence_start: int,
+    sentence_end: int,
+    *,
+    index: TextIndex | None = None,
 ) -> tuple[str, str] | None:
     """action_of, with where its verb is: "after" the deadline (its clause or the next) or "before" it."""
-    clause_end = CLAUSE_END.search(text, deadline_end, sentence_end)
+    index = index or TextIndex(text)
+    clause_end = index.search(CLAUSE_END, deadline_end, sentence_end)
     own_end = clause_end.start() if clause_end else sentence_end
-    m = _REPLY_OR_COMPLETION.search(text, deadline_end, own_end)
+    m = index.search(_REPLY_OR_COMPLETION, deadline_end, own_end)
     if m:
-        if _USER_CONDITION.search(text, deadline_end, m.start()):
+        if index.search(_USER_CONDITION, deadline_end, m.start()):
             return None
         return (Action.REPLY if m["reply"] else Action.COMPLETION), "after"
-    if _USER_CONDITION.search(text, deadline_end, own_end):
+    if index.search(_USER_CONDITION, deadline_end, own_end):
         return None
-    if clause_end and _NEXT_CLAUSE_SUBJECT.match(text, clause_end.end()):
-        next_end = CLAUSE_END.search(text, clause_end.end(), sentence_end)
-        m = _REPLY_OR_COMPLETION.search(text, clause_end.end(), next_end.start() if next_end else sentence_end)
+    if clause_end and index.match(_NEXT_CLAUSE_SUBJECT, clause_end.end()):
+        next_end = index.search(CLAUSE_END, clause_end.end(), sentence_end)
+        m = index.search(_REPLY_OR_COMPLETION, clause_end.end(), next_end.start() if next_end else sentence_end)
         if m:
             return (Action.REPLY if m["reply"] else Action.COMPLETION), "after"
-    before = list(_REPLY_OR_COMPLETION.finditer(text, sentence_start, deadline_start))
+    before = index.last(_REPLY_OR_COMPLETION, sentence_start, deadline_start)
     if before:
-        return (Action.REPLY if before[-1]["reply"] else Action.COMPLETION), "before"
+        return (Action.REPLY if before["reply"] else Action.COMPLETION), "before"
     return None
 
 
@@ -253,31 +271,91 @@ class Trigger:
     anchored: bool = True  # ends in 后 / 之日 / 起; an unanchored trigger must lead straight into the deadline
 
 
+class ClockTriggers:
+    """The clock triggers in text[start:end], read once and then asked, for each deadline in that stretch
+    (a sentence), which one starts its clock (clock_start_of): a sentence with thousands of deadlines is not
+    read again for each."""
+
+    def __init__(self, text: str, start: int, end: int):
+        self.text = text
+        found = []
+        for clock, pattern in _CLOCK_TRIGGERS:
+            for m in pattern.finditer(text, start, end):
+                anchored = clock != ClockStart.APPLICATION or bool(m["after"] or m["after2"])
+                found.append(Trigger(m.start(), m.end(), clock, anchored))
+        self._found = found
+        # A trigger inside a longer one (收到您的注销申请后 is receipt, not the application inside it) does not
+        # count once the longer one is read: from the longer one's end on.
+        self._counted_until = _counted_until(found)
+        self._sorted = {}
+        for anchored in (True, False):
+            order = sorted(
+                (i for i, t in enumerate(found) if t.anchored == anchored),
+                key=lambda i: (found[i].end, found[i].end - found[i].start, -i),
+            )
+            self._sorted[anchored] = (order, [found[i].end for i in order])
+
+    @property
+    def triggers(self) -> list[Trigger]:
+        """Every trigger not inside a longer one."""
+        return [t for i, t in enumerate(self._found) if self._counted_until[i] is None]
+
+    def start_of(self, deadline_start: int) -> Trigger | None:
+        """The trigger that starts the clock of the deadline at deadline_start (see clock_start_of)."""
+        text = self.text
+        run_start = deadline_start
+        while run_start > 0 and text[run_start - 1] in " 的":
+            run_start -= 1
+        best = None
+        for anchored, lowest_end in ((True, -1), (False, run_start)):
+            order, ends = self._sorted[anchored]
+            k = bisect.bisect_right(ends, deadline_start) - 1
+            while k >= 0 and ends[k] >= lowest_end:
+                i = order[k]
+                until = self._counted_until[i]
+                if until is None or until > deadline_start:
+                    t = self._found[i]
+                    key = (t.end, t.end - t.start, -i)
+                    if best is None or key > best[0]:
+                        best = (key, t)
+                    break
+                k -= 1
+        return best[1] if best else None
+
+
+def _counted_until(found: list[Trigger]) -> list[int | None]:
+    """For each trigger, the end of the first longer trigger that contains it (None: none does)."""
+    longest = max((t.end - t.start for t in found), default=0)
+    by_start = sorted(range(len(found)), key=lambda i: found[i].start)
+    starts = [found[i].start for i in by_start]
+    until: list[int | None] = []
+    for t in found:
+        lo = bisect.bisect_left(starts, t.end - longest)
+        hi = bisect.bisect_right(starts, t.start)
+        ends = [
+            found[j].end
+            for j in by_start[lo:hi]
+            if found[j].end >= t.end and (found[j].end - found[j].start) > (t.end - t.start)
+        ]
+        until.append(min(ends) if ends else None)
+    return until
+
+
 def clock_triggers(text: str, start: int, end: int) -> list[Trigger]:
     """Every clock trigger in text[start:end], without those inside a longer one (收到您的注销申请后 is
     receipt, not the application inside it)."""
-    found = []
-    for clock, pattern in _CLOCK_TRIGGERS:
-        for m in pattern.finditer(text, start, end):
-            anchored = clock != ClockStart.APPLICATION or bool(m["after"] or m["after2"])
-            found.append(Trigger(m.start(), m.end(), clock, anchored))
-    return [
-        t
-        for t in found
-        if not any(o is not t and o.start <= t.start and t.end <= o.end and (o.end - o.start) > (t.end - t.start) for o in found)
-    ]
+    return ClockTriggers(text, start, end).triggers
 
 
-def clock_start_of(text: str, sentence_start: int, deadline_start: int) -> Trigger | None:
+def clock_start_of(
+    text: str, sentence_start: int, deadline_start: int, *, triggers: ClockTriggers | None = None
+) -> Trigger | None:
     """The event that starts the clock of the deadline at deadline_start: the trigger nearest before it in
     its sentence. When several events must happen (收到您反馈并验证您的身份后), the last one starts the clock,
-    and it is the one written nearest the deadline."""
-    triggers = [
-        t
-        for t in clock_triggers(text, sentence_start, deadline_start)
-        if t.anchored or not text[t.end : deadline_start].strip(" 的")
-    ]
-    return max(triggers, key=lambda t: (t.end, t.end - t.start)) if triggers else None
+    and it is the one written nearest the deadline. An unanchored trigger (no 后 / 之日) counts only when it
+    leads straight into the deadline. (`triggers`: the sentence's, read once for many deadlines.)"""
+    triggers = triggers or ClockTriggers(text, sentence_start, deadline_start)
+    return triggers.start_of(deadline_start)
 
 
 # --- Hedges -----------------------------------------------------------------------------------------------
@@ -331,18 +409,20 @@ ESCALATION = re.compile(r"不满意|不服|仍有异议|仍有疑问|未(?:能)?
 PATH_CONSENT_WITHDRAWAL = re.compile(r"关闭|不同意|拒绝|取消|退订")
 
 
-def rights_in(text: str, start: int = 0, end: int | None = None) -> list[str]:
+def rights_in(text: str, start: int = 0, end: int | None = None, *, index: TextIndex | None = None) -> list[str]:
     """The specific rights text[start:end] speaks of, in the order of RIGHT_TERMS."""
     end = len(text) if end is None else end
-    return [right for right, pattern in RIGHT_TERMS if pattern.search(text, start, end)]
+    search = index.search if index else lambda pattern, lo, hi: pattern.search(text, lo, hi)
+    return [right for right, pattern in RIGHT_TERMS if search(pattern, start, end)]
 
 
-def rights_in_order(text: str, start: int = 0, end: int | None = None) -> list[str]:
+def rights_in_order(text: str, start: int = 0, end: int | None = None, *, index: TextIndex | None = None) -> list[str]:
     """The specific rights in the order they are first written."""
     end = len(text) if end is None else end
+    search = index.search if index else lambda pattern, lo, hi: pattern.search(text, lo, hi)
     firsts = []
     for right, pattern in RIGHT_TERMS:
-        m = pattern.search(text, start, end)
+        m = search(pattern, start, end)
         if m:
             firsts.append((m.start(), right))
     return [right for _, right in sorted(firsts)]
@@ -357,14 +437,11 @@ def is_request_context(text: str, start: int = 0, end: int | None = None) -> boo
     return any(p.search(text, start, end) for p in (GENERIC_REQUEST, _IDENTITY)) or bool(rights_in(text, start, end))
 
 
-def last_right_before(text: str, start: int, end: int) -> str | None:
-    """The right named last in text[start:end] (the request a sentence ends up speaking of)."""
-    last, found = -1, None
-    for right, pattern in RIGHT_TERMS:
-        for m in pattern.finditer(text, start, end):
-            if m.start() > last:
-                last, found = m.start(), right
-    return found
+def right_mentions(text: str, start: int, end: int, *, index: TextIndex | None = None) -> list[tuple[int, str]]:
+    """Where each right is named in text[start:end]: (position, right), in text order (one reading of the
+    stretch; which right is named last before a deadline is then a bisection)."""
+    found = [(m.start(), right) for right, pattern in RIGHT_TERMS for m in pattern.finditer(text, start, end)]
+    return sorted(found)
 
 
 # --- Periods that are no promise --------------------------------------------------------------------------
@@ -380,20 +457,24 @@ _EVIDENCE = re.compile(r"注销")
 _CAP_WORD = re.compile(r"不超过|不得超过|最长|最多|至多")
 
 
-def period_kept(text: str, phrase: DeadlinePhrase, clause_start: int, clause_end: int) -> str | None:
+def period_kept(
+    text: str, phrase: DeadlinePhrase, clause_start: int, clause_end: int, *, index: TextIndex | None = None
+) -> str | None:
     """Why the period at `phrase` in its clause text[clause_start:clause_end] is not a request deadline:
     "auto_deletion", "evidence_keeping" (data kept after the account is cancelled), "storage_cap" (kept at
-    most so long) or "retention"; None when it may be one."""
-    if _AUTOMATIC.search(text, clause_start, clause_end):
+    most so long) or "retention"; None when it may be one. (`index`: the text's TextIndex, for a clause
+    with many deadlines.)"""
+    search = index.search if index else lambda pattern, lo, hi: pattern.search(text, lo, hi)
+    if search(_AUTOMATIC, clause_start, clause_end):
         return "auto_deletion"
     window = text[max(clause_start, phrase.start - 12) : phrase.start]
     keeping = _KEEPING_BEFORE.search(window)
     if not keeping:
-        first = _VERB_AFTER.search(text, phrase.end, clause_end)
+        first = search(_VERB_AFTER, phrase.end, clause_end)
         keeping = first if first and first["keeping"] else None
     if not keeping:
         return None
-    if _EVIDENCE.search(text, clause_start, phrase.start):
+    if search(_EVIDENCE, clause_start, phrase.start):
         return "evidence_keeping"
     return "storage_cap" if _CAP_WORD.search(window) else "retention"
 

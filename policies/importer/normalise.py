@@ -105,7 +105,15 @@ class Normalised:
 
     def rules_between(self, start: int, end: int) -> list[str]:
         """The rules that removed characters inside the original span [start, end)."""
-        return sorted({rule for s, e, rule in self.removed if s < end and start < e})
+        # Removals are sorted and do not overlap: those overlapping the span are a run found by bisection.
+        i = max(bisect.bisect_right(self.removed, (start,)) - 1, 0)
+        rules = set()
+        while i < len(self.removed) and self.removed[i][0] < end:
+            s, e, rule = self.removed[i]
+            if start < e:
+                rules.add(rule)
+            i += 1
+        return sorted(rules)
 
 
 def normalised(text: str) -> Normalised:

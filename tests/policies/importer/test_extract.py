@@ -263,6 +263,7 @@ def test_any_unicode_text_is_extracted_without_error(text):
 
 def test_a_forty_thousand_character_policy_is_read_well_under_a_second():
     text = (POLICY * (40000 // len(POLICY) + 1))[:40000]
-    started = time.perf_counter()
+    # CPU time, not wall time: on a shared CI machine the neighbours decide the wall time.
+    started = time.process_time()
     extract(text)
-    assert time.perf_counter() - started < 1.0
+    assert time.process_time() - started < 1.0

@@ -1,0 +1,45 @@
+"""Texts of hostile shapes for the importer's linear-time tests, its fuzz test and bench/fuzz_importer.py.
+
+Each shape is a function of a length in characters; together they cover what the issue found (runs of spaces on
+a title line, one sentence with thousands of promises) and what a regex or a per-sentence loop could choke on:
+one huge line, one huge sentence, only spaces, only numerals, repeated CJK punctuation, paths, addresses, dates.
+"""
+from __future__ import annotations
+
+
+def _fill(unit: str, chars: int, head: str = "", tail: str = "") -> str:
+    body = chars - len(head) - len(tail)
+    return head + (unit * (body // len(unit) + 1))[: max(body, 0)] + tail
+
+
+SHAPES = {
+    # The issue: 400 / 600 spaces under a title line took 10 s / 33 s; 32k spaces 44 s.
+    "only spaces": lambda n: _fill(" ", n, tail="隐"),
+    "only tabs and newlines": lambda n: _fill("\t \n", n),
+    "spaces after a numeral": lambda n: _fill(" ", n, head="在15", tail="x"),
+    "spaces after a date label": lambda n: _fill(" ", n, head="发布日期"),
+    "spaces after an address label": lambda n: _fill(" \n", n, head="地址为", tail="!"),
+    "spaces in a book title": lambda n: _fill(" ", n, head="《", tail="隐私政策》"),
+    "one line of prose": lambda n: _fill("我们会采取合理措施保护您的个人信息安全并持续改进相关制度", n),
+    "one sentence with commas": lambda n: _fill("您可以通过我的-设置-注销账号申请注销，我们将在15个工作日内答复您的请求，", n, head="注销账号：", tail="。"),
+    # The issue: one 40,000-character sentence with 2,500 promises took 11.4 s.
+    "many promises in one sentence": lambda n: _fill("我们将在15个工作日内完成注销", n, head="用户请求注销账号"),
+    "many promises, verbs far away": lambda n: _fill("在15天内", n, head="注销账号", tail="完成。"),
+    "many paths in one sentence": lambda n: _fill("通过我的-设置-账号与安全-注销账号申请注销 ", n, head="您可以"),
+    "many places in one sentence": lambda n: _fill("在设置页面中删除", n, head="您可以"),
+    "many channels and promises": lambda n: _fill("15天内回复客服", n, head="如何联系我们\n"),
+    "only numerals": lambda n: _fill("1234567890", n),
+    "only chinese numerals": lambda n: _fill("一二三四五六七八九十百千", n),
+    "repeated cjk punctuation": lambda n: _fill("。，；、：！？“”《》（）【】", n),
+    "repeated arrows": lambda n: _fill("》", n, head="我的"),
+    "repeated dashes": lambda n: _fill("-", n, head="我的"),
+    "many headings": lambda n: _fill("（一）注销账号\n", n),
+    "many dates": lambda n: _fill("发布日期：2021年10月20日 ", n),
+    "many e-mail like words": lambda n: _fill("a.", n, head="a@"),
+}
+
+
+def shape(name: str, chars: int) -> str:
+    text = SHAPES[name](chars)
+    assert len(text) == chars, (name, len(text))
+    return text
