@@ -96,6 +96,8 @@ class ProcedureAdmin(admin.ModelAdmin):
     list_filter = ("right", "action", "deadline_unit", "review_status", "policy_version__app")
     search_fields = ("quote", "policy_version__app__name")
     list_select_related = ("policy_version__app",)
+    # What the importer proposed a procedure from is its record, not something to edit.
+    readonly_fields = ("extraction_rule", "confidence", "confidence_reasons")
 
     @admin.display(description=_("app"), ordering="policy_version__app__name")
     def app(self, obj):

@@ -15,14 +15,21 @@ from django.urls import path, reverse
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from .importer import ImporterError
 from .importer.compare import compare_with_previous
+from .importer.confidence import RULES, reason_labels
 from .importer.extract import facts_in
 from .importer.reading import MAX_BYTES, read_policy
-from .importer.store import REVIEWABLE_FIELDS, accept_policy_version, import_policy_version, review_procedure
-from .models import App, PolicyVersion, Procedure, ReviewStatus
+from .importer.store import (
+    REVIEWABLE_FIELDS,
+    accept_confident_procedures,
+    accept_policy_version,
+    import_policy_version,
+    review_procedure,
+)
+from .models import App, Confidence, PolicyVersion, Procedure, ReviewStatus
 
 
 class PolicyImportForm(forms.Form):
@@ -150,7 +157,7 @@ class PolicyImportAdminMixin:
         version = get_object_or_404(PolicyVersion.objects.select_related("app"), pk=object_id)
         if not self.has_change_permission(request, version):
             raise PermissionDenied
-        procedures = list(version.procedures.order_by("id"))
+        procedures = sorted(version.procedures.order_by("id"), key=_review_order)
         forms_by_id = {p.pk: ProcedureReviewForm(instance=p, prefix=f"p{p.pk}") for p in procedures}
 
         if request.method == "POST":
@@ -162,6 +169,22 @@ class PolicyImportAdminMixin:
                     messages.error(request, str(e))
                 else:
                     messages.success(request, _("Version #%(id)s is accepted and in force from its effective date.") % {"id": version.pk})
+                return HttpResponseRedirect(self._url("review", version.pk))
+            if action == "accept_confident":
+                try:
+                    count = accept_confident_procedures(version=version)
+                except ImporterError as e:
+                    messages.error(request, str(e))
+                else:
+                    messages.success(
+                        request,
+                        ngettext(
+                            "%(count)d confident proposal was accepted as proposed.",
+                            "%(count)d confident proposals were accepted as proposed.",
+                            count,
+                        )
+                        % {"count": count},
+                    )
                 return HttpResponseRedirect(self._url("review", version.pk))
             decision, _sep, procedure_id = action.partition(":")
             procedure = next((p for p in procedures if str(p.pk) == procedure_id), None)
@@ -184,8 +207,17 @@ class PolicyImportAdminMixin:
                     return HttpResponseRedirect(self._url("review", version.pk) + f"#p-{procedure.pk}")
 
         pending = sum(1 for p in procedures if p.review_status == ReviewStatus.DRAFT)
+        confident = sum(
+            1 for p in procedures if p.review_status == ReviewStatus.DRAFT and p.confidence == Confidence.HIGH
+        )
         cards = [
-            {"procedure": p, "form": forms_by_id[p.pk], "facts": _fact_labels(version.source_text, p.quote)}
+            {
+                "procedure": p,
+                "form": forms_by_id[p.pk],
+                "facts": _fact_labels(version.source_text, p.quote),
+                "rule": RULES.get(p.extraction_rule, ""),
+                "reasons": reason_labels(p.confidence_reasons or []),
+            }
             for p in procedures
         ]
         return TemplateResponse(
@@ -197,6 +229,7 @@ class PolicyImportAdminMixin:
                 version=version,
                 cards=cards,
                 pending=pending,
+                confident=confident,
                 text_html=highlighted_text(version.source_text, procedures),
                 compare_url=self._url("compare", version.pk),
                 change_url=reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[version.pk]),
@@ -223,6 +256,22 @@ class PolicyImportAdminMixin:
                 review_url=self._url("review", version.pk),
             ),
         )
+
+
+# --- Review order ---------------------------------------------------------------------------------------
+
+_STATUS_ORDER = {ReviewStatus.DRAFT: 0, ReviewStatus.REJECTED: 1, ReviewStatus.ACCEPTED: 2}
+_CONFIDENCE_ORDER = {Confidence.LOW: 0, Confidence.MEDIUM: 1, Confidence.HIGH: 3}
+
+
+def _review_order(procedure: Procedure) -> tuple:
+    """What a reviewer reads first: proposals awaiting review, the least certain first (no confidence, as in a
+    version imported before confidences existed, between medium and high), then in text order."""
+    return (
+        _STATUS_ORDER.get(procedure.review_status, 3),
+        _CONFIDENCE_ORDER.get(procedure.confidence, 2),
+        procedure.pk,
+    )
 
 
 # --- Highlighting ---------------------------------------------------------------------------------------

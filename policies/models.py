@@ -69,6 +69,16 @@ class ChannelKind(models.TextChoices):
     WEB = "web", _("Website")
 
 
+class Confidence(models.TextChoices):
+    """How sure the importer is of a proposed procedure: high when everything it proposes is written in the
+    sentence itself; lower for each part read from around it (a heading, the sentence before, a normalised
+    surface form). Hand-made catalog entries have none."""
+
+    HIGH = "high", _("High")
+    MEDIUM = "medium", _("Medium")
+    LOW = "low", _("Low")
+
+
 class ReviewStatus(models.TextChoices):
     """Imported procedures wait for a person to accept them; the hand-made catalog is accepted."""
 
@@ -263,6 +273,10 @@ class Procedure(models.Model):
     hedge = models.CharField(_("hedge"), max_length=4, choices=Hedge, blank=True, default=Hedge.FIRM)
     quote = models.TextField(_("quoted clause"), help_text=_("Verbatim from the policy text."))
     note = models.TextField(_("note"), blank=True)
+    # What the importer proposed this from and how sure it is (empty for the hand-made catalog).
+    extraction_rule = models.CharField(_("extraction rule"), max_length=40, blank=True)
+    confidence = models.CharField(_("confidence"), max_length=8, choices=Confidence, blank=True)
+    confidence_reasons = models.JSONField(_("reasons"), default=list, blank=True)
     review_status = models.CharField(
         _("review"), max_length=10, choices=ReviewStatus, default=ReviewStatus.ACCEPTED
     )

@@ -1,9 +1,10 @@
 """The extractor: a policy's text -> the catalog entries it proposes, each tied to its sentence.
 
 Pure: no database, no I/O. extract(text) reads the document's layout (headings, sentences), finds every
-deadline phrase with grammar.py, keeps those that promise a reply or completion of a user's request, and
-reads the right, clock start, hedge and action around each; it then adds the self-service paths and
-channels the policy gives for each right.
+deadline phrase with grammar.py in the text's normalised surface (normalise.py), keeps those that promise a
+reply or completion of a user's request, and reads the right, clock start, hedge and action around each;
+it then adds the self-service paths and channels the policy gives for each right. Every proposal carries
+the rule that produced it and its reasons (confidence.py); its quote is cut from the original text.
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from datetime import date
 from policies.models import Action, ChannelKind, ClockStart, Hedge, Right
 
 from . import grammar
+from .confidence import confidence_of
 from .spans import TextIndex
 from .contacts import (
     find_addresses,
@@ -28,6 +30,7 @@ from .contacts import (
     find_self_service_places,
     path_kind,
 )
+from .normalise import Normalised, normalised
 
 # --- Layout: headings and sentences -----------------------------------------------------------------------
 
@@ -82,22 +85,70 @@ class Document:
         self.app_name = app_name
         self.index = TextIndex(text)
         self.phones: list[str] = []  # the policy's phone numbers, for a "客服电话" given without its number
+        # Contacts as extract() found them once (with positions), reused as channels.
+        self.found_phones: list = []
+        self.found_emails: list = []
+        self.found_addresses: list = []
         self.paths = find_paths(text)
         self._channels: _Channels | None = None  # read on first use
-        self.headings = _headings(text)
+        self.view: Normalised | None = None  # set on the normalised reading of a document
+        self._set_layout(_headings(text), _sentences(text))
+
+    def _set_layout(self, headings: list[Heading], sentences: list[Sentence]) -> None:
+        text = self.text
+        self.headings = headings
         self._heading_starts = [h.start for h in self.headings]
         self._section_ends, self._parents = _heading_tree(self.headings, len(text))
-        self.sentences = _sentences(text)
+        self.sentences = sentences
         self._sentence_starts = [s.start for s in self.sentences]
         # Where the quote's clauses (，；) and the means' clauses (，；。 and line ends) may be cut: ends of breaks.
         self._quote_breaks = [m.end() for m in _CLAUSE_SEPARATOR.finditer(text)]
         self._clause_breaks = [m.end() for m in _CLAUSE_BREAK.finditer(text)]
+        self._line_starts: list[int] | None = None  # read on first use
         self._memo: dict[tuple, object] = {}
 
     def _remember(self, key: tuple, compute):
         if key not in self._memo:
             self._memo[key] = compute()
         return self._memo[key]
+
+    def normalised_reading(self, view: Normalised) -> Document:
+        """This document as the promise grammar reads it: the normalised text, with the same headings and
+        sentences (normalising never removes a line break or a sentence end) at their normalised positions.
+        Paths and channels stay on the original document."""
+        if not view.changed:
+            return self
+        reading = Document.__new__(Document)
+        reading.text, reading.app_name, reading.phones, reading.paths = view.text, self.app_name, self.phones, []
+        reading.found_phones, reading.found_emails, reading.found_addresses = [], [], []
+        reading.index, reading._channels, reading.view = TextIndex(view.text), None, view
+        heading_at = view.to_normalised_sorted([p for h in self.headings for p in (h.start, h.end)])
+        sentence_at = view.to_normalised_sorted([p for s in self.sentences for p in (s.start, s.end)])
+        reading._set_layout(
+            [
+                Heading(heading_at[2 * i], heading_at[2 * i + 1], h.level, _normalised_title(h.title))
+                for i, h in enumerate(self.headings)
+            ],
+            [Sentence(sentence_at[2 * i], sentence_at[2 * i + 1]) for i in range(len(self.sentences))],
+        )
+        return reading
+
+    def line_of(self, pos: int) -> tuple[int, int]:
+        """The line (between line breaks) holding `pos`."""
+        if self._line_starts is None:
+            self._line_starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
+        i = bisect.bisect_right(self._line_starts, pos) - 1
+        end = self._line_starts[i + 1] - 1 if i + 1 < len(self._line_starts) else len(self.text)
+        return self._line_starts[i], end
+
+    def clause_around(self, sentence: Sentence, start: int, end: int) -> tuple[int, int]:
+        """The clause (between ，/；) holding text[start:end], within its sentence."""
+        breaks = self._quote_breaks
+        i = bisect.bisect_right(breaks, start) - 1
+        clause_start = breaks[i] if i >= 0 and breaks[i] > sentence.start else sentence.start
+        j = bisect.bisect_right(breaks, end)
+        clause_end = breaks[j] - 1 if j < len(breaks) and breaks[j] - 1 < sentence.end else sentence.end
+        return clause_start, clause_end
 
     def heading_at(self, pos: int) -> Heading | None:
         i = bisect.bisect_right(self._heading_starts, pos) - 1
@@ -181,8 +232,13 @@ class Document:
     def clauses(self, sentence: Sentence) -> _Clauses:
         return self._remember(("clauses", sentence.start), lambda: _Clauses(self, sentence))
 
-    def rights_of_promise(self, sentence: Sentence) -> list[str]:
-        return self._remember(("promise", sentence.start), lambda: _rights_of_promise(self, sentence))
+    def rights_of_promise(self, sentence: Sentence, deadline_start: int) -> tuple[list[str], list[str]]:
+        """_rights_of_promise for the deadline at deadline_start: the sentence is read once; what differs from
+        one deadline to the next (is a catch-all written before it, is a complaint the last right before it)
+        is looked up, so at most four readings are made per sentence whatever the number of deadlines."""
+        words = self._remember(("promise words", sentence.start), lambda: _PromiseWords(self, sentence))
+        key = words.key(deadline_start)
+        return self._remember(("promise", sentence.start, key), lambda: _rights_of_promise(self, sentence, words, *key))
 
 
 # What is left of a clause without these is no clause ("，”" after a path).
@@ -278,6 +334,13 @@ def _quote_bounds(text: str, sentence: Sentence) -> tuple[int, int, int, int]:
     return marker_end, first_text(start), first_text(marker_end) if marker else first_text(start), last
 
 
+_NORMALISED_AWAY = re.compile(r"[ \t\u3000\xa0了【】\[\]［］〔〕「」『』天日０-９]")
+
+
+def _normalised_title(title: str) -> str:
+    return normalised(title).text if _NORMALISED_AWAY.search(title) else title
+
+
 def _headings(text: str) -> list[Heading]:
     headings = []
     pos = 0
@@ -339,6 +402,12 @@ class ProposedProcedure:
     channels: list[dict] = field(default_factory=list)
     paths: list[str] = field(default_factory=list)
     facts: list[Fact] = field(default_factory=list)
+    rule: str = ""  # confidence.RULES
+    reasons: list[str] = field(default_factory=list)  # confidence.SUPPORT and DOUBTS
+
+    @property
+    def confidence(self) -> str:
+        return confidence_of(self.reasons)
 
     def as_dict(self) -> dict:
         return {
@@ -354,6 +423,9 @@ class ProposedProcedure:
             "channels": [{"kind": str(c["kind"]), "value": c["value"]} for c in self.channels],
             "paths": self.paths,
             "quote": self.quote,
+            "rule": self.rule,
+            "confidence": str(self.confidence),
+            "reasons": list(self.reasons),
         }
 
     def model_channels(self) -> list[dict]:
@@ -390,9 +462,13 @@ class Extraction:
 def extract(text: str) -> Extraction:
     app, title = find_app_name(text)
     doc = Document(text, app)
-    doc.phones = phones = _unique(f.value for f in find_phones(text, headings=doc.heading_title_at))
+    # Read once: the contacts are listed for the app and are the channels of its procedures.
+    doc.found_phones = find_phones(text, headings=doc.heading_title_at)
+    doc.found_emails = find_emails(text)
+    doc.found_addresses = find_addresses(text)
+    doc.phones = phones = _unique(f.value for f in doc.found_phones)
     dates = find_dates(text)
-    promises = _promises(doc)
+    promises = _promises(doc, doc.normalised_reading(normalised(text)))
     procedures = sorted(promises + _attach_means(doc, promises), key=lambda p: (p.start, p.right))
     return Extraction(
         app=app,
@@ -400,9 +476,9 @@ def extract(text: str) -> Extraction:
         operator=find_operator(text, app),
         published_on=dates.published_on,
         effective_on=dates.effective_on,
-        emails=_unique(f.value for f in find_emails(text)),
+        emails=_unique(f.value for f in doc.found_emails),
         phones=phones,
-        addresses=_unique(f.value for f in find_addresses(text)),
+        addresses=_unique(f.value for f in doc.found_addresses),
         procedures=procedures,
     )
 
@@ -420,29 +496,53 @@ def _unique(values) -> list:
 # --- Promises: deadline sentences -------------------------------------------------------------------------
 
 
-def _promises(doc: Document) -> list[ProposedProcedure]:
-    text = doc.text
+def _promises(doc: Document, reading: Document) -> list[ProposedProcedure]:
+    """Every deadline sentence of `reading` (the normalised text) that promises a reply or completion of a
+    request, as proposals positioned and quoted in the original text of `doc`."""
+    text = reading.text
+    view = reading.view
     promises = []
     previous_end: dict[int, int] = {}  # sentence start -> end of the previous deadline in it
     for phrase in grammar.find_deadlines(text):
-        sentence = doc.sentence_at(phrase.start)
+        sentence = reading.sentence_at(phrase.start)
         scope_start = previous_end.get(sentence.start, sentence.start)
         previous_end[sentence.start] = phrase.end
-        action = grammar.action_of(text, phrase.start, phrase.end, sentence.start, sentence.end, index=doc.index)
-        if action is None:
+        clause_start, clause_end = reading.clause_around(sentence, phrase.start, phrase.end)
+        if grammar.period_kept(text, phrase, clause_start, clause_end, index=reading.index):
             continue
-        rights = doc.rights_of_promise(sentence)
+        found = grammar.action_and_place(
+            text, phrase.start, phrase.end, sentence.start, sentence.end, index=reading.index
+        )
+        if found is None:
+            continue
+        action, verb_place = found
+        rights, right_reasons = reading.rights_of_promise(sentence, phrase.start)
         if not rights:
             continue
-        trigger = grammar.clock_start_of(text, sentence.start, phrase.start, triggers=doc.clock_triggers(sentence))
+        trigger = grammar.clock_start_of(
+            text, sentence.start, phrase.start, triggers=reading.clock_triggers(sentence)
+        )
         hedge, hedge_span = grammar.hedge_of(text, scope_start, phrase.start)
-        start, end = doc.quote_span(sentence, phrase.start, phrase.end)
+        start, end = reading.quote_span(sentence, phrase.start, phrase.end)
         facts = [Fact("deadline", phrase.start, phrase.end)]
         if trigger:
             facts.append(Fact("clock", trigger.start, trigger.end))
         if hedge_span:
             facts.append(Fact("hedge", *hedge_span))
-        channels = _channels_in(doc, *doc.section(phrase.start))
+        reasons = right_reasons + [
+            "verb_after_deadline" if verb_place == "after" else "verb_before_deadline",
+            "clock_stated" if trigger else "clock_from_receipt",
+        ]
+        if view is not None:
+            start, end = view.span_to_original(start, end)
+            facts = [Fact(f.kind, *view.span_to_original(f.start, f.end)) for f in facts]
+            # A doubt only where the promise itself was read after normalising (a space elsewhere in the
+            # sentence changes nothing a reviewer must check).
+            lo = min(f.start for f in facts)
+            hi = max(f.end for f in facts)
+            if view.rules_between(lo, hi):
+                reasons.append("normalised")
+        channels = _channels_in(doc, *doc.section(start))
         for right in rights:
             promises.append(
                 ProposedProcedure(
@@ -451,56 +551,103 @@ def _promises(doc: Document) -> list[ProposedProcedure]:
                     deadline=(phrase.min, phrase.max, phrase.unit),
                     clock_start=trigger.clock_start if trigger else ClockStart.RECEIPT,
                     hedge=hedge,
-                    quote=text[start:end],
+                    quote=doc.text[start:end],
                     start=start,
                     end=end,
                     channels=list(channels),
                     facts=list(facts),
+                    rule="deadline_sentence",
+                    reasons=list(reasons),
                 )
             )
     return promises
 
 
-def _rights_of_promise(doc: Document, sentence: Sentence) -> list[str]:
-    """The rights a deadline sentence promises for. The sentence names them, or its heading does
-    ("(四)注销您的账户"), or, when it names nothing ("我们将在15个工作日内完成。"), the sentence before it;
-    when both sentence and heading name rights, their common one wins. Cancelling an account implies
-    deleting its data: a sentence naming both is about cancellation. A promise for requests in general
-    ("响应您的上述请求", "如何联系我们") is any_request. A deadline in neither kind of context (a refund, a
-    security incident) is no rights promise."""
+class _PromiseWords:
+    """What a deadline sentence says about its rights that depends on where the deadline is: the first
+    catch-all in it (除上述…外) and where each right is named."""
+
+    def __init__(self, doc: Document, sentence: Sentence):
+        self.catch = grammar.catch_all(doc.text, sentence.start, sentence.end)
+        self.mentions = grammar.right_mentions(doc.text, sentence.start, sentence.end, index=doc.index)
+        self._starts = [pos for pos, _right in self.mentions]
+
+    def key(self, deadline_start: int) -> tuple[bool, bool]:
+        """(a catch-all is written before the deadline, the right named last before it is a complaint)."""
+        i = bisect.bisect_left(self._starts, deadline_start) - 1
+        last_before = self.mentions[i][1] if i >= 0 else None
+        return (self.catch is not None and self.catch.start < deadline_start, last_before == Right.COMPLAINT)
+
+
+def _rights_of_promise(
+    doc: Document, sentence: Sentence, words: _PromiseWords, after_catch_all: bool, complaint_last: bool
+) -> tuple[list[str], list[str]]:
+    """The rights a deadline sentence promises for, and the reasons (confidence.py) for reading them so.
+
+    The sentence names them; or its paragraph's inline sub-title does ("【查阅】…", "更正：…"); or its heading
+    does ("(四)注销您的账户"); or, when it names nothing and is no request in itself ("我们将在15个工作日内
+    完成。"), the sentence before it. When both sentence and heading name rights, their common one wins.
+    Cancelling an account implies deleting its data: a sentence naming both is about cancellation. A
+    complaint or appeal filed about something (对注销结果有异议，可以提出申诉) is a complaint: the right named
+    last before the deadline (complaint_last). A deadline after a catch-all (除上述…外，您有任何其他要求;
+    after_catch_all) is for the requests it does not exclude, never the heading's. A promise for requests in
+    general ("响应您的上述请求", "如何联系我们") is any_request. A deadline in neither kind of context (a
+    refund, a security incident) is no rights promise."""
     text = doc.text
+    if after_catch_all:
+        catch = words.catch
+        own = [r for pos, r in words.mentions if not catch.start <= pos < catch.end and r not in catch.excluded]
+        own = list(dict.fromkeys(own))
+        if 1 <= len(own) <= 2:
+            return own, ["right_in_sentence"] + (["several_rights"] if len(own) > 1 else [])
+        return [Right.ANY_REQUEST], ["catch_all"]
+
+    title = doc._remember(("inline title", doc.line_of(sentence.start)), lambda: grammar.inline_title(text, *doc.line_of(sentence.start)))
     heading = doc.heading_at(sentence.start)
-    in_heading = grammar.rights_in_order(heading.title) if heading else []
+    if title:
+        in_heading, heading_reason = title[2], "right_in_inline_title"
+    else:
+        in_heading, heading_reason = (grammar.rights_in_order(heading.title) if heading else []), "right_from_heading"
+
+    in_sentence = doc.sentence_rights(sentence)
+    sentence_reason = "right_in_sentence"
+    request_here = grammar.is_request_context(text, sentence.start, sentence.end)
     context = [(sentence.start, sentence.end)]
-    if not grammar.is_request_context(text, sentence.start, sentence.end):
+    if not in_sentence and not request_here and not title:
         i = bisect.bisect_right(doc._sentence_starts, sentence.start) - 1
         section_start = doc.section(sentence.start)[0]
         if i > 0 and doc.sentences[i - 1].start >= section_start:
-            context.append((doc.sentences[i - 1].start, doc.sentences[i - 1].end))
-    in_sentence = []
-    for lo, hi in context:
-        in_sentence = grammar.rights_in_order(text, lo, hi)
-        if in_sentence:
-            break
+            previous = doc.sentences[i - 1]
+            context.append((previous.start, previous.end))
+            in_sentence = doc.sentence_rights(previous)
+            sentence_reason = "right_from_previous_sentence"
     if set(in_sentence) == {Right.ACCOUNT_CANCELLATION, Right.DELETION}:
         in_sentence = [Right.ACCOUNT_CANCELLATION]
+    if complaint_last and sentence_reason == "right_in_sentence":
+        in_sentence = [Right.COMPLAINT]
     if not in_sentence and any(grammar.NOT_A_REQUEST.search(text, lo, hi) for lo, hi in context):
-        return []
+        return [], []
     if in_heading and in_sentence:
         common = [r for r in in_heading if r in in_sentence]
-        chosen = common[:1] or (in_sentence if len(in_sentence) == 1 else in_heading if len(in_heading) == 1 else [])
+        if common:
+            chosen, reasons = common[:1], [sentence_reason]
+        elif len(in_sentence) == 1:
+            chosen, reasons = in_sentence, [sentence_reason]
+        elif len(in_heading) == 1:
+            chosen, reasons = in_heading, [heading_reason]
+        else:
+            chosen, reasons = [], []
     elif in_sentence:
-        chosen = in_sentence if len(in_sentence) <= 2 else []
+        chosen, reasons = (in_sentence, [sentence_reason]) if len(in_sentence) <= 2 else ([], [])
     else:
-        chosen = in_heading if len(in_heading) <= 2 else []
+        chosen, reasons = (in_heading, [heading_reason]) if len(in_heading) <= 2 else ([], [])
     if chosen:
-        return chosen
-    chain = doc.heading_chain(sentence.start)
-    if any(grammar.is_request_context(text, lo, hi) for lo, hi in context) or any(
-        grammar.is_request_context(h.title) for h in chain
-    ):
-        return [Right.ANY_REQUEST]
-    return []
+        return chosen, reasons + (["several_rights"] if len(chosen) > 1 else [])
+    if any(grammar.is_request_context(text, lo, hi) for lo, hi in context):
+        return [Right.ANY_REQUEST], ["request_in_sentence"]
+    if any(grammar.is_request_context(h.title) for h in doc.heading_chain(sentence.start)):
+        return [Right.ANY_REQUEST], ["request_from_heading"]
+    return [], []
 
 
 def _channels_with_spans(doc: Document, start: int, end: int) -> list[tuple[dict, tuple[int, int]]]:
@@ -554,10 +701,10 @@ def _all_channels(doc: Document) -> list[tuple[dict, tuple[int, int]]]:
     text = doc.text
     found = [
         ({"kind": ChannelKind.PHONE, "value": f.value}, (f.start, f.end))
-        for f in find_phones(text, headings=doc.heading_title_at)
+        for f in doc.found_phones
     ]
-    found += [({"kind": ChannelKind.EMAIL, "value": f.value}, (f.start, f.end)) for f in find_emails(text)]
-    found += [({"kind": ChannelKind.POST, "value": f.value}, (f.start, f.end)) for f in find_addresses(text)]
+    found += [({"kind": ChannelKind.EMAIL, "value": f.value}, (f.start, f.end)) for f in doc.found_emails]
+    found += [({"kind": ChannelKind.POST, "value": f.value}, (f.start, f.end)) for f in doc.found_addresses]
     for f in find_channel_words(text, app_name=doc.app_name):
         kind, value = f.value.split(":", 1)
         found.append(({"kind": kind, "value": value}, (f.start, f.end)))
@@ -718,6 +865,10 @@ def _attach_means(doc: Document, promises: list[ProposedProcedure]) -> list[Prop
                         quote=text[start:end],
                         start=start,
                         end=end,
+                        rule="self_service" if self_service else "channel",
+                        reasons=[
+                            "means_named" if right in grammar.rights_in(text, means.start, means.end) else "means_from_context"
+                        ],
                     )
                 else:
                     _extend_quote(doc, target, sentence, means)
@@ -799,17 +950,23 @@ def _inherit_general_promise(
     doc: Document, procedure: ProposedProcedure, promises: list[ProposedProcedure], promises_of: _PromisesByRight
 ) -> None:
     """A request for a right made through a channel that a section offers is answered under that section's
-    general promise ("如何联系我们 … 我们将在7-15个工作日内回复您的请求 … 投诉渠道")."""
+    general promise ("如何联系我们 … 我们将在7-15个工作日内回复您的请求 … 投诉渠道"). A route offered to
+    someone dissatisfied with that answer ("如您不满意，还可以通过客服投诉") escalates it: the promise that
+    was not enough does not bind it."""
     section = doc.section(procedure.start)
     general = promises_of.in_span(Right.ANY_REQUEST, *section)
     if not general:
         return
     promise = promises[min(general, key=lambda i: (abs(promises[i].start - procedure.start), i))]
+    if promise.start < procedure.start and doc.index.search(grammar.ESCALATION, promise.end, procedure.end):
+        return
     start, end = min(promise.start, procedure.start), max(promise.end, procedure.end)
     if end - start > 2 * _MAX_QUOTE:
         return  # too far apart to quote together; the general promise itself still stands for any request
     procedure.deadline, procedure.clock_start, procedure.hedge = promise.deadline, promise.clock_start, promise.hedge
     procedure.action = promise.action
+    procedure.rule = "general_promise"
+    procedure.reasons = procedure.reasons + ["general_promise"]
     procedure.start, procedure.end, procedure.quote = start, end, doc.text[start:end]
     procedure.facts.extend(f for f in promise.facts if f.kind != "channel")
 

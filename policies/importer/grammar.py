@@ -10,7 +10,13 @@ part of that shape and knows nothing about any particular policy:
 - the clock trigger before it (收到…后, 验证您的身份后, 注销账户之后, 提出申请…), see clock_start_of;
 - the hedge (一般情况下, 原则上, 尽最大努力 soften a promise; 最长, 特殊情形下 make it an outer cap);
 - the promised action after it: a reply (答复 / 回复) or completion (完成 / 处理 / 删除), see action_of;
-- the rights a sentence or heading speaks of (注销, 删除, 更正, 查询, 副本, 撤回, 投诉), see rights_in.
+- the rights a sentence or heading speaks of (注销, 删除, 更正, 查询, 副本, 撤回, 投诉, 申诉), see rights_in;
+- what is no promise although it has that shape: how long data is kept (保存不超过30天, 在6个月内保留),
+  automatic deletion (72小时内自动删除), see period_kept;
+- the scope of a sentence: a catch-all that excludes what was said before (除上述…外), see catch_all, and
+  a paragraph's inline sub-title (【查阅】, 更正：, 撤回同意——), see inline_title.
+
+The text these rules read is normalised first (normalise.py: 【15】天, 15个工作日天, 申请 后, 注销了账号).
 """
 from __future__ import annotations
 
@@ -148,11 +154,18 @@ def _deadline_from_match(text: str, m: re.Match) -> DeadlinePhrase | None:
     return DeadlinePhrase(m.start(), phrase_end, low, high, _UNIT_WORDS[unit_word])
 
 
+# --- Who "we" are ------------------------------------------------------------------------------------------
+
+# How a policy names its author: platforms write 我们 or 平台, banks 我行 or 本行, companies 本公司 or 我司.
+SELF = r"(?:我们|我司|我行|本行|本公司|我公司|本平台|平台|本网站|本站|本应用)"
+
 # --- Promised action --------------------------------------------------------------------------------------
 
 _REPLY_VERBS = r"答复|答覆|回复|回覆|回应|反馈|告知|通知您|响应|受理|联系您|与您联系|联系你|与你联系"
+# Sending the data (a copy to the mailbox) completes a request as much as deleting it does.
 _COMPLETION_VERBS = (
     r"完成|处理|删除|注销|停止|匿名化|更正|修改|核实|核查|审核|办理|办结|执行|清除|销毁|提供|导出|处置|解决|关闭"
+    r"|发送|发给|寄送|寄给|邮寄|传送"
 )
 _ACTION = re.compile(rf"\s*(?:[给予作做出进行为向您对]{{1,4}}\s*)?(?P<verb>{_REPLY_VERBS}|{_COMPLETION_VERBS})")
 _REPLY_OR_COMPLETION = re.compile(rf"(?P<reply>{_REPLY_VERBS})|(?P<completion>{_COMPLETION_VERBS})")
@@ -163,7 +176,7 @@ CLAUSE_END = re.compile(r"[，,；;。！？!?\n]")
 # is a cooling-off period, "30日内未登录" an inactivity rule.
 _USER_CONDITION = re.compile(r"登录|登陆|使用|未|没有|视为|逾期")
 # A deadline written first and its verb in the next clause: "15个工作日内，我们将予以答复".
-_NEXT_CLAUSE_SUBJECT = re.compile(r"\s*(?:我们|我司|本公司|平台)")
+_NEXT_CLAUSE_SUBJECT = re.compile(rf"\s*{SELF}")
 
 
 def action_of(
@@ -178,6 +191,20 @@ def action_of(
     """What is promised within the deadline: the first verb after it in its clause, else in the next clause
     when we are its subject, else the last verb before it. None when the sentence promises neither a reply
     nor completion, or when the period is the user's. (`index`: the text's TextIndex, for many deadlines.)"""
+    found = action_and_place(text, deadline_start, deadline_end, sentence_start, sentence_end, index=index)
+    return found[0] if found else None
+
+
+def action_and_place(
+    text: str,
+    deadline_start: int,
+    deadline_end: int,
+    sentence_start: int,
+    sentence_end: int,
+    *,
+    index: TextIndex | None = None,
+) -> tuple[str, str] | None:
+    """action_of, with where its verb is: "after" the deadline (its clause or the next) or "before" it."""
     index = index or TextIndex(text)
     clause_end = index.search(CLAUSE_END, deadline_end, sentence_end)
     own_end = clause_end.start() if clause_end else sentence_end
@@ -185,17 +212,17 @@ def action_of(
     if m:
         if index.search(_USER_CONDITION, deadline_end, m.start()):
             return None
-        return Action.REPLY if m["reply"] else Action.COMPLETION
+        return (Action.REPLY if m["reply"] else Action.COMPLETION), "after"
     if index.search(_USER_CONDITION, deadline_end, own_end):
         return None
     if clause_end and index.match(_NEXT_CLAUSE_SUBJECT, clause_end.end()):
         next_end = index.search(CLAUSE_END, clause_end.end(), sentence_end)
         m = index.search(_REPLY_OR_COMPLETION, clause_end.end(), next_end.start() if next_end else sentence_end)
         if m:
-            return Action.REPLY if m["reply"] else Action.COMPLETION
+            return (Action.REPLY if m["reply"] else Action.COMPLETION), "after"
     before = index.last(_REPLY_OR_COMPLETION, sentence_start, deadline_start)
     if before:
-        return Action.REPLY if before["reply"] else Action.COMPLETION
+        return (Action.REPLY if before["reply"] else Action.COMPLETION), "before"
     return None
 
 
@@ -365,16 +392,19 @@ RIGHT_TERMS = [
         re.compile(r"撤回|撤销(?:同意|授权)|收回(?:您的)?(?:同意|授权)|改变(?:您)?授权|授权同意的范围|取消[^，。；,;]{0,4}?授权|退订"),
     ),
     # 举报 alone reports unlawful content to the platform; it is a complaint about one's data only with 投诉.
-    (Right.COMPLAINT, re.compile(r"投诉")),
+    # An appeal (申诉) against a decision about one's account or data is a complaint.
+    (Right.COMPLAINT, re.compile(r"投诉|申诉")),
 ]
 # Words of a request or a contact route that make a deadline a rights promise even when no right is named.
 GENERIC_REQUEST = re.compile(
-    r"请求|申请|反馈|联系我们|与我们联系|与我们取得联系|联系方式|疑问|意见|建议|咨询|权利|管理您的|管理个人信息|上述"
+    rf"请求|申请|反馈|联系{SELF}|与{SELF}(?:取得)?联系|联系方式|疑问|意见|建议|咨询|权利|管理您的|管理个人信息|上述"
 )
 # Deadlines that are not answers to a user's request: incidents, refunds, deliveries, retention.
 NOT_A_REQUEST = re.compile(
     r"安全事件|泄露|退款|退票|退货|换货|商品|售后|发货|配送|物流|优惠|积分|保存期限|保留期限|存储期限|留存"
 )
+# Dissatisfied with the answer, a person escalates: a route offered then is not held to the first promise.
+ESCALATION = re.compile(r"不满意|不服|仍有异议|仍有疑问|未(?:能)?(?:获得|得到)(?:满意的?)?(?:答复|回复)")
 # Switching a setting off is how many policies let users withdraw consent, but only on a path.
 PATH_CONSENT_WITHDRAWAL = re.compile(r"关闭|不同意|拒绝|取消|退订")
 
@@ -405,3 +435,86 @@ _IDENTITY = re.compile(r"(?:验证|核实|核验|确认|认证)[^，。；,;]{0,
 def is_request_context(text: str, start: int = 0, end: int | None = None) -> bool:
     end = len(text) if end is None else end
     return any(p.search(text, start, end) for p in (GENERIC_REQUEST, _IDENTITY)) or bool(rights_in(text, start, end))
+
+
+def right_mentions(text: str, start: int, end: int, *, index: TextIndex | None = None) -> list[tuple[int, str]]:
+    """Where each right is named in text[start:end]: (position, right), in text order (one reading of the
+    stretch; which right is named last before a deadline is then a bisection)."""
+    found = [(m.start(), right) for right, pattern in RIGHT_TERMS for m in pattern.finditer(text, start, end)]
+    return sorted(found)
+
+
+# --- Periods that are no promise --------------------------------------------------------------------------
+
+# Keeping data is not answering a request: "保存不超过30天", "最多保存3个月", "在6个月内保留您的交易记录".
+_KEEPING = r"保存|保留|留存|存储|储存|存放|保管|备份|缓存|备查"
+# The keeping verb governs the period when at most a few words (不超过, 期限为, 时间最长为) stand between.
+_KEEPING_BEFORE = re.compile(rf"(?:{_KEEPING})[^，。；,;\n{_CN_NUMERAL_CHARS}0-9]{{0,6}}$")
+_VERB_AFTER = re.compile(rf"(?P<keeping>{_KEEPING})|{_REPLY_VERBS}|{_COMPLETION_VERBS}")
+# Data that deletes itself is no answer to a request either: "72小时内自动删除", "由系统自动清除".
+_AUTOMATIC = re.compile(r"自动(?:地)?(?:删除|清除|清理|销毁|失效|撤回|过期|注销)")
+_EVIDENCE = re.compile(r"注销")
+_CAP_WORD = re.compile(r"不超过|不得超过|最长|最多|至多")
+
+
+def period_kept(
+    text: str, phrase: DeadlinePhrase, clause_start: int, clause_end: int, *, index: TextIndex | None = None
+) -> str | None:
+    """Why the period at `phrase` in its clause text[clause_start:clause_end] is not a request deadline:
+    "auto_deletion", "evidence_keeping" (data kept after the account is cancelled), "storage_cap" (kept at
+    most so long) or "retention"; None when it may be one. (`index`: the text's TextIndex, for a clause
+    with many deadlines.)"""
+    search = index.search if index else lambda pattern, lo, hi: pattern.search(text, lo, hi)
+    if search(_AUTOMATIC, clause_start, clause_end):
+        return "auto_deletion"
+    window = text[max(clause_start, phrase.start - 12) : phrase.start]
+    keeping = _KEEPING_BEFORE.search(window)
+    if not keeping:
+        first = search(_VERB_AFTER, phrase.end, clause_end)
+        keeping = first if first and first["keeping"] else None
+    if not keeping:
+        return None
+    if search(_EVIDENCE, clause_start, phrase.start):
+        return "evidence_keeping"
+    return "storage_cap" if _CAP_WORD.search(window) else "retention"
+
+
+# --- Scope of a sentence ----------------------------------------------------------------------------------
+
+# "除上述注销事项外, 您有任何其他主张、要求的…": a catch-all after the heading's own promise excludes what came
+# before (上述, 前述, 以上, 此) or the rights it names. "除法律法规另有规定外" is an exception, not a catch-all.
+_CATCH_ALL = re.compile(r"除(?:了)?(?P<what>[^，。；,;\n]{0,24}?)(?:以外|之外|外)")
+_REFERS_BACK = re.compile(r"上述|前述|以上|前款|本条|本节|此|前面")
+
+
+@dataclass(frozen=True)
+class CatchAll:
+    start: int
+    end: int
+    excluded: tuple[str, ...]  # the rights the exclusion names
+
+
+def catch_all(text: str, start: int, end: int) -> CatchAll | None:
+    for m in _CATCH_ALL.finditer(text, start, end):
+        excluded = tuple(rights_in(m["what"]))
+        if excluded or _REFERS_BACK.search(m["what"]):
+            return CatchAll(m.start(), m.end(), excluded)
+    return None
+
+
+# A paragraph that opens with its own short title: "【查阅】…", "更正：…", "撤回同意——…", "（2）副本:…".
+_INLINE_TITLE = re.compile(
+    # possessive (*+): the bullets are never given back, so a long run of spaces is read once
+    r"[\s\-·•●○◆■□▪*]*+(?:[（(]?\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*[)）、.．]\s*)?"
+    r"(?:【(?P<bracketed>[^【】\n]{1,16})】|(?P<plain>[^，。；：:,;\n【】—]{1,16}?)\s*(?:[:：]|——|—|--))"
+)
+
+
+def inline_title(text: str, line_start: int, line_end: int) -> tuple[int, int, list[str]] | None:
+    """The sub-title a line opens with and the rights it names, if it names any."""
+    m = _INLINE_TITLE.match(text, line_start, line_end)
+    if not m:
+        return None
+    group = "bracketed" if m["bracketed"] else "plain"
+    rights = rights_in_order(text, m.start(group), m.end(group))
+    return (m.start(group), m.end(group), rights) if rights else None

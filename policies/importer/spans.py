@@ -59,26 +59,60 @@ def _lookahead_width(items) -> int | None:
     return total
 
 
+# Parsing a pattern to size it costs more than searching a policy with it: size each pattern once per process
+# (the extractor makes a TextIndex for the text and one for its normalised reading). Keyed by id, as below;
+# the entry keeps the pattern alive, so an id is never reused here.
+_REACH: dict[int, tuple[re.Pattern, int | None]] = {}
+
+
+def _reach_of(pattern: re.Pattern) -> int | None:
+    found = _REACH.get(id(pattern))
+    if found is None:
+        found = _REACH[id(pattern)] = (pattern, reach(pattern))
+    return found[1]
+
+
 class TextIndex:
     """Where patterns match in one text, found once; questions about any span answered by bisection.
 
     search(p, lo, hi) is exactly p.search(text, lo, hi). A match far enough before hi that neither it nor its
     lookaheads read past hi is the same whether the text ends at hi or not, so it comes from the index; only
     the last reach(p) characters before hi are searched again.
+
+    A pattern is indexed only once it has been asked about more characters than the text holds: until then
+    each question is searched directly (a policy asks most patterns about a few short clauses, far less than
+    reading the whole text). Either way the total stays linear: at most the length of the text directly, then
+    one reading of the whole text.
     """
 
-    def __init__(self, text: str):
+    def __init__(self, text: str, *, direct_budget: int | None = None):
         self.text = text
+        # Characters each pattern may be searched directly before it is indexed (the text's length).
+        self._direct_budget = len(text) if direct_budget is None else direct_budget
         # Keyed by id(pattern): a compiled pattern's hash is recomputed from its code on every lookup. The
         # patterns are module constants; each entry keeps its pattern alive, so an id is never reused here.
         self._starts: dict[int, tuple[re.Pattern, list[int], int | None]] = {}
         self._matches_at: dict[tuple[int, int], re.Match | None] = {}
         self._patterns: dict[int, re.Pattern] = {}
+        self._asked: dict[int, int] = {}  # id(pattern) -> characters searched directly so far
+
+    def _direct(self, pattern: re.Pattern, lo: int, hi: int) -> bool:
+        """Whether to answer a question about text[lo:hi] by searching it directly (the pattern is not indexed
+        and the characters searched so far, these included, are within the text's length)."""
+        key = id(pattern)
+        if key in self._starts:
+            return False
+        spent = self._asked.get(key, 0) + max(hi - lo, 0)
+        if spent > self._direct_budget:
+            return False
+        self._asked[key] = spent
+        self._patterns[key] = pattern  # keeps the pattern (and so its id) alive
+        return True
 
     def _index(self, pattern: re.Pattern) -> tuple[list[int], int | None]:
         found = self._starts.get(id(pattern))
         if found is None:
-            width = reach(pattern)
+            width = _reach_of(pattern)
             starts: list[int] = []
             if width is not None:
                 # Every position a match starts at, overlapping ones too ("与您联系您": 与您联系 and 联系您).
@@ -91,6 +125,8 @@ class TextIndex:
 
     def search(self, pattern: re.Pattern, lo: int, hi: int) -> re.Match | None:
         """pattern.search(text, lo, hi)."""
+        if self._direct(pattern, lo, hi):
+            return pattern.search(self.text, lo, hi)
         starts, width = self._index(pattern)
         if width is None:
             return pattern.search(self.text, lo, hi)
@@ -103,6 +139,12 @@ class TextIndex:
     def last(self, pattern: re.Pattern, lo: int, hi: int) -> re.Match | None:
         """The match that starts last in text[lo:hi] (and ends by hi). Where matches do not overlap this is the
         last of pattern.finditer(text, lo, hi); where they do, it is the later one."""
+        if _reach_of(pattern) is not None and self._direct(pattern, lo, hi):
+            # The match starting last, overlapping ones included, as the index would give it.
+            found, pos = None, lo
+            while (m := pattern.search(self.text, pos, hi)) is not None:
+                found, pos = m, m.start() + 1
+            return found
         starts, width = self._index(pattern)
         if width is None:
             found = None

@@ -15,7 +15,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from policies.models import App, PolicyVersion, Procedure, ReviewStatus
+from policies.models import App, Confidence, PolicyVersion, Procedure, ReviewStatus
 
 from .errors import ImportRefused
 from .extract import Extraction, extract
@@ -97,6 +97,9 @@ def import_policy_version(
             clock_start=proposed.clock_start,
             hedge=proposed.hedge,
             quote=proposed.quote,
+            extraction_rule=proposed.rule,
+            confidence=proposed.confidence,
+            confidence_reasons=list(proposed.reasons),
             review_status=ReviewStatus.DRAFT,
         )
         # The extractor guarantees these invariants; checking them here keeps a bug from reaching the catalog.
@@ -157,6 +160,24 @@ def review_procedure(*, procedure: Procedure, status: str, changes: dict | None 
     procedure.full_clean()
     procedure.save()
     return procedure
+
+
+@transaction.atomic
+def accept_confident_procedures(*, version: PolicyVersion) -> int:
+    """Accept, as proposed, every procedure of a draft version still awaiting review that the importer
+    proposed with high confidence (confidence.py: nothing read from outside its own sentence, nothing
+    normalised). The others stay for a person to read. Returns how many were accepted."""
+    version = PolicyVersion.objects.select_for_update().get(pk=version.pk)
+    if version.status == ReviewStatus.ACCEPTED:
+        raise ImportRefused(
+            _("Version #%(id)s is already accepted; change its procedures in the catalog instead.") % {"id": version.pk}
+        )
+    confident = list(
+        version.procedures.select_for_update().filter(review_status=ReviewStatus.DRAFT, confidence=Confidence.HIGH)
+    )
+    for procedure in confident:
+        review_procedure(procedure=procedure, status=ReviewStatus.ACCEPTED)
+    return len(confident)
 
 
 @transaction.atomic

@@ -160,3 +160,47 @@ def _form_data(procedure: Procedure) -> dict:
         "quote": procedure.quote,
         "note": procedure.note,
     }
+
+
+MIXED = """置信网页应用隐私政策
+（二）注销账号
+收到您的注销申请后，我们将在10个工作日内完成注销。
+（三）删除您的个人信息
+在以下情形中，您可以向我们提出请求。
+我们将在15个工作日内完成。
+"""
+
+
+def test_the_review_lists_uncertain_proposals_first_with_their_reasons(admin_client):
+    paste(admin_client, text=MIXED)
+    version = PolicyVersion.objects.get(app__name="置信网页应用")
+    cancellation = version.procedures.get(right=Right.ACCOUNT_CANCELLATION)
+    deletion = version.procedures.get(right=Right.DELETION)
+    assert cancellation.pk < deletion.pk  # in text order, the confident one comes first
+    page = admin_client.get(url("review", version.pk)).content.decode()
+    assert page.index(f'id="p-{deletion.pk}"') < page.index(f'id="p-{cancellation.pk}"')
+    assert "the right comes from the section heading" in page and "confidence-medium" in page
+    assert "Accept the 1 confident proposal" in page
+
+
+def test_accept_all_confident_accepts_only_the_confident_proposals(admin_client):
+    paste(admin_client, text=MIXED)
+    version = PolicyVersion.objects.get(app__name="置信网页应用")
+    response = admin_client.post(url("review", version.pk), {"action": "accept_confident"}, follow=True)
+    assert "1 confident proposal was accepted as proposed." in response.content.decode()
+    statuses = dict(version.procedures.values_list("right", "review_status"))
+    assert statuses == {Right.ACCOUNT_CANCELLATION: ReviewStatus.ACCEPTED, Right.DELETION: ReviewStatus.DRAFT}
+
+
+def test_the_review_page_has_no_inline_script_for_a_strict_content_security_policy(admin_client):
+    """A strict CSP (script-src without 'unsafe-inline') must not break the page: no <script> with a body,
+    no on* event handler attributes, no javascript: links."""
+    import re
+
+    paste(admin_client, text=MIXED)
+    version = PolicyVersion.objects.get(app__name="置信网页应用")
+    page = admin_client.get(url("review", version.pk)).content.decode()
+    inline_scripts = [m for m in re.finditer(r"<script\b[^>]*>(.*?)</script>", page, re.S | re.I) if m.group(1).strip()]
+    assert inline_scripts == []
+    assert not re.search(r"<[^>]+\son[a-z]+\s*=", page, re.I)
+    assert "javascript:" not in page.lower()

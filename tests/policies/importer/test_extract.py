@@ -6,8 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from policies.importer.confidence import REASONS, RULES
 from policies.importer.extract import extract
-from policies.models import Action, ChannelKind, ClockStart, Hedge, Right, Unit
+from policies.models import Action, ChannelKind, ClockStart, Confidence, Hedge, Right, Unit
 
 from .helpers import chinese_numeral, fullwidth
 
@@ -88,7 +89,11 @@ def test_the_json_shape_of_the_issue(policy):
     assert set(d) >= {"app", "operator", "published_on", "effective_on", "contacts", "procedures"}
     assert set(d["contacts"]) >= {"emails", "phones"}
     for p in d["procedures"]:
-        assert set(p) == {"right", "action", "deadline", "clock_start", "hedge", "channels", "paths", "quote"}
+        assert set(p) == {
+            "right", "action", "deadline", "clock_start", "hedge", "channels", "paths", "quote",
+            "rule", "confidence", "reasons",
+        }
+        assert p["confidence"] in Confidence.values and p["rule"] in RULES and set(p["reasons"]) <= set(REASONS)
         assert p["deadline"] is None or p["deadline"]["unit"] in Unit.values
         assert p["clock_start"] in ClockStart.values
         assert type(p["right"]) is str and type(p["clock_start"]) is str  # plain strings, not enum members

@@ -6,8 +6,13 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from policies.importer.errors import ImportRefused
-from policies.importer.store import accept_policy_version, import_policy_version, review_procedure
-from policies.models import App, PolicyVersion, Procedure, ReviewStatus, Right, Unit
+from policies.importer.store import (
+    accept_confident_procedures,
+    accept_policy_version,
+    import_policy_version,
+    review_procedure,
+)
+from policies.models import App, Confidence, PolicyVersion, Procedure, ReviewStatus, Right, Unit
 from policies.seed import POLICY_TEXTS_DIR
 
 pytestmark = pytest.mark.django_db
@@ -157,3 +162,47 @@ def test_only_the_reviewable_fields_can_be_changed():
     procedure = import_text().procedures.first()
     with pytest.raises(ValueError):
         review_procedure(procedure=procedure, status=ReviewStatus.ACCEPTED, changes={"policy_version_id": 1})
+
+
+MIXED_CONFIDENCE = """两类应用隐私政策
+（二）注销账号
+收到您的注销申请后，我们将在10个工作日内完成注销。
+（三）删除您的个人信息
+在以下情形中，您可以向我们提出请求。
+我们将在15个工作日内完成。
+"""
+
+
+def test_each_proposal_is_stored_with_its_rule_reasons_and_confidence():
+    version = import_text(MIXED_CONFIDENCE, app_name="两类应用")
+    stored = {p.right: p for p in version.procedures.all()}
+    cancellation, deletion = stored[Right.ACCOUNT_CANCELLATION], stored[Right.DELETION]
+    assert (cancellation.extraction_rule, cancellation.confidence) == ("deadline_sentence", Confidence.HIGH)
+    assert cancellation.confidence_reasons == ["right_in_sentence", "verb_after_deadline", "clock_stated"]
+    assert deletion.confidence == Confidence.MEDIUM and "right_from_heading" in deletion.confidence_reasons
+
+
+def test_accepting_the_confident_proposals_leaves_the_uncertain_ones_for_review():
+    version = import_text(MIXED_CONFIDENCE, app_name="两类应用")
+    assert accept_confident_procedures(version=version) == 1
+    statuses = dict(version.procedures.values_list("right", "review_status"))
+    assert statuses == {Right.ACCOUNT_CANCELLATION: ReviewStatus.ACCEPTED, Right.DELETION: ReviewStatus.DRAFT}
+    assert accept_confident_procedures(version=version) == 0  # nothing confident is left awaiting review
+
+
+def test_a_rejected_confident_proposal_is_not_accepted_by_accepting_the_confident_ones():
+    version = import_text(MIXED_CONFIDENCE, app_name="两类应用")
+    cancellation = version.procedures.get(right=Right.ACCOUNT_CANCELLATION)
+    review_procedure(procedure=cancellation, status=ReviewStatus.REJECTED)
+    assert accept_confident_procedures(version=version) == 0
+    cancellation.refresh_from_db()
+    assert cancellation.review_status == ReviewStatus.REJECTED
+
+
+def test_the_confident_proposals_of_an_accepted_version_are_not_accepted_again():
+    version = import_text(MIXED_CONFIDENCE, app_name="两类应用")
+    for procedure in version.procedures.all():
+        review_procedure(procedure=procedure, status=ReviewStatus.REJECTED)
+    accept_policy_version(version=version)
+    with pytest.raises(ImportRefused, match="already accepted"):
+        accept_confident_procedures(version=version)
