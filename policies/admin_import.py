@@ -164,7 +164,7 @@ class PolicyImportAdminMixin:
             action = request.POST.get("action", "")
             if action == "accept_version":
                 try:
-                    accept_policy_version(version=version)
+                    accept_policy_version(version=version, acting_user=request.user)
                 except ImporterError as e:
                     messages.error(request, str(e))
                 else:
@@ -172,7 +172,7 @@ class PolicyImportAdminMixin:
                 return HttpResponseRedirect(self._url("review", version.pk))
             if action == "accept_confident":
                 try:
-                    count = accept_confident_procedures(version=version)
+                    count = accept_confident_procedures(version=version, acting_user=request.user)
                 except ImporterError as e:
                     messages.error(request, str(e))
                 else:
@@ -197,7 +197,7 @@ class PolicyImportAdminMixin:
                 status = _DECISIONS[decision] or procedure.review_status
                 changes = {name: form.cleaned_data[name] for name in REVIEWABLE_FIELDS}
                 try:
-                    review_procedure(procedure=procedure, status=status, changes=changes)
+                    review_procedure(procedure=procedure, status=status, changes=changes, acting_user=request.user)
                 except ValidationError as e:
                     for field, errors in e.message_dict.items() if hasattr(e, "error_dict") else [(None, e.messages)]:
                         form.add_error(field if field in form.fields else None, errors)

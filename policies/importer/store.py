@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from policies.models import App, Confidence, PolicyVersion, Procedure, ReviewStatus
+from policies.services import audit
 
 from .errors import ImportRefused
 from .extract import Extraction, extract
@@ -135,7 +136,7 @@ def _unique_slug(name: str) -> str:
 
 
 @transaction.atomic
-def review_procedure(*, procedure: Procedure, status: str, changes: dict | None = None) -> Procedure:
+def review_procedure(*, procedure: Procedure, status: str, changes: dict | None = None, acting_user=None) -> Procedure:
     """Accept or reject a proposed procedure (status), after applying a reviewer's edits (changes).
 
     Only a draft version's procedures are reviewed here. Raises ValidationError when the edited procedure
@@ -159,11 +160,17 @@ def review_procedure(*, procedure: Procedure, status: str, changes: dict | None 
     procedure.policy_version = version
     procedure.full_clean()
     procedure.save()
+    audit(
+        action="catalog review",
+        subject=f"{version.app} · {version.title} · #{procedure.pk}",
+        changes={"status": status, "edits": {k: str(v) for k, v in (changes or {}).items()}},
+        acting_user=acting_user,
+    )
     return procedure
 
 
 @transaction.atomic
-def accept_confident_procedures(*, version: PolicyVersion) -> int:
+def accept_confident_procedures(*, version: PolicyVersion, acting_user=None) -> int:
     """Accept, as proposed, every procedure of a draft version still awaiting review that the importer
     proposed with high confidence (confidence.py: nothing read from outside its own sentence, nothing
     normalised). The others stay for a person to read. Returns how many were accepted."""
@@ -176,12 +183,12 @@ def accept_confident_procedures(*, version: PolicyVersion) -> int:
         version.procedures.select_for_update().filter(review_status=ReviewStatus.DRAFT, confidence=Confidence.HIGH)
     )
     for procedure in confident:
-        review_procedure(procedure=procedure, status=ReviewStatus.ACCEPTED)
+        review_procedure(procedure=procedure, status=ReviewStatus.ACCEPTED, acting_user=acting_user)
     return len(confident)
 
 
 @transaction.atomic
-def accept_policy_version(*, version: PolicyVersion) -> PolicyVersion:
+def accept_policy_version(*, version: PolicyVersion, acting_user=None) -> PolicyVersion:
     """Put a reviewed version in force (from its effective date): every procedure must be accepted or rejected."""
     version = PolicyVersion.objects.select_for_update().get(pk=version.pk)
     if version.status == ReviewStatus.ACCEPTED:
@@ -202,4 +209,5 @@ def accept_policy_version(*, version: PolicyVersion) -> PolicyVersion:
     except ValidationError as e:
         raise ImportRefused("; ".join(e.messages)) from None
     version.save(update_fields=["status"])
+    audit(action="catalog acceptance", subject=f"{version.app} · {version.title}", changes={"version": version.pk}, acting_user=acting_user)
     return version

@@ -206,3 +206,19 @@ def test_the_confident_proposals_of_an_accepted_version_are_not_accepted_again()
     accept_policy_version(version=version)
     with pytest.raises(ImportRefused, match="already accepted"):
         accept_confident_procedures(version=version)
+
+
+@pytest.mark.django_db
+def test_catalog_acceptance_leaves_an_audit_row_with_who_and_what():
+    from django.contrib.auth import get_user_model
+
+    from policies.importer.store import accept_policy_version, import_policy_version, review_procedure
+    from policies.models import AuditEntry
+
+    reviewer = get_user_model().objects.create(username="reviewer")
+    version = import_policy_version(text="隐私政策\n\n如需注销账号，请联系客服，我们将在15个工作日内完成注销。", app_name="审计示例")
+    for procedure in version.procedures.all():
+        review_procedure(procedure=procedure, status="accepted", acting_user=reviewer)
+    accept_policy_version(version=version, acting_user=reviewer)
+    actions = list(AuditEntry.objects.filter(by=reviewer).values_list("action", flat=True))
+    assert actions.count("catalog review") == version.procedures.count() and "catalog acceptance" in actions
