@@ -28,6 +28,8 @@ def production(*argv, key=GOOD_KEY, tmp_path, program=None, extra_env=None, time
         **(extra_env or {}),
     }
     env.pop("DJANGO_SECRET_KEY", None)
+    # The browser tests set this in the test process (Playwright's event loop); production never has it.
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     if key is not None:
         env["DJANGO_SECRET_KEY"] = key
     command = program or [sys.executable, "manage.py"]
