@@ -1,17 +1,22 @@
-"""Admin views of the policy importer: upload or paste a policy, review each proposed procedure beside the
-sentence it came from, accept the version, and compare it with the app's previous version.
+"""Admin views of the policy importer: upload or paste a policy, follow its import (which runs in the
+background) on a progress page, review each proposed procedure beside the sentence it came from, accept the
+version, and compare it with the app's previous version.
 
-The views only parse forms and render; every write goes through policies.importer.store.
+The views only parse forms and render; every write goes through policies.importer.jobs and .store. The pages
+carry no inline script or style (a strict Content-Security-Policy allows them): policies/static/policies/.
 """
 from __future__ import annotations
+
+from datetime import timedelta
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -21,15 +26,13 @@ from .importer import ImporterError
 from .importer.compare import compare_with_previous
 from .importer.confidence import RULES, reason_labels
 from .importer.extract import facts_in
-from .importer.reading import MAX_BYTES, read_policy
-from .importer.store import (
-    REVIEWABLE_FIELDS,
-    accept_confident_procedures,
-    accept_policy_version,
-    import_policy_version,
-    review_procedure,
-)
-from .models import App, Confidence, PolicyVersion, Procedure, ReviewStatus
+from .importer.jobs import start_policy_import
+from .importer.reading import max_policy_bytes, read_limited, read_policy
+from .importer.store import REVIEWABLE_FIELDS, accept_confident_procedures, accept_policy_version, review_procedure
+from .models import App, Confidence, PolicyImport, PolicyVersion, Procedure, ReviewStatus
+
+# An import that has not moved for this long has lost its worker (a restart): its page says so.
+STALLED_AFTER = timedelta(minutes=10)
 
 
 class PolicyImportForm(forms.Form):
@@ -43,7 +46,7 @@ class PolicyImportForm(forms.Form):
     file = forms.FileField(
         required=False,
         label=gettext_lazy("policy file"),
-        help_text=gettext_lazy("Plain text (UTF-8 or GB18030) or an HTML page."),
+        help_text=gettext_lazy("Plain text (UTF-8, UTF-16 or GB18030) or an HTML page, at most %(max)s MB."),
     )
     text = forms.CharField(
         required=False,
@@ -53,6 +56,10 @@ class PolicyImportForm(forms.Form):
     )
     source_url = forms.URLField(required=False, label=gettext_lazy("source URL"), assume_scheme="https")
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = self.fields["file"].help_text % {"max": f"{max_policy_bytes() / 1048576:g}"}
+
     def clean(self):
         cleaned = super().clean()
         upload, pasted = cleaned.get("file"), cleaned.get("text") or ""
@@ -61,13 +68,11 @@ class PolicyImportForm(forms.Form):
         if cleaned.get("app") and cleaned.get("new_app_name"):
             raise ValidationError(_("Choose an app or give a new app's name, not both."))
         try:
+            # Reading is quick and linear (decode, check, strip HTML): a bad file is refused here, on the form;
+            # extracting and storing run in the background.
             if upload:
-                if upload.size > MAX_BYTES:
-                    raise ValidationError(
-                        _("%(name)s is %(size)s MB; a policy is at most %(max)s MB.")
-                        % {"name": upload.name, "size": f"{upload.size / 1048576:.1f}", "max": MAX_BYTES // 1048576}
-                    )
-                cleaned["policy_text"] = read_policy(upload.read(), source_name=upload.name)
+                data = read_limited(upload, source_name=upload.name)
+                cleaned["policy_text"] = read_policy(data, source_name=upload.name)
                 cleaned["source_name"] = upload.name
             else:
                 cleaned["policy_text"] = read_policy(pasted, source_name=_("The pasted text"))
@@ -111,6 +116,8 @@ class PolicyImportAdminMixin:
         info = self.opts.app_label, self.opts.model_name
         return [
             path("import/", wrap(self.import_view), name="%s_%s_import" % info),
+            path("import/<int:job_id>/", wrap(self.import_progress_view), name="%s_%s_import_progress" % info),
+            path("import/<int:job_id>/status/", wrap(self.import_status_view), name="%s_%s_import_status" % info),
             path("<int:object_id>/review/", wrap(self.review_view), name="%s_%s_review" % info),
             path("<int:object_id>/compare/", wrap(self.compare_view), name="%s_%s_compare" % info),
         ] + super().get_urls()
@@ -128,28 +135,77 @@ class PolicyImportAdminMixin:
             raise PermissionDenied
         form = PolicyImportForm(request.POST, request.FILES) if request.method == "POST" else PolicyImportForm()
         if request.method == "POST" and form.is_valid():
-            try:
-                version = import_policy_version(
-                    text=form.cleaned_data["policy_text"],
-                    app_name=form.app_name,
-                    source_name=form.cleaned_data["source_name"],
-                    source_url=form.cleaned_data.get("source_url") or "",
-                )
-            except ImporterError as e:
-                form.add_error(None, str(e))
-            else:
-                count = version.procedures.count()
-                messages.success(
-                    request,
-                    _("Imported %(app)s: a draft version with %(count)d proposed procedures awaiting your review.")
-                    % {"app": version.app.name, "count": count},
-                )
-                return HttpResponseRedirect(self._url("review", version.pk))
+            job = start_policy_import(
+                text=form.cleaned_data["policy_text"],
+                app_name=form.app_name,
+                source_name=form.cleaned_data["source_name"],
+                source_url=form.cleaned_data.get("source_url") or "",
+                acting_user=request.user,
+            )
+            return HttpResponseRedirect(self._url("import_progress", job.pk))
         return TemplateResponse(
             request,
             "admin/policies/import/import.html",
             self._context(request, _("Import a privacy policy"), form=form, media=self.media + form.media),
         )
+
+    # --- Progress of an import running in the background --------------------------------------------------
+
+    def _job(self, request, job_id) -> PolicyImport:
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        return get_object_or_404(PolicyImport.objects.select_related("policy_version__app"), pk=job_id)
+
+    def _job_status(self, job: PolicyImport, now=None) -> dict:
+        now = now or timezone.now()
+        stalled = not job.finished and now - job.updated_at > STALLED_AFTER
+        if job.state == PolicyImport.State.DONE:
+            label = _("Done.")
+        elif job.state == PolicyImport.State.FAILED:
+            label = job.error
+        elif stalled:
+            label = _("This import has not moved for 10 minutes: the server may have restarted. Start it again.")
+        elif job.state == PolicyImport.State.QUEUED:
+            label = _("Waiting to start…")
+        elif job.progress < 60:
+            label = _("Reading the policy and proposing procedures…")
+        else:
+            label = _("Storing the proposed procedures…")
+        return {
+            "state": job.state,
+            "progress": job.progress,
+            "stalled": stalled,
+            "label": label,
+            "review_url": self._url("review", job.policy_version_id) if job.policy_version_id else None,
+        }
+
+    def import_progress_view(self, request, job_id):
+        job = self._job(request, job_id)
+        if job.state == PolicyImport.State.DONE and job.policy_version_id:
+            version = job.policy_version
+            messages.success(
+                request,
+                _("Imported %(app)s: a draft version with %(count)d proposed procedures awaiting your review.")
+                % {"app": version.app.name, "count": version.procedures.count()},
+            )
+            return HttpResponseRedirect(self._url("review", version.pk))
+        return TemplateResponse(
+            request,
+            "admin/policies/import/progress.html",
+            self._context(
+                request,
+                _("Importing %(name)s") % {"name": job.source_name or job.app_name or _("the pasted text")},
+                job=job,
+                status=self._job_status(job),
+                status_url=self._url("import_status", job.pk),
+                progress_url=self._url("import_progress", job.pk),
+                import_url=self._url("import"),
+            ),
+        )
+
+    def import_status_view(self, request, job_id):
+        """The progress page's script asks here (JSON) until the import is done or failed."""
+        return JsonResponse(self._job_status(self._job(request, job_id)))
 
     # --- Review ------------------------------------------------------------------------------------------
 

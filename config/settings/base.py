@@ -170,6 +170,13 @@ TEAM_EMAIL = env("TEAM_EMAIL", default="team@localhost")
 # Links in e-mails point here.
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 
+# The policy importer's one size limit: a policy file, or pasted text in UTF-8, of at most this many bytes
+# (README, "Policy importer"). A long policy is ~300 KB in UTF-8; its HTML page a few times that.
+POLICY_IMPORT_MAX_BYTES = env.int("POLICY_IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
+# Pasted text arrives as a form field: let a paste up to the limit reach the importer, which says what is too
+# large (Django's own 2.5 MB default would answer a 400 first).
+DATA_UPLOAD_MAX_MEMORY_SIZE = POLICY_IMPORT_MAX_BYTES + 1024 * 1024
+
 # Celery: only used when REDIS_URL is set; without it the dev loop runs the sweep in-process.
 REDIS_URL = env("REDIS_URL", default="")
 CELERY_BROKER_URL = REDIS_URL or "memory://"

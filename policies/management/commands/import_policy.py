@@ -7,7 +7,7 @@ from django.core.management.base import CommandError
 from config.commands import Command as BaseCommand
 from policies.importer import ImporterError
 from policies.importer.extract import extract
-from policies.importer.reading import MAX_BYTES, read_policy
+from policies.importer.reading import read_limited, read_policy
 from policies.importer.store import import_policy_version
 
 
@@ -54,19 +54,21 @@ class Command(BaseCommand):
             )
 
     def _read_bytes(self, file: str) -> tuple[str, bytes]:
+        """The file's bytes, read in chunks up to the size limit (a device such as /dev/zero reports size 0:
+        the size is never taken from the file system)."""
         if file == "-":
-            return "<stdin>", sys.stdin.buffer.read(MAX_BYTES + 1)
+            try:
+                return "<stdin>", read_limited(sys.stdin.buffer, source_name="<stdin>")
+            except ImporterError as e:
+                raise CommandError(str(e), returncode=2) from None
         path = Path(file)
         try:
             if path.is_dir():
                 raise CommandError(f"{file} is a directory, not a policy file", returncode=2)
-            if path.stat().st_size > MAX_BYTES:
-                # Refuse before reading: the size alone says it is no policy.
-                raise CommandError(
-                    f"{file} is {path.stat().st_size / 1048576:.1f} MB; a policy is at most {MAX_BYTES // 1048576} MB",
-                    returncode=2,
-                )
-            return path.name, path.read_bytes()
+            with path.open("rb") as stream:
+                return path.name, read_limited(stream, source_name=file)
+        except ImporterError as e:
+            raise CommandError(str(e), returncode=2) from None
         except FileNotFoundError:
             raise CommandError(f"{file}: no such file", returncode=2) from None
         except PermissionError:

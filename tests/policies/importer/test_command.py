@@ -1,7 +1,12 @@
 """`manage.py import_policy FILE [--app NAME] [--dry-run] [--json]`: in-process through call_command, and as a
 user runs it (a subprocess) for the exit status and the one line on stderr."""
 import json
+import os
+import resource
+import subprocess
+import sys
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -138,3 +143,59 @@ def test_storing_a_policy_that_names_no_app_asks_for_app(tmp_path):
     with pytest.raises(CommandError, match="--app") as e:
         run(str(policy))
     assert e.value.returncode == 2
+
+
+# --- Issue 11: sizes are checked while reading; NUL and control characters never reach the database --------
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def _at_most_2_gb():
+    # The code before this fix read /dev/zero until memory ran out: fail with MemoryError instead of
+    # taking the machine with it.
+    resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+
+
+def import_policy_process(*args, stdin=subprocess.DEVNULL):
+    """`manage.py import_policy ...` as a user runs it, with a timeout (a hang fails the test, not the suite)."""
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test"}
+    return subprocess.run(
+        [sys.executable, "manage.py", "import_policy", *args],
+        cwd=ROOT, env=env, stdin=stdin, capture_output=True, text=True, timeout=120, preexec_fn=_at_most_2_gb,
+    )
+
+
+def test_dev_zero_is_refused_once_it_passes_the_size_limit():
+    # /dev/zero reports a size of 0 and never ends: the size is counted while reading, not asked of the system.
+    result = import_policy_process("/dev/zero", "--dry-run")
+    assert result.returncode == 2, result.stderr[-500:]
+    # One line, in the site's language (Chinese by default): it names the file and the limit.
+    assert len(result.stderr.strip().splitlines()) == 1 and "/dev/zero" in result.stderr and "5 MB" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_an_endless_standard_input_is_refused_once_it_passes_the_size_limit():
+    with open("/dev/zero", "rb") as zero:
+        result = import_policy_process("-", "--dry-run", stdin=zero)
+    assert result.returncode == 2 and "<stdin>" in result.stderr and "5 MB" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16"])
+def test_a_nul_after_the_first_64_kb_is_a_one_line_error_and_stores_nothing(tmp_path, encoding):
+    # Found: such a file reached PostgreSQL and failed there with a traceback.
+    policy = tmp_path / "nul.txt"
+    policy.write_bytes(("示例应用隐私政策\n" + "我们将在15个工作日内答复您的请求。\n" * 4000 + "\x00").encode(encoding))
+    before = PolicyVersion.objects.count()
+    with pytest.raises(CommandError, match=r"contains a NUL character \(line 4002\)") as e:
+        run(str(policy))
+    assert e.value.returncode == 2 and PolicyVersion.objects.count() == before
+
+
+@pytest.mark.django_db
+def test_stray_control_characters_are_not_stored(tmp_path):
+    policy = tmp_path / "ctl.txt"
+    policy.write_bytes("示例应用隐私政策\n我们将在15天\x1b内回复\x07您的请求。".encode("utf-16"))
+    run(str(policy))
+    assert PolicyVersion.objects.get(source_name="ctl.txt").source_text == "示例应用隐私政策\n我们将在15天内回复您的请求。"
