@@ -18,6 +18,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from config.numbers import whole_number
 from policies.deadlines import SHANGHAI
 from policies.models import work_calendar
 from rights.models import RightsRequest
@@ -199,7 +200,10 @@ class ComplaintAdmin(admin.ModelAdmin):
     # --- the complaint page -----------------------------------------------------------------------------
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        complaint = get_object_or_404(Complaint.objects.select_related("request__app", "channel"), pk=unquote(object_id))
+        number = whole_number(unquote(object_id))  # "²" or "①" in the address: not found, never a 500
+        if number is None:
+            raise Http404
+        complaint = get_object_or_404(Complaint.objects.select_related("request__app", "channel"), pk=number)
         if not self.has_view_permission(request, complaint):
             raise PermissionDenied
         if request.method == "POST":

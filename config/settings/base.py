@@ -119,7 +119,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "zh-hans"
+LANGUAGE_CODE = env("DJANGO_LANGUAGE_CODE", default="zh-hans")  # also the language of commands and e-mails to the team
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
 # locale/: RightsDesk's own catalog; locale_vendor/: Chinese for libraries that ship none (django-axes' admin).
 LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_vendor"]

@@ -20,7 +20,7 @@ def command(transactional_db):
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test", "DATABASE_URL": url}
 
     def run(*args, language=None):
-        extra = {"LANGUAGE": language} if language else {}
+        extra = {"DJANGO_LANGUAGE_CODE": language} if language else {}
         return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, capture_output=True, text=True,
                               env={**env, **extra}, timeout=120)
 

@@ -30,7 +30,7 @@ def clerk(db):
     return user
 
 
-@pytest.mark.parametrize("breaker", ["\n", "\r", "\x0b", "\x0c", "\x85", "\u2028", "\u2029", "\x00"])
+@pytest.mark.parametrize("breaker", ["\n", "\r", "\x0b", "\x0c", "\x85", "\u2028", "\u2029"])  # NUL cannot be stored at all (PostgreSQL refuses it; the services refuse control characters)
 def test_a_requester_name_with_a_line_break_cannot_forge_a_line_in_the_digest(catalog, clerk, breaker):
     forged = f"张三{breaker}Overdue: #999 all clear"
     file(catalog["卢米埃影城"], at=shanghai(2026, 11, 10, 10), assignee=clerk, requester="张三")
