@@ -29,7 +29,9 @@ from .casefile import CaseFileError, case_file_context, case_file_pdf, case_file
 from .drafting import DraftError, render, render_body, draft_context
 from .events import EVENTS_BY_NAME, FINAL_COMPLAINT_STATES
 from .forms import ComplaintEventForm, NewComplaintForm, RequesterDetailsForm
-from .models import AuditEntry, Channel, Complaint, DraftTemplate, RequesterDetails
+from policies.models import AuditEntry
+
+from .models import Channel, Complaint, DraftTemplate, RequesterDetails
 from .panels import channel_states
 from .services import (
     ComplaintError,
@@ -467,23 +469,3 @@ class DraftTemplateAdmin(AuditedAdmin):
             save_template(template=DraftTemplate.objects.get(pk=obj.pk), body=form.cleaned_data["body"], acting_user=request.user)
         except ComplaintError as error:
             raise PermissionDenied(str(error)) from error
-
-
-@admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
-    list_display = ("at", "subject", "by", "changed")
-    list_filter = ("subject",)
-    readonly_fields = ("at", "subject", "by", "changes")
-
-    @admin.display(description=gettext_lazy("changes"))
-    def changed(self, obj):
-        return ", ".join(obj.changes)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

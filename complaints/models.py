@@ -109,28 +109,6 @@ class Channel(models.Model):
         return self.kind != ChannelKind.APP
 
 
-class AuditEntry(models.Model):
-    """Who changed which catalog fact of the complaints area (a channel, a template, a requester's details)."""
-
-    subject = models.CharField(_("what"), max_length=200)
-    changes = models.JSONField(_("changes"), default=dict, help_text=_("field: [old, new]"))
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("by"))
-    at = models.DateTimeField(_("at"), auto_now_add=True)
-
-    class Meta:
-        ordering = ["-at", "-id"]
-        verbose_name = _("complaints audit entry")
-        verbose_name_plural = _("complaints audit entries")
-
-    def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.subject}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValidationError(_("Audit entries cannot be changed."))
-        super().save(*args, **kwargs)
-
-
 def details_path(instance, filename):
     return f"complaints/parties/{instance.request_id}/{filename}"
 
@@ -344,6 +322,6 @@ class DraftTemplate(models.Model):
 
 
 __all__ = [
-    "App", "AuditEntry", "Channel", "ChannelKind", "ClockAction", "ClockStartsAt", "Complaint", "ComplaintClock",
+    "App", "Channel", "ChannelKind", "ClockAction", "ClockStartsAt", "Complaint", "ComplaintClock",
     "ComplaintEvidence", "ComplaintLog", "DraftTemplate", "Prerequisite", "RequesterDetails",
 ]

@@ -25,13 +25,15 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from policies.deadlines import SHANGHAI
 from policies.models import work_calendar
+from policies.services import audit
 from policies.workdays import OutsideCalendar, check_supported_day
 from rights.models import RightsRequest
 
 from .admissibility import check_admissibility
 from .clocks import apply_clock_effects
 from .events import EVENTS_BY_NAME, INPUT_LABELS, ComplaintState
-from .models import AuditEntry, Channel, Complaint, ComplaintEvidence, ComplaintLog, DraftTemplate, RequesterDetails
+
+from .models import Channel, Complaint, ComplaintEvidence, ComplaintLog, DraftTemplate, RequesterDetails
 
 MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
 # Control characters other than tab and newlines break the PDF, the CSV and people's terminals.
@@ -315,7 +317,7 @@ def escalation_refusal(complaint: Complaint) -> str | None:
 def _audit(subject: str, before: dict, after: dict, acting_user) -> dict:
     changes = {k: [before.get(k), after.get(k)] for k in after if before.get(k) != after.get(k)}
     if changes:
-        AuditEntry.objects.create(subject=subject, changes=changes, by=acting_user)
+        audit(action="complaints catalog", subject=subject, changes=changes, acting_user=acting_user)
     return changes
 
 

@@ -16,7 +16,7 @@ call it) does four things:
    transaction: lock the rows (SELECT ... FOR UPDATE SKIP LOCKED on PostgreSQL; on SQLite the first write takes
    the database's write lock), send the digest, mark the rows sent — or failed, which the next sweep retries.
 
-Exactly once. A row is marked sent in the transaction that holds its lock while the mail server accepts the
+At least once (and, in practice, once). A row is marked sent in the transaction that holds its lock while the mail server accepts the
 message: a concurrent sweep skips the locked rows and, after the commit, sees them sent; a crash or an SMTP
 error before the server accepted rolls back or records "failed", and a later sweep delivers. The one remaining
 window — the server accepted, then the process died before COMMIT — would repeat the digest rather than lose it

@@ -27,14 +27,14 @@ def test_patterns_run_in_linear_time_on_100k_characters(text):
     assert time.perf_counter() - started < 2
 
 
-def test_an_unfilled_placeholder_is_found_and_named():
+def test_an_unfilled_placeholder_is_found_and_named(english):
     match = UNFILLED.search("地址：【待填写：被申诉人地址】")
     assert match.group(1) == "被申诉人地址"
     with pytest.raises(DraftError, match="respondent's address"):
         render_body("Address: {{ respondent.address }}", {"respondent": {"address": "[to fill in: respondent's address]"}})
 
 
-def test_a_template_can_only_arrange_the_facts_it_is_given():
+def test_a_template_can_only_arrange_the_facts_it_is_given(english):
     # An unknown variable renders as a placeholder and refuses the draft; tags that load or include are unknown.
     with pytest.raises(DraftError, match="unfilled placeholder: settings.SECRET_KEY"):
         render_body("{{ settings.SECRET_KEY }}", {})

@@ -5,7 +5,9 @@ import json
 from datetime import datetime
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+
+from config.commands import Command as BaseCommand
 from django.utils import timezone
 
 from policies.deadlines import SHANGHAI
