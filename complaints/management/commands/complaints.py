@@ -6,9 +6,9 @@ from datetime import datetime
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
+from django.utils import timezone
 
 from config.commands import Command as BaseCommand
-from django.utils import timezone
 
 from policies.deadlines import SHANGHAI
 from rights.models import RightsRequest
