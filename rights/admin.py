@@ -480,7 +480,8 @@ class RightsRequestAdmin(admin.ModelAdmin):
             Clock.objects.filter(request=obj).select_related("policy_version", "statutory_default").order_by("final_due", "id")
         )
         can_work = self.has_change_permission(request, obj)
-        names = allowed_events(obj, request.user) if can_work else []
+        # Assigning has its own panel on the page (the *assign* event behind it): not a second form with the same ids.
+        names = [n for n in allowed_events(obj, request.user) if n != "assign"] if can_work else []
         forms = event_forms(obj, names)
         statuses = page.statuses(obj, clocks=clocks)
         history = list(obj.log.select_related("by").prefetch_related("evidence").order_by("at", "id"))

@@ -128,7 +128,8 @@ def test_odd_search_input_shows_an_empty_list_never_an_error(admin_client, lumie
     assert list(response.context["cl"].result_list) == []
 
 
-@pytest.mark.parametrize("term", ["\x00", "张\x00三", "\x1b张三\x7f", "张三\r\n"])
+# A NUL never reaches the search: the query string is refused first, with one line (config middleware, 400).
+@pytest.mark.parametrize("term", ["\x1b张三\x7f", "张三\r\n", "张\x07三"])
 def test_control_characters_in_a_search_are_ignored_never_an_error(admin_client, lumiere, term):
     """NUL would make PostgreSQL refuse the query (a 500); the search reads them as spaces."""
     made = file(lumiere, at=shanghai(2026, 9, 28, 10), requester="张三")
