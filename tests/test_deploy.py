@@ -120,8 +120,6 @@ def test_every_admin_page_carries_a_policy_without_inline_script_or_style(admin_
 INLINE = re.compile(
     r"<script(?![^>]*\bsrc=)[^>]*>|<style\b|\bstyle\s*=\s*[\"']|\son[a-z]+\s*=\s*[\"']|javascript:", re.IGNORECASE
 )
-# The importer's pages are rewritten on the importer's branch (issue 11, item 6); its review page is tested there.
-ELSEWHERE = {"templates/admin/policies/import/compare.html", "templates/admin/policies/import/review.html"}
 SERVED = sorted(
     str(path.relative_to(ROOT))
     for folder in ("templates", "rights", "policies", "accounts", "config")
@@ -132,7 +130,7 @@ SERVED = sorted(
 
 @pytest.mark.parametrize(
     "name",
-    [pytest.param(name, marks=pytest.mark.skip(reason="importer branch")) if name in ELSEWHERE else name for name in SERVED],
+    SERVED,
 )
 def test_no_template_or_admin_code_needs_inline_script_or_style(name):
     found = [match.group(0) for match in INLINE.finditer((ROOT / name).read_text())]
