@@ -273,15 +273,24 @@ def project(request, *, calendar: WorkCalendar | None = None) -> bool:
     for clock in stored.values():  # a clock no event starts any more
         clock.delete()
         changed = True
-    running = [s for s in states if s.running and s.paused_since is None]
-    next_due = min((s.deadline for s in running), default=None)
-    paused_since = min((s.paused_since for s in states if s.running and s.paused_since), default=None)
-    verdict = settled_verdict(states)
-    if (request.next_due, request.paused_since, request.verdict) != (next_due, paused_since, verdict):
-        request.next_due, request.paused_since, request.verdict = next_due, paused_since, verdict
-        type(request).objects.filter(pk=request.pk).update(next_due=next_due, paused_since=paused_since, verdict=verdict)
+    projected = request_projection(states)
+    if any(getattr(request, name) != value for name, value in projected.items()):
+        for name, value in projected.items():
+            setattr(request, name, value)
+        type(request).objects.filter(pk=request.pk).update(**projected)
         changed = True
     return changed
+
+
+def request_projection(states: list[ClockState]) -> dict:
+    """The request's own projected columns: the nearest last day of a running, unpaused clock; since when it is
+    paused; the verdict its finished clocks already decide."""
+    running = [s for s in states if s.running]
+    return {
+        "next_due": min((s.deadline for s in running if s.paused_since is None), default=None),
+        "paused_since": min((s.paused_since for s in running if s.paused_since), default=None),
+        "verdict": settled_verdict(states),
+    }
 
 
 def differences(request, calendar: WorkCalendar) -> list[str]:
@@ -301,13 +310,11 @@ def differences(request, calendar: WorkCalendar) -> list[str]:
                 for name in PROJECTED_FIELDS
                 if stored[key][name] != states[key][name]
             )
-    running = [s for s in states.values() if s["met_at"] is None and s["stopped_at"] is None]
-    next_due = min((s["deadline"] for s in running if s["paused_since"] is None), default=None)
-    if request.next_due != next_due:
-        problems.append(f"next last day: stored {request.next_due}, replay {next_due}")
-    verdict = settled_verdict(replayed)
-    if request.verdict != verdict:
-        problems.append(f"verdict so far: stored {request.verdict!r}, replay {verdict!r}")
+    problems.extend(
+        f"request {name}: stored {getattr(request, name)!r}, replay {value!r}"
+        for name, value in request_projection(replayed).items()
+        if getattr(request, name) != value
+    )
     return problems
 
 
