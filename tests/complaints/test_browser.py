@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from playwright.sync_api import expect
 
 from complaints.models import Complaint
 from complaints.services import update_requester_details
@@ -50,6 +51,8 @@ def case(catalog):
 def open_page(browser, live_server, locale, width, worker):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     context = browser.new_context(locale=locale, viewport={"width": width, "height": 900}, timezone_id="Asia/Shanghai")
+    # Granted so that the copy button's clipboard write settles the same way on every machine.
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
     context.set_default_timeout(15_000)
     page = context.new_page()
     page.goto(f"{live_server.url}/admin/login/")
@@ -93,7 +96,9 @@ def test_case_worker_drafts_and_lodges_with_the_app_then_12300(browser, live_ser
     assert "2026-11-04" in page.locator("#cp-clocks").inner_text()  # 15 working days (认定方法 六、5)
     # The text is copied with the button (a static script; the page has no inline script).
     page.click("button[data-copy='#cp-text']")
-    assert page.locator("button[data-copy='#cp-text']").get_attribute("data-copied") == "true"
+    # The clipboard write settles asynchronously: wait for the button to say so, then read what was copied.
+    expect(page.locator("button[data-copy='#cp-text']")).to_have_attribute("data-copied", "true")
+    assert "卢米埃" in page.evaluate("navigator.clipboard.readText()")
     shot(page, "02-app-complaint-zh-1280")
 
     draft_and_lodge(page, live_server, request, "12300", "2026-10-30T09:00", "2026-10-30T10:00", reference="GX-2026-001")
