@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
-from policies.models import App, PolicyVersion, Unit
+from policies.models import App, AppendOnly, PolicyVersion, Unit
 from rights.models import RightsRequest
 
 from .events import EVENTS, ComplaintState
@@ -184,7 +184,7 @@ class Complaint(ConcurrentTransitionMixin, models.Model):
     del _event
 
 
-class ComplaintLog(models.Model):
+class ComplaintLog(AppendOnly, models.Model):
     """The complaint's history: immutable, one row per event."""
 
     complaint = models.ForeignKey(Complaint, models.CASCADE, related_name="log", verbose_name=_("complaint"))
@@ -205,13 +205,6 @@ class ComplaintLog(models.Model):
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.event}"
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValidationError(_("History entries cannot be changed."))
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError(_("History entries cannot be deleted."))
 
 
 def complaint_evidence_path(instance, filename):

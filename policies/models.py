@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from .workdays import WorkCalendar
@@ -477,7 +478,24 @@ def promises_for(app: App, right: str, on: date) -> list[Promise]:
     return promises
 
 
-class AuditEntry(models.Model):
+class AppendOnly:
+    """A record's entries are written once: the audit log, a request's and a complaint's history are evidence, so
+    an entry is never changed or deleted through the ORM's instance methods."""
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError(
+                _("%(entries)s cannot be changed: they are a record.") % {"entries": capfirst(self._meta.verbose_name_plural)}
+            )
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(
+            _("%(entries)s cannot be deleted: they are a record.") % {"entries": capfirst(self._meta.verbose_name_plural)}
+        )
+
+
+class AuditEntry(AppendOnly, models.Model):
     """Who changed the catalog, the calendar or the reminder settings, when, and what (old -> new)."""
 
     at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
@@ -496,13 +514,6 @@ class AuditEntry(models.Model):
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.subject}"
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValidationError(_("Audit entries cannot be changed."))
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError(_("Audit entries cannot be deleted."))
 
 
 class PolicyImport(models.Model):

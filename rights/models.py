@@ -15,7 +15,18 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from policies.deadlines import SHANGHAI
-from policies.models import Action, App, ClockStart, Hedge, PolicyVersion, Procedure, Right, StatutoryDefault, Unit
+from policies.models import (
+    Action,
+    App,
+    AppendOnly,
+    ClockStart,
+    Hedge,
+    PolicyVersion,
+    Procedure,
+    Right,
+    StatutoryDefault,
+    Unit,
+)
 
 from .querysets import ClockQuerySet, RightsRequestQuerySet
 
@@ -282,7 +293,7 @@ def evidence_path(instance, filename):
     return f"evidence/{instance.request_id}/{stored_name(filename)}"
 
 
-class TransitionLog(models.Model):
+class TransitionLog(AppendOnly, models.Model):
     """The case record: one immutable row per event (rights/events.py), by whom, when it happened and when it was
     recorded, with its note, evidence and details (an amendment's old and new value, an extension's last day and
     basis). The clocks are replayed from these rows."""
@@ -311,13 +322,6 @@ class TransitionLog(models.Model):
         when = f"{timezone.localtime(self.at):%Y-%m-%d %H:%M} " if self.at else ""
         return f"{when}{event_label(self.transition)}: {self.get_source_display()} → {self.get_target_display()}"
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValidationError(_("Log entries cannot be changed."))
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError(_("Log entries cannot be deleted."))
 
 
 class Evidence(models.Model):

@@ -1,6 +1,10 @@
 """Every transition of the request state machine, allowed and refused, with its log entry."""
 import pytest
+from django.core.exceptions import ValidationError
+from django.utils import translation
 
+from policies.models import AppendOnly
+from policies.services import audit
 from rights.models import RightsRequest, State, TransitionLog
 from rights.roles import AUDITOR, CASE_WORKER
 from rights.services import (
@@ -181,10 +185,28 @@ def test_events_cannot_be_dated_in_the_future(lumiere, clerk):
 def test_log_entries_are_immutable(lumiere):
     entry = last_log(file(lumiere, at=SENT))
     entry.note = "rewritten"
-    with pytest.raises(Exception, match="cannot be changed"):
+    with translation.override("en"), pytest.raises(ValidationError, match="Log entries cannot be changed"):
         entry.save()
-    with pytest.raises(Exception, match="cannot be deleted"):
+    with translation.override("zh-hans"), pytest.raises(ValidationError, match="不可删除"):
         entry.delete()
+    assert TransitionLog.objects.get(pk=entry.pk).note != "rewritten"
+
+
+def test_every_record_is_append_only(lumiere):
+    """The request's history, the complaint's history and the audit log share one rule (policies.AppendOnly)."""
+    from complaints.models import ComplaintLog
+    from policies.models import AuditEntry
+
+    audit(action="test", subject="append-only")
+    for model in (TransitionLog, ComplaintLog, AuditEntry):
+        assert issubclass(model, AppendOnly), model
+    entry = AuditEntry.objects.latest("id")
+    entry.subject = "rewritten"
+    with translation.override("en"), pytest.raises(ValidationError, match="Audit entries cannot be changed"):
+        entry.save()
+    with translation.override("en"), pytest.raises(ValidationError, match="Audit entries cannot be deleted"):
+        entry.delete()
+    assert AuditEntry.objects.get(pk=entry.pk).subject == "append-only"
 
 
 def test_a_recorded_reply_logs_without_changing_state(lumiere, clerk):
