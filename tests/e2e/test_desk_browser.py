@@ -71,6 +71,27 @@ def assert_no_sideways_scroll_and_deadlines_in_view(page):
         assert cells.nth(i).evaluate("n => n.scrollWidth <= n.clientWidth + 1"), f"deadline cell {i} is cut off"
 
 
+def assert_preview_readable(page, screen):
+    """The filing preview's clocks: every cell on the screen and not cut off; on a laptop under its column
+    headings, on a phone as cards whose every value is preceded by its label."""
+    width = page.evaluate("window.innerWidth")
+    cells = page.locator("#filing-preview td")
+    assert cells.count() >= 5
+    for i in range(cells.count()):
+        cell = cells.nth(i)
+        box = cell.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width + 0.5, (i, box, width)
+        assert cell.evaluate("n => n.scrollWidth <= n.clientWidth + 1"), f"preview cell {i} is cut off"
+        label = cell.get_attribute("data-label")
+        shown = cell.evaluate("n => getComputedStyle(n, '::before').content")
+        if screen == "phone":
+            assert label and shown == f'"{label}"', (i, label, shown)
+        else:
+            assert shown in ("none", "normal"), (i, shown)
+    headings = page.locator("#filing-preview thead th")
+    assert headings.first.is_visible() == (screen == "laptop")
+
+
 @pytest.mark.parametrize("lang", list(LOCALES))
 @pytest.mark.parametrize("screen", list(SCREENS))
 def test_file_filter_bulk_acknowledge_and_open(browser, live_server, case_worker, lang, screen):  # noqa: F811
@@ -96,7 +117,9 @@ def test_file_filter_bulk_acknowledge_and_open(browser, live_server, case_worker
     assert "2026-11-30 10:00" in page.locator("#filing-preview").inner_text()
     assert not RightsRequest.objects.filter(requester_name="张小凡").exists()
     assert page.evaluate("document.documentElement.scrollWidth") <= page.evaluate("window.innerWidth")
+    assert_preview_readable(page, screen)
     shot(page, f"02-file-{tag}")
+    page.locator("#filing-preview").screenshot(path=str(ARTIFACTS / f"desk-02-preview-{tag}.png"))
     page.click("input[name=_save]")
     page.wait_for_selector("#case")
     filed = RightsRequest.objects.get(requester_name="张小凡")
