@@ -13,6 +13,7 @@ import unicodedata
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.html import format_html, format_html_join
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -140,7 +141,6 @@ class ChannelsField(forms.Field):
 
 class ProcedureForm(forms.ModelForm):
     channels = ChannelsField(
-        label=_("channels"),
         required=False,
         help_text=_("One channel per row: its kind and the path, number or address the policy gives. Empty rows are "
                     "ignored; save to get more empty rows."),
@@ -149,3 +149,8 @@ class ProcedureForm(forms.ModelForm):
     class Meta:
         model = Procedure
         fields = "__all__"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "channels" in self.fields:  # labelled as the model's other fields are
+            self.fields["channels"].label = capfirst(Procedure._meta.get_field("channels").verbose_name)

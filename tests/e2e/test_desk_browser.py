@@ -166,3 +166,55 @@ def test_file_filter_bulk_acknowledge_and_open(browser, live_server, case_worker
         assert actions["y"] < 844 * 2, "the actions are more than two screens down"
     shot(page, f"07-request-{tag}")
     page.context.close()
+
+
+@pytest.fixture
+def superuser(catalog):
+    from tests.factories import UserFactory
+
+    user = UserFactory(username="root", is_superuser=True)
+    user.set_password(PASSWORD)
+    user.save()
+    return user
+
+
+@pytest.mark.parametrize("lang", list(LOCALES))
+@pytest.mark.parametrize("screen", list(SCREENS))
+def test_channel_rows_and_roles_fit_the_screen(browser, live_server, superuser, lang, screen):  # noqa: F811
+    """The procedure's channel rows are edited in the browser and stored as the list; the channel editor and the
+    role list fit a laptop and a phone without sideways scrolling."""
+    from rights.roles import ensure_roles
+
+    from policies.models import Procedure
+
+    ensure_roles()
+    procedure = Procedure.objects.filter(policy_version__app__name="卢米埃影城", right="consent_withdrawal").order_by("pk").last()
+    page = open_page(browser, live_server, LOCALES[lang], screen)
+    tag = f"{screen}-{lang}"
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("#id_username", superuser.username)
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_selector("#queue")
+
+    page.goto(f"{live_server.url}/admin/policies/procedure/{procedure.pk}/change/")
+    table = page.locator("table.rd-channels")
+    assert page.evaluate("document.documentElement.scrollWidth") <= page.evaluate("window.innerWidth")
+    width = page.evaluate("window.innerWidth")
+    for control in table.locator("select, input").all():
+        box = control.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width + 0.5, box
+    table.scroll_into_view_if_needed()
+    shot(page, f"08-procedure-channels-{tag}")
+    spare = len(procedure.channels)  # the first empty row
+    page.select_option(f"select[name=channels-{spare}-kind]", "email")
+    page.fill(f"input[name=channels-{spare}-value]", "privacy@example.com")
+    page.click("input[name=_continue]")
+    page.wait_for_selector(".messagelist .success")
+    procedure.refresh_from_db()
+    assert procedure.channels[-1] == {"kind": "email", "value": "privacy@example.com"}
+
+    page.goto(f"{live_server.url}/admin/accounts/role/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= page.evaluate("window.innerWidth")
+    shot(page, f"09-roles-{tag}")
+    page.context.close()
