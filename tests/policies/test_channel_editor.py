@@ -119,3 +119,40 @@ def test_the_change_page_reads_in_each_language(admin_client, procedure, languag
 def test_the_procedure_list_still_shows_the_channels(admin_client, procedure):
     page = admin_client.get(reverse("admin:policies_procedure_changelist"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "手机短息提示回复退订<br>与我们客服联系" in page
+
+
+def test_the_policy_versions_procedure_rows_edit_channels_too(admin_client, procedure):
+    """The same rows in the procedures inline of a policy version's page (named procedures-<n>-channels-…)."""
+    url = reverse("admin:policies_policyversion_change", args=[procedure.policy_version_id])
+    response = admin_client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+    formset = response.context["inline_admin_formsets"][0].formset
+    data = {
+        f"{formset.prefix}-TOTAL_FORMS": str(formset.total_form_count()),
+        f"{formset.prefix}-INITIAL_FORMS": str(formset.initial_form_count()),
+        f"{formset.prefix}-MIN_NUM_FORMS": "0",
+        f"{formset.prefix}-MAX_NUM_FORMS": "1000",
+    }
+    version_form = response.context["adminform"].form
+    for name, field in version_form.fields.items():
+        value = version_form.initial.get(name, field.initial)
+        data[name] = "" if value is None else (value.pk if hasattr(value, "pk") else value)
+    target = None
+    for form in formset.forms:
+        for name, field in form.fields.items():
+            if name == "channels":
+                continue
+            value = form.initial.get(name, field.initial)
+            data[form.add_prefix(name)] = "" if value is None else (value.pk if hasattr(value, "pk") else value)
+        rows = [(c["kind"], c["value"]) for c in form.instance.channels]
+        if form.instance.pk == procedure.pk:
+            target = form.add_prefix("channels")
+            rows = [("phone", "400-000-0000")]
+        data[f"{form.add_prefix('channels')}-rows"] = str(len(rows))
+        for index, (kind, value) in enumerate(rows):
+            data[f"{form.add_prefix('channels')}-{index}-kind"] = kind
+            data[f"{form.add_prefix('channels')}-{index}-value"] = value
+    assert target and f'name="{target}-0-kind"' in response.content.decode()
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, response.context and [f.errors for f in response.context["inline_admin_formsets"][0].formset.forms]
+    procedure.refresh_from_db()
+    assert procedure.channels == [{"kind": "phone", "value": "400-000-0000"}]
