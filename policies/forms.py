@@ -54,14 +54,17 @@ class ChannelRowsWidget(forms.Widget):
         body = []
         for index, (kind, text) in enumerate(rows):
             row_id = first_id if index == 0 else f"{first_id}_{index}"
+            number = {"n": index + 1}
             select = forms.Select(choices=kinds).render(
                 f"{name}-{index}-kind", kind,
-                attrs={"id": row_id, "aria-label": gettext("Channel %(n)d: kind") % {"n": index + 1}}, renderer=renderer,
+                attrs={"id": row_id, "aria-label": gettext("Channel %(n)d: kind") % number}, renderer=renderer,
             )  # fmt: skip
             field = forms.TextInput().render(
                 f"{name}-{index}-value", text,
-                attrs={"id": f"{row_id}_value", "aria-label": gettext("Channel %(n)d: path, number or address") % {"n": index + 1},
-                       "maxlength": MAX_VALUE_LENGTH, "class": "vTextField"},
+                attrs={
+                    "id": f"{row_id}_value", "aria-label": gettext("Channel %(n)d: path, number or address") % number,
+                    "maxlength": MAX_VALUE_LENGTH, "class": "vTextField",
+                },
                 renderer=renderer,
             )  # fmt: skip
             body.append((select, field, "rd-channels__spare" if index >= len(rows) - SPARE_ROWS else ""))
@@ -117,10 +120,13 @@ class ChannelsField(forms.Field):
             if not kind and not text:
                 continue
             if kind not in ChannelKind.values:
-                raise ValidationError(gettext("%(channel)s: choose its kind from the list.") % {"channel": label}, code="kind")
+                raise ValidationError(
+                    gettext("%(channel)s: choose its kind from the list.") % {"channel": label}, code="kind"
+                )
             if not text:
                 raise ValidationError(
-                    gettext("%(channel)s: give its path, number or address, or leave the row empty.") % {"channel": label},
+                    gettext("%(channel)s: give its path, number or address, or leave the row empty.")
+                    % {"channel": label},
                     code="value",
                 )
             if len(text) > MAX_VALUE_LENGTH:
