@@ -22,7 +22,8 @@ from config.numbers import whole_number
 from .models import ChannelKind, Procedure
 
 SPARE_ROWS = 3  # empty rows below the channels; saving brings three more
-MAX_ROWS = 50  # read at most this many rows from a POST, whatever its "rows" says
+MAX_CHANNELS = 50  # a procedure's channels, at most
+MAX_ROWS = 100  # read at most this many rows from a POST, whatever its "rows" says (more than MAX_CHANNELS + spares)
 MAX_VALUE_LENGTH = 500
 
 
@@ -136,6 +137,10 @@ class ChannelsField(forms.Field):
                     code="max_length",
                 )
             channels.append({"kind": kind, "value": text})
+        if len(channels) > MAX_CHANNELS:
+            raise ValidationError(
+                gettext("A procedure has at most %(max)d channels.") % {"max": MAX_CHANNELS}, code="max_channels"
+            )
         return channels
 
     def has_changed(self, initial, data):

@@ -77,6 +77,7 @@ def test_emptying_every_row_leaves_no_channel(admin_client, procedure):
         ([("web", "x\x1b[31m")], "Channel 1 contains a control character (U+001B); remove it and try again."),
         ([("phone\x00", "400")], "Channel 1 contains a control character (U+0000); remove it and try again."),
         ([("post", "路" * 501)], "Channel 1 is too long: 501 characters, at most 500."),
+        ([("phone", f"400-{n}") for n in range(51)], "A procedure has at most 50 channels."),
     ],
 )
 def test_bad_channel_rows_are_refused_in_one_line_next_to_the_field(admin_client, procedure, rows, message):
