@@ -1,10 +1,13 @@
 """Sign-in lockouts in the admin: django-axes registers its own pages; these replace them with a "locked now"
 column and filter that apply the same rule as the login page (accounts.lockout), an Unlock action, and lists
-that survive odd query strings."""
+that survive odd query strings. Below them, staff groups shown as roles, by their translated names."""
 from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from axes.utils import reset
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import format_html
@@ -12,8 +15,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from config.admin_lists import OddInputAdminMixin
+from rights.roles import ROLE_LABELS
 
 from .lockout import ADDRESS, USERNAME, locked_values, locks_for
+from .models import Role
 
 
 class LockedNowFilter(admin.SimpleListFilter):
@@ -75,3 +80,47 @@ class SignInLogAdmin(OddInputAdminMixin, AccessLogAdmin):
 @admin.register(AccessFailureLog)
 class SignInFailureLogAdmin(OddInputAdminMixin, AccessFailureLogAdmin):
     pass
+
+
+# ------------------------------------------------------------------------------------------------- roles
+# Groups are shown as roles (accounts.models.Role): the built-in ones by their translated names, on the group
+# pages and wherever a user's groups are listed or chosen. Their stored names are codes and are not edited here.
+
+for model in (Group, get_user_model()):
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)
+
+
+@admin.register(Role)
+class RoleAdmin(GroupAdmin):
+    def get_fields(self, request, obj=None):
+        # A built-in role keeps its code (rights.roles looks it up by name): its name is shown, not edited.
+        return ("role_name", "permissions") if self._built_in(obj) else ("name", "permissions")
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("role_name",) if self._built_in(obj) else ()
+
+    @admin.display(description=_("name"))
+    def role_name(self, obj):
+        return str(obj)
+
+    @staticmethod
+    def _built_in(obj) -> bool:
+        return obj is not None and obj.name in ROLE_LABELS
+
+
+class RoleListFilter(admin.RelatedFieldListFilter):
+    """The user list's "by groups" filter, by role names."""
+
+    def field_choices(self, field, request, model_admin):
+        return [(role.pk, str(role)) for role in Role.objects.order_by("name")]
+
+
+@admin.register(get_user_model())
+class StaffUserAdmin(UserAdmin):
+    list_filter = ("is_staff", "is_superuser", "is_active", ("groups", RoleListFilter))
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "groups":
+            kwargs["queryset"] = Role.objects.all()  # the choices read as roles
+        return super().formfield_for_manytomany(db_field, request, **kwargs)

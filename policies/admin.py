@@ -2,11 +2,13 @@ from django.contrib import admin
 from django.db import models
 from django.db.models import Count
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from config.admin_lists import OddInputAdminMixin
 from config.admin_readonly import ReadOnlyAdminMixin
 from .admin_import import PolicyImportAdminMixin
+from .forms import ProcedureForm
 from .models import AuditEntry, App, CalendarOverride, CalendarYear, PolicyVersion, Procedure, StatutoryDefault, Unit
 from .services import publish_calendar_year, remove_calendar_day, remove_calendar_year, set_calendar_day
 
@@ -33,6 +35,7 @@ class AppAdmin(admin.ModelAdmin):
 
 class ProcedureInline(admin.StackedInline):
     model = Procedure
+    form = ProcedureForm  # channels as rows of (kind, value)
     extra = 0
     fields = (
         ("right", "action", "review_status"),
@@ -96,6 +99,7 @@ class ProcedureAdmin(admin.ModelAdmin):
     list_filter = ("right", "action", "deadline_unit", "review_status", "policy_version__app")
     search_fields = ("quote", "policy_version__app__name")
     list_select_related = ("policy_version__app",)
+    form = ProcedureForm  # channels as rows of (kind, value), not JSON
     # What the importer proposed a procedure from is its record, not something to edit.
     readonly_fields = ("extraction_rule", "confidence", "confidence_reasons")
 
@@ -109,7 +113,8 @@ class ProcedureAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("channels"))
     def channels_display(self, obj):
-        return format_html_join(format_html("<br>"), "{}", ((c.get("value"),) for c in obj.channels or [])) or "—"
+        channels = [c for c in obj.channels or [] if isinstance(c, dict)]
+        return format_html_join(mark_safe("<br>"), "{}", ((c.get("value"),) for c in channels)) or "—"
 
     @admin.display(description=_("how firm"), ordering="hedge")
     def hedge_display(self, obj):

@@ -41,7 +41,7 @@ from complaints.panels import dashboard_figures, request_panel_context
 
 from .csvsafe import safe_row
 from .desk import BULK_HELP, delete_view, filing_preview, record_for_each, save_view, view_query, visible_views
-from .events import AMENDABLE_FIELDS, EVENT_LABELS, EVENT_ORDER, GRAVE_EVENTS, event_label
+from .events import AMENDABLE_FIELDS, BUTTON_LABELS, EVENT_LABELS, EVENT_ORDER, GRAVE_EVENTS, event_label
 from .forms import AssignForm, BulkEventForm, EventForm, FileRequestForm, FilingPreviewForm, event_forms
 from .models import Clock, Evidence, ReminderSettings, RightsRequest, State, TransitionLog, mask_contact
 from .presenters import DeadlineStatus, dashboard, deadline_statuses, week_end
@@ -256,7 +256,7 @@ class RightsRequestAdmin(admin.ModelAdmin):
             if not self.has_change_permission(request, obj):
                 raise PermissionDenied
             # The plain change form would save the model behind the event log's back.
-            messages.error(request, _("Details change through the events on this page (e.g. “Amended”), not this form."))
+            messages.error(request, _("Details change through the events on this page (e.g. “Amend”), not this form."))
             return redirect(self.change_url(self._object_or_404(request, object_id)))
         extra_context = {**(extra_context or {}), "show_save": False, "show_save_and_continue": False,
                          "show_save_and_add_another": False, "show_delete": False}
@@ -496,7 +496,9 @@ class RightsRequestAdmin(admin.ModelAdmin):
             "clocks": clocks,
             "history": history,
             "transitions": [
-                {"name": name, "label": EVENT_LABELS[name], "form": forms[name], "grave": name in GRAVE_EVENTS}
+                # The button is an imperative ("Amend"); what it records is named as the history names it ("Amended").
+                {"name": name, "label": EVENT_LABELS[name], "button": BUTTON_LABELS[name], "form": forms[name],
+                 "grave": name in GRAVE_EVENTS}
                 for name in names
             ],
             "can_work": can_work,

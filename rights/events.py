@@ -49,6 +49,13 @@ class CaseEvent:
     permission: str = WORK
     grave: bool = False
     help: LazyText | str = ""
+    # What the button that records it says: an imperative ("Amend"), where `label` names the event in the
+    # history ("Amended"). Empty: the label already reads as an action ("Withdraw").
+    button: LazyText | str = ""
+
+    @property
+    def button_label(self) -> LazyText | str:
+        return self.button or self.label
 
     @property
     def changes_state(self) -> bool:
@@ -72,25 +79,30 @@ EVENTS: dict[str, CaseEvent] = {
             starts=(ClockStart.RECEIPT, ClockStart.APPLICATION, ClockStart.ACCOUNT_CANCELLED),
         ),
         CaseEvent(
-            "acknowledge", _("App acknowledged"), sources=(State.SUBMITTED,), target=State.IN_PROGRESS,
+            "acknowledge", _("App acknowledged"), button=_("Record the acknowledgement"),
+            sources=(State.SUBMITTED,), target=State.IN_PROGRESS,
             # Accepted without asking for proof: the identity is taken as verified.
             starts=(ClockStart.IDENTITY_VERIFIED,), meets=(Action.REPLY,),
         ),
         CaseEvent(
-            "request_identity", _("App asked for identity proof"), sources=(State.SUBMITTED,),
+            "request_identity", _("App asked for identity proof"), button=_("Record the request for identity proof"),
+            sources=(State.SUBMITTED,),
             target=State.AWAITING_IDENTITY,
         ),
         CaseEvent(
-            "verify_identity", _("Identity verified"), sources=(State.AWAITING_IDENTITY,), target=State.IN_PROGRESS,
+            "verify_identity", _("Identity verified"), button=_("Mark the identity verified"),
+            sources=(State.AWAITING_IDENTITY,), target=State.IN_PROGRESS,
             starts=(ClockStart.IDENTITY_VERIFIED,),
         ),
-        CaseEvent("reply", _("App replied"), sources=APP_OWES, meets=(Action.REPLY,)),
+        CaseEvent("reply", _("App replied"), button=_("Record the reply"), sources=APP_OWES, meets=(Action.REPLY,)),
         CaseEvent(
-            "complete", _("App completed"), sources=APP_OWES, target=State.COMPLETED,
+            "complete", _("App completed"), button=_("Record the completion"),
+            sources=APP_OWES, target=State.COMPLETED,
             meets=(Action.REPLY, Action.COMPLETION),
         ),
         CaseEvent(
-            "confirm", _("Requester confirmed"), sources=(State.COMPLETED,), target=State.CONFIRMED,
+            "confirm", _("Requester confirmed"), button=_("Record the requester's confirmation"),
+            sources=(State.COMPLETED,), target=State.CONFIRMED,
             meets=(Action.REPLY, Action.COMPLETION),
         ),
         CaseEvent(
@@ -98,7 +110,8 @@ EVENTS: dict[str, CaseEvent] = {
             inputs=("note",), help=_("It did not really happen: back to work, the original deadlines stand."),
         ),
         CaseEvent(
-            "refuse", _("App refused"), sources=APP_OWES, target=State.REFUSED, inputs=("reason",), grave=True,
+            "refuse", _("App refused"), button=_("Record the refusal"),
+            sources=APP_OWES, target=State.REFUSED, inputs=("reason",), grave=True,
             help=_("PIPL art. 50: a refusal must state its reasons."),
         ),
         CaseEvent(
@@ -109,26 +122,31 @@ EVENTS: dict[str, CaseEvent] = {
             "escalate", _("Escalate to a regulator"), sources=(*ACTIVE_STATES, State.COMPLETED, State.REFUSED),
             target=State.ESCALATED, inputs=("regulator",), optional=("reference",), grave=True,
         ),
-        CaseEvent("resolve", _("Regulator resolved"), sources=(State.ESCALATED,), target=State.RESOLVED),
-        CaseEvent("assign", _("Assigned"), sources=OPEN_STATES, optional=("assignee",)),
+        CaseEvent("resolve", _("Regulator resolved"), button=_("Record the regulator's decision"),
+            sources=(State.ESCALATED,), target=State.RESOLVED),
+        CaseEvent("assign", _("Assigned"), button=_("Assign"), sources=OPEN_STATES, optional=("assignee",)),
         CaseEvent(
-            "amend", _("Amended"), sources=OPEN_STATES, inputs=("field", "value"),
+            "amend", _("Amended"), button=_("Amend"), sources=OPEN_STATES, inputs=("field", "value"),
             help=_("Correct the requester's details; the history keeps the old and the new value."),
         ),
         CaseEvent(
-            "extend", _("App extended the deadline"), sources=APP_OWES, inputs=("until", "basis"), optional=("action",),
+            "extend", _("App extended the deadline"), button=_("Record the extension"),
+            sources=APP_OWES, inputs=("until", "basis"), optional=("action",),
             help=_(
                 "The app announced a later last day. Chinese law gives no general right to extend: without a legal "
                 "basis the original last days still decide whether the promise was kept."
             ),
         ),
         CaseEvent(
-            "pause", _("Paused: waiting for the requester"), sources=ACTIVE_STATES,
+            "pause", _("Paused: waiting for the requester"), button=_("Pause: wait for the requester"),
+            sources=ACTIVE_STATES,
             help=_("The app asked the requester for something; the working days until the answer do not count."),
         ),
-        CaseEvent("resume", _("Resumed: the requester answered"), sources=ACTIVE_STATES),
+        CaseEvent("resume", _("Resumed: the requester answered"), button=_("Resume: the requester answered"),
+            sources=ACTIVE_STATES),
         CaseEvent(
-            "snooze", _("Reminders snoozed"), sources=OPEN_STATES, inputs=("until",),
+            "snooze", _("Reminders snoozed"), button=_("Snooze the reminders"),
+            sources=OPEN_STATES, inputs=("until",),
             help=_("No overdue reminders up to and including this day."),
         ),
     )
@@ -142,6 +160,7 @@ EVENT_ORDER = (
 STATE_EVENTS = tuple(name for name, event in EVENTS.items() if event.changes_state and name != "file")
 GRAVE_EVENTS = frozenset(name for name, event in EVENTS.items() if event.grave)
 EVENT_LABELS = {name: event.label for name, event in EVENTS.items()}
+BUTTON_LABELS = {name: event.button_label for name, event in EVENTS.items()}
 
 
 def event_label(name: str) -> str:

@@ -7,9 +7,18 @@ adds later (e.g. an import job) is readable by both roles without editing this f
 """
 from django.contrib.auth.models import Group, Permission
 from django.db import DEFAULT_DB_ALIAS
+from django.utils.translation import gettext_lazy as _
 
+# The groups' names are stable codes (code, e-mails and other apps look roles up by them); people see the label,
+# in their language (accounts.models.Role, the admin's role and user pages).
 CASE_WORKER = "case worker"
 AUDITOR = "auditor"
+ROLE_LABELS = {CASE_WORKER: _("case worker"), AUDITOR: _("auditor")}
+
+
+def role_label(name: str):
+    """A group's name as people read it: the translated label of a built-in role, any other group's own name."""
+    return ROLE_LABELS.get(name, name)
 
 ROLE_APPS = ("rights", "policies")
 # What a case worker may do beyond reading.

@@ -71,6 +71,27 @@ def assert_no_sideways_scroll_and_deadlines_in_view(page):
         assert cells.nth(i).evaluate("n => n.scrollWidth <= n.clientWidth + 1"), f"deadline cell {i} is cut off"
 
 
+def assert_preview_readable(page, screen):
+    """The filing preview's clocks: every cell on the screen and not cut off; on a laptop under its column
+    headings, on a phone as cards whose every value is preceded by its label."""
+    width = page.evaluate("window.innerWidth")
+    cells = page.locator("#filing-preview td")
+    assert cells.count() >= 5
+    for i in range(cells.count()):
+        cell = cells.nth(i)
+        box = cell.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width + 0.5, (i, box, width)
+        assert cell.evaluate("n => n.scrollWidth <= n.clientWidth + 1"), f"preview cell {i} is cut off"
+        label = cell.get_attribute("data-label")
+        shown = cell.evaluate("n => getComputedStyle(n, '::before').content")
+        if screen == "phone":
+            assert label and shown == f'"{label}"', (i, label, shown)
+        else:
+            assert shown in ("none", "normal"), (i, shown)
+    headings = page.locator("#filing-preview thead th")
+    assert headings.first.is_visible() == (screen == "laptop")
+
+
 @pytest.mark.parametrize("lang", list(LOCALES))
 @pytest.mark.parametrize("screen", list(SCREENS))
 def test_file_filter_bulk_acknowledge_and_open(browser, live_server, case_worker, lang, screen):  # noqa: F811
@@ -96,7 +117,9 @@ def test_file_filter_bulk_acknowledge_and_open(browser, live_server, case_worker
     assert "2026-11-30 10:00" in page.locator("#filing-preview").inner_text()
     assert not RightsRequest.objects.filter(requester_name="张小凡").exists()
     assert page.evaluate("document.documentElement.scrollWidth") <= page.evaluate("window.innerWidth")
+    assert_preview_readable(page, screen)
     shot(page, f"02-file-{tag}")
+    page.locator("#filing-preview").screenshot(path=str(ARTIFACTS / f"desk-02-preview-{tag}.png"))
     page.click("input[name=_save]")
     page.wait_for_selector("#case")
     filed = RightsRequest.objects.get(requester_name="张小凡")
@@ -142,4 +165,56 @@ def test_file_filter_bulk_acknowledge_and_open(browser, live_server, case_worker
         assert summary["y"] < actions["y"] < deadlines["y"]
         assert actions["y"] < 844 * 2, "the actions are more than two screens down"
     shot(page, f"07-request-{tag}")
+    page.context.close()
+
+
+@pytest.fixture
+def superuser(catalog):
+    from tests.factories import UserFactory
+
+    user = UserFactory(username="root", is_superuser=True)
+    user.set_password(PASSWORD)
+    user.save()
+    return user
+
+
+@pytest.mark.parametrize("lang", list(LOCALES))
+@pytest.mark.parametrize("screen", list(SCREENS))
+def test_channel_rows_and_roles_fit_the_screen(browser, live_server, superuser, lang, screen):  # noqa: F811
+    """The procedure's channel rows are edited in the browser and stored as the list; the channel editor and the
+    role list fit a laptop and a phone without sideways scrolling."""
+    from rights.roles import ensure_roles
+
+    from policies.models import Procedure
+
+    ensure_roles()
+    procedure = Procedure.objects.filter(policy_version__app__name="卢米埃影城", right="consent_withdrawal").order_by("pk").last()
+    page = open_page(browser, live_server, LOCALES[lang], screen)
+    tag = f"{screen}-{lang}"
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("#id_username", superuser.username)
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_selector("#queue")
+
+    page.goto(f"{live_server.url}/admin/policies/procedure/{procedure.pk}/change/")
+    table = page.locator("table.rd-channels")
+    assert page.evaluate("document.documentElement.scrollWidth") <= page.evaluate("window.innerWidth")
+    width = page.evaluate("window.innerWidth")
+    for control in table.locator("select, input").all():
+        box = control.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width + 0.5, box
+    table.scroll_into_view_if_needed()
+    shot(page, f"08-procedure-channels-{tag}")
+    spare = len(procedure.channels)  # the first empty row
+    page.select_option(f"select[name=channels-{spare}-kind]", "email")
+    page.fill(f"input[name=channels-{spare}-value]", "privacy@example.com")
+    page.click("input[name=_continue]")
+    page.wait_for_selector(".messagelist .success")
+    procedure.refresh_from_db()
+    assert procedure.channels[-1] == {"kind": "email", "value": "privacy@example.com"}
+
+    page.goto(f"{live_server.url}/admin/accounts/role/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= page.evaluate("window.innerWidth")
+    shot(page, f"09-roles-{tag}")
     page.context.close()

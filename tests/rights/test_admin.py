@@ -436,7 +436,7 @@ def test_an_unknown_event_is_not_found(as_clerk, lumiere):
 def test_the_plain_change_form_saves_nothing_details_change_through_amend(as_clerk, clerk, lumiere):
     filed = file(lumiere, at=SENT)
     response = as_clerk.post(change_url(filed), {"requester_name": "张三丰", "app_ticket_number": "T-9"}, follow=True)
-    assert any("Amended" in m for m in messages_of(response))
+    assert any("“Amend”" in m for m in messages_of(response))
     filed.refresh_from_db()
     assert (filed.requester_name, filed.app_ticket_number) == ("张三", "")
 

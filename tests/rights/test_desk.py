@@ -9,6 +9,7 @@ from policies.models import PolicyVersion, ReviewStatus
 from rights.desk import BULK_EVENTS, queue, record_for_each, save_view, view_query
 from rights.events import EVENTS
 from rights.models import RightsRequest, SavedView, State, TransitionLog
+from rights.pagination import EstimatedCountPaginator
 from rights.roles import AUDITOR, CASE_WORKER
 from rights.services import RequestError, TransitionRefused, acknowledge_request
 from tests.factories import UserFactory, file, shanghai
@@ -205,6 +206,53 @@ def test_the_list_leads_with_the_deadline_column(as_clerk, lumiere):
     assert "column-deadlines" in columns[0], columns  # right after the selection checkbox
 
 
+class _Estimated(EstimatedCountPaginator):
+    """The list's paginator as it answers at a million requests on PostgreSQL (SQLite always counts)."""
+
+    count = 1_234_567
+    count_is_estimate = True
+
+
+# Chinese groups no thousands (Django's zh_Hans formats): "约 1234567".
+@pytest.mark.parametrize("language, about", [("en", "about 1,234,567"), ("zh-hans", "约 1234567")])
+def test_an_estimated_total_reads_about_n_in_the_result_count_and_the_paginator(as_clerk, lumiere, monkeypatch, language, about):
+    from django.contrib import admin
+
+    file(lumiere, at=SENT)
+    monkeypatch.setattr(admin.site._registry[RightsRequest], "paginator", _Estimated)
+    page = as_clerk.get(CHANGELIST, {"q": "张"}, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    counts = re.findall(r'<span class="rd-count" data-estimate>([^<]*)</span>', page)
+    assert len(counts) == 2, counts  # the search box's result count and the paginator's line
+    assert all(c.strip().startswith(about) for c in counts), counts
+    # "Select all" across pages says the same.
+    selection = re.search(r'<span class="all hidden">([^<]*)</span>.*?<a role="button"[^>]*>([^<]*)</a>', page, re.S)
+    assert all(about in text for text in selection.groups()), selection.groups()
+
+
+def test_an_exact_total_reads_n(as_clerk, lumiere):
+    file(lumiere, at=SENT)
+    file(lumiere, at=SENT)
+    page = as_clerk.get(CHANGELIST, {"q": "张"}).content.decode()
+    counts = [c.strip() for c in re.findall(r'<span class="rd-count">([^<]*)</span>', page)]
+    assert counts == ["2 results", "2 rights requests"], counts
+    assert "data-estimate" not in page
+
+
+@pytest.mark.postgres
+def test_on_postgresql_the_list_says_about_n_when_it_estimates(as_clerk, lumiere, monkeypatch):
+    from django.db import connection
+
+    from rights import pagination
+
+    for _ in range(6):
+        file(lumiere, at=SENT)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE rights_rightsrequest")
+    monkeypatch.setattr(pagination, "LARGE_TABLE", 5)
+    page = as_clerk.get(CHANGELIST).content.decode()
+    assert re.search(r'<span class="rd-count" data-estimate>\s*about 6 rights requests', page), page[-3000:]
+
+
 # ---------------------------------------------------------------------------------------------- filing
 
 ADD = reverse("admin:rights_rightsrequest_add")
@@ -316,3 +364,33 @@ def test_the_procedure_list_shows_channel_and_quote_and_labels_no_promise(as_cle
     assert promised.channels[0]["value"].replace("&", "&amp;").replace(">", "&gt;") in html
     if silent is not None:
         assert "no deadline promised" in html
+
+
+# ------------------------------------------------------------------------------------------ request page
+
+
+def test_every_event_has_a_button_label_and_past_tense_labels_are_for_the_history():
+    from django.utils import translation
+
+    from rights.events import BUTTON_LABELS, EVENT_ORDER
+
+    with translation.override("en"):
+        for name in EVENT_ORDER:
+            assert str(BUTTON_LABELS[name]).strip(), name
+        assert str(BUTTON_LABELS["amend"]) == "Amend" and str(EVENTS["amend"].label) == "Amended"
+        # A history label in the past tense ("App acknowledged", "Reminders snoozed") is never a button.
+        past = [n for n in EVENT_ORDER if str(EVENTS[n].label).split(":")[0].endswith("ed")]
+        assert past and all(str(BUTTON_LABELS[n]) != str(EVENTS[n].label) for n in past), past
+
+
+def test_the_request_page_buttons_say_what_to_do_and_the_history_what_happened(as_clerk, clerk, lumiere):
+    filed = file(lumiere, at=SENT, assignee=clerk)
+    page = as_clerk.get(reverse("admin:rights_rightsrequest_change", args=[filed.pk])).content.decode()
+    summaries = dict(re.findall(r'<details data-transition="(\w+)"[^>]*>\s*<summary>([^<]*)</summary>', page))
+    assert summaries["acknowledge"] == "Record the acknowledgement"
+    assert summaries["amend"] == "Amend" and summaries["snooze"] == "Snooze the reminders"
+    assert "Record “App acknowledged”" in page  # the submit button names the history entry it writes
+    acknowledge_request(request=filed, acting_user=clerk, note="已受理")
+    page = as_clerk.get(reverse("admin:rights_rightsrequest_change", args=[filed.pk])).content.decode()
+    history = re.search(r'id="history".*?</section>', page, re.S).group(0)
+    assert "App acknowledged" in history and "Record the acknowledgement" not in history

@@ -49,10 +49,11 @@
       const body = t.createTBody();
       for (const cells of rows) {
         const tr = body.insertRow();
-        for (const cell of cells) {
+        cells.forEach(function (cell, i) {
           const td = tr.insertCell();
+          td.dataset.label = headers[i];  // shown before the value when the table becomes cards (desk.css)
           if (cell instanceof Node) td.appendChild(cell); else td.textContent = cell;
-        }
+        });
       }
       return t;
     }
