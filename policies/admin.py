@@ -44,7 +44,7 @@ class ProcedureInline(admin.StackedInline):
         "channels",
         "quote",
         "effective",
-        "note",
+        ("note", "note_en"),
     )
     readonly_fields = ("effective",)
 

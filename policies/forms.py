@@ -45,6 +45,7 @@ class ChannelRowsWidget(forms.Widget):
 
     class Media:
         css = {"all": ("policies/channels.css",)}
+        js = ("policies/channels.js",)
 
     def render(self, name, value, attrs=None, renderer=None):
         rows = channel_rows(value)
@@ -73,8 +74,10 @@ class ChannelRowsWidget(forms.Widget):
             '<table class="rd-channels" data-channels="{name}">'
             "<thead><tr><th scope=\"col\">{kind}</th><th scope=\"col\">{value}</th></tr></thead>"
             "<tbody>{rows}</tbody></table>"
-            '<input type="hidden" name="{name}-rows" value="{count}">',
+            '<input type="hidden" name="{name}-rows" value="{count}">'
+            '<button type="button" class="button rd-channels__add" data-add-channel="{name}" hidden>{add}</button>',
             name=name,
+            add=gettext("Add a channel"),
             kind=gettext("kind"),
             value=gettext("path, number or address"),
             rows=format_html_join("", '<tr class="{}"><td>{}</td><td>{}</td></tr>', ((c, s, f) for s, f, c in body)),
@@ -154,7 +157,7 @@ class ProcedureForm(forms.ModelForm):
     channels = ChannelsField(
         required=False,
         help_text=_("One channel per row: its kind and the path, number or address the policy gives. Empty rows are "
-                    "ignored; save to get more empty rows."),
+                    "ignored; “Add a channel” adds a row."),
     )  # fmt: skip
 
     class Meta:

@@ -273,7 +273,9 @@ class Procedure(models.Model):
     )
     hedge = models.CharField(_("hedge"), max_length=4, choices=Hedge, blank=True, default=Hedge.FIRM)
     quote = models.TextField(_("quoted clause"), help_text=_("Verbatim from the policy text."))
-    note = models.TextField(_("note"), blank=True)
+    # The analyst's note, in both languages of the desk: the catalog is read in Chinese and in English.
+    note = models.TextField(_("note (Chinese)"), blank=True)
+    note_en = models.TextField(_("note (English)"), blank=True)
     # What the importer proposed this from and how sure it is (empty for the hand-made catalog).
     extraction_rule = models.CharField(_("extraction rule"), max_length=40, blank=True)
     confidence = models.CharField(_("confidence"), max_length=8, choices=Confidence, blank=True)

@@ -39,6 +39,7 @@ def load_seed_catalog(apps=None) -> int:
     App, PolicyVersion, Procedure, _ = _models(apps)
     load_statutory_defaults(apps)
     created = 0
+    has_english_note = any(field.name == "note_en" for field in Procedure._meta.get_fields())
     for entry in json.loads((DATA_DIR / "catalog.json").read_text(encoding="utf-8")):
         app, _ = App.objects.update_or_create(
             slug=entry["slug"],
@@ -85,6 +86,8 @@ def load_seed_catalog(apps=None) -> int:
                 quote=procedure["quote"],
                 note=procedure.get("note", ""),
                 review_status="accepted",
+                # migration 0002 seeds through the historical model, which has no English note yet (0007 adds it)
+                **({"note_en": procedure.get("note_en", "")} if has_english_note else {}),
             )
             created += 1
     return created

@@ -209,10 +209,18 @@ def test_channel_rows_and_roles_fit_the_screen(browser, live_server, superuser, 
     spare = len(procedure.channels)  # the first empty row
     page.select_option(f"select[name=channels-{spare}-kind]", "email")
     page.fill(f"input[name=channels-{spare}-value]", "privacy@example.com")
+    # Past the three spare rows, "Add a channel" (static script) adds a row under the next index.
+    rows = table.locator("tbody tr").count()
+    page.click("button[data-add-channel=channels]")
+    assert table.locator("tbody tr").count() == rows + 1
+    page.select_option(f"select[name=channels-{rows}-kind]", "phone")
+    page.fill(f"input[name=channels-{rows}-value]", "400-000-0000")
     page.click("input[name=_continue]")
     page.wait_for_selector(".messagelist .success")
     procedure.refresh_from_db()
-    assert procedure.channels[-1] == {"kind": "email", "value": "privacy@example.com"}
+    assert procedure.channels[-2:] == [
+        {"kind": "email", "value": "privacy@example.com"}, {"kind": "phone", "value": "400-000-0000"}
+    ]
 
     page.goto(f"{live_server.url}/admin/accounts/role/")
     assert page.evaluate("document.documentElement.scrollWidth") <= page.evaluate("window.innerWidth")

@@ -4,6 +4,7 @@ Pure data tests: no database, no Django. Every quote and channel must be a verba
 every enum value must be one the models accept, and the facts the product relies on are pinned here.
 """
 import json
+import re
 from pathlib import Path
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "policies" / "data"
@@ -36,7 +37,7 @@ CHANNEL_KINDS = {
 }
 APP_KEYS = {"name", "slug", "operator", "website", "emails", "phones", "addresses", "policy", "procedures"}
 POLICY_KEYS = {"title", "published_on", "effective_on", "source_file"}
-PROCEDURE_KEYS = {"right", "action", "channels", "deadline", "clock_start", "hedge", "quote", "note"}
+PROCEDURE_KEYS = {"right", "action", "channels", "deadline", "clock_start", "hedge", "quote", "note", "note_en"}
 
 _CN_DIGITS = "零一二三四五六七八九"
 
@@ -113,7 +114,19 @@ def test_every_entry_has_exactly_the_documented_shape():
             assert isinstance(app[key], list) and all(isinstance(v, str) and v for v in app[key])
         for procedure in app["procedures"]:
             assert set(procedure) == PROCEDURE_KEYS, (app["slug"], procedure)
-            assert isinstance(procedure["note"], str)
+            assert isinstance(procedure["note"], str) and isinstance(procedure["note_en"], str)
+
+
+def test_every_note_is_written_in_both_languages():
+    """The desk reads in Chinese and in English: a note is Chinese prose in `note` and English in `note_en` (both
+    may quote the policy's Chinese)."""
+    for app in _load_catalog():
+        for procedure in app["procedures"]:
+            chinese, english = procedure["note"], procedure["note_en"]
+            assert bool(chinese) == bool(english), procedure["quote"][:30]
+            if chinese:
+                assert re.match(r"[\u3400-\u9fff\uff08“]", chinese), chinese[:30]
+                assert re.match(r"[A-Za-z'(]", english), english[:30]
 
 
 def test_every_app_has_at_least_one_procedure():

@@ -1,0 +1,27 @@
+// The procedure's channel rows (policies/forms.py): "Add a channel" copies the last row, empty, under the next
+// index and raises the row count the form reads. Without script the spare rows and saving do the same work.
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll("[data-add-channel]").forEach(function (button) {
+    var name = button.getAttribute("data-add-channel");
+    var table = document.querySelector('table.rd-channels[data-channels="' + name + '"]');
+    var count = document.querySelector('input[type=hidden][name="' + name + '-rows"]');
+    if (!table || !count) return;
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var rows = table.tBodies[0].rows;
+      var index = parseInt(count.value, 10);
+      if (!rows.length || !(index >= 0) || index >= 100) return;
+      var row = rows[rows.length - 1].cloneNode(true);
+      row.querySelectorAll("select, input").forEach(function (control) {
+        control.name = control.name.replace(/-\d+-(kind|value)$/, "-" + index + "-$1");
+        if (control.id) control.id = control.id.replace(/_\d+(_value)?$/, "_" + index + "$1");
+        var label = control.getAttribute("aria-label");
+        if (label) control.setAttribute("aria-label", label.replace(/\d+/, String(index + 1)));
+        if (control.tagName === "SELECT") control.selectedIndex = 0; else control.value = "";
+      });
+      table.tBodies[0].appendChild(row);
+      count.value = String(index + 1);
+      row.querySelector("select").focus();
+    });
+  });
+});
