@@ -142,11 +142,20 @@ class PolicyImportAdminMixin:
                 source_url=form.cleaned_data.get("source_url") or "",
                 acting_user=request.user,
             )
-            return HttpResponseRedirect(self._url("import_progress", job.pk))
+            job.refresh_from_db(fields=["state", "error"])  # the hand-over ran when the job was committed
+            if job.state != PolicyImport.State.FAILED:
+                return HttpResponseRedirect(self._url("import_progress", job.pk))
+            # The broker did not take the job: say so on the form, which keeps the pasted text (the job,
+            # recorded as failed with this reason, keeps it too, and an uploaded file's).
+            form.add_error(None, job.error)
+            status = 503
+        else:
+            status = 200
         return TemplateResponse(
             request,
             "admin/policies/import/import.html",
             self._context(request, _("Import a privacy policy"), form=form, media=self.media + form.media),
+            status=status,
         )
 
     # --- Progress of an import running in the background --------------------------------------------------
