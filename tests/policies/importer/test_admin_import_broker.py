@@ -43,11 +43,12 @@ def _use_broker(app, url):
 def unanswering_broker(settings):
     from config.celery_app import app
 
+    # Read first: the app configures itself from Django's settings on first use, which must not be ours.
+    previous = app.conf.broker_url
     url = f"redis://127.0.0.1:{closed_loopback_port()}/13"
     settings.REDIS_URL = settings.CELERY_BROKER_URL = url
     settings.RIGHTSDESK_TASKS_IN_PROCESS = False
     settings.CELERY_TASK_ALWAYS_EAGER = False
-    previous = app.conf.broker_url
     _use_broker(app, url)
     yield url
     _use_broker(app, previous)
