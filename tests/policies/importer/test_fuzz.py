@@ -10,8 +10,8 @@ Properties, for every input:
 - storing a draft version of it raises nothing but ImportRefused (the procedures pass their model validation).
 
 Settings come from a hypothesis profile: a few hundred examples, each with a budget of 1 s (hypothesis'
-`deadline`: a guard against a text that makes the importer hang, not a speed target; the texts are at most a
-few tens of thousands of characters and take milliseconds, see README "Importer robustness"). With CI=true the
+`deadline`: a guard against a text that makes the importer hang, not a speed target; typical examples take
+1-40 ms, and bench/fuzz_importer.py times 10,000 larger texts, see README "Importer robustness"). With CI=true the
 profile is derandomized: the same examples on every run, so a failure in CI reproduces locally with
 CI=true. Elsewhere each run explores new examples, and hypothesis' example database replays a failure found.
 """
