@@ -142,11 +142,22 @@ class PolicyImportAdminMixin:
                 source_url=form.cleaned_data.get("source_url") or "",
                 acting_user=request.user,
             )
-            return HttpResponseRedirect(self._url("import_progress", job.pk))
+            job.refresh_from_db(fields=["state", "error"])  # the hand-over ran when the job was committed
+            if job.state != PolicyImport.State.FAILED:
+                return HttpResponseRedirect(self._url("import_progress", job.pk))
+            # The broker did not take the job: say so on the form, which keeps the pasted text (the job,
+            # recorded as failed with this reason, keeps it too, and an uploaded file's).
+            form.add_error(None, job.error)
+            status, failed_url = 503, self._url("import_progress", job.pk)
+        else:
+            status, failed_url = 200, None
         return TemplateResponse(
             request,
             "admin/policies/import/import.html",
-            self._context(request, _("Import a privacy policy"), form=form, media=self.media + form.media),
+            self._context(
+                request, _("Import a privacy policy"), form=form, media=self.media + form.media, failed_url=failed_url
+            ),
+            status=status,
         )
 
     # --- Progress of an import running in the background --------------------------------------------------
@@ -181,6 +192,16 @@ class PolicyImportAdminMixin:
 
     def import_progress_view(self, request, job_id):
         job = self._job(request, job_id)
+        if request.method == "POST" and job.state == PolicyImport.State.FAILED:
+            # Start again: a new job with the same text (a broker that was down is back; nothing to upload again).
+            again = start_policy_import(
+                text=job.text,
+                app_name=job.app_name,
+                source_name=job.source_name,
+                source_url=job.source_url,
+                acting_user=request.user,
+            )
+            return HttpResponseRedirect(self._url("import_progress", again.pk))
         if job.state == PolicyImport.State.DONE and job.policy_version_id:
             version = job.policy_version
             messages.success(

@@ -1,10 +1,14 @@
 """Imports started in the admin run in the background, so that no web request waits on reading a policy.
 
 start_policy_import stores what to import as a PolicyImport and, once that is committed, hands its id to the
-Celery task policies.tasks.run_policy_import: to a worker through the broker in production (REDIS_URL set),
-or, in the embedded default without a broker (nothing would ever take the task from the in-memory
-transport), to a thread of this process that runs the same task in place. run_policy_import is the one path
-that reads, extracts and stores; the admin's progress page follows the row.
+Celery task policies.tasks.run_policy_import: to a worker through the broker in production (REDIS_URL set,
+so settings.RIGHTSDESK_TASKS_IN_PROCESS is false), or, in the embedded default and the tests (tasks in
+process: nothing would ever take the task from the in-memory transport), to a thread of this process that runs
+the same task in place. run_policy_import is the one path that reads, extracts and stores; the admin's
+progress page follows the row.
+
+A broker that does not answer (Redis down, a wrong REDIS_URL) fails the job at once with a one-line reason
+instead of leaving it queued for nobody; the job keeps the text, and the admin shows the form again with it.
 """
 from __future__ import annotations
 
@@ -27,13 +31,6 @@ logger = logging.getLogger(__name__)
 _STARTED, _EXTRACTED = 10, 60
 
 
-def has_broker() -> bool:
-    """Whether a Celery worker can receive tasks (a real broker), rather than the in-memory transport."""
-    from config.celery_app import app
-
-    return not str(app.conf.broker_url or "").startswith("memory")
-
-
 @transaction.atomic
 def start_policy_import(
     *, text: str, app_name: str = "", source_name: str = "", source_url: str = "", acting_user=None
@@ -50,13 +47,27 @@ def start_policy_import(
     return job
 
 
-def dispatch(job_id: int) -> None:
+def dispatch(job_id: int) -> bool:
+    """Hand the job to its runner; False (and the job failed, saying why) when the broker cannot take it."""
     from policies.tasks import run_policy_import
 
-    if getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False) or has_broker():
-        run_policy_import.delay(job_id)
-    else:
-        threading.Thread(target=_run_in_thread, args=(job_id,), name=f"policy-import-{job_id}", daemon=True).start()
+    try:
+        if getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False) or not settings.RIGHTSDESK_TASKS_IN_PROCESS:
+            # Through the broker; kombu retries a refused connection briefly, then raises OperationalError.
+            run_policy_import.delay(job_id)
+        else:
+            threading.Thread(target=_run_in_thread, args=(job_id,), name=f"policy-import-{job_id}", daemon=True).start()
+    except Exception:  # noqa: BLE001 - whatever the transport raises, the person gets one line, the log the rest
+        logger.exception("policy import #%s could not be handed to its runner", job_id)
+        with transaction.atomic():
+            job = PolicyImport.objects.select_for_update().filter(pk=job_id, state=PolicyImport.State.QUEUED).first()
+            if job is not None:
+                _fail(job, _(
+                    "The import could not be started: the background task queue does not answer. The text is kept; "
+                    "try again in a few minutes, and tell the administrator if it goes on."
+                ))
+        return False
+    return True
 
 
 def _run_in_thread(job_id: int) -> None:
