@@ -85,15 +85,21 @@ BATCH = 900
 # ------------------------------------------------------------------------------------------------- find
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class DueReminder:
-    """One reminder the rules say is due today (the ledger's unique key)."""
+    """One reminder the rules say is due today (the ledger's unique key): about one of the request's clocks
+    (`clock_id`) or one of its complaints' clocks (`complaint_clock_id`), never both."""
 
     request_id: int
-    clock_id: int
+    clock_id: int | None
     kind: str
     due: date
     repeat: int = 0
+    complaint_clock_id: int | None = None
+
+    @property
+    def order(self) -> tuple:
+        return (self.request_id, self.clock_id or 0, self.complaint_clock_id or 0, self.kind, self.due, self.repeat)
 
 
 def overdue_repeat(*, last_day: date, today: date, every: int) -> int:
@@ -166,6 +172,8 @@ def find_due_reminders(
     for request_id, clock_id, statutory_last_day in breaches:
         due.append(DueReminder(request_id, clock_id, ReminderKind.STATUTORY_BREACH, statutory_last_day))
 
+    due.extend(_due_complaint_reminders(now=now, today=today, horizon=horizon, config=config, snoozes=snoozes, skipped=skipped))
+
     if config.suggest_escalation:
         # Once per request, about its longest-overdue clock; `running()` already leaves escalated requests out.
         cutoff = latest_last_day_overdue_by(today, config.escalate_after_working_days, calendar)
@@ -183,6 +191,33 @@ def find_due_reminders(
     return due
 
 
+def _due_complaint_reminders(*, now, today, horizon, config, snoozes, skipped) -> list[DueReminder]:
+    """The same rules for the clocks of complaints (issue 9: a regulator overdue is reminded like an app overdue),
+    with the complaints' named filters. A complaint's clocks run whatever the request's state: lodging with a
+    regulator escalates the request, and the regulator's clocks are exactly what is then to be chased. A snooze
+    of the request silences their overdue repeats as well. No escalation suggestion: the complaint is one."""
+    from complaints.models import ComplaintClock
+
+    snoozed_requests, _snoozed_clocks = snoozes  # a snooze of one request clock is about that clock only
+    clocks = ComplaintClock.objects.order_by()
+    fields = ("complaint__request_id", "id", "final_due")
+    due: list[DueReminder] = []
+    for request_id, clock_id, last_day in clocks.due_by(horizon, now).values_list(*fields):
+        due.append(DueReminder(request_id, None, ReminderKind.DUE_SOON, last_day, complaint_clock_id=clock_id))
+    for request_id, clock_id, last_day in clocks.overdue(now).values_list(*fields):
+        if request_id in snoozed_requests:
+            continue
+        repeat = overdue_repeat(last_day=last_day, today=today, every=config.repeat_every_days)
+        if repeat > MAX_REPEAT:
+            skipped.append((request_id, f"last day {last_day.isoformat()} is {(today - last_day).days} days ago"))
+            continue
+        due.append(DueReminder(request_id, None, ReminderKind.OVERDUE, last_day, repeat, complaint_clock_id=clock_id))
+    breaches = clocks.statutory_breach(now).running().values_list("complaint__request_id", "id", "statutory_due")
+    for request_id, clock_id, statutory_last_day in breaches:
+        due.append(DueReminder(request_id, None, ReminderKind.STATUTORY_BREACH, statutory_last_day, complaint_clock_id=clock_id))
+    return due
+
+
 # ----------------------------------------------------------------------------------------------- record
 
 
@@ -191,14 +226,19 @@ def record_reminders(due: list[DueReminder], *, now: datetime) -> int:
     if not due:
         return 0
     # One order everywhere, so two sweeps inserting the same keys at once wait for each other, never deadlock.
-    due = sorted(set(due))
+    due = sorted(set(due), key=lambda d: d.order)
     known = set()
-    clock_ids = sorted({d.clock_id for d in due})
-    for start in range(0, len(clock_ids), BATCH):
-        rows = Reminder.objects.filter(clock_id__in=clock_ids[start : start + BATCH])
-        known.update(DueReminder(*key) for key in rows.values_list("request_id", "clock_id", "kind", "due", "repeat"))
+    key_fields = ("request_id", "clock_id", "kind", "due", "repeat", "complaint_clock_id")
+    for column in ("clock_id", "complaint_clock_id"):
+        ids = sorted({getattr(d, column) for d in due} - {None})
+        for start in range(0, len(ids), BATCH):
+            rows = Reminder.objects.filter(**{f"{column}__in": ids[start : start + BATCH]})
+            known.update(DueReminder(*key) for key in rows.values_list(*key_fields))
     new = [
-        Reminder(request_id=d.request_id, clock_id=d.clock_id, kind=d.kind, due=d.due, repeat=d.repeat, created_at=now)
+        Reminder(
+            request_id=d.request_id, clock_id=d.clock_id, complaint_clock_id=d.complaint_clock_id, kind=d.kind,
+            due=d.due, repeat=d.repeat, created_at=now,
+        )  # fmt: skip
         for d in due
         if d not in known
     ]
@@ -228,6 +268,8 @@ class DigestItem:
     url: str = ""
     days_overdue: int = 0
     working_days_left: int | None = None
+    channel: str = ""  # a complaint's clock: the channel's code ("12300") and kind; `action` is then its action
+    channel_kind: str = ""
 
     @property
     def urgency(self):
@@ -285,9 +327,21 @@ def one_line(value: str) -> str:
     return "".join(" " if unicodedata.category(char) in _LINE_BREAKERS else char for char in value or "")
 
 
+def complaint_clock_label(channel: str, channel_kind: str, action_label: str) -> str:
+    """How a complaint's clock is named in a digest: the channel as on the command line ("12300", "isc"; the app's
+    own complaint procedure by its kind's label), then what is due — "12300 受理决定", "12300 Admission decision"."""
+    from complaints.models import ChannelKind
+
+    name = str(ChannelKind.APP.label) if channel_kind == ChannelKind.APP else channel
+    return f"{name} {action_label}"
+
+
 def digest_lines(items: list[DigestItem]) -> list[DigestLine]:
     """The items with their labels resolved once per digest, in the active language (the templates then only
     print strings: rendering 80,000 lines stays cheap)."""
+    from complaints.models import ClockAction
+
+    complaint_actions = {value: str(label) for value, label in ClockAction.choices}
     labels = {
         "right": {value: str(label) for value, label in Right.choices},
         "action": {value: str(label) for value, label in Action.choices},
@@ -300,6 +354,13 @@ def digest_lines(items: list[DigestItem]) -> list[DigestLine]:
         kind_label = labels["kind"][item.kind]
         if item.repeat:
             kind_label += " " + repeat_label % {"n": item.repeat + 1}
+        if item.channel:
+            action = complaint_clock_label(
+                one_line(item.channel), item.channel_kind, complaint_actions.get(item.action, item.action)
+            )
+            kind_label = f"{action} {kind_label}"  # "12300 受理决定 已逾期": which clock, on the reminder's own line
+        else:
+            action = labels["action"].get(item.action, item.action)
         lines.append(
             DigestLine(
                 request_id=item.request_id,
@@ -310,7 +371,7 @@ def digest_lines(items: list[DigestItem]) -> list[DigestLine]:
                 days_overdue=item.days_overdue,
                 app=one_line(item.app),
                 right=labels["right"].get(item.right, item.right),
-                action=labels["action"].get(item.action, item.action),
+                action=action,
                 requester=one_line(item.requester),
                 state=labels["state"].get(item.state, item.state),
                 provisional=item.provisional,
@@ -380,11 +441,40 @@ _PLAN_FIELDS = (
     "request__assignee_id", "request__assignee__email", "request__assignee__is_active",
     "clock__met_at", "clock__stopped_at", "clock__paused_since", "clock__deadline", "clock__statutory_due", "clock__action",
     "clock__provisional",
+    "complaint_clock_id", "complaint_clock__met_at", "complaint_clock__stopped_at", "complaint_clock__final_due",
+    "complaint_clock__statutory_due", "complaint_clock__action", "complaint_clock__provisional",
+    "complaint_clock__complaint__state", "complaint_clock__complaint__channel__code",
+    "complaint_clock__complaint__channel__kind",
 )  # fmt: skip
+
+
+def _complaint_clock_still_due(row: dict, *, today: date, config: ReminderSettings, snoozed_requests: set[int]) -> bool:
+    """`_still_due` for a complaint's clock, by the complaints' rule of "running" (ComplaintClock.is_running, on
+    a complaint the channel still owes something): the request's state does not matter (see find)."""
+    from complaints.events import ACTIVE_COMPLAINT_STATES
+
+    running = (
+        row["complaint_clock__met_at"] is None
+        and row["complaint_clock__stopped_at"] is None
+        and row["complaint_clock__complaint__state"] in ACTIVE_COMPLAINT_STATES
+    )
+    if not running:
+        return False
+    kind, due, last_day = row["kind"], row["due"], row["complaint_clock__final_due"]
+    if kind == ReminderKind.DUE_SOON:
+        return last_day == due and today <= due
+    if kind == ReminderKind.OVERDUE:
+        current = overdue_repeat(last_day=due, today=today, every=config.repeat_every_days)
+        return last_day == due and row["repeat"] == current and row["request_id"] not in snoozed_requests
+    if kind == ReminderKind.STATUTORY_BREACH:
+        return row["complaint_clock__statutory_due"] == due
+    return False
 
 
 def _still_due(row: dict, *, today: date, config: ReminderSettings, snoozes: tuple[set[int], set[int]]) -> bool:
     """Whether a recorded, unsent reminder is still worth sending today."""
+    if row["complaint_clock_id"] is not None:
+        return _complaint_clock_still_due(row, today=today, config=config, snoozed_requests=snoozes[0])
     running = row["clock__met_at"] is None and row["clock__stopped_at"] is None and row["clock__paused_since"] is None
     if not running or row["request__state"] == State.ESCALATED:
         return False
@@ -457,6 +547,7 @@ def plan_deliveries(
             continue
         address, language = recipient_for(row)
         digest = digests.setdefault(address, Digest(address=address, language=language))
+        about = "complaint_clock__" if row["complaint_clock_id"] is not None else "clock__"
         item = DigestItem(
             reminder_id=row["id"],
             request_id=row["request_id"],
@@ -465,11 +556,13 @@ def plan_deliveries(
             repeat=row["repeat"],
             app=row["request__app__name"],
             right=row["request__right"],
-            action=row["clock__action"],
+            action=row[about + "action"],
             requester=row["request__requester_name"],
             state=row["request__state"],
-            provisional=row["clock__provisional"],
+            provisional=row[about + "provisional"],
             url=link.format(id=row["request_id"]),
+            channel=row["complaint_clock__complaint__channel__code"] or "",
+            channel_kind=row["complaint_clock__complaint__channel__kind"] or "",
         )
         if item.due < today:
             # Working days, as the request list counts them ("overdue by 6 working days" in both places).
@@ -548,6 +641,7 @@ def build_digest_message(digest: Digest, *, today: date) -> EmailMultiAlternativ
             "list_url": list_url,
             "today": today,
             "summary": summary_of(digest.items),
+            "complaint_clocks": any(item.channel for item in digest.items),
             "site_url": django_settings.SITE_URL.rstrip("/"),
             "settings_url": django_settings.SITE_URL.rstrip("/") + _preferences_path(),
         }
