@@ -227,6 +227,8 @@ def record_reminders(due: list[DueReminder], *, now: datetime) -> int:
         return 0
     # One order everywhere, so two sweeps inserting the same keys at once wait for each other, never deadlock.
     due = sorted(set(due), key=lambda d: d.order)
+    if connection.vendor == "postgresql":
+        return _insert_on_postgresql(due, now=now)
     known = set()
     key_fields = ("request_id", "clock_id", "kind", "due", "repeat", "complaint_clock_id")
     for column in ("clock_id", "complaint_clock_id"):
@@ -247,24 +249,63 @@ def record_reminders(due: list[DueReminder], *, now: datetime) -> int:
     return len(new)
 
 
+# Rows per INSERT on PostgreSQL: six arrays of this length are one statement's parameters.
+INSERT_BATCH = 20_000
+
+
+def _insert_on_postgresql(due: list[DueReminder], *, now: datetime) -> int:
+    """INSERT ... SELECT FROM unnest(arrays) ON CONFLICT DO NOTHING: one statement per 20,000 keys, no lookup
+    first (the ledger's unique keys drop what is already there) and no model instances; the row count says how
+    many were new. The other columns get their model defaults, computed once."""
+    key_columns = {"request_id": "bigint", "clock_id": "bigint", "complaint_clock_id": "bigint", "kind": "text",
+                   "due": "date", "repeat": "integer"}  # fmt: skip
+    fields = [f for f in Reminder._meta.concrete_fields if not f.primary_key]
+    columns, values, defaults = [], [], []
+    for f in fields:
+        columns.append(connection.ops.quote_name(f.column))
+        if f.column in key_columns:
+            values.append(f"k.{connection.ops.quote_name(f.column)}")
+        else:
+            values.append("%s")
+            default = now if f.name == "created_at" else f.get_default()
+            defaults.append(f.get_db_prep_save(default, connection))
+    unnest = ", ".join(f"%s::{kind}[]" for kind in key_columns.values())
+    names = ", ".join(connection.ops.quote_name(c) for c in key_columns)
+    sql = (
+        f"INSERT INTO {connection.ops.quote_name(Reminder._meta.db_table)} ({', '.join(columns)}) "
+        f"SELECT {', '.join(values)} FROM unnest({unnest}) AS k({names}) ON CONFLICT DO NOTHING"
+    )
+    new = 0
+    with connection.cursor() as cursor:
+        for start in range(0, len(due), INSERT_BATCH):
+            chunk = due[start : start + INSERT_BATCH]
+            arrays = [[getattr(d, column) for d in chunk] for column in key_columns]
+            cursor.execute(sql, [*defaults, *arrays])
+            new += cursor.rowcount
+    return new
+
+
 # ------------------------------------------------------------------------------------------------- plan
 
 
-@dataclass
+@dataclass(slots=True)
 class DigestItem:
-    """One line of a digest (codes, not labels: the labels depend on the recipient's language)."""
+    """One line of a digest (codes, not labels: the labels depend on the recipient's language).
+
+    The plan fills the ledger key only; what a line shows (names, labels, working days) is loaded by
+    `fill_details` for the lines a digest actually shows (its DIGEST_ENTRIES most urgent requests)."""
 
     reminder_id: int
     request_id: int
     kind: str
     due: date
     repeat: int
-    app: str
-    right: str
-    action: str
-    requester: str
-    state: str
-    provisional: bool
+    app: str = ""
+    right: str = ""
+    action: str = ""
+    requester: str = ""
+    state: str = ""
+    provisional: bool = False
     url: str = ""
     days_overdue: int = 0
     working_days_left: int | None = None
@@ -293,6 +334,9 @@ class DigestLine:
     state: str
     provisional: bool
     url: str
+    # Numbers as text: the templates print them as they are (a number would go through Django's localisation, the
+    # larger part of rendering a long digest).
+    days_overdue_text: str = ""
 
 
 def status_text(item: DigestItem) -> str:
@@ -376,6 +420,7 @@ def digest_lines(items: list[DigestItem]) -> list[DigestLine]:
                 state=labels["state"].get(item.state, item.state),
                 provisional=item.provisional,
                 url=item.url,
+                days_overdue_text=str(item.days_overdue) if item.days_overdue else "",
             )
         )
     return lines
@@ -396,6 +441,8 @@ class DigestEntry:
     state: str
     url: str
     lines: list[DigestLine]
+    number: str = ""  # the request's id and its number of lines, as text (see DigestLine.days_overdue_text)
+    rows: str = ""
 
 
 def digest_entries(lines: list[DigestLine]) -> list[DigestEntry]:
@@ -404,7 +451,10 @@ def digest_entries(lines: list[DigestLine]) -> list[DigestEntry]:
     for line in lines:
         grouped.setdefault(line.request_id, []).append(line)
     return [
-        DigestEntry(first.request_id, first.app, first.right, first.requester, first.state, first.url, group)
+        DigestEntry(
+            first.request_id, first.app, first.right, first.requester, first.state, first.url, group,
+            str(first.request_id), str(len(group)),
+        )
         for group in grouped.values()
         for first in group[:1]
     ]
@@ -435,84 +485,79 @@ class Plan:
     cancelled: int
 
 
+# What deciding "still due?" and "to whom?" takes, per unsent row; the names and labels a line shows are loaded
+# later, for the lines a digest shows (fill_details). Whether the clock still runs is computed in SQL from the
+# one definition of each rule (rights.status.running_q; complaints.querysets.running_q).
 _PLAN_FIELDS = (
-    "id", "request_id", "clock_id", "kind", "due", "repeat",
-    "request__state", "request__right", "request__requester_name", "request__app__name",
+    "id", "request_id", "clock_id", "kind", "due", "repeat", "is_running", "last_day", "statutory_last_day",
     "request__assignee_id", "request__assignee__email", "request__assignee__is_active",
-    "clock__met_at", "clock__stopped_at", "clock__paused_since", "clock__deadline", "clock__statutory_due", "clock__action",
-    "clock__provisional",
-    "complaint_clock_id", "complaint_clock__met_at", "complaint_clock__stopped_at", "complaint_clock__final_due",
-    "complaint_clock__statutory_due", "complaint_clock__action", "complaint_clock__provisional",
-    "complaint_clock__complaint__state", "complaint_clock__complaint__channel__code",
-    "complaint_clock__complaint__channel__kind",
 )  # fmt: skip
 
 
-def _complaint_clock_still_due(row: dict, *, today: date, config: ReminderSettings, snoozed_requests: set[int]) -> bool:
-    """`_still_due` for a complaint's clock, by the complaints' rule of "running" (ComplaintClock.is_running, on
-    a complaint the channel still owes something): the request's state does not matter (see find)."""
-    from complaints.events import ACTIVE_COMPLAINT_STATES
+def _unsent_rows():
+    from django.db.models import BooleanField, ExpressionWrapper, Q
+    from django.db.models.functions import Coalesce
 
-    running = (
-        row["complaint_clock__met_at"] is None
-        and row["complaint_clock__stopped_at"] is None
-        and row["complaint_clock__complaint__state"] in ACTIVE_COMPLAINT_STATES
+    from complaints.querysets import running_q as complaint_running_q
+
+    from .status import running_q
+
+    # A request with a regulator is the regulator's to chase: its own clocks remind no one (its complaints' do).
+    clock_runs = Q(clock__isnull=False) & running_q("clock__") & ~Q(request__state=State.ESCALATED)
+    complaint_clock_runs = Q(complaint_clock__isnull=False) & complaint_running_q("complaint_clock__")
+    return (
+        Reminder.objects.filter(status__in=RETRYABLE_REMINDER_STATES)
+        .order_by()
+        .annotate(
+            is_running=ExpressionWrapper(clock_runs | complaint_clock_runs, output_field=BooleanField()),
+            last_day=Coalesce("clock__deadline", "complaint_clock__final_due"),
+            statutory_last_day=Coalesce("clock__statutory_due", "complaint_clock__statutory_due"),
+        )
+        .values_list(*_PLAN_FIELDS)
     )
+
+
+def _still_due(
+    *, kind: str, due: date, repeat: int, running: bool, last_day: date | None, statutory_last_day: date | None,
+    request_id: int, clock_id: int | None, today: date, config: ReminderSettings, snoozes: tuple[set[int], set[int]],
+) -> bool:
+    """Whether a recorded, unsent reminder is still worth sending today (its clock, the request's own or one of
+    its complaints', still runs and still has the deadline the reminder is about)."""
     if not running:
         return False
-    kind, due, last_day = row["kind"], row["due"], row["complaint_clock__final_due"]
     if kind == ReminderKind.DUE_SOON:
         return last_day == due and today <= due
-    if kind == ReminderKind.OVERDUE:
-        current = overdue_repeat(last_day=due, today=today, every=config.repeat_every_days)
-        return last_day == due and row["repeat"] == current and row["request_id"] not in snoozed_requests
-    if kind == ReminderKind.STATUTORY_BREACH:
-        return row["complaint_clock__statutory_due"] == due
-    return False
-
-
-def _still_due(row: dict, *, today: date, config: ReminderSettings, snoozes: tuple[set[int], set[int]]) -> bool:
-    """Whether a recorded, unsent reminder is still worth sending today."""
-    if row["complaint_clock_id"] is not None:
-        return _complaint_clock_still_due(row, today=today, config=config, snoozed_requests=snoozes[0])
-    running = row["clock__met_at"] is None and row["clock__stopped_at"] is None and row["clock__paused_since"] is None
-    if not running or row["request__state"] == State.ESCALATED:
-        return False
-    kind, due = row["kind"], row["due"]
-    if kind == ReminderKind.DUE_SOON:
-        return row["clock__deadline"] == due and today <= due
     if kind == ReminderKind.OVERDUE:
         snoozed_requests, snoozed_clocks = snoozes
         current = overdue_repeat(last_day=due, today=today, every=config.repeat_every_days)
         return (
-            row["clock__deadline"] == due
-            and row["repeat"] == current
-            and row["request_id"] not in snoozed_requests
-            and row["clock_id"] not in snoozed_clocks
+            last_day == due
+            and repeat == current
+            and request_id not in snoozed_requests
+            and clock_id not in snoozed_clocks
         )
     if kind == ReminderKind.STATUTORY_BREACH:
-        return row["clock__statutory_due"] == due
+        return statutory_last_day == due
     if kind == ReminderKind.ESCALATE:
-        return row["clock__deadline"] == due
+        return last_day == due
     return False
 
 
 class _Recipients:
     """Who gets a request's reminders: its assignee (or the address they chose), else the team address."""
 
-    def __init__(self, assignee_ids: set[int], today: date):
+    def __init__(self, today: date):
         self.today = today
-        self.preferences = {p.user_id: p for p in ReminderPreference.objects.filter(user_id__in=assignee_ids)}
+        self.preferences = {p.user_id: p for p in ReminderPreference.objects.all()}
         self.team = (django_settings.TEAM_EMAIL, django_settings.LANGUAGE_CODE)
 
-    def __call__(self, row: dict) -> tuple[str, str]:
-        user_id = row["request__assignee_id"]
-        if user_id is None or not row["request__assignee__is_active"]:
+    def __call__(self, user_id: int | None, email: str | None, is_active: bool | None) -> tuple[str, str]:
+        if user_id is None or not is_active:
             return self.team
         preference = self.preferences.get(user_id)
         if preference and preference.away_until and self.today <= preference.away_until:
             return self.team  # away: the team covers, nothing waits for their return
-        address = (preference.email if preference else "") or row["request__assignee__email"]
+        address = (preference.email if preference else "") or email
         if not address:
             return self.team
         return address, preference.language if preference else django_settings.LANGUAGE_CODE
@@ -526,53 +571,85 @@ def _admin_link_pattern() -> str:
     return django_settings.SITE_URL.rstrip("/") + path.replace("987654321", "{id}")
 
 
+# One str object per kind, shared by every item (a sweep may hold tens of thousands).
+_KINDS = {kind.value: kind.value for kind in ReminderKind}
+
+
 def plan_deliveries(
     *, now: datetime, config: ReminderSettings, calendar: WorkCalendar, snoozes: tuple[set[int], set[int]]
 ) -> Plan:
-    """Load every unsent row once, cancel those no longer due, and build the digests in the same pass."""
+    """Read every unsent row once (streamed), cancel those no longer due, and group the rest by recipient."""
     today = today_in_shanghai(now)
-    rows = list(Reminder.objects.filter(status__in=RETRYABLE_REMINDER_STATES).order_by("id").values(*_PLAN_FIELDS))
-    stale = [row["id"] for row in rows if not _still_due(row, today=today, config=config, snoozes=snoozes)]
+    recipient_for = _Recipients(today)
+    stale: list[int] = []
+    digests: dict[str, Digest] = {}
+    for row in _unsent_rows().iterator(chunk_size=5000):
+        (reminder_id, request_id, clock_id, kind, due, repeat, running, last_day, statutory_last_day,
+         assignee_id, email, assignee_active) = row  # fmt: skip
+        if not _still_due(
+            kind=kind, due=due, repeat=repeat, running=running, last_day=last_day,
+            statutory_last_day=statutory_last_day, request_id=request_id, clock_id=clock_id, today=today,
+            config=config, snoozes=snoozes,
+        ):  # fmt: skip
+            stale.append(reminder_id)
+            continue
+        address, language = recipient_for(assignee_id, email, assignee_active)
+        digest = digests.get(address)
+        if digest is None:
+            digest = digests[address] = Digest(address=address, language=language)
+        digest.items.append(DigestItem(reminder_id, request_id, _KINDS.get(kind, kind), due, repeat))
     cancelled = 0
+    stale.sort()
     for start in range(0, len(stale), BATCH):
         with transaction.atomic():
             ids = _claim(stale[start : start + BATCH])
             cancelled += Reminder.objects.filter(pk__in=ids).update(status=ReminderStatus.CANCELLED)
-    stale_ids = set(stale)
-    recipient_for = _Recipients({r["request__assignee_id"] for r in rows if r["request__assignee_id"]}, today)
+    for digest in digests.values():
+        digest.items.sort(key=lambda item: item.urgency)
+    return Plan(digests=sorted(digests.values(), key=lambda d: d.address), cancelled=cancelled)
+
+
+_DETAIL_FIELDS = (
+    "id", "request__app__name", "request__right", "request__requester_name", "request__state",
+    "clock__action", "clock__provisional", "complaint_clock__action", "complaint_clock__provisional",
+    "complaint_clock__complaint__channel__code", "complaint_clock__complaint__channel__kind",
+)  # fmt: skip
+
+
+def shown_items(items: list[DigestItem]) -> tuple[list[DigestItem], int]:
+    """The items of the DIGEST_ENTRIES most urgent requests (items come sorted by urgency), and how many
+    requests are left out."""
+    chosen: set[int] = set()
+    requests: set[int] = set()
+    for item in items:
+        requests.add(item.request_id)
+        if len(chosen) < DIGEST_ENTRIES:
+            chosen.add(item.request_id)
+    return [item for item in items if item.request_id in chosen], len(requests) - len(chosen)
+
+
+def fill_details(items: list[DigestItem], *, today: date, calendar: WorkCalendar) -> None:
+    """Load what the lines show (one query for all of them) and count their working days, as the list does."""
     link = _admin_link_pattern()
-    digests: dict[str, Digest] = {}
-    for row in rows:
-        if row["id"] in stale_ids:
-            continue
-        address, language = recipient_for(row)
-        digest = digests.setdefault(address, Digest(address=address, language=language))
-        about = "complaint_clock__" if row["complaint_clock_id"] is not None else "clock__"
-        item = DigestItem(
-            reminder_id=row["id"],
-            request_id=row["request_id"],
-            kind=row["kind"],
-            due=row["due"],
-            repeat=row["repeat"],
-            app=row["request__app__name"],
-            right=row["request__right"],
-            action=row[about + "action"],
-            requester=row["request__requester_name"],
-            state=row["request__state"],
-            provisional=row[about + "provisional"],
-            url=link.format(id=row["request_id"]),
-            channel=row["complaint_clock__complaint__channel__code"] or "",
-            channel_kind=row["complaint_clock__complaint__channel__kind"] or "",
-        )
+    details = {}
+    ids = [item.reminder_id for item in items]
+    for start in range(0, len(ids), BATCH):
+        for row in Reminder.objects.filter(pk__in=ids[start : start + BATCH]).values_list(*_DETAIL_FIELDS):
+            details[row[0]] = row
+    for item in items:
+        row = details.get(item.reminder_id)
+        if row is not None:
+            (_id, item.app, item.right, item.requester, item.state, clock_action, clock_provisional,
+             complaint_action, complaint_provisional, channel, channel_kind) = row  # fmt: skip
+            item.action = clock_action or complaint_action or ""
+            item.provisional = bool(clock_provisional or complaint_provisional)
+            item.channel, item.channel_kind = channel or "", channel_kind or ""
+        item.url = link.format(id=item.request_id)
         if item.due < today:
             # Working days, as the request list counts them ("overdue by 6 working days" in both places).
             item.days_overdue = -calendar.working_days_between(today, item.due)
         else:
             item.working_days_left = calendar.working_days_between(today, item.due)
-        digest.items.append(item)
-    for digest in digests.values():
-        digest.items.sort(key=lambda item: item.urgency)
-    return Plan(digests=sorted(digests.values(), key=lambda d: d.address), cancelled=cancelled)
 
 
 def _claim(ids: list[int]) -> list[int]:
@@ -623,11 +700,15 @@ def summary_of(items: list[DigestItem]) -> str:
     return separator.join(parts[kind](counts[kind]) % {"n": counts[kind]} for kind in URGENCY if counts[kind])
 
 
-def build_digest_message(digest: Digest, *, today: date) -> EmailMultiAlternatives:
-    """The digest as text and HTML, in the recipient's language (templates/rights/email/reminder_digest*)."""
+def build_digest_message(
+    digest: Digest, *, today: date, calendar: WorkCalendar | None = None
+) -> EmailMultiAlternatives:
+    """The digest as text and HTML, in the recipient's language (templates/rights/email/reminder_digest*).
+    Only the DIGEST_ENTRIES most urgent requests are loaded, labelled and rendered; the rest are counted."""
+    shown, more_entries = shown_items(digest.items)
+    fill_details(shown, today=today, calendar=calendar or work_calendar())
     with translation.override(digest.language):
-        lines = digest_lines(digest.items)
-        entries = digest_entries(lines)
+        entries = digest_entries(digest_lines(shown))
         site = django_settings.SITE_URL.rstrip("/")
         try:
             list_url = site + reverse("admin:rights_rightsrequest_changelist") + "?open=open"
@@ -635,13 +716,13 @@ def build_digest_message(digest: Digest, *, today: date) -> EmailMultiAlternativ
             list_url = site
         context = {
             "digest": digest,
-            "items": lines,
-            "entries": entries[:DIGEST_ENTRIES],
-            "more_entries": max(0, len(entries) - DIGEST_ENTRIES),
+            "count": len(digest.items),
+            "entries": entries,
+            "more_entries": more_entries,
             "list_url": list_url,
             "today": today,
             "summary": summary_of(digest.items),
-            "complaint_clocks": any(item.channel for item in digest.items),
+            "complaint_clocks": any(item.channel for item in shown),
             "site_url": django_settings.SITE_URL.rstrip("/"),
             "settings_url": django_settings.SITE_URL.rstrip("/") + _preferences_path(),
         }
@@ -687,7 +768,7 @@ def _close_quietly(mail_connection) -> None:
         pass
 
 
-@dataclass
+@dataclass(slots=True)
 class ReminderOutcome:
     request: int
     kind: str
@@ -795,7 +876,7 @@ def sweep_reminders(
                 result.cancelled = plan.cancelled
                 status = "would_send" if result.sending else "held"
                 for digest in plan.digests:
-                    message = build_digest_message(digest, today=today)
+                    message = build_digest_message(digest, today=today, calendar=calendar)
                     _note_digest(result, digest, message.subject, status)
                 raise _DryRun
         except _DryRun:
@@ -809,7 +890,7 @@ def sweep_reminders(
     if not result.sending:
         result.held = sum(len(d.items) for d in plan.digests)
         return result
-    deliver_digests(plan.digests, now=now, result=result)
+    deliver_digests(plan.digests, now=now, result=result, calendar=calendar)
     return result
 
 
@@ -821,9 +902,12 @@ def _note_digest(result: SweepResult, digest: Digest, subject: str, status: str,
     )
 
 
-def deliver_digests(digests: list[Digest], *, now: datetime, result: SweepResult) -> None:
+def deliver_digests(
+    digests: list[Digest], *, now: datetime, result: SweepResult, calendar: WorkCalendar | None = None
+) -> None:
     """One digest per recipient, each in its own short transaction (claim, send, mark)."""
     today = today_in_shanghai(now)
+    calendar = calendar or work_calendar()
     mail_connection = get_connection(fail_silently=False)  # one per sweep
     unreachable: Exception | None = None
     for digest in digests:
@@ -841,7 +925,7 @@ def deliver_digests(digests: list[Digest], *, now: datetime, result: SweepResult
                 error = NoAddress("no address to send to: set TEAM_EMAIL")  # a log entry, like the SMTP errors
             if error is None:
                 try:
-                    message = build_digest_message(digest, today=today)
+                    message = build_digest_message(digest, today=today, calendar=calendar)
                     subject = message.subject
                     if mail_connection.send_messages([message]) != 1:
                         raise smtplib.SMTPException(_("The mail backend did not accept the message."))
