@@ -214,7 +214,7 @@ def run_sweep(now, label, *, trace_memory=False):
 
     mail.outbox = []
     stats, originals = phase_timers(
-        reminders, ["find_due_reminders", "record_reminders", "plan_deliveries", "deliver_digests"]
+        reminders, ["record_due_reminders", "plan_deliveries", "deliver_digests"]
     )
     if trace_memory:
         tracemalloc.start()
@@ -229,7 +229,8 @@ def run_sweep(now, label, *, trace_memory=False):
             tracemalloc.stop()
         for name, original in originals.items():
             setattr(reminders, name, original)
-    phases = ", ".join(f"{name.split('_')[0]} {s:.2f} s/{q} q" for name, (s, q) in stats.items())
+    labels = {"record_due_reminders": "find+record", "plan_deliveries": "plan", "deliver_digests": "deliver"}
+    phases = ", ".join(f"{labels.get(name, name)} {s:.2f} s/{q} q" for name, (s, q) in stats.items())
     line = (
         f"  {label:<7} {seconds:6.2f} s  {counter.count:4d} queries  recorded {result.recorded:6d}  "
         f"sent {result.sent:6d} in {len(mail.outbox):3d} digests  [{phases}]"
