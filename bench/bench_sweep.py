@@ -214,7 +214,7 @@ def run_sweep(now, label, *, trace_memory=False):
 
     mail.outbox = []
     stats, originals = phase_timers(
-        reminders, ["record_due_reminders", "plan_deliveries", "deliver_digests"]
+        reminders, ["record_due_reminders", "plan_deliveries", "deliver_digests", "_claim_as_sent", "build_digest_message"]
     )
     if trace_memory:
         tracemalloc.start()
@@ -229,7 +229,9 @@ def run_sweep(now, label, *, trace_memory=False):
             tracemalloc.stop()
         for name, original in originals.items():
             setattr(reminders, name, original)
-    labels = {"record_due_reminders": "find+record", "plan_deliveries": "plan", "deliver_digests": "deliver"}
+    # claim and render (with its query for the shown lines' details) are parts of plan and deliver
+    labels = {"record_due_reminders": "find+record", "plan_deliveries": "plan", "deliver_digests": "deliver",
+              "_claim_as_sent": "(claim+mark", "build_digest_message": "render)"}  # fmt: skip
     phases = ", ".join(f"{labels.get(name, name)} {s:.2f} s/{q} q" for name, (s, q) in stats.items())
     line = (
         f"  {label:<7} {seconds:6.2f} s  {counter.count:4d} queries  recorded {result.recorded:6d}  "
