@@ -668,10 +668,30 @@ def fill_details(items: list[DigestItem], *, today: date, calendar: WorkCalendar
             item.working_days_left = working_days[item.due]
 
 
+def _locking_sql() -> str:
+    """PostgreSQL: the still-unsent rows among the ids (parameters: ids, retryable states), locked for this
+    transaction, those another sweep holds skipped. One primary-key probe per id, in id order, whatever the
+    planner believes about a ledger just filled (`id IN (...) AND status IN (...)` made it read every unsent row
+    and compare each with the whole list: a second per digest at a million requests)."""
+    table = connection.ops.quote_name(Reminder._meta.db_table)
+    return (
+        f"SELECT x.id FROM unnest(%s::bigint[]) AS u(id) CROSS JOIN LATERAL "
+        f"(SELECT r.id FROM {table} r WHERE r.id = u.id AND r.status = ANY(%s) FOR UPDATE SKIP LOCKED) AS x"
+    )
+
+
+def _retryable_states() -> list[str]:
+    return [str(state) for state in RETRYABLE_REMINDER_STATES]
+
+
 def _claim(ids: list[int]) -> list[int]:
     """Lock the still-unsent rows among `ids` for this transaction; rows another sweep holds are skipped."""
     if not ids:
         return []
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(_locking_sql(), [sorted(ids), _retryable_states()])
+            return [row[0] for row in cursor.fetchall()]
     rows = Reminder.objects.filter(pk__in=ids, status__in=RETRYABLE_REMINDER_STATES)
     if connection.features.has_select_for_update_skip_locked:
         return list(rows.select_for_update(skip_locked=True).values_list("pk", flat=True))
@@ -698,11 +718,10 @@ def _claim_as_sent(digest: Digest, *, now: datetime) -> list[int]:
     assignments = ", ".join(f"{connection.ops.quote_name(fields.get_field(name).column)} = %s" for name in sent)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {table} SET {assignments}, attempts = attempts + 1, last_error = '' WHERE id IN "
-            f"(SELECT id FROM {table} WHERE id = ANY(%s) AND status = ANY(%s) ORDER BY id FOR UPDATE SKIP LOCKED) "
-            "RETURNING id",
+            f"UPDATE {table} SET {assignments}, attempts = attempts + 1, last_error = '' "
+            f"WHERE id IN ({_locking_sql()}) RETURNING id",
             [*(fields.get_field(name).get_db_prep_save(value, connection) for name, value in sent.items()),
-             ids, [str(state) for state in RETRYABLE_REMINDER_STATES]],
+             ids, _retryable_states()],
         )  # fmt: skip
         return [row[0] for row in cursor.fetchall()]
 
