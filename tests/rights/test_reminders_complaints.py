@@ -172,3 +172,14 @@ def test_an_unassigned_requests_complaint_is_reminded_to_the_team(with_12300, se
     assert sweep_reminders(now=WEDNESDAY).sent == 1
     (message,) = mail.outbox
     assert message.to == ["team@example.com"] and "12300" in message.body
+
+
+def test_a_digest_labels_only_the_requests_it_shows():
+    """Rendering follows the cap (issue 12): only the most urgent DIGEST_ENTRIES requests' lines are loaded and
+    labelled; the others are counted."""
+    from rights.reminders import DIGEST_ENTRIES, DigestItem, shown_items
+
+    items = [DigestItem(n * 10 + k, n, ReminderKind.OVERDUE, date(2026, 11, 1), 0) for n in range(DIGEST_ENTRIES + 7) for k in range(2)]
+    shown, more = shown_items(items)
+    assert more == 7 and len(shown) == 2 * DIGEST_ENTRIES
+    assert {item.request_id for item in shown} == set(range(DIGEST_ENTRIES))
