@@ -13,7 +13,7 @@ due (2% due soon, 2.5% overdue, 0.5% past the statutory last day) spread over 50
 - again:   the same moment once more, the steady state of an hourly sweep (nothing new: reads only);
 - memory:  the first sweep again on an empty ledger under tracemalloc, for the peak of Python allocations.
 
-For each it prints the wall time, the number of SQL statements (and per phase: find, record, plan, deliver) and
+For each it prints the wall time, the number of SQL statements (and per phase: find+record, plan, deliver, and within deliver claim+mark and render) and
 the digests built. The database is dropped at the end unless --keep.
 """
 import argparse

@@ -1,23 +1,25 @@
 """The reminder sweep: what is due, recorded once in the ledger, mailed as one digest per recipient.
 
 One call of `sweep_reminders` (the Celery task, `manage.py send_reminders` and `manage.py reminder_loop` all
-call it) does four things:
+call it) does three things:
 
-1. **find** — a few set-based queries over running clocks, with the same named filters as the admin
-   (`Clock.objects.due_by / overdue / statutory_breach`), give the reminders due today: due soon, overdue (with
-   its repeat number), past the statutory limit, escalation suggested. Nothing is read per request.
-2. **record** — the new ones are bulk-inserted into the ledger (`Reminder`) with ON CONFLICT DO NOTHING. Its
-   unique key (request, clock, kind, deadline, repeat) is the reminder itself, so a second sweep, a second beat
-   or two workers at once can only find the row that is already there.
-3. **plan** — every pending or failed row is loaded once; rows that are no longer due (the clock was kept or
+1. **find and record** — one statement per rule, `INSERT INTO` the ledger (`Reminder`) `SELECT` the reminders due
+   today from the running clocks, with the same named filters as the admin (`Clock.objects.due_by / overdue /
+   statutory_breach`, and the same for complaint clocks): due soon, overdue (with its repeat number), past the
+   statutory limit, escalation suggested. `ON CONFLICT DO NOTHING` (SQLite: `INSERT OR IGNORE`): the ledger's
+   unique key (request, clock or complaint clock, kind, deadline, repeat) is the reminder itself, so a second
+   sweep, a second beat or two workers at once can only find the row that is already there. Nothing is read per
+   request, and no due row comes back to Python.
+2. **plan** — every pending or failed row is streamed once; rows that are no longer due (the clock was kept or
    stopped, the deadline was recomputed, a later repeat replaced it, the request was snoozed) are cancelled; the
    rest are grouped by recipient in the same pass.
-4. **deliver** — on working days from the send time on (quiet hours), for each recipient, in one short
-   transaction: lock the rows (SELECT ... FOR UPDATE SKIP LOCKED on PostgreSQL; on SQLite the first write takes
-   the database's write lock), send the digest, mark the rows sent — or failed, which the next sweep retries.
+3. **deliver** — on working days from the send time on (quiet hours), for each recipient, in one short
+   transaction: claim the rows and mark them sent (one UPDATE ... FOR UPDATE SKIP LOCKED on PostgreSQL; on SQLite
+   the first write takes the database's write lock), send the digest (its 50 most urgent requests rendered, the
+   rest counted), commit — or mark them failed, which the next sweep retries.
 
-At least once (and, in practice, once). A row is marked sent in the transaction that holds its lock while the mail server accepts the
-message: a concurrent sweep skips the locked rows and, after the commit, sees them sent; a crash or an SMTP
+At least once (and, in practice, once). A row is marked sent in the transaction that holds its lock while the mail
+server accepts the message (the mark is visible to others only at the commit, after the server accepted): a concurrent sweep skips the locked rows and, after the commit, sees them sent; a crash or an SMTP
 error before the server accepted rolls back or records "failed", and a later sweep delivers. The one remaining
 window — the server accepted, then the process died before COMMIT — would repeat the digest rather than lose it
 (for a deadline, a duplicate is the lesser harm), and the repeat carries the same Message-ID (derived from its
