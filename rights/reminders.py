@@ -101,10 +101,6 @@ class DueReminder:
     repeat: int = 0
     complaint_clock_id: int | None = None
 
-    @property
-    def order(self) -> tuple:
-        return (self.request_id, self.clock_id or 0, self.complaint_clock_id or 0, self.kind, self.due, self.repeat)
-
 
 def overdue_repeat(*, last_day: date, today: date, every: int) -> int:
     """0 the day after the last day, then one more every `every` days (days overdue - 1) // K."""
