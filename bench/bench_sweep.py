@@ -1,8 +1,10 @@
 """Time one reminder sweep on PostgreSQL with many open requests, 5% of them due.
 
     .venv/bin/python bench/bench_sweep.py [--sizes 10000 100000 1000000] [--due 0.05 | --due-count 5000] [--keep]
+        [--database NAME] [--reuse]
 
-Creates a throwaway database `rightsdesk_bench` on PostgreSQL at 127.0.0.1:5432 (override with BENCH_DATABASE_URL),
+Creates a throwaway database `rightsdesk_bench` on PostgreSQL at 127.0.0.1:5432 (override with --database NAME or
+BENCH_DATABASE_URL, so that two people benchmarking on one server do not drop each other's database),
 migrates it, and for each size loads N open requests with one running clock each (COPY, it is a bench), 5% of them
 due (2% due soon, 2.5% overdue, 0.5% past the statutory last day) spread over 50 assignees and nobody, at 2026-11-20
 09:30 (a working day, in the send window). Then it runs the sweep three times with the locmem mail backend:
@@ -11,7 +13,7 @@ due (2% due soon, 2.5% overdue, 0.5% past the statutory last day) spread over 50
 - again:   the same moment once more, the steady state of an hourly sweep (nothing new: reads only);
 - memory:  the first sweep again on an empty ledger under tracemalloc, for the peak of Python allocations.
 
-For each it prints the wall time, the number of SQL statements (and per phase: find, record, plan, deliver) and
+For each it prints the wall time, the number of SQL statements (and per phase: find+record, plan, deliver, and within deliver claim+mark and render) and
 the digests built. The database is dropped at the end unless --keep.
 """
 import argparse
@@ -30,6 +32,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 BENCH_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/rightsdesk_bench")
+if "--database" in sys.argv[:-1]:  # read before Django's settings are loaded (they read DATABASE_URL)
+    _name = sys.argv[sys.argv.index("--database") + 1]
+    BENCH_URL = urlunsplit(urlsplit(BENCH_URL)._replace(path="/" + _name))
 os.environ["DATABASE_URL"] = BENCH_URL
 os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.base"
 os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
@@ -40,14 +45,18 @@ NOW_ISO = "2026-11-20T09:30:00+08:00"
 ASSIGNEES = 50
 
 
-def recreate_database(url: str, *, drop_only: bool = False) -> None:
+def recreate_database(url: str, *, drop_only: bool = False, keep_existing: bool = False) -> None:
     import psycopg
 
     parts = urlsplit(url)
     name = parts.path.lstrip("/")
     maintenance = urlunsplit(parts._replace(path="/postgres"))
     with psycopg.connect(maintenance, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if keep_existing:
+            if admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+                return
+        else:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         if not drop_only:
             admin.execute(f'CREATE DATABASE "{name}"')
 
@@ -181,13 +190,31 @@ def load_requests(size: int, due_fraction: float, today: date, calendar) -> dict
     return counts
 
 
+def loaded_counts(size: int, today: date) -> dict | None:
+    """With --reuse: what the database already holds, when it is `size` requests loaded by this bench."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM rights_rightsrequest")
+        if cursor.fetchone()[0] != size:
+            return None
+        cursor.execute(
+            "SELECT count(*) FILTER (WHERE statutory_due < %s), "
+            "count(*) FILTER (WHERE final_due < %s AND statutory_due >= %s), "
+            "count(*) FILTER (WHERE final_due >= %s AND final_due < %s) FROM rights_clock",
+            [today, today, today, today, today + timedelta(days=7)],
+        )
+        breach, overdue, soon = cursor.fetchone()
+    return {"due_soon": soon, "overdue": overdue, "statutory_breach": breach, "not_due": size - soon - overdue - breach}
+
+
 def run_sweep(now, label, *, trace_memory=False):
     import rights.reminders as reminders
     from django.core import mail
 
     mail.outbox = []
     stats, originals = phase_timers(
-        reminders, ["find_due_reminders", "record_reminders", "plan_deliveries", "deliver_digests"]
+        reminders, ["record_due_reminders", "plan_deliveries", "deliver_digests", "_claim_as_sent", "build_digest_message"]
     )
     if trace_memory:
         tracemalloc.start()
@@ -202,7 +229,10 @@ def run_sweep(now, label, *, trace_memory=False):
             tracemalloc.stop()
         for name, original in originals.items():
             setattr(reminders, name, original)
-    phases = ", ".join(f"{name.split('_')[0]} {s:.2f} s/{q} q" for name, (s, q) in stats.items())
+    # claim and render (with its query for the shown lines' details) are parts of plan and deliver
+    labels = {"record_due_reminders": "find+record", "plan_deliveries": "plan", "deliver_digests": "deliver",
+              "_claim_as_sent": "(claim+mark", "build_digest_message": "render)"}  # fmt: skip
+    phases = ", ".join(f"{labels.get(name, name)} {s:.2f} s/{q} q" for name, (s, q) in stats.items())
     line = (
         f"  {label:<7} {seconds:6.2f} s  {counter.count:4d} queries  recorded {result.recorded:6d}  "
         f"sent {result.sent:6d} in {len(mail.outbox):3d} digests  [{phases}]"
@@ -222,9 +252,14 @@ def main():
         "queries and the time follow what is due, not how many requests there are",
     )
     parser.add_argument("--keep", action="store_true", help="keep the bench database")
+    parser.add_argument("--database", help="the bench database's name (default: from BENCH_DATABASE_URL)")
+    parser.add_argument(
+        "--reuse", action="store_true", help="keep the database and its requests when it already holds the one "
+        "size asked for (time the sweep again after a code change without loading again)",
+    )
     args = parser.parse_args()
 
-    recreate_database(BENCH_URL)
+    recreate_database(BENCH_URL, keep_existing=args.reuse)
     import django
 
     django.setup()
@@ -246,7 +281,12 @@ def main():
         for size in args.sizes:
             started = time.perf_counter()
             fraction = min(args.due_count / size, 1.0) if args.due_count else args.due
-            counts = load_requests(size, fraction, today, calendar)
+            counts = loaded_counts(size, today) if args.reuse else None
+            if counts is None:
+                counts = load_requests(size, fraction, today, calendar)
+            else:
+                with connection.cursor() as cursor:
+                    cursor.execute("TRUNCATE rights_reminder")
             due = size - counts["not_due"]
             print(
                 f"{size:,} open requests, {due:,} due ({counts['due_soon']:,} due soon, {counts['overdue']:,} overdue, "

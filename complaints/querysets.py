@@ -10,12 +10,21 @@ from django.db.models import F, Q
 from rights.querysets import today_in_shanghai
 
 
+def running_q(prefix: str = "") -> Q:
+    """Started, neither kept nor stopped, on a complaint the channel still owes a decision or an answer (prefix
+    "complaint_clock__" to use it from the reminder ledger)."""
+    from .events import ACTIVE_COMPLAINT_STATES
+
+    return Q(**{
+        f"{prefix}met_at__isnull": True, f"{prefix}stopped_at__isnull": True,
+        f"{prefix}complaint__state__in": ACTIVE_COMPLAINT_STATES,
+    })  # fmt: skip
+
+
 class ComplaintClockQuerySet(models.QuerySet):
     def running(self):
         """Started, neither kept nor stopped, on a complaint the channel still owes a decision or an answer."""
-        from .events import ACTIVE_COMPLAINT_STATES
-
-        return self.filter(met_at__isnull=True, stopped_at__isnull=True, complaint__state__in=ACTIVE_COMPLAINT_STATES)
+        return self.filter(running_q())
 
     def overdue(self, now: datetime | None = None):
         # Civil Code art. 203: the last day runs to 24:00, so a clock is overdue from the next day on.

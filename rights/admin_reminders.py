@@ -54,15 +54,15 @@ class SentToMeFilter(admin.SimpleListFilter):
 class ReminderAdmin(OddInputAdminMixin, admin.ModelAdmin):
     """The ledger, read-only: what was recorded, sent, failed (and retried) or cancelled, and to whom."""
 
-    list_display = ("created_at", "request_link", "clock", "kind", "due", "repeat", "recipient", "status", "attempts", "sent_at")
+    list_display = ("created_at", "request_link", "clock", "complaint_clock", "kind", "due", "repeat", "recipient", "status", "attempts", "sent_at")
     list_filter = ("status", "kind", SentToMeFilter, "due")
-    list_select_related = ("clock",)
+    list_select_related = ("clock", "complaint_clock")
     search_fields = ("=request__id", "recipient")
     search_help_text = _("Request number or recipient address.")
     date_hierarchy = "created_at"
     actions = ["snooze_repeats"]
     fields = (
-        "request_link", "clock", "kind", "due", "repeat", "recipient", "status", "attempts", "last_error",
+        "request_link", "clock", "complaint_clock", "kind", "due", "repeat", "recipient", "status", "attempts", "last_error",
         "message_id", "created_at", "sent_at",
     )  # fmt: skip
     readonly_fields = fields
@@ -121,7 +121,7 @@ class ReminderInline(admin.TabularInline):
     """The request page's "reminders sent" table (read-only)."""
 
     model = Reminder
-    fields = ("kind", "clock", "deadline", "repeat", "status", "recipient", "sent", "attempts", "last_error")
+    fields = ("kind", "clock", "complaint_clock", "deadline", "repeat", "status", "recipient", "sent", "attempts", "last_error")
     readonly_fields = fields
     extra = 0
     can_delete = False

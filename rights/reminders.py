@@ -1,23 +1,25 @@
 """The reminder sweep: what is due, recorded once in the ledger, mailed as one digest per recipient.
 
 One call of `sweep_reminders` (the Celery task, `manage.py send_reminders` and `manage.py reminder_loop` all
-call it) does four things:
+call it) does three things:
 
-1. **find** — a few set-based queries over running clocks, with the same named filters as the admin
-   (`Clock.objects.due_by / overdue / statutory_breach`), give the reminders due today: due soon, overdue (with
-   its repeat number), past the statutory limit, escalation suggested. Nothing is read per request.
-2. **record** — the new ones are bulk-inserted into the ledger (`Reminder`) with ON CONFLICT DO NOTHING. Its
-   unique key (request, clock, kind, deadline, repeat) is the reminder itself, so a second sweep, a second beat
-   or two workers at once can only find the row that is already there.
-3. **plan** — every pending or failed row is loaded once; rows that are no longer due (the clock was kept or
+1. **find and record** — one statement per rule, `INSERT INTO` the ledger (`Reminder`) `SELECT` the reminders due
+   today from the running clocks, with the same named filters as the admin (`Clock.objects.due_by / overdue /
+   statutory_breach`, and the same for complaint clocks): due soon, overdue (with its repeat number), past the
+   statutory limit, escalation suggested. `ON CONFLICT DO NOTHING` (SQLite: `INSERT OR IGNORE`): the ledger's
+   unique key (request, clock or complaint clock, kind, deadline, repeat) is the reminder itself, so a second
+   sweep, a second beat or two workers at once can only find the row that is already there. Nothing is read per
+   request, and no due row comes back to Python.
+2. **plan** — every pending or failed row is streamed once; rows that are no longer due (the clock was kept or
    stopped, the deadline was recomputed, a later repeat replaced it, the request was snoozed) are cancelled; the
    rest are grouped by recipient in the same pass.
-4. **deliver** — on working days from the send time on (quiet hours), for each recipient, in one short
-   transaction: lock the rows (SELECT ... FOR UPDATE SKIP LOCKED on PostgreSQL; on SQLite the first write takes
-   the database's write lock), send the digest, mark the rows sent — or failed, which the next sweep retries.
+3. **deliver** — on working days from the send time on (quiet hours), for each recipient, in one short
+   transaction: claim the rows and mark them sent (one UPDATE ... FOR UPDATE SKIP LOCKED on PostgreSQL; on SQLite
+   the first write takes the database's write lock), send the digest (its 50 most urgent requests rendered, the
+   rest counted), commit — or mark them failed, which the next sweep retries.
 
-At least once (and, in practice, once). A row is marked sent in the transaction that holds its lock while the mail server accepts the
-message: a concurrent sweep skips the locked rows and, after the commit, sees them sent; a crash or an SMTP
+At least once (and, in practice, once). A row is marked sent in the transaction that holds its lock while the mail
+server accepts the message (the mark is visible to others only at the commit, after the server accepted): a concurrent sweep skips the locked rows and, after the commit, sees them sent; a crash or an SMTP
 error before the server accepted rolls back or records "failed", and a later sweep delivers. The one remaining
 window — the server accepted, then the process died before COMMIT — would repeat the digest rather than lose it
 (for a deadline, a duplicate is the lesser harm), and the repeat carries the same Message-ID (derived from its
@@ -44,7 +46,8 @@ from django.conf import settings as django_settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import CharField, DateField, Exists, F, Func, IntegerField, OuterRef, Q, Value
+from django.db.models.functions import Greatest
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
@@ -65,6 +68,7 @@ from .models import (
     ReminderSettings,
     ReminderSnooze,
     ReminderStatus,
+    RightsRequest,
     State,
 )
 from .querysets import today_in_shanghai
@@ -85,15 +89,17 @@ BATCH = 900
 # ------------------------------------------------------------------------------------------------- find
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class DueReminder:
-    """One reminder the rules say is due today (the ledger's unique key)."""
+    """One reminder the rules say is due today (the ledger's unique key): about one of the request's clocks
+    (`clock_id`) or one of its complaints' clocks (`complaint_clock_id`), never both."""
 
     request_id: int
-    clock_id: int
+    clock_id: int | None
     kind: str
     due: date
     repeat: int = 0
+    complaint_clock_id: int | None = None
 
 
 def overdue_repeat(*, last_day: date, today: date, every: int) -> int:
@@ -126,6 +132,109 @@ def active_snoozes(today: date) -> tuple[set[int], set[int]]:
 MAX_REPEAT = 32767
 
 
+class _DaysSince(Func):
+    """Whole days from a date column to `today` (today - column), in SQL: what `(today - last_day).days` is in
+    Python, for `overdue_repeat`'s formula stated once more for the database (`_repeat_sql`, next to it)."""
+
+    output_field = IntegerField()
+
+    def __init__(self, column: str, today: date):
+        super().__init__(Value(today, output_field=DateField()), F(column))
+
+    def as_sql(self, compiler, connection, **extra):  # PostgreSQL: date - date is a number of days
+        return super().as_sql(compiler, connection, template="(%(expressions)s)", arg_joiner=" - ", **extra)
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return super().as_sql(
+            compiler, connection, template="CAST(julianday(%(expressions)s) AS INTEGER)", arg_joiner=") - julianday(",
+            **extra,
+        )  # fmt: skip
+
+
+def _repeat_sql(column: str, today: date, every: int):
+    """`overdue_repeat` in SQL: (days overdue - 1) // K, from 0."""
+    return Greatest(_DaysSince(column, today) - Value(1), Value(0)) / Value(max(every, 1))
+
+
+def _oldest_repeatable_last_day(today: date, every: int) -> date:
+    """Last days up to this one would make a repeat above MAX_REPEAT (bad data): reported and left out."""
+    try:
+        return today - timedelta(days=(MAX_REPEAT + 1) * max(every, 1) + 1)
+    except OverflowError:
+        return date.min
+
+
+@dataclass(frozen=True)
+class DueQuery:
+    """One rule as a query: rows of (request id, clock id, kind, last day, repeat), about `target` (the ledger's
+    `clock` or `complaint_clock`)."""
+
+    target: str
+    queryset: object
+
+
+def due_queries(*, now: datetime, config: ReminderSettings, calendar: WorkCalendar, snoozes, skipped: list) -> list[DueQuery]:
+    """The reminders the rules make due at `now`, as queries over running clocks with the named filters
+    (`Clock.objects.due_by / overdue / statutory_breach`, the same for complaint clocks). Nothing is read per
+    request. Rows that cannot be turned into a reminder are appended to `skipped` as (request id, why)."""
+    from complaints.models import ComplaintClock
+
+    today = today_in_shanghai(now)
+    snoozed_requests, snoozed_clocks = snoozes
+    horizon = due_soon_horizon(today, config.due_soon_working_days, calendar)
+    oldest = _oldest_repeatable_last_day(today, config.repeat_every_days)
+    queries = []
+
+    def rule(target, queryset, request_column, kind, last_day_column, repeat=None):
+        queryset = queryset.order_by().annotate(
+            r_request=F(request_column), r_clock=F("id"), r_kind=Value(str(kind), output_field=CharField()),
+            r_due=F(last_day_column), r_repeat=repeat if repeat is not None else Value(0, output_field=IntegerField()),
+        ).values_list("r_request", "r_clock", "r_kind", "r_due", "r_repeat")  # fmt: skip
+        queries.append(DueQuery(target, queryset))
+
+    def repeatable(queryset, request_column, last_day_column):
+        # A snooze stops the repeats; when it ends, the current repeat (not the missed ones) goes out.
+        if snoozed_requests:
+            queryset = queryset.exclude(**{f"{request_column}__in": snoozed_requests})
+        # A last day decades back is bad data, not a reminder: report it, skip it, send the others.
+        bad = queryset.filter(**{f"{last_day_column}__lte": oldest}).values_list(request_column, last_day_column)
+        for request_id, last_day in bad:
+            skipped.append((request_id, f"last day {last_day.isoformat()} is {(today - last_day).days} days ago"))
+        return queryset.filter(**{f"{last_day_column}__gt": oldest})
+
+    # The request's own clocks. A request with a regulator is the regulator's to chase: its app clocks keep their
+    # status but remind no one. (As `request_id NOT IN (escalated requests)`, read from the state index: joining the
+    # requests made PostgreSQL scan all of them, 0.5 s per rule at a million.)
+    escalated = RightsRequest.objects.filter(state=State.ESCALATED).values("pk")
+    clocks = Clock.objects.exclude(request_id__in=escalated)
+    rule("clock", clocks.due_by(horizon, now), "request_id", ReminderKind.DUE_SOON, "deadline")
+    late = repeatable(clocks.overdue(now).exclude(id__in=snoozed_clocks), "request_id", "deadline")
+    rule("clock", late, "request_id", ReminderKind.OVERDUE, "deadline", _repeat_sql("deadline", today, config.repeat_every_days))
+    # Running past the statutory last day (a clock kept late is no longer anyone's to-do): once per clock.
+    rule("clock", clocks.statutory_breach(now).running(), "request_id", ReminderKind.STATUTORY_BREACH, "statutory_due")
+    if config.suggest_escalation:
+        # Once per request, about its longest-overdue clock (the earliest last day, then the lowest id).
+        cutoff = latest_last_day_overdue_by(today, config.escalate_after_working_days, calendar)
+        stale = clocks.overdue(now).filter(deadline__lte=cutoff)
+        earlier = stale.filter(request_id=OuterRef("request_id")).filter(
+            Q(deadline__lt=OuterRef("deadline")) | Q(deadline=OuterRef("deadline"), id__lt=OuterRef("id"))
+        )
+        rule("clock", stale.filter(~Exists(earlier)), "request_id", ReminderKind.ESCALATE, "deadline")
+
+    # The same rules for the clocks of complaints (issue 9: a regulator overdue is reminded like an app overdue),
+    # with the complaints' named filters. They run whatever the request's state: lodging with a regulator escalates
+    # the request, and the regulator's clocks are exactly what is then to be chased. A snooze of the request
+    # silences their overdue repeats as well. No escalation suggestion: the complaint is one.
+    complaint_clocks = ComplaintClock.objects.all()
+    request = "complaint__request_id"
+    rule("complaint_clock", complaint_clocks.due_by(horizon, now), request, ReminderKind.DUE_SOON, "final_due")
+    late = repeatable(complaint_clocks.overdue(now), request, "final_due")
+    rule("complaint_clock", late, request, ReminderKind.OVERDUE, "final_due", _repeat_sql("final_due", today, config.repeat_every_days))
+    breaches = complaint_clocks.statutory_breach(now).running()
+    rule("complaint_clock", breaches, request, ReminderKind.STATUTORY_BREACH, "statutory_due")
+    return queries
+
+
 def find_due_reminders(
     *,
     now: datetime,
@@ -134,100 +243,85 @@ def find_due_reminders(
     snoozes: tuple[set[int], set[int]],
     skipped: list | None = None,
 ) -> list[DueReminder]:
-    """The reminders the rules make due at `now`, in four queries over running clocks (no query per request).
-    Rows that cannot be turned into a reminder are appended to `skipped` as (request id, why) and left out."""
+    """The reminders due at `now`, as a list (`record_due_reminders` inserts the same rows without reading them)."""
     skipped = [] if skipped is None else skipped
-    today = today_in_shanghai(now)
-    snoozed_requests, snoozed_clocks = snoozes
-    due: list[DueReminder] = []
-    fields = ("request_id", "id", "deadline")
-    # A request with a regulator is the regulator's to chase: its app clocks keep their status but remind no one.
-    Clock_ = Clock.objects.exclude(request__state=State.ESCALATED)
-
-    horizon = due_soon_horizon(today, config.due_soon_working_days, calendar)
-    # Unordered, and fetched whole rather than through a server-side cursor: a cursor makes PostgreSQL favour a
-    # fast-start plan that walks the final_due index across every clock (1.2 s instead of 0.1 s at 1M clocks).
-    for request_id, clock_id, last_day in Clock_.due_by(horizon, now).order_by().values_list(*fields):
-        due.append(DueReminder(request_id, clock_id, ReminderKind.DUE_SOON, last_day))
-
-    for request_id, clock_id, last_day in Clock_.overdue(now).order_by().values_list(*fields):
-        # A snooze stops the repeats; when it ends, the current repeat (not the missed ones) goes out.
-        if request_id in snoozed_requests or clock_id in snoozed_clocks:
-            continue
-        repeat = overdue_repeat(last_day=last_day, today=today, every=config.repeat_every_days)
-        if repeat > MAX_REPEAT:
-            # A last day decades back is bad data, not a reminder: report it, skip it, send the others.
-            skipped.append((request_id, f"last day {last_day.isoformat()} is {(today - last_day).days} days ago"))
-            continue
-        due.append(DueReminder(request_id, clock_id, ReminderKind.OVERDUE, last_day, repeat))
-
-    # Running past the statutory last day (a clock kept late is no longer anyone's to-do): once per clock.
-    breaches = Clock_.statutory_breach(now).running().order_by().values_list("request_id", "id", "statutory_due")
-    for request_id, clock_id, statutory_last_day in breaches:
-        due.append(DueReminder(request_id, clock_id, ReminderKind.STATUTORY_BREACH, statutory_last_day))
-
-    if config.suggest_escalation:
-        # Once per request, about its longest-overdue clock; `running()` already leaves escalated requests out.
-        cutoff = latest_last_day_overdue_by(today, config.escalate_after_working_days, calendar)
-        stale = (
-            Clock_.overdue(now)
-            .filter(deadline__lte=cutoff)
-            .order_by("request_id", "deadline", "id")
-            .values_list(*fields)
-        )
-        seen = set()
-        for request_id, clock_id, last_day in stale:
-            if request_id not in seen:
-                seen.add(request_id)
-                due.append(DueReminder(request_id, clock_id, ReminderKind.ESCALATE, last_day))
+    due = []
+    for query in due_queries(now=now, config=config, calendar=calendar, snoozes=snoozes, skipped=skipped):
+        for request_id, clock_id, kind, last_day, repeat in query.queryset:
+            if query.target == "clock":
+                due.append(DueReminder(request_id, clock_id, kind, last_day, repeat))
+            else:
+                due.append(DueReminder(request_id, None, kind, last_day, repeat, complaint_clock_id=clock_id))
     return due
+
+
+def record_due_reminders(
+    *, now: datetime, config: ReminderSettings, calendar: WorkCalendar, snoozes, skipped: list
+) -> int:
+    """Find and record in one statement per rule: INSERT INTO the ledger SELECT the due rows, dropping those it
+    holds already (ON CONFLICT DO NOTHING on PostgreSQL, INSERT OR IGNORE on SQLite: the unique keys decide).
+    Nothing is read into Python, so the hourly repeat of a sweep costs what the database takes to find nothing
+    new. Returns how many rows were new. Rows go in in the ledger's key order, so two sweeps at once wait for each
+    other, never deadlock."""
+    from django.db.models.constants import OnConflict
+
+    ops = connection.ops
+    fields = [f for f in Reminder._meta.concrete_fields if not f.primary_key]
+    new = 0
+    for query in due_queries(now=now, config=config, calendar=calendar, snoozes=snoozes, skipped=skipped):
+        key = {"request_id": "r_request", f"{query.target}_id": "r_clock", "kind": "r_kind", "due": "r_due", "repeat": "r_repeat"}
+        columns = {
+            f.column: F(key[f.column]) if f.column in key
+            else Value(now if f.name == "created_at" else f.get_default(), output_field=f)
+            for f in fields
+        }  # fmt: skip
+        names = [f"c_{n}" for n in range(len(columns))]
+        select = (
+            query.queryset.annotate(**dict(zip(names, columns.values())))
+            .values_list(*names)
+            .order_by("r_request", "r_clock", "r_kind", "r_due", "r_repeat")
+        )
+        sql, params = select.query.sql_with_params()
+        statement = (
+            f"{ops.insert_statement(on_conflict=OnConflict.IGNORE)} {ops.quote_name(Reminder._meta.db_table)} "
+            f"({', '.join(ops.quote_name(c) for c in columns)}) {sql} "
+            f"{ops.on_conflict_suffix_sql(fields, OnConflict.IGNORE, None, None) or ''}"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(statement, params)
+            new += max(cursor.rowcount, 0)
+    return new
 
 
 # ----------------------------------------------------------------------------------------------- record
 
 
-def record_reminders(due: list[DueReminder], *, now: datetime) -> int:
-    """Add the reminders the ledger does not hold yet; returns how many were new."""
-    if not due:
-        return 0
-    # One order everywhere, so two sweeps inserting the same keys at once wait for each other, never deadlock.
-    due = sorted(set(due))
-    known = set()
-    clock_ids = sorted({d.clock_id for d in due})
-    for start in range(0, len(clock_ids), BATCH):
-        rows = Reminder.objects.filter(clock_id__in=clock_ids[start : start + BATCH])
-        known.update(DueReminder(*key) for key in rows.values_list("request_id", "clock_id", "kind", "due", "repeat"))
-    new = [
-        Reminder(request_id=d.request_id, clock_id=d.clock_id, kind=d.kind, due=d.due, repeat=d.repeat, created_at=now)
-        for d in due
-        if d not in known
-    ]
-    # A concurrent sweep may have inserted some of them since the lookup: the unique constraint drops those.
-    Reminder.objects.bulk_create(new, batch_size=BATCH, ignore_conflicts=True)
-    return len(new)
-
-
 # ------------------------------------------------------------------------------------------------- plan
 
 
-@dataclass
+@dataclass(slots=True)
 class DigestItem:
-    """One line of a digest (codes, not labels: the labels depend on the recipient's language)."""
+    """One line of a digest (codes, not labels: the labels depend on the recipient's language).
+
+    The plan fills the ledger key only; what a line shows (names, labels, working days) is loaded by
+    `fill_details` for the lines a digest actually shows (its DIGEST_ENTRIES most urgent requests)."""
 
     reminder_id: int
     request_id: int
     kind: str
     due: date
     repeat: int
-    app: str
-    right: str
-    action: str
-    requester: str
-    state: str
-    provisional: bool
+    app: str = ""
+    right: str = ""
+    action: str = ""
+    requester: str = ""
+    state: str = ""
+    provisional: bool = False
     url: str = ""
     days_overdue: int = 0
     working_days_left: int | None = None
+    channel: str = ""  # a complaint's clock: the channel's code ("12300") and kind; `action` is then its action
+    channel_kind: str = ""
 
     @property
     def urgency(self):
@@ -251,6 +345,9 @@ class DigestLine:
     state: str
     provisional: bool
     url: str
+    # Numbers as text: the templates print them as they are (a number would go through Django's localisation, the
+    # larger part of rendering a long digest).
+    days_overdue_text: str = ""
 
 
 def status_text(item: DigestItem) -> str:
@@ -285,9 +382,21 @@ def one_line(value: str) -> str:
     return "".join(" " if unicodedata.category(char) in _LINE_BREAKERS else char for char in value or "")
 
 
+def complaint_clock_label(channel: str, channel_kind: str, action_label: str) -> str:
+    """How a complaint's clock is named in a digest: the channel as on the command line ("12300", "isc"; the app's
+    own complaint procedure by its kind's label), then what is due — "12300 受理决定", "12300 Admission decision"."""
+    from complaints.models import ChannelKind
+
+    name = str(ChannelKind.APP.label) if channel_kind == ChannelKind.APP else channel
+    return f"{name} {action_label}"
+
+
 def digest_lines(items: list[DigestItem]) -> list[DigestLine]:
     """The items with their labels resolved once per digest, in the active language (the templates then only
     print strings: rendering 80,000 lines stays cheap)."""
+    from complaints.models import ClockAction
+
+    complaint_actions = {value: str(label) for value, label in ClockAction.choices}
     labels = {
         "right": {value: str(label) for value, label in Right.choices},
         "action": {value: str(label) for value, label in Action.choices},
@@ -300,6 +409,13 @@ def digest_lines(items: list[DigestItem]) -> list[DigestLine]:
         kind_label = labels["kind"][item.kind]
         if item.repeat:
             kind_label += " " + repeat_label % {"n": item.repeat + 1}
+        if item.channel:
+            action = complaint_clock_label(
+                one_line(item.channel), item.channel_kind, complaint_actions.get(item.action, item.action)
+            )
+            kind_label = f"{action} {kind_label}"  # "12300 受理决定 已逾期": which clock, on the reminder's own line
+        else:
+            action = labels["action"].get(item.action, item.action)
         lines.append(
             DigestLine(
                 request_id=item.request_id,
@@ -310,11 +426,12 @@ def digest_lines(items: list[DigestItem]) -> list[DigestLine]:
                 days_overdue=item.days_overdue,
                 app=one_line(item.app),
                 right=labels["right"].get(item.right, item.right),
-                action=labels["action"].get(item.action, item.action),
+                action=action,
                 requester=one_line(item.requester),
                 state=labels["state"].get(item.state, item.state),
                 provisional=item.provisional,
                 url=item.url,
+                days_overdue_text=str(item.days_overdue) if item.days_overdue else "",
             )
         )
     return lines
@@ -335,6 +452,8 @@ class DigestEntry:
     state: str
     url: str
     lines: list[DigestLine]
+    number: str = ""  # the request's id and its number of lines, as text (see DigestLine.days_overdue_text)
+    rows: str = ""
 
 
 def digest_entries(lines: list[DigestLine]) -> list[DigestEntry]:
@@ -343,7 +462,10 @@ def digest_entries(lines: list[DigestLine]) -> list[DigestEntry]:
     for line in lines:
         grouped.setdefault(line.request_id, []).append(line)
     return [
-        DigestEntry(first.request_id, first.app, first.right, first.requester, first.state, first.url, group)
+        DigestEntry(
+            first.request_id, first.app, first.right, first.requester, first.state, first.url, group,
+            str(first.request_id), str(len(group)),
+        )
         for group in grouped.values()
         for first in group[:1]
     ]
@@ -374,55 +496,79 @@ class Plan:
     cancelled: int
 
 
+# What deciding "still due?" and "to whom?" takes, per unsent row; the names and labels a line shows are loaded
+# later, for the lines a digest shows (fill_details). Whether the clock still runs is computed in SQL from the
+# one definition of each rule (rights.status.running_q; complaints.querysets.running_q).
 _PLAN_FIELDS = (
-    "id", "request_id", "clock_id", "kind", "due", "repeat",
-    "request__state", "request__right", "request__requester_name", "request__app__name",
+    "id", "request_id", "clock_id", "kind", "due", "repeat", "is_running", "last_day", "statutory_last_day",
     "request__assignee_id", "request__assignee__email", "request__assignee__is_active",
-    "clock__met_at", "clock__stopped_at", "clock__paused_since", "clock__deadline", "clock__statutory_due", "clock__action",
-    "clock__provisional",
 )  # fmt: skip
 
 
-def _still_due(row: dict, *, today: date, config: ReminderSettings, snoozes: tuple[set[int], set[int]]) -> bool:
-    """Whether a recorded, unsent reminder is still worth sending today."""
-    running = row["clock__met_at"] is None and row["clock__stopped_at"] is None and row["clock__paused_since"] is None
-    if not running or row["request__state"] == State.ESCALATED:
+def _unsent_rows():
+    from django.db.models import BooleanField, ExpressionWrapper, Q
+    from django.db.models.functions import Coalesce
+
+    from complaints.querysets import running_q as complaint_running_q
+
+    from .status import running_q
+
+    # A request with a regulator is the regulator's to chase: its own clocks remind no one (its complaints' do).
+    clock_runs = Q(clock__isnull=False) & running_q("clock__") & ~Q(request__state=State.ESCALATED)
+    complaint_clock_runs = Q(complaint_clock__isnull=False) & complaint_running_q("complaint_clock__")
+    return (
+        Reminder.objects.filter(status__in=RETRYABLE_REMINDER_STATES)
+        .order_by()
+        .annotate(
+            is_running=ExpressionWrapper(clock_runs | complaint_clock_runs, output_field=BooleanField()),
+            last_day=Coalesce("clock__deadline", "complaint_clock__final_due"),
+            statutory_last_day=Coalesce("clock__statutory_due", "complaint_clock__statutory_due"),
+        )
+        .values_list(*_PLAN_FIELDS)
+    )
+
+
+def _still_due(
+    *, kind: str, due: date, repeat: int, running: bool, last_day: date | None, statutory_last_day: date | None,
+    request_id: int, clock_id: int | None, today: date, config: ReminderSettings, snoozes: tuple[set[int], set[int]],
+) -> bool:
+    """Whether a recorded, unsent reminder is still worth sending today (its clock, the request's own or one of
+    its complaints', still runs and still has the deadline the reminder is about)."""
+    if not running:
         return False
-    kind, due = row["kind"], row["due"]
     if kind == ReminderKind.DUE_SOON:
-        return row["clock__deadline"] == due and today <= due
+        return last_day == due and today <= due
     if kind == ReminderKind.OVERDUE:
         snoozed_requests, snoozed_clocks = snoozes
         current = overdue_repeat(last_day=due, today=today, every=config.repeat_every_days)
         return (
-            row["clock__deadline"] == due
-            and row["repeat"] == current
-            and row["request_id"] not in snoozed_requests
-            and row["clock_id"] not in snoozed_clocks
+            last_day == due
+            and repeat == current
+            and request_id not in snoozed_requests
+            and clock_id not in snoozed_clocks
         )
     if kind == ReminderKind.STATUTORY_BREACH:
-        return row["clock__statutory_due"] == due
+        return statutory_last_day == due
     if kind == ReminderKind.ESCALATE:
-        return row["clock__deadline"] == due
+        return last_day == due
     return False
 
 
 class _Recipients:
     """Who gets a request's reminders: its assignee (or the address they chose), else the team address."""
 
-    def __init__(self, assignee_ids: set[int], today: date):
+    def __init__(self, today: date):
         self.today = today
-        self.preferences = {p.user_id: p for p in ReminderPreference.objects.filter(user_id__in=assignee_ids)}
+        self.preferences = {p.user_id: p for p in ReminderPreference.objects.all()}
         self.team = (django_settings.TEAM_EMAIL, django_settings.LANGUAGE_CODE)
 
-    def __call__(self, row: dict) -> tuple[str, str]:
-        user_id = row["request__assignee_id"]
-        if user_id is None or not row["request__assignee__is_active"]:
+    def __call__(self, user_id: int | None, email: str | None, is_active: bool | None) -> tuple[str, str]:
+        if user_id is None or not is_active:
             return self.team
         preference = self.preferences.get(user_id)
         if preference and preference.away_until and self.today <= preference.away_until:
             return self.team  # away: the team covers, nothing waits for their return
-        address = (preference.email if preference else "") or row["request__assignee__email"]
+        address = (preference.email if preference else "") or email
         if not address:
             return self.team
         return address, preference.language if preference else django_settings.LANGUAGE_CODE
@@ -436,56 +582,114 @@ def _admin_link_pattern() -> str:
     return django_settings.SITE_URL.rstrip("/") + path.replace("987654321", "{id}")
 
 
+# One str object per kind, shared by every item (a sweep may hold tens of thousands).
+_KINDS = {kind.value: kind.value for kind in ReminderKind}
+
+
 def plan_deliveries(
     *, now: datetime, config: ReminderSettings, calendar: WorkCalendar, snoozes: tuple[set[int], set[int]]
 ) -> Plan:
-    """Load every unsent row once, cancel those no longer due, and build the digests in the same pass."""
+    """Read every unsent row once (streamed), cancel those no longer due, and group the rest by recipient."""
     today = today_in_shanghai(now)
-    rows = list(Reminder.objects.filter(status__in=RETRYABLE_REMINDER_STATES).order_by("id").values(*_PLAN_FIELDS))
-    stale = [row["id"] for row in rows if not _still_due(row, today=today, config=config, snoozes=snoozes)]
+    recipient_for = _Recipients(today)
+    stale: list[int] = []
+    digests: dict[str, Digest] = {}
+    for row in _unsent_rows().iterator(chunk_size=5000):
+        (reminder_id, request_id, clock_id, kind, due, repeat, running, last_day, statutory_last_day,
+         assignee_id, email, assignee_active) = row  # fmt: skip
+        if not _still_due(
+            kind=kind, due=due, repeat=repeat, running=running, last_day=last_day,
+            statutory_last_day=statutory_last_day, request_id=request_id, clock_id=clock_id, today=today,
+            config=config, snoozes=snoozes,
+        ):  # fmt: skip
+            stale.append(reminder_id)
+            continue
+        address, language = recipient_for(assignee_id, email, assignee_active)
+        digest = digests.get(address)
+        if digest is None:
+            digest = digests[address] = Digest(address=address, language=language)
+        digest.items.append(DigestItem(reminder_id, request_id, _KINDS.get(kind, kind), due, repeat))
     cancelled = 0
+    stale.sort()
     for start in range(0, len(stale), BATCH):
         with transaction.atomic():
             ids = _claim(stale[start : start + BATCH])
             cancelled += Reminder.objects.filter(pk__in=ids).update(status=ReminderStatus.CANCELLED)
-    stale_ids = set(stale)
-    recipient_for = _Recipients({r["request__assignee_id"] for r in rows if r["request__assignee_id"]}, today)
-    link = _admin_link_pattern()
-    digests: dict[str, Digest] = {}
-    for row in rows:
-        if row["id"] in stale_ids:
-            continue
-        address, language = recipient_for(row)
-        digest = digests.setdefault(address, Digest(address=address, language=language))
-        item = DigestItem(
-            reminder_id=row["id"],
-            request_id=row["request_id"],
-            kind=row["kind"],
-            due=row["due"],
-            repeat=row["repeat"],
-            app=row["request__app__name"],
-            right=row["request__right"],
-            action=row["clock__action"],
-            requester=row["request__requester_name"],
-            state=row["request__state"],
-            provisional=row["clock__provisional"],
-            url=link.format(id=row["request_id"]),
-        )
-        if item.due < today:
-            # Working days, as the request list counts them ("overdue by 6 working days" in both places).
-            item.days_overdue = -calendar.working_days_between(today, item.due)
-        else:
-            item.working_days_left = calendar.working_days_between(today, item.due)
-        digest.items.append(item)
     for digest in digests.values():
         digest.items.sort(key=lambda item: item.urgency)
     return Plan(digests=sorted(digests.values(), key=lambda d: d.address), cancelled=cancelled)
+
+
+_DETAIL_FIELDS = (
+    "id", "request__app__name", "request__right", "request__requester_name", "request__state",
+    "clock__action", "clock__provisional", "complaint_clock__action", "complaint_clock__provisional",
+    "complaint_clock__complaint__channel__code", "complaint_clock__complaint__channel__kind",
+)  # fmt: skip
+
+
+def shown_items(items: list[DigestItem]) -> tuple[list[DigestItem], int]:
+    """The items of the DIGEST_ENTRIES most urgent requests (items come sorted by urgency), and how many
+    requests are left out."""
+    chosen: set[int] = set()
+    requests: set[int] = set()
+    for item in items:
+        requests.add(item.request_id)
+        if len(chosen) < DIGEST_ENTRIES:
+            chosen.add(item.request_id)
+    return [item for item in items if item.request_id in chosen], len(requests) - len(chosen)
+
+
+def fill_details(items: list[DigestItem], *, today: date, calendar: WorkCalendar) -> None:
+    """Load what the lines show (one query for all of them) and count their working days, as the list does."""
+    link = _admin_link_pattern()
+    working_days: dict[date, int] = {}  # few distinct last days
+    details = {}
+    ids = [item.reminder_id for item in items]
+    for start in range(0, len(ids), BATCH):
+        for row in Reminder.objects.filter(pk__in=ids[start : start + BATCH]).values_list(*_DETAIL_FIELDS):
+            details[row[0]] = row
+    for item in items:
+        row = details.get(item.reminder_id)
+        if row is not None:
+            (_id, item.app, item.right, item.requester, item.state, clock_action, clock_provisional,
+             complaint_action, complaint_provisional, channel, channel_kind) = row  # fmt: skip
+            item.action = clock_action or complaint_action or ""
+            item.provisional = bool(clock_provisional or complaint_provisional)
+            item.channel, item.channel_kind = channel or "", channel_kind or ""
+        item.url = link.format(id=item.request_id)
+        if item.due not in working_days:
+            working_days[item.due] = calendar.working_days_between(today, item.due)
+        if item.due < today:
+            # Working days, as the request list counts them ("overdue by 6 working days" in both places).
+            item.days_overdue = -working_days[item.due]
+        else:
+            item.working_days_left = working_days[item.due]
+
+
+def _locking_sql() -> str:
+    """PostgreSQL: the still-unsent rows among the ids (parameters: ids, retryable states), locked for this
+    transaction, those another sweep holds skipped. One primary-key probe per id, in id order, whatever the
+    planner believes about a ledger just filled (`id IN (...) AND status IN (...)` made it read every unsent row
+    and compare each with the whole list: a second per digest at a million requests)."""
+    table = connection.ops.quote_name(Reminder._meta.db_table)
+    return (
+        f"SELECT x.id FROM unnest(%s::bigint[]) AS u(id) CROSS JOIN LATERAL "
+        f"(SELECT r.id FROM {table} r WHERE r.id = u.id AND r.status = ANY(%s) FOR UPDATE SKIP LOCKED) AS x"
+    )
+
+
+def _retryable_states() -> list[str]:
+    return [str(state) for state in RETRYABLE_REMINDER_STATES]
 
 
 def _claim(ids: list[int]) -> list[int]:
     """Lock the still-unsent rows among `ids` for this transaction; rows another sweep holds are skipped."""
     if not ids:
         return []
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(_locking_sql(), [sorted(ids), _retryable_states()])
+            return [row[0] for row in cursor.fetchall()]
     rows = Reminder.objects.filter(pk__in=ids, status__in=RETRYABLE_REMINDER_STATES)
     if connection.features.has_select_for_update_skip_locked:
         return list(rows.select_for_update(skip_locked=True).values_list("pk", flat=True))
@@ -493,6 +697,31 @@ def _claim(ids: list[int]) -> list[int]:
     # sweep waits here and then finds the rows no longer pending.
     rows.update(attempts=F("attempts"))
     return list(rows.values_list("pk", flat=True))
+
+
+def _claim_as_sent(digest: Digest, *, now: datetime) -> list[int]:
+    """Claim the digest's still-unsent rows and mark them sent (attempt counted, recipient, Message-ID), in the
+    caller's transaction: its commit after the server accepted the digest is what makes them sent; until then
+    they are locked, so a concurrent sweep skips them. One write per row on PostgreSQL (UPDATE ... WHERE id IN
+    (SELECT ... FOR UPDATE SKIP LOCKED) RETURNING id) rather than a lock and then an update."""
+    ids = digest.reminder_ids
+    if not ids:
+        return []
+    sent = {"status": ReminderStatus.SENT.value, "sent_at": now, "recipient": digest.address, "message_id": digest.message_id()}
+    if connection.vendor != "postgresql":
+        claimed = _claim(ids)
+        Reminder.objects.filter(pk__in=claimed).update(attempts=F("attempts") + 1, last_error="", **sent)
+        return claimed
+    table, fields = connection.ops.quote_name(Reminder._meta.db_table), Reminder._meta
+    assignments = ", ".join(f"{connection.ops.quote_name(fields.get_field(name).column)} = %s" for name in sent)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {assignments}, attempts = attempts + 1, last_error = '' "
+            f"WHERE id IN ({_locking_sql()}) RETURNING id",
+            [*(fields.get_field(name).get_db_prep_save(value, connection) for name, value in sent.items()),
+             ids, _retryable_states()],
+        )  # fmt: skip
+        return [row[0] for row in cursor.fetchall()]
 
 
 # ---------------------------------------------------------------------------------------------- deliver
@@ -530,11 +759,15 @@ def summary_of(items: list[DigestItem]) -> str:
     return separator.join(parts[kind](counts[kind]) % {"n": counts[kind]} for kind in URGENCY if counts[kind])
 
 
-def build_digest_message(digest: Digest, *, today: date) -> EmailMultiAlternatives:
-    """The digest as text and HTML, in the recipient's language (templates/rights/email/reminder_digest*)."""
+def build_digest_message(
+    digest: Digest, *, today: date, calendar: WorkCalendar | None = None
+) -> EmailMultiAlternatives:
+    """The digest as text and HTML, in the recipient's language (templates/rights/email/reminder_digest*).
+    Only the DIGEST_ENTRIES most urgent requests are loaded, labelled and rendered; the rest are counted."""
+    shown, more_entries = shown_items(digest.items)
+    fill_details(shown, today=today, calendar=calendar or work_calendar())
     with translation.override(digest.language):
-        lines = digest_lines(digest.items)
-        entries = digest_entries(lines)
+        entries = digest_entries(digest_lines(shown))
         site = django_settings.SITE_URL.rstrip("/")
         try:
             list_url = site + reverse("admin:rights_rightsrequest_changelist") + "?open=open"
@@ -542,12 +775,13 @@ def build_digest_message(digest: Digest, *, today: date) -> EmailMultiAlternativ
             list_url = site
         context = {
             "digest": digest,
-            "items": lines,
-            "entries": entries[:DIGEST_ENTRIES],
-            "more_entries": max(0, len(entries) - DIGEST_ENTRIES),
+            "count": len(digest.items),
+            "entries": entries,
+            "more_entries": more_entries,
             "list_url": list_url,
             "today": today,
             "summary": summary_of(digest.items),
+            "complaint_clocks": any(item.channel for item in shown),
             "site_url": django_settings.SITE_URL.rstrip("/"),
             "settings_url": django_settings.SITE_URL.rstrip("/") + _preferences_path(),
         }
@@ -593,7 +827,7 @@ def _close_quietly(mail_connection) -> None:
         pass
 
 
-@dataclass
+@dataclass(slots=True)
 class ReminderOutcome:
     request: int
     kind: str
@@ -689,19 +923,18 @@ def sweep_reminders(
     result.sending = in_send_window(now, config, calendar)
     result.send_at = next_send_time(now, config, calendar)
     snoozes = active_snoozes(today)
-    due = find_due_reminders(now=now, config=config, calendar=calendar, snoozes=snoozes, skipped=result.skipped)
-    for request_id, why in result.skipped:
-        logger.error("reminder sweep skipped request #%s: %s", request_id, why)
+    rules = {"now": now, "config": config, "calendar": calendar, "snoozes": snoozes, "skipped": result.skipped}
     if dry_run:
         # The same code on a transaction that is rolled back: what would be recorded, cancelled and sent.
         try:
             with transaction.atomic():
-                result.recorded = record_reminders(due, now=now)
+                result.recorded = record_due_reminders(**rules)
+                _log_skipped(result)
                 plan = plan_deliveries(now=now, config=config, calendar=calendar, snoozes=snoozes)
                 result.cancelled = plan.cancelled
                 status = "would_send" if result.sending else "held"
                 for digest in plan.digests:
-                    message = build_digest_message(digest, today=today)
+                    message = build_digest_message(digest, today=today, calendar=calendar)
                     _note_digest(result, digest, message.subject, status)
                 raise _DryRun
         except _DryRun:
@@ -709,14 +942,20 @@ def sweep_reminders(
         result.held = 0 if result.sending else sum(len(d.items) for d in plan.digests)
         return result
 
-    result.recorded = record_reminders(due, now=now)
+    result.recorded = record_due_reminders(**rules)
+    _log_skipped(result)
     plan = plan_deliveries(now=now, config=config, calendar=calendar, snoozes=snoozes)
     result.cancelled = plan.cancelled
     if not result.sending:
         result.held = sum(len(d.items) for d in plan.digests)
         return result
-    deliver_digests(plan.digests, now=now, result=result)
+    deliver_digests(plan.digests, now=now, result=result, calendar=calendar)
     return result
+
+
+def _log_skipped(result: SweepResult) -> None:
+    for request_id, why in result.skipped:
+        logger.error("reminder sweep skipped request #%s: %s", request_id, why)
 
 
 def _note_digest(result: SweepResult, digest: Digest, subject: str, status: str, items=None) -> None:
@@ -727,19 +966,27 @@ def _note_digest(result: SweepResult, digest: Digest, subject: str, status: str,
     )
 
 
-def deliver_digests(digests: list[Digest], *, now: datetime, result: SweepResult) -> None:
+def deliver_digests(
+    digests: list[Digest], *, now: datetime, result: SweepResult, calendar: WorkCalendar | None = None
+) -> None:
     """One digest per recipient, each in its own short transaction (claim, send, mark)."""
     today = today_in_shanghai(now)
+    calendar = calendar or work_calendar()
     mail_connection = get_connection(fail_silently=False)  # one per sweep
     unreachable: Exception | None = None
     for digest in digests:
         with transaction.atomic():
-            claimed = set(_claim(digest.reminder_ids))
+            # Marked sent in this transaction, which commits only once the server has accepted the digest (a
+            # failure below marks them failed instead, in the same transaction).
+            claimed = set(_claim_as_sent(digest, now=now))
             if not claimed:
                 continue  # another sweep holds or already sent them
-            # Only what this sweep claimed goes in the mail (a concurrent sweep may have sent the rest).
-            digest = Digest(digest.address, digest.language, [i for i in digest.items if i.reminder_id in claimed])
             rows = Reminder.objects.filter(pk__in=claimed)
+            if len(claimed) < len(digest.items):
+                # Only what this sweep claimed goes in the mail (a concurrent sweep may have sent the rest), under
+                # the Message-ID of exactly those rows.
+                digest = Digest(digest.address, digest.language, [i for i in digest.items if i.reminder_id in claimed])
+                rows.update(message_id=digest.message_id())
             # Once the server proved unreachable, the remaining digests are recorded as failed with the same error
             # instead of each waiting for a connection timeout; the next sweep retries them all.
             subject, error = "", unreachable
@@ -747,7 +994,7 @@ def deliver_digests(digests: list[Digest], *, now: datetime, result: SweepResult
                 error = NoAddress("no address to send to: set TEAM_EMAIL")  # a log entry, like the SMTP errors
             if error is None:
                 try:
-                    message = build_digest_message(digest, today=today)
+                    message = build_digest_message(digest, today=today, calendar=calendar)
                     subject = message.subject
                     if mail_connection.send_messages([message]) != 1:
                         raise smtplib.SMTPException(_("The mail backend did not accept the message."))
@@ -758,14 +1005,10 @@ def deliver_digests(digests: list[Digest], *, now: datetime, result: SweepResult
                     if _is_connection_failure(exc):
                         unreachable = exc  # do not wait for a dead server once per recipient
             if error is None:
-                rows.update(
-                    status=ReminderStatus.SENT, sent_at=now, attempts=F("attempts") + 1, recipient=digest.address,
-                    message_id=digest.message_id(), last_error="",
-                )  # fmt: skip
                 _note_digest(result, digest, subject, ReminderStatus.SENT)
             else:
                 rows.update(
-                    status=ReminderStatus.FAILED, attempts=F("attempts") + 1, recipient=digest.address,
+                    status=ReminderStatus.FAILED, sent_at=None, message_id="",
                     last_error=f"{type(error).__name__}: {error}"[:2000],
                 )  # fmt: skip
                 _note_digest(result, digest, subject, ReminderStatus.FAILED)
