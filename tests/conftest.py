@@ -8,8 +8,9 @@ from urllib.parse import urlparse
 import pytest
 from django.db import connection
 
+from tests.browser import CHROMIUM, browser  # noqa: F401 - the browser tests' shared fixture
+
 IN_CI = os.environ.get("CI") == "true"
-CHROMIUM = "/usr/bin/chromium"
 
 
 def _reachable(url: str, default_port: int) -> bool:

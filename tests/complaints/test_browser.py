@@ -1,36 +1,18 @@
 """The complaints admin in a real browser (Debian's chromium through Playwright): a case worker drafts and lodges
 a complaint with the app, then with 12300, copies the text, and reads the pages in Chinese and English at
 1280 and 390 px. Screenshots go to var/artifacts/."""
-import os
-from pathlib import Path
-
 import pytest
-from django.conf import settings
 from playwright.sync_api import expect
 
 from complaints.models import Complaint
 from complaints.services import update_requester_details
 from rights.models import RightsRequest
 from rights.roles import CASE_WORKER, ensure_roles
+from tests import browser as shared
+from tests.browser import PASSWORD
 from tests.factories import UserFactory, file, shanghai
 
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
-ARTIFACTS = Path(settings.BASE_DIR) / "var" / "artifacts"
-PASSWORD = "pw-for-tests"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
@@ -49,22 +31,14 @@ def case(catalog):
 
 
 def open_page(browser, live_server, locale, width, worker):
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    context = browser.new_context(locale=locale, viewport={"width": width, "height": 900}, timezone_id="Asia/Shanghai")
-    # Granted so that the copy button's clipboard write settles the same way on every machine.
-    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("#id_username", worker.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_selector("#user-tools")
+    # Clipboard granted so that the copy button's write settles the same way on every machine.
+    page = shared.new_page(browser, locale, width=width, height=900, context_options={"permissions": ["clipboard-read", "clipboard-write"]})
+    shared.sign_in(page, live_server.url, worker)
     return page
 
 
 def shot(page, name):
-    page.screenshot(path=str(ARTIFACTS / f"complaints-{name}.png"), full_page=True)
+    shared.shot(page, f"complaints-{name}")
 
 
 def draft_and_lodge(page, live_server, request, channel, drafted_at, lodged_at, reference=""):

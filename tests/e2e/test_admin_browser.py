@@ -3,36 +3,15 @@ through two transitions and sees the deadline and the history, in Chinese and in
 
 Screenshots go to var/artifacts/ (CI keeps them).
 """
-import os
-from pathlib import Path
-
 import pytest
-from django.conf import settings
 
 from policies.models import App
 from rights.models import RightsRequest, State
 from rights.roles import CASE_WORKER, ensure_roles
+from tests.browser import PASSWORD, new_page, shot, sign_in
 from tests.factories import UserFactory
 
-# Playwright's sync API runs an event loop in this thread; Django's ORM calls from the test are still sync.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
-ARTIFACTS = Path(settings.BASE_DIR) / "var" / "artifacts"
-PASSWORD = "pw-for-tests"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
@@ -44,26 +23,6 @@ def case_worker(catalog):
     return user
 
 
-def page_for(browser, live_server, locale):
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    context = browser.new_context(locale=locale, viewport={"width": 1400, "height": 1000}, timezone_id="Asia/Shanghai")
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    page.goto(f"{live_server.url}/admin/login/")
-    return page
-
-
-def log_in(page, user):
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_selector("#user-tools")
-
-
-def shot(page, name):
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-
-
 def take(page, transition, note):
     page.click(f"details[data-transition={transition}] summary")
     form = page.locator(f"details[data-transition={transition}] form")
@@ -73,8 +32,8 @@ def take(page, transition, note):
 
 
 def test_case_worker_files_a_lumiere_cancellation_and_moves_it_twice(browser, live_server, case_worker):
-    page = page_for(browser, live_server, "zh-CN")
-    log_in(page, case_worker)
+    page = new_page(browser, "zh-CN")
+    sign_in(page, live_server.url, case_worker)
 
     # File: 卢米埃影城 account cancellation sent 2026-09-28 10:00, 7 working days -> due 2026-10-13
     # (National Day 10-01..10-07 off, Saturday 10-10 a make-up working day).
@@ -149,8 +108,8 @@ def test_the_pages_read_in_english_too(browser, live_server, case_worker):
         closed = complete_request(request=closed, acting_user=case_worker, at=done_on)
         confirm_request(request=closed, acting_user=case_worker, at=done_on)
 
-    page = page_for(browser, live_server, "en-US")
-    log_in(page, case_worker)
+    page = new_page(browser, "en-US")
+    sign_in(page, live_server.url, case_worker)
     page.goto(f"{live_server.url}/admin/rights/rightsrequest/")
     assert "l***@example.com" in page.locator("#result_list").inner_text()
     shot(page, "06-list-en")

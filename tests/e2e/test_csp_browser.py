@@ -7,27 +7,18 @@ any of either.
 
 Screenshots go to var/artifacts/ (CI keeps them).
 """
-import os
 import struct
 import zlib
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 
 from policies.models import App
 from rights.models import Evidence, RightsRequest, State
 from rights.roles import AUDITOR, CASE_WORKER, ensure_roles
+from tests.browser import ARTIFACTS, PASSWORD
 from tests.factories import UserFactory, shanghai
 
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop in this thread
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
-ARTIFACTS = Path(settings.BASE_DIR) / "var" / "artifacts"
-PASSWORD = "pw-for-tests"
 
 # Runs before any page script, outside the page's CSP (Playwright injects it): records every violation.
 RECORD_VIOLATIONS = """
@@ -46,16 +37,6 @@ def png(width=8, height=8) -> bytes:
     rows = b"".join(b"\x00" + b"\xff\x00\x00" * width for _ in range(height))
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 class Watched:

@@ -5,17 +5,15 @@ shows the summary and the allowed actions before anything else.
 
 Screenshots of each page at both widths go to var/artifacts/desk-*.png.
 """
-import os
-
 import pytest
 
 from policies.models import App
 from rights.models import RightsRequest, State
+from tests import browser as shared
+from tests.browser import PASSWORD
 from tests.factories import shanghai
 
-from .test_admin_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, PASSWORD, browser, case_worker  # noqa: F401
-
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+from .test_admin_browser import case_worker  # noqa: F401 - a fixture
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -46,16 +44,11 @@ def seed(user):
 
 
 def open_page(browser, live_server, locale, screen):  # noqa: F811
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    context = browser.new_context(locale=locale, viewport=SCREENS[screen], timezone_id="Asia/Shanghai")
-    # Generous: the build machine's two cores are shared; the assertions, not the timeout, are the test.
-    context.set_default_timeout(60_000)
-    context.set_default_navigation_timeout(60_000)
-    return context.new_page()
+    return shared.new_page(browser, locale, **SCREENS[screen], timeout=60_000)
 
 
 def shot(page, name):
-    page.screenshot(path=str(ARTIFACTS / f"desk-{name}.png"), full_page=True)
+    shared.shot(page, f"desk-{name}")
 
 
 def assert_no_sideways_scroll_and_deadlines_in_view(page):
@@ -119,7 +112,7 @@ def test_file_filter_bulk_acknowledge_and_open(browser, live_server, case_worker
     assert page.evaluate("document.documentElement.scrollWidth") <= page.evaluate("window.innerWidth")
     assert_preview_readable(page, screen)
     shot(page, f"02-file-{tag}")
-    page.locator("#filing-preview").screenshot(path=str(ARTIFACTS / f"desk-02-preview-{tag}.png"))
+    page.locator("#filing-preview").screenshot(path=str(shared.ARTIFACTS / f"desk-02-preview-{tag}.png"))
     page.click("input[name=_save]")
     page.wait_for_selector("#case")
     filed = RightsRequest.objects.get(requester_name="张小凡")

@@ -13,7 +13,8 @@ import pytest
 from django.contrib.auth.models import Permission
 
 from policies.models import PolicyImport, PolicyVersion, ReviewStatus
-from tests.e2e.test_csp_browser import ARTIFACTS, Watched, browser  # noqa: F401 - browser is a fixture
+from tests.browser import ARTIFACTS
+from tests.e2e.test_csp_browser import Watched
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
