@@ -19,7 +19,17 @@ from policies.workdays import WorkCalendar
 
 from .models import OPEN_STATES, Clock, RightsRequest, State, local_date
 from .querysets import today_in_shanghai
-from .status import ClockStatus, Verdict, clock_status, kept_q, live_missed_q, missed_q, overdue_q, refused_q, statutory_breach_q
+from .status import (
+    ClockStatus,
+    Verdict,
+    clock_status,
+    kept_q,
+    missed_q,
+    overdue_q,
+    refused_q,
+    request_live_missed_q,
+    statutory_breach_q,
+)
 
 
 class Tone:
@@ -224,9 +234,10 @@ def dashboard(now: datetime | None = None) -> Dashboard:
     Every tile uses the same named filter (rights.status) as the list it links to.
 
     At a million requests nothing here walks every request: open requests are grouped from the (state, app)
-    index; overdue, breach and due-this-week are counted from the running clocks (partial index); the verdicts
-    come from the projection's `verdict` column (what the finished clocks decided, rights.status.settled_verdict)
-    plus, for requests not decided yet, "missed because a running clock is overdue now" (live_missed_q)."""
+    index; overdue, breach and due-this-week are the list's filters on the request's projected columns (index
+    ranges); the verdicts come from the projection's `verdict` column (what the finished clocks decided,
+    rights.status.settled_verdict) plus, for requests not decided yet, "missed because a running clock is late
+    now" (request_live_missed_q)."""
     from django.utils import timezone
 
     now = now or timezone.now()
@@ -243,19 +254,19 @@ def dashboard(now: datetime | None = None) -> Dashboard:
         [(s, State(s).label, open_counts.get(s, 0), f"state__exact={s}") for s in OPEN_STATES if s != State.DRAFT or open_counts.get(s)]
     )
 
-    def requests_per_app(clocks) -> Counter:
-        # The requests with such a clock (the list's filter is "has such a clock"), counted from the clock side.
-        return Counter(dict(clocks.values_list("request__app_id").annotate(n=Count("request_id", distinct=True)).order_by()))
+    def requests_per_app(requests) -> Counter:
+        return Counter(dict(requests.values_list("app_id").annotate(n=Count("pk")).order_by()))
 
-    overdue = requests_per_app(Clock.objects.overdue(now))
-    breach = requests_per_app(Clock.objects.statutory_breach(now))
-    due_this_week = Clock.objects.due_by(sunday, now).aggregate(n=Count("request_id", distinct=True))["n"]
+    # The list's own filters (projected columns of the request, rights.status): index-only ranges.
+    overdue = requests_per_app(requests.overdue(now))
+    breach = requests_per_app(requests.statutory_breach(now))
+    due_this_week = requests.due_by(sunday, now).count()
 
     verdicts: dict[int, Counter] = defaultdict(Counter)
     for app_id, verdict, n in requests.exclude(verdict="").values_list("app_id", "verdict").annotate(n=Count("pk")).order_by():
         verdicts[app_id][verdict] += n
     # Not decided by finished clocks, but a running one is late now: missed (rights.status.request_verdict).
-    for app_id, n in requests_per_app(Clock.objects.filter(live_missed_q(now), request__verdict="")).items():
+    for app_id, n in requests_per_app(requests.filter(request_live_missed_q(now), verdict="")).items():
         verdicts[app_id][Verdict.MISSED] += n
     reasons: dict[int, Counter] = defaultdict(Counter)
     refused = requests.filter(verdict=Verdict.REFUSED).values_list("app_id", "refusal_reason").annotate(n=Count("pk")).order_by()

@@ -211,3 +211,39 @@ def test_an_estimated_total_reads_about_n_and_an_exact_one_reads_n(db):
         assert paginator.count_display == "1,234,567"
         paginator.count_is_estimate = True
         assert paginator.count_display == "about 1,234,567"
+
+
+def test_the_request_level_deadline_filters_are_the_clock_conditions_on_the_projected_moments(catalog, lumiere):
+    """The list's filters read the projection's moments (next_due_at, breach_at) instead of joining the clocks:
+    overdue and past the statute must be exactly "has such a clock" (rights.status on the clocks), and due by a
+    day exactly "the nearest running clock is", at every moment, for requests of every kind."""
+    from rights.models import Clock
+    from rights.services import acknowledge_request, record_event
+    from rights.status import due_by_q, overdue_q, statutory_breach_q
+
+    now = timezone.now()
+    made = file_many(catalog, 24)
+    complete_request(request=file(lumiere, at=now - timedelta(days=60), requester="迟了"), at=now - timedelta(days=2))
+    complete_request(request=file(lumiere, at=now - timedelta(days=30), requester="按时"), at=now - timedelta(days=29))
+    refuse_request(request=file(lumiere, at=now - timedelta(days=50), requester="拒绝"), reason="无法核实")
+    acknowledge_request(request=made[3], at=now - timedelta(hours=1))
+    record_event(request=made[5], event="pause", at=now - timedelta(hours=1))
+    requests = RightsRequest.objects.all()
+    for moment in [now - timedelta(days=30), now - timedelta(days=3), now, now + timedelta(days=4), now + timedelta(days=40)]:
+        def having(condition):
+            return set(Clock.objects.filter(condition).values_list("request_id", flat=True))
+
+        assert set(requests.overdue(moment).values_list("pk", flat=True)) == having(overdue_q(moment))
+        assert set(requests.statutory_breach(moment).values_list("pk", flat=True)) == having(statutory_breach_q(moment))
+        for last_day in [moment.date(), (moment + timedelta(days=5)).date(), (moment + timedelta(days=20)).date()]:
+            nearest = {}
+            for clock in Clock.objects.filter(met_at=None, stopped_at=None, paused_since=None):
+                if clock.request_id not in nearest or clock.deadline_at < nearest[clock.request_id].deadline_at:
+                    nearest[clock.request_id] = clock
+            expected = set(
+                Clock.objects.filter(due_by_q(last_day, moment), pk__in=[c.pk for c in nearest.values()]).values_list(
+                    "request_id", flat=True
+                )
+            )
+            assert set(requests.due_by(last_day, moment).values_list("pk", flat=True)) == expected
+    assert requests.overdue(now).exists() and requests.statutory_breach(now).exists()
