@@ -141,6 +141,24 @@ class RightsRequest(CaseEventTransitions, ConcurrentTransitionMixin, models.Mode
         return self.state in CLOSED_STATES
 
 
+class RequestTally(models.Model):
+    """How many requests of an app are in a state, have a verdict, a refusal reason, or a deadline moment on a day:
+    the dashboard's counts at any size. Kept by a PostgreSQL trigger on the request table (rights.tally), like an
+    index: nothing in Python writes it."""
+
+    app = models.ForeignKey(App, models.DO_NOTHING, db_constraint=False, related_name="+", verbose_name=_("app"))
+    kind = models.CharField(max_length=12)
+    value = models.CharField(max_length=200, blank=True)
+    day = models.DateField()
+    n = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["app", "kind", "value", "day"], name="request_tally_key")]
+
+    def __str__(self):
+        return f"{self.app_id} {self.kind} {self.value} {self.day}: {self.n}"
+
+
 def mask_contact(contact: str) -> str:
     """Show enough of a phone or e-mail to recognise it, not to use it: 138****5678, z***@example.com."""
     contact = contact.strip()

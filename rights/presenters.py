@@ -10,7 +10,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -27,7 +27,6 @@ from .status import (
     missed_q,
     overdue_q,
     refused_q,
-    request_live_missed_q,
     statutory_breach_q,
 )
 
@@ -230,47 +229,41 @@ class Dashboard:
 
 
 def dashboard(now: datetime | None = None) -> Dashboard:
-    """The figures of the dashboard: eight grouped queries on indexed columns, whatever the number of requests.
-    Every tile uses the same named filter (rights.status) as the list it links to.
+    """The figures of the dashboard. Every tile counts the same named filter (rights.status's request
+    conditions) as the list it links to: open requests by state and app; overdue, past the statute and due this
+    week; kept / missed / refused per app from the projection's `verdict` column (what the finished clocks
+    decided, rights.status.settled_verdict) plus, for requests not decided yet, "missed because a running clock
+    is late now" (request_live_missed_q).
 
-    At a million requests nothing here walks every request: open requests are grouped from the (state, app)
-    index; overdue, breach and due-this-week are the list's filters on the request's projected columns (index
-    ranges); the verdicts come from the projection's `verdict` column (what the finished clocks decided,
-    rights.status.settled_verdict) plus, for requests not decided yet, "missed because a running clock is late
-    now" (request_live_missed_q)."""
+    At a million requests nothing here walks the requests: on PostgreSQL the counts come from the tally the
+    database keeps (rights.tally), plus today's moments up to now from the request indexes."""
     from django.utils import timezone
 
     now = now or timezone.now()
     today = today_in_shanghai(now)
     sunday = week_end(today)
-    requests = RightsRequest.objects.all()
+    from .tally import figures
 
+    counts = figures(now, today)
     open_counts: Counter = Counter()
     open_by_app: Counter = Counter()
-    for state, app_id, n in requests.open().values_list("state", "app_id").annotate(n=Count("pk")).order_by():
-        open_counts[state] += n
-        open_by_app[app_id] += n
+    for state, app_id, n in counts.by_state():
+        if state in OPEN_STATES:
+            open_counts[state] += n
+            open_by_app[app_id] += n
     by_state = _bars(
         [(s, State(s).label, open_counts.get(s, 0), f"state__exact={s}") for s in OPEN_STATES if s != State.DRAFT or open_counts.get(s)]
     )
-
-    def requests_per_app(requests) -> Counter:
-        return Counter(dict(requests.values_list("app_id").annotate(n=Count("pk")).order_by()))
-
-    # The list's own filters (projected columns of the request, rights.status): index-only ranges.
-    overdue = requests_per_app(requests.overdue(now))
-    breach = requests_per_app(requests.statutory_breach(now))
-    due_this_week = requests.due_by(sunday, now).count()
-
-    verdicts: dict[int, Counter] = defaultdict(Counter)
-    for app_id, verdict, n in requests.exclude(verdict="").values_list("app_id", "verdict").annotate(n=Count("pk")).order_by():
-        verdicts[app_id][verdict] += n
+    # The list's own filters (rights.status's request conditions on the projected columns).
+    overdue = counts.overdue()
+    breach = counts.breach()
+    due_this_week = counts.due_by(sunday)
+    verdicts = counts.verdicts()
     # Not decided by finished clocks, but a running one is late now: missed (rights.status.request_verdict).
-    for app_id, n in requests_per_app(requests.filter(request_live_missed_q(now), verdict="")).items():
+    for app_id, n in counts.late().items():
         verdicts[app_id][Verdict.MISSED] += n
     reasons: dict[int, Counter] = defaultdict(Counter)
-    refused = requests.filter(verdict=Verdict.REFUSED).values_list("app_id", "refusal_reason").annotate(n=Count("pk")).order_by()
-    for app_id, reason, n in refused:
+    for app_id, reason, n in counts.reasons():
         reasons[app_id][reason.strip() or str(_("no reason given"))] += n
     apps = [
         AppRecord(

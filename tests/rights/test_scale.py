@@ -247,3 +247,38 @@ def test_the_request_level_deadline_filters_are_the_clock_conditions_on_the_proj
             )
             assert set(requests.due_by(last_day, moment).values_list("pk", flat=True)) == expected
     assert requests.overdue(now).exists() and requests.statutory_breach(now).exists()
+
+
+@pytest.mark.postgres
+def test_on_postgresql_the_dashboards_tally_counts_what_the_request_filters_count_at_every_moment(catalog, lumiere):
+    """The tally the database keeps (rights.tally) as requests are filed, moved, refused, paused and reopened
+    equals a recount, and gives the dashboard the very counts of rights.status's request filters (rights.tally.
+    Direct) at moments before, around and after the deadlines, today's moments up to now included."""
+    from rights import tally
+    from rights.services import acknowledge_request, record_event, reopen_request
+    from rights.status import today_in_shanghai
+
+    now = timezone.now()
+    made = file_many(catalog, 30)
+    complete_request(request=file(lumiere, at=now - timedelta(days=60), requester="迟了"), at=now - timedelta(days=2))
+    done = complete_request(request=file(lumiere, at=now - timedelta(days=30), requester="按时"), at=now - timedelta(days=29))
+    reopen_request(request=done, note="未完成", at=now - timedelta(days=1))
+    refuse_request(request=file(lumiere, at=now - timedelta(days=50), requester="拒绝"), reason="无法核实")
+    refuse_request(request=made[7], reason="  无法核实 ", at=now - timedelta(hours=3))
+    acknowledge_request(request=made[3], at=now - timedelta(hours=1))
+    record_event(request=made[5], event="pause", at=now - timedelta(hours=1))
+    with connection.cursor() as cursor:
+        assert tally.differences(cursor) == []
+    moments = [now - timedelta(days=20), now - timedelta(hours=7), now, now + timedelta(hours=5), now + timedelta(days=3)]
+    moments += [made[n].next_due_at for n in (0, 11, 22) if made[n].next_due_at]  # exactly at a deadline moment
+    for moment in moments:
+        today = today_in_shanghai(moment)
+        kept, direct = tally.Figures(moment, today), tally.Direct(moment, today)
+        assert sorted(kept.by_state()) == sorted(direct.by_state())
+        assert +kept.overdue() == +direct.overdue(), moment
+        assert +kept.breach() == +direct.breach(), moment
+        assert +kept.late() == +direct.late(), moment
+        for last_day in (today - timedelta(days=1), today, today + timedelta(days=4), today + timedelta(days=30)):
+            assert kept.due_by(last_day) == direct.due_by(last_day), (moment, last_day)
+        assert {a: +c for a, c in kept.verdicts().items()} == {a: +c for a, c in direct.verdicts().items() if +c}
+        assert sorted(kept.reasons()) == sorted(direct.reasons())
