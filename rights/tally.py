@@ -5,7 +5,8 @@ each at 100k, ten times that at 1M). The tally (`RequestTally`, one row per app 
 kept by a trigger on the request table the way an index is kept: whatever writes a request (the services, the
 clock projection, a migration, SQL) moves its counts, in the same transaction. It counts each request under:
 
-- `state`: its state; `verdict`: its projected verdict so far; `reason`: a refused request's reason (200 chars);
+- `state`: its state; `assignee`: its assignee and state (the home queue's "mine" and "unassigned");
+- `verdict`: its projected verdict so far; `reason`: a refused request's reason (its first 200 characters);
 - `due`, `breach`, `late`: the day of the moment its nearest running deadline passes (`next_due_at`), of its
   first moment past the statute (`breach_at`), and, while no verdict is settled, of the earlier of the two.
 
@@ -45,6 +46,7 @@ CREATE OR REPLACE FUNCTION rights_tally_row(r rights_rightsrequest, delta intege
     LANGUAGE plpgsql AS $$
 BEGIN
     PERFORM rights_tally_bump(r.app_id, 'state', r.state, DATE '{NO_DAY}', delta);
+    PERFORM rights_tally_bump(r.app_id, 'assignee', coalesce(r.assignee_id::text, '-') || ' ' || r.state, DATE '{NO_DAY}', delta);
     IF r.verdict <> '' THEN
         PERFORM rights_tally_bump(r.app_id, 'verdict', r.verdict, DATE '{NO_DAY}', delta);
     END IF;
@@ -80,8 +82,9 @@ END $$;
 CREATE TRIGGER rights_request_tally_insert_delete AFTER INSERT OR DELETE ON rights_rightsrequest
     FOR EACH ROW EXECUTE FUNCTION rights_request_tally();
 CREATE TRIGGER rights_request_tally_update AFTER UPDATE ON rights_rightsrequest FOR EACH ROW
-    WHEN ((OLD.app_id, OLD.state, OLD.verdict, OLD.refusal_reason, OLD.next_due_at, OLD.breach_at)
-          IS DISTINCT FROM (NEW.app_id, NEW.state, NEW.verdict, NEW.refusal_reason, NEW.next_due_at, NEW.breach_at))
+    WHEN ((OLD.app_id, OLD.state, OLD.assignee_id, OLD.verdict, OLD.refusal_reason, OLD.next_due_at, OLD.breach_at)
+          IS DISTINCT FROM
+          (NEW.app_id, NEW.state, NEW.assignee_id, NEW.verdict, NEW.refusal_reason, NEW.next_due_at, NEW.breach_at))
     EXECUTE FUNCTION rights_request_tally();
 CREATE TRIGGER rights_request_tally_truncate AFTER TRUNCATE ON rights_rightsrequest
     FOR EACH STATEMENT EXECUTE FUNCTION rights_request_tally();
@@ -100,6 +103,8 @@ DROP FUNCTION IF EXISTS rights_tally_day(timestamptz);
 # Every count from scratch (after a bulk load with triggers off, or to check the tally).
 RECOUNT = f"""
 SELECT app_id, 'state', state, DATE '{NO_DAY}', count(*) FROM rights_rightsrequest GROUP BY 1, 2, 3, 4
+UNION ALL SELECT app_id, 'assignee', coalesce(assignee_id::text, '-') || ' ' || state, DATE '{NO_DAY}', count(*)
+    FROM rights_rightsrequest GROUP BY 1, 2, 3, 4
 UNION ALL SELECT app_id, 'verdict', verdict, DATE '{NO_DAY}', count(*) FROM rights_rightsrequest
     WHERE verdict <> '' GROUP BY 1, 2, 3, 4
 UNION ALL SELECT app_id, 'reason', left(btrim(refusal_reason), {REASON_LENGTH}), DATE '{NO_DAY}', count(*)
@@ -160,6 +165,10 @@ class Direct:
     def by_state(self) -> list[tuple[str, int, int]]:
         return list(self.requests.values_list("state", "app_id").annotate(n=Count("pk")).order_by())
 
+    def open_assigned(self, user_id: int | None) -> int:
+        """Open requests assigned to `user_id` (None: to nobody)."""
+        return self.requests.open().filter(assignee_id=user_id).count()
+
     def overdue(self) -> Counter:
         return per_app(self.requests.overdue(self.now))
 
@@ -193,8 +202,10 @@ class Figures(Direct):
         self.midnight = start_of_day(today)  # moments after it and up to now are today's
         rows = RequestTally.objects.exclude(n=0)
         self.keyed: dict[str, dict[tuple, int]] = defaultdict(dict)
-        for app_id, kind, value, day, n in rows.filter(day=NO_DAY).values_list("app_id", "kind", "value", "day", "n"):
+        self.apps = set()
+        for app_id, kind, value, n in rows.filter(day=NO_DAY).values_list("app_id", "kind", "value", "n"):
             self.keyed[kind][app_id, value] = n
+            self.apps.add(app_id)
         past = rows.filter(kind__in=("due", "breach", "late"), day__lt=today).values_list("app_id", "kind").annotate(total=Sum("n"))
         self.before_today: dict[str, Counter] = defaultdict(Counter)
         for app_id, kind, total in past.order_by():
@@ -206,6 +217,12 @@ class Figures(Direct):
 
     def by_state(self) -> list[tuple[str, int, int]]:
         return [(state, app_id, n) for (app_id, state), n in self.keyed["state"].items()]
+
+    def open_assigned(self, user_id: int | None) -> int:
+        from .states import OPEN_STATES
+
+        who = "-" if user_id is None else str(user_id)
+        return sum(self.keyed["assignee"].get((app_id, f"{who} {state}"), 0) for app_id in self.apps for state in OPEN_STATES)
 
     def overdue(self) -> Counter:
         """request_overdue_q per app: due days before today, and today's moments up to now."""

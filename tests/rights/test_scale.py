@@ -250,7 +250,7 @@ def test_the_request_level_deadline_filters_are_the_clock_conditions_on_the_proj
 
 
 @pytest.mark.postgres
-def test_on_postgresql_the_dashboards_tally_counts_what_the_request_filters_count_at_every_moment(catalog, lumiere):
+def test_on_postgresql_the_dashboards_tally_counts_what_the_request_filters_count_at_every_moment(catalog, lumiere, admin_user):
     """The tally the database keeps (rights.tally) as requests are filed, moved, refused, paused and reopened
     equals a recount, and gives the dashboard the very counts of rights.status's request filters (rights.tally.
     Direct) at moments before, around and after the deadlines, today's moments up to now included."""
@@ -267,6 +267,8 @@ def test_on_postgresql_the_dashboards_tally_counts_what_the_request_filters_coun
     refuse_request(request=made[7], reason="  无法核实 ", at=now - timedelta(hours=3))
     acknowledge_request(request=made[3], at=now - timedelta(hours=1))
     record_event(request=made[5], event="pause", at=now - timedelta(hours=1))
+    for n in (1, 2, 9):
+        record_event(request=RightsRequest.objects.get(pk=made[n].pk), event="assign", assignee=admin_user)
     with connection.cursor() as cursor:
         assert tally.differences(cursor) == []
     moments = [now - timedelta(days=20), now - timedelta(hours=7), now, now + timedelta(hours=5), now + timedelta(days=3)]
@@ -282,3 +284,5 @@ def test_on_postgresql_the_dashboards_tally_counts_what_the_request_filters_coun
             assert kept.due_by(last_day) == direct.due_by(last_day), (moment, last_day)
         assert {a: +c for a, c in kept.verdicts().items()} == {a: +c for a, c in direct.verdicts().items() if +c}
         assert sorted(kept.reasons()) == sorted(direct.reasons())
+        for user_id in {None, *RightsRequest.objects.values_list("assignee_id", flat=True)}:
+            assert kept.open_assigned(user_id) == direct.open_assigned(user_id)
