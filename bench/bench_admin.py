@@ -301,6 +301,7 @@ def pages(values):
         ("sorted by nearest deadline", base + f"?o={deadline_column}"),
         ("sorted by nearest deadline, desc", base + f"?o=-{deadline_column}"),
         ("search requester", base + "?q=" + quote(values["name"])),
+        ("search requester's surname 王", base + "?q=" + quote("王")),
         ("search contact (qq.com)", base + "?q=qq.com"),
         ("search contact (phone digits)", base + "?q=" + values["phone_part"]),
         ("search ticket number", base + "?q=" + quote(values["ticket"])),
