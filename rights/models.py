@@ -88,7 +88,7 @@ class RightsRequest(CaseEventTransitions, ConcurrentTransitionMixin, models.Mode
     # (rights.clocks.snapshot_promises); the clocks are replayed from these and the events.
     promises = models.JSONField(_("promises held to"), default=list, blank=True, editable=False)
     # Kept by the clock projection (rights.clocks.project), never written anywhere else.
-    next_due = models.DateField(_("next last day"), null=True, blank=True, db_index=True, editable=False)
+    next_due = models.DateField(_("next last day"), null=True, blank=True, editable=False)
     next_due_at = models.DateTimeField(_("next deadline passes at"), null=True, blank=True, editable=False)
     breach_at = models.DateTimeField(_("past the statutory limit from"), null=True, blank=True, editable=False)
     paused_since = models.DateTimeField(_("paused since"), null=True, blank=True, editable=False)
@@ -107,7 +107,11 @@ class RightsRequest(CaseEventTransitions, ConcurrentTransitionMixin, models.Mode
             # The list's order (nearest last day first, then the newest; ASC puts NULLs last in PostgreSQL, as the
             # ordering asks; SQLite refuses NULLS LAST in an index), so a page is an index range, not a
             # sort of every request; the same order within one state or one app.
-            models.Index(F("next_due").asc(), F("filed_at").desc(), F("id").desc(), name="request_list_order_idx"),
+            # next_due_at last: "due by a day" (request_due_by_q) checks the moment in the index while it walks
+            # the days in list order, and counts from the index alone.
+            models.Index(
+                F("next_due").asc(), F("filed_at").desc(), F("id").desc(), F("next_due_at"), name="request_list_order_idx"
+            ),
             # Sorted by the deadline column descending (?o=-1: next_due DESC, PostgreSQL's NULLS FIRST, then the
             # newest): the ascending index read backwards would give the oldest first among equal days.
             models.Index(F("next_due").desc(), F("filed_at").desc(), F("id").desc(), name="request_list_desc_idx"),
