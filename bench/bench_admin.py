@@ -160,9 +160,12 @@ def replicate(size: int) -> int:
                 f"substr('{GIVEN}', (1 + (g * 13 + tpl.idx * 3) % {len(GIVEN)})::int, 1) || "
                 f"substr('{GIVEN}', (1 + (g * 31 + tpl.idx) % {len(GIVEN)})::int, 1) || ({new_id})::text"
             ),
+            # Phone or mail, and the mail domain, vary between the copies of one template (the copy number g
+            # counts): by the id alone, every copy of a template (same deadlines, so neighbours in list order)
+            # got the same kind, and a search for qq.com walked thousands of other templates' copies first.
             "requester_contact": (
-                f"CASE WHEN ({new_id}) % 2 = 0 THEN '1' || (30 + ({new_id}) % 60)::text || lpad((({new_id}) * 7919 % 100000000)::text, 8, '0') "
-                f"ELSE 'user' || ({new_id})::text || '@' || (ARRAY{MAIL_DOMAINS!r})[(1 + ({new_id}) / 2 % {len(MAIL_DOMAINS)})::int] END"
+                f"CASE WHEN (g + tpl.idx) % 2 = 0 THEN '1' || (30 + ({new_id}) % 60)::text || lpad((({new_id}) * 7919 % 100000000)::text, 8, '0') "
+                f"ELSE 'user' || ({new_id})::text || '@' || (ARRAY{MAIL_DOMAINS!r})[(1 + (g * 7 + tpl.idx) / 2 % {len(MAIL_DOMAINS)})::int] END"
             ),
             "app_ticket_number": f"'TK-' || ({new_id})::text",
             "assignee_id": f"CASE WHEN ({new_id}) % 10 = 0 THEN NULL ELSE (ARRAY{users!r})[(1 + ({new_id}) % {len(users)})::int] END",
