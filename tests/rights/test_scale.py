@@ -290,3 +290,17 @@ def test_on_postgresql_the_dashboards_tally_counts_what_the_request_filters_coun
         assert sorted(kept.reasons()) == sorted(direct.reasons())
         for user_id in {None, *RightsRequest.objects.values_list("assignee_id", flat=True)}:
             assert kept.open_assigned(user_id) == direct.open_assigned(user_id)
+
+
+@pytest.mark.postgres
+def test_on_postgresql_a_deep_page_reads_its_ids_first_and_shows_the_same_rows_in_the_same_order(admin_client, catalog, monkeypatch):
+    """Page 500 is a deferred join (the page's ids from the order index, then the rows): the rows and their order
+    must be those of the plain OFFSET page."""
+    file_many(catalog, 70)
+    shown = [row.pk for row in admin_client.get(CHANGELIST, {"p": 2}).context["cl"].result_list]
+    monkeypatch.setattr(pagination, "DEFERRED_FROM", 10)
+    with CaptureQueriesContext(connection) as queries:
+        deferred = [row.pk for row in admin_client.get(CHANGELIST, {"p": 2}).context["cl"].result_list]
+    assert deferred == shown and len(shown) == 20
+    paged = [q["sql"] for q in queries if "OFFSET 50" in q["sql"]]
+    assert len(paged) == 1 and "requester_name" not in paged[0].split(" FROM ")[0]  # only the ids are paged
