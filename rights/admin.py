@@ -44,7 +44,7 @@ from .desk import BULK_HELP, delete_view, filing_preview, record_for_each, save_
 from .events import AMENDABLE_FIELDS, EVENT_LABELS, EVENT_ORDER, GRAVE_EVENTS, event_label
 from .forms import AssignForm, BulkEventForm, EventForm, FileRequestForm, FilingPreviewForm, event_forms
 from .models import Clock, Evidence, ReminderSettings, RightsRequest, State, TransitionLog, mask_contact
-from .presenters import DeadlineStatus, dashboard, deadline_statuses, week_end
+from .presenters import DeadlineStatus, PageCalendar, dashboard, deadline_statuses, week_end
 from .querysets import today_in_shanghai
 from .pagination import EstimatedCountPaginator
 from .search import search_requests
@@ -75,7 +75,7 @@ class PageClock:
     @property
     def calendar(self):
         if self._calendar is None:
-            self._calendar = work_calendar()
+            self._calendar = PageCalendar(work_calendar())
         return self._calendar
 
     @classmethod

@@ -83,6 +83,24 @@ class DeadlineStatus:
         return self.clock.provisional
 
 
+class PageCalendar:
+    """A work calendar for one page: the working days between two days counted once per pair (the rows of a list
+    share their few last days; an overdue one is a walk over every day since)."""
+
+    def __init__(self, calendar: WorkCalendar):
+        self._calendar = calendar
+        self._between: dict[tuple[date, date], int] = {}
+
+    def working_days_between(self, start: date, end: date) -> int:
+        key = (start, end)
+        if key not in self._between:
+            self._between[key] = self._calendar.working_days_between(start, end)
+        return self._between[key]
+
+    def __getattr__(self, name):
+        return getattr(self._calendar, name)
+
+
 def _left(days_left: int) -> str:
     if days_left == 0:
         return str(_("due today"))
