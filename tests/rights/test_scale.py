@@ -304,3 +304,19 @@ def test_on_postgresql_a_deep_page_reads_its_ids_first_and_shows_the_same_rows_i
     assert deferred == shown and len(shown) == 20
     paged = [q["sql"] for q in queries if "OFFSET 50" in q["sql"]]
     assert len(paged) == 1 and "requester_name" not in paged[0].split(" FROM ")[0]  # only the ids are paged
+
+
+def test_each_row_links_to_its_case_page_keeping_the_lists_filters(admin_client, catalog):
+    """The rows' links are built once per page (rights.admin.RequestChangeList), not resolved again per link; they
+    still carry the list's filters back from the case page, as Django's own do."""
+    import re
+    from urllib.parse import urlencode
+
+    made = file_many(catalog, 3)
+    for query in [{}, {"open": "open", "q": "请求人"}]:
+        kept = urlencode(query)  # the list's own query string, carried as one value
+        html = admin_client.get(CHANGELIST, query).content.decode()
+        links = set(re.findall(r'href="(/admin/rights/rightsrequest/\d+/change/[^"]*)"', html))
+        suffix = "?" + urlencode({"_changelist_filters": kept}).replace("&", "&amp;") if kept else ""
+        expected = {reverse("admin:rights_rightsrequest_change", args=[r.pk]) + suffix for r in made}
+        assert expected <= links and len(links) == len(expected), links
