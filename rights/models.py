@@ -89,7 +89,7 @@ class RightsRequest(CaseEventTransitions, ConcurrentTransitionMixin, models.Mode
     promises = models.JSONField(_("promises held to"), default=list, blank=True, editable=False)
     # Kept by the clock projection (rights.clocks.project), never written anywhere else.
     next_due = models.DateField(_("next last day"), null=True, blank=True, editable=False)
-    next_due_at = models.DateTimeField(_("next deadline passes at"), null=True, blank=True, editable=False)
+    next_due_at = models.DateTimeField(_("overdue from"), null=True, blank=True, editable=False)
     breach_at = models.DateTimeField(_("past the statutory limit from"), null=True, blank=True, editable=False)
     paused_since = models.DateTimeField(_("paused since"), null=True, blank=True, editable=False)
     # What the finished clocks already decide (rights.status.settled_verdict), kept by the projection too: the

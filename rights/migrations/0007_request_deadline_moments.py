@@ -36,7 +36,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='rightsrequest',
             name='next_due_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='next deadline passes at'),
+            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='overdue from'),
         ),
         migrations.AddIndex(
             model_name='rightsrequest',
