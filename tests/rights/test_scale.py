@@ -320,3 +320,22 @@ def test_each_row_links_to_its_case_page_keeping_the_lists_filters(admin_client,
         suffix = "?" + urlencode({"_changelist_filters": kept}).replace("&", "&amp;") if kept else ""
         expected = {reverse("admin:rights_rightsrequest_change", args=[r.pk]) + suffix for r in made}
         assert expected <= links and len(links) == len(expected), links
+
+
+@pytest.mark.postgres
+def test_on_postgresql_clocks_rebuild_check_finds_a_wrong_tally_and_rebuild_recounts_it(catalog):
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    file_many(catalog, 5)
+    call_command("clocks", "rebuild", "--check", stdout=StringIO())
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE rights_requesttally SET n = n + 1 WHERE kind = 'state'")
+    with pytest.raises(CommandError, match="tally differs"):
+        call_command("clocks", "rebuild", "--check", stdout=StringIO())
+    out = StringIO()
+    call_command("clocks", "rebuild", stdout=out)
+    assert "recounted the dashboard's tally" in out.getvalue()
+    call_command("clocks", "rebuild", "--check", stdout=StringIO())
