@@ -2,8 +2,8 @@
 
 At 1,000,000 requests every grouped COUNT of the dashboard reads hundreds of thousands of index entries (60-90 ms
 each at 100k, ten times that at 1M). The tally (`RequestTally`, one row per app and key) holds the same counts,
-kept by a trigger on the request table the way an index is kept: whatever writes a request (the services, the
-clock projection, a migration, SQL) moves its counts, in the same transaction. It counts each request under:
+kept by triggers on the request table the way an index is kept: whatever writes a request (the services, the
+clock projection, a migration, SQL) moves its counts, in the same transaction (one grouped upsert per statement). It counts each request under:
 
 - `state`: its state; `assignee`: its assignee and state (the home queue's "mine" and "unassigned");
 - `verdict`: its projected verdict so far; `reason`: a refused request's reason (its first 200 characters);
@@ -32,90 +32,75 @@ from .status import request_due_by_q, request_live_missed_q
 NO_DAY = date(1, 1, 1)  # the day of a key that has none (state, verdict, reason)
 REASON_LENGTH = 200
 
-INSTALL = f"""
+# The keys a request is counted under: the one definition, used by the trigger and by the recount.
+KEYS = f"""
 CREATE OR REPLACE FUNCTION rights_tally_day(m timestamptz) RETURNS date
     LANGUAGE sql IMMUTABLE AS $$ SELECT ((m - interval '1 microsecond') AT TIME ZONE 'Asia/Shanghai')::date $$;
 
-CREATE OR REPLACE FUNCTION rights_tally_bump(a bigint, k text, v text, d date, delta integer) RETURNS void
-    LANGUAGE sql AS $$
-    INSERT INTO rights_requesttally (app_id, kind, value, day, n) VALUES (a, k, v, d, delta)
-    ON CONFLICT (app_id, kind, value, day) DO UPDATE SET n = rights_requesttally.n + EXCLUDED.n
+CREATE OR REPLACE FUNCTION rights_tally_keys(
+    app bigint, state text, assignee bigint, verdict text, reason text, due_at timestamptz, breach_at timestamptz
+) RETURNS TABLE (app_id bigint, kind text, value text, day date) LANGUAGE sql IMMUTABLE AS $$
+    SELECT app, 'state', state, DATE '{NO_DAY}'
+    UNION ALL SELECT app, 'assignee', coalesce(assignee::text, '-') || ' ' || state, DATE '{NO_DAY}'
+    UNION ALL SELECT app, 'verdict', verdict, DATE '{NO_DAY}' WHERE verdict <> ''
+    UNION ALL SELECT app, 'reason', left(btrim(reason), {REASON_LENGTH}), DATE '{NO_DAY}' WHERE verdict = 'refused'
+    UNION ALL SELECT app, 'due', '', rights_tally_day(due_at) WHERE due_at IS NOT NULL
+    UNION ALL SELECT app, 'breach', '', rights_tally_day(breach_at) WHERE breach_at IS NOT NULL
+    UNION ALL SELECT app, 'late', '', rights_tally_day(least(due_at, breach_at))
+        WHERE verdict = '' AND least(due_at, breach_at) IS NOT NULL
 $$;
+"""
 
-CREATE OR REPLACE FUNCTION rights_tally_row(r rights_rightsrequest, delta integer) RETURNS void
-    LANGUAGE plpgsql AS $$
-BEGIN
-    PERFORM rights_tally_bump(r.app_id, 'state', r.state, DATE '{NO_DAY}', delta);
-    PERFORM rights_tally_bump(r.app_id, 'assignee', coalesce(r.assignee_id::text, '-') || ' ' || r.state, DATE '{NO_DAY}', delta);
-    IF r.verdict <> '' THEN
-        PERFORM rights_tally_bump(r.app_id, 'verdict', r.verdict, DATE '{NO_DAY}', delta);
-    END IF;
-    IF r.verdict = 'refused' THEN
-        PERFORM rights_tally_bump(r.app_id, 'reason', left(btrim(r.refusal_reason), {REASON_LENGTH}), DATE '{NO_DAY}', delta);
-    END IF;
-    IF r.next_due_at IS NOT NULL THEN
-        PERFORM rights_tally_bump(r.app_id, 'due', '', rights_tally_day(r.next_due_at), delta);
-    END IF;
-    IF r.breach_at IS NOT NULL THEN
-        PERFORM rights_tally_bump(r.app_id, 'breach', '', rights_tally_day(r.breach_at), delta);
-    END IF;
-    IF r.verdict = '' AND least(r.next_due_at, r.breach_at) IS NOT NULL THEN
-        PERFORM rights_tally_bump(r.app_id, 'late', '', rights_tally_day(least(r.next_due_at, r.breach_at)), delta);
-    END IF;
-END $$;
+# Statement-level triggers with transition tables: one grouped upsert per statement (a COPY of a million rows
+# is one; keys that did not change cancel out), in key order. A row-level trigger updated the same few tally rows
+# once per request, and within one transaction each update walks the versions before it: 20,000 inserted requests
+# took 49 s instead of 4.
+_APPLY = """
+    INSERT INTO rights_requesttally (app_id, kind, value, day, n)
+    SELECT k.app_id, k.kind, k.value, k.day, sum(k.delta) FROM ({rows}) k
+    GROUP BY 1, 2, 3, 4 HAVING sum(k.delta) <> 0 ORDER BY 1, 2, 3, 4
+    ON CONFLICT (app_id, kind, value, day) DO UPDATE SET n = rights_requesttally.n + EXCLUDED.n;"""
+_ROW_KEYS = "rights_tally_keys(r.app_id, r.state, r.assignee_id, r.verdict, r.refusal_reason, r.next_due_at, r.breach_at) t"
+_NEW = f"SELECT t.*, 1 AS delta FROM new_rows r, {_ROW_KEYS}"
+_OLD = f"SELECT t.*, -1 AS delta FROM old_rows r, {_ROW_KEYS}"
 
+INSTALL = (
+    KEYS
+    + f"""
 CREATE OR REPLACE FUNCTION rights_request_tally() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'TRUNCATE' THEN
         DELETE FROM rights_requesttally;
-        RETURN NULL;
-    END IF;
-    IF TG_OP <> 'INSERT' THEN
-        PERFORM rights_tally_row(OLD, -1);
-    END IF;
-    IF TG_OP <> 'DELETE' THEN
-        PERFORM rights_tally_row(NEW, 1);
+    ELSIF TG_OP = 'INSERT' THEN{_APPLY.format(rows=_NEW)}
+    ELSIF TG_OP = 'DELETE' THEN{_APPLY.format(rows=_OLD)}
+    ELSE{_APPLY.format(rows=_OLD + " UNION ALL " + _NEW)}
     END IF;
     RETURN NULL;
 END $$;
 
-CREATE TRIGGER rights_request_tally_insert_delete AFTER INSERT OR DELETE ON rights_rightsrequest
-    FOR EACH ROW EXECUTE FUNCTION rights_request_tally();
-CREATE TRIGGER rights_request_tally_update AFTER UPDATE ON rights_rightsrequest FOR EACH ROW
-    WHEN ((OLD.app_id, OLD.state, OLD.assignee_id, OLD.verdict, OLD.refusal_reason, OLD.next_due_at, OLD.breach_at)
-          IS DISTINCT FROM
-          (NEW.app_id, NEW.state, NEW.assignee_id, NEW.verdict, NEW.refusal_reason, NEW.next_due_at, NEW.breach_at))
-    EXECUTE FUNCTION rights_request_tally();
+CREATE TRIGGER rights_request_tally_insert AFTER INSERT ON rights_rightsrequest
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION rights_request_tally();
+CREATE TRIGGER rights_request_tally_update AFTER UPDATE ON rights_rightsrequest
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION rights_request_tally();
+CREATE TRIGGER rights_request_tally_delete AFTER DELETE ON rights_rightsrequest
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION rights_request_tally();
 CREATE TRIGGER rights_request_tally_truncate AFTER TRUNCATE ON rights_rightsrequest
     FOR EACH STATEMENT EXECUTE FUNCTION rights_request_tally();
 """
+)
 
 UNINSTALL = """
-DROP TRIGGER IF EXISTS rights_request_tally_insert_delete ON rights_rightsrequest;
+DROP TRIGGER IF EXISTS rights_request_tally_insert ON rights_rightsrequest;
 DROP TRIGGER IF EXISTS rights_request_tally_update ON rights_rightsrequest;
+DROP TRIGGER IF EXISTS rights_request_tally_delete ON rights_rightsrequest;
 DROP TRIGGER IF EXISTS rights_request_tally_truncate ON rights_rightsrequest;
 DROP FUNCTION IF EXISTS rights_request_tally();
-DROP FUNCTION IF EXISTS rights_tally_row(rights_rightsrequest, integer);
-DROP FUNCTION IF EXISTS rights_tally_bump(bigint, text, text, date, integer);
+DROP FUNCTION IF EXISTS rights_tally_keys(bigint, text, bigint, text, text, timestamptz, timestamptz);
 DROP FUNCTION IF EXISTS rights_tally_day(timestamptz);
 """
 
 # Every count from scratch (after a bulk load with triggers off, or to check the tally).
-RECOUNT = f"""
-SELECT app_id, 'state', state, DATE '{NO_DAY}', count(*) FROM rights_rightsrequest GROUP BY 1, 2, 3, 4
-UNION ALL SELECT app_id, 'assignee', coalesce(assignee_id::text, '-') || ' ' || state, DATE '{NO_DAY}', count(*)
-    FROM rights_rightsrequest GROUP BY 1, 2, 3, 4
-UNION ALL SELECT app_id, 'verdict', verdict, DATE '{NO_DAY}', count(*) FROM rights_rightsrequest
-    WHERE verdict <> '' GROUP BY 1, 2, 3, 4
-UNION ALL SELECT app_id, 'reason', left(btrim(refusal_reason), {REASON_LENGTH}), DATE '{NO_DAY}', count(*)
-    FROM rights_rightsrequest WHERE verdict = 'refused' GROUP BY 1, 2, 3, 4
-UNION ALL SELECT app_id, 'due', '', rights_tally_day(next_due_at), count(*) FROM rights_rightsrequest
-    WHERE next_due_at IS NOT NULL GROUP BY 1, 2, 3, 4
-UNION ALL SELECT app_id, 'breach', '', rights_tally_day(breach_at), count(*) FROM rights_rightsrequest
-    WHERE breach_at IS NOT NULL GROUP BY 1, 2, 3, 4
-UNION ALL SELECT app_id, 'late', '', rights_tally_day(least(next_due_at, breach_at)), count(*) FROM rights_rightsrequest
-    WHERE verdict = '' AND least(next_due_at, breach_at) IS NOT NULL GROUP BY 1, 2, 3, 4
-"""
+RECOUNT = f"SELECT t.app_id, t.kind, t.value, t.day, count(*) FROM rights_rightsrequest r, {_ROW_KEYS} GROUP BY 1, 2, 3, 4"
 
 
 def available(using=None) -> bool:
