@@ -13,7 +13,8 @@ from urllib.parse import urlencode
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.contrib.admin.utils import unquote
+from django.contrib.admin.utils import quote, unquote
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
 from django.db.models import BooleanField, Case, F, Q, Value, When
 from django.http import (
@@ -44,7 +45,7 @@ from .desk import BULK_HELP, delete_view, filing_preview, record_for_each, save_
 from .events import AMENDABLE_FIELDS, BUTTON_LABELS, EVENT_LABELS, EVENT_ORDER, GRAVE_EVENTS, event_label
 from .forms import AssignForm, BulkEventForm, EventForm, FileRequestForm, FilingPreviewForm, event_forms
 from .models import Clock, Evidence, ReminderSettings, RightsRequest, State, TransitionLog, mask_contact
-from .presenters import DeadlineStatus, dashboard, deadline_statuses, week_end
+from .presenters import DeadlineStatus, PageCalendar, dashboard, deadline_statuses, week_end
 from .querysets import today_in_shanghai
 from .pagination import EstimatedCountPaginator
 from .search import search_requests
@@ -75,7 +76,7 @@ class PageClock:
     @property
     def calendar(self):
         if self._calendar is None:
-            self._calendar = work_calendar()
+            self._calendar = PageCalendar(work_calendar())
         return self._calendar
 
     @classmethod
@@ -205,6 +206,27 @@ def local_minute(moment: datetime | None) -> str:
     return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}" if moment else ""
 
 
+class RequestChangeList(ChangeList):
+    """The request list's rows link to their case pages with the list's filters kept (as Django's do), built from
+    one reverse() per page: Django's way resolves each link's URL again to learn that it is not the list itself,
+    two links per row (a fifth of a filtered page's Python time)."""
+
+    def __init__(self, request, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        # Kept for our links; emptied so that items_for_result does not resolve every link again.
+        self.link_query, self.preserved_filters = self.preserved_filters, ""
+
+    def url_for_result(self, result):
+        prefix = getattr(self, "_change_url_prefix", None)
+        if prefix is None:
+            url = reverse(
+                f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=["0"], current_app=self.model_admin.admin_site.name
+            )
+            prefix = self._change_url_prefix = url.removesuffix("0/change/")
+        url = f"{prefix}{quote(getattr(result, self.pk_attname))}/change/"
+        return f"{url}?{self.link_query}" if self.link_query else url
+
+
 # ------------------------------------------------------------------------------------------------- admins
 
 
@@ -279,6 +301,9 @@ class RightsRequestAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("app", "assignee").prefetch_related("clocks")
+
+    def get_changelist(self, request, **kwargs):
+        return RequestChangeList
 
     def get_ordering(self, request):
         # The nearest running deadline first, requests with nothing running last, then the newest: exactly the

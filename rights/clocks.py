@@ -17,7 +17,7 @@ from policies.models import App, promises_for, work_calendar
 from policies.workdays import WorkCalendar
 
 from .events import EVENTS
-from .status import settled_verdict
+from .status import breach_moment, settled_verdict
 
 # What a person writes when the app gave no legal basis for an extension.
 NO_BASIS = {"", "none", "no", "无", "没有", "无依据", "无法律依据"}
@@ -283,11 +283,17 @@ def project(request, *, calendar: WorkCalendar | None = None) -> bool:
 
 
 def request_projection(states: list[ClockState]) -> dict:
-    """The request's own projected columns: the nearest last day of a running, unpaused clock; since when it is
-    paused; the verdict its finished clocks already decide."""
+    """The request's own projected columns: the nearest last day of a running, unpaused clock and the moment it
+    passes; the first moment a clock is past the statutory limit; since when it is paused; the verdict its
+    finished clocks already decide."""
     running = [s for s in states if s.running]
+    ticking = [s for s in running if s.paused_since is None]
     return {
-        "next_due": min((s.deadline for s in running if s.paused_since is None), default=None),
+        "next_due": min((s.deadline for s in ticking), default=None),
+        # The moment the nearest running deadline passes, and the first moment past the statutory limit: the
+        # list's deadline filters are ranges on these (rights.status.request_overdue_q and the like).
+        "next_due_at": min((s.deadline_at for s in ticking), default=None),
+        "breach_at": breach_moment(states),
         "paused_since": min((s.paused_since for s in running if s.paused_since), default=None),
         "verdict": settled_verdict(states),
     }

@@ -38,17 +38,26 @@ def requests_url(query: str = "") -> str:
 
 def queue(user, *, now: datetime | None = None) -> list[QueueItem]:
     """What waits for `user`: each count is the named queryset of the list filter its link applies."""
+    from policies.models import work_calendar
+
+    from .status import due_soon_horizon, due_soon_working_days, today_in_shanghai
+    from .tally import figures
+
     now = now or timezone.now()
-    requests = RightsRequest.objects.all()
+    today = today_in_shanghai(now)
+    # The counts of the named filters (rights.status's request conditions), from the tally the database keeps
+    # (rights.tally) on PostgreSQL: at 1,000,000 requests counting them took 2 s.
+    counts = figures(now, today)
+    horizon = due_soon_horizon(today, due_soon_working_days(), work_calendar())
     items = [
-        QueueItem("overdue", _("Overdue"), requests.overdue(now).count(), requests_url("deadline=overdue"), "overdue"),
-        QueueItem("due_soon", _("Due soon"), requests.due_soon(now).count(), requests_url("deadline=soon"), "soon"),
+        QueueItem("overdue", _("Overdue"), sum(counts.overdue().values()), requests_url("deadline=overdue"), "overdue"),
+        QueueItem("due_soon", _("Due soon"), counts.due_by(horizon), requests_url("deadline=soon"), "soon"),
         QueueItem(
-            "mine", _("Assigned to me, open"), requests.open().for_assignee(user).count(),
+            "mine", _("Assigned to me, open"), counts.open_assigned(user.pk),
             requests_url("assignee=me&open=open"),
         ),
         QueueItem(
-            "unassigned", _("Unassigned, open"), requests.open().filter(assignee__isnull=True).count(),
+            "unassigned", _("Unassigned, open"), counts.open_assigned(None),
             requests_url("assignee=none&open=open"),
         ),
     ]  # fmt: skip

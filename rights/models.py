@@ -99,7 +99,9 @@ class RightsRequest(CaseEventTransitions, ConcurrentTransitionMixin, models.Mode
     # (rights.clocks.snapshot_promises); the clocks are replayed from these and the events.
     promises = models.JSONField(_("promises held to"), default=list, blank=True, editable=False)
     # Kept by the clock projection (rights.clocks.project), never written anywhere else.
-    next_due = models.DateField(_("next last day"), null=True, blank=True, db_index=True, editable=False)
+    next_due = models.DateField(_("next last day"), null=True, blank=True, editable=False)
+    next_due_at = models.DateTimeField(_("overdue from"), null=True, blank=True, editable=False)
+    breach_at = models.DateTimeField(_("past the statutory limit from"), null=True, blank=True, editable=False)
     paused_since = models.DateTimeField(_("paused since"), null=True, blank=True, editable=False)
     # What the finished clocks already decide (rights.status.settled_verdict), kept by the projection too: the
     # dashboard's kept / missed / refused per app is then one indexed GROUP BY instead of a pass over every request.
@@ -116,7 +118,14 @@ class RightsRequest(CaseEventTransitions, ConcurrentTransitionMixin, models.Mode
             # The list's order (nearest last day first, then the newest; ASC puts NULLs last in PostgreSQL, as the
             # ordering asks; SQLite refuses NULLS LAST in an index), so a page is an index range, not a
             # sort of every request; the same order within one state or one app.
-            models.Index(F("next_due").asc(), F("filed_at").desc(), F("id").desc(), name="request_list_order_idx"),
+            # next_due_at last: "due by a day" (request_due_by_q) checks the moment in the index while it walks
+            # the days in list order, and counts from the index alone.
+            models.Index(
+                F("next_due").asc(), F("filed_at").desc(), F("id").desc(), F("next_due_at"), name="request_list_order_idx"
+            ),
+            # Sorted by the deadline column descending (?o=-1: next_due DESC, PostgreSQL's NULLS FIRST, then the
+            # newest): the ascending index read backwards would give the oldest first among equal days.
+            models.Index(F("next_due").desc(), F("filed_at").desc(), F("id").desc(), name="request_list_desc_idx"),
             models.Index(
                 "state", F("next_due").asc(), F("filed_at").desc(), F("id").desc(), name="request_state_order_idx"
             ),
@@ -129,6 +138,10 @@ class RightsRequest(CaseEventTransitions, ConcurrentTransitionMixin, models.Mode
             # The dashboard's groups: open requests by state and app, settled verdicts by app (index-only scans).
             models.Index(fields=["state", "app"], name="request_state_app_idx"),
             models.Index(fields=["verdict", "app"], name="request_verdict_app_idx", condition=~Q(verdict="")),
+            # The deadline filters and the dashboard's per-app counts (rights.status.request_overdue_q and
+            # request_breach_q): index-only ranges on the projected moments.
+            models.Index(fields=["next_due_at", "app"], name="request_next_due_at_idx", condition=Q(next_due_at__isnull=False)),
+            models.Index(fields=["breach_at", "app"], name="request_breach_at_idx", condition=Q(breach_at__isnull=False)),
         ]
 
     def __str__(self):
@@ -141,6 +154,24 @@ class RightsRequest(CaseEventTransitions, ConcurrentTransitionMixin, models.Mode
     @property
     def is_closed(self) -> bool:
         return self.state in CLOSED_STATES
+
+
+class RequestTally(models.Model):
+    """How many requests of an app are in a state, have a verdict, a refusal reason, or a deadline moment on a day:
+    the dashboard's counts at any size. Kept by a PostgreSQL trigger on the request table (rights.tally), like an
+    index: nothing in Python writes it."""
+
+    app = models.ForeignKey(App, models.DO_NOTHING, db_constraint=False, related_name="+", verbose_name=_("app"))
+    kind = models.CharField(max_length=12)
+    value = models.CharField(max_length=200, blank=True)
+    day = models.DateField()
+    n = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["app", "kind", "value", "day"], name="request_tally_key")]
+
+    def __str__(self):
+        return f"{self.app_id} {self.kind} {self.value} {self.day}: {self.n}"
 
 
 def mask_contact(contact: str) -> str:

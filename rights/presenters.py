@@ -10,7 +10,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -19,7 +19,16 @@ from policies.workdays import WorkCalendar
 
 from .models import OPEN_STATES, Clock, RightsRequest, State, local_date
 from .querysets import today_in_shanghai
-from .status import ClockStatus, Verdict, clock_status, kept_q, live_missed_q, missed_q, overdue_q, refused_q, statutory_breach_q
+from .status import (
+    ClockStatus,
+    Verdict,
+    clock_status,
+    kept_q,
+    missed_q,
+    overdue_q,
+    refused_q,
+    statutory_breach_q,
+)
 
 
 class Tone:
@@ -72,6 +81,24 @@ class DeadlineStatus:
     @property
     def provisional(self) -> bool:
         return self.clock.provisional
+
+
+class PageCalendar:
+    """A work calendar for one page: the working days between two days counted once per pair (the rows of a list
+    share their few last days; an overdue one is a walk over every day since)."""
+
+    def __init__(self, calendar: WorkCalendar):
+        self._calendar = calendar
+        self._between: dict[tuple[date, date], int] = {}
+
+    def working_days_between(self, start: date, end: date) -> int:
+        key = (start, end)
+        if key not in self._between:
+            self._between[key] = self._calendar.working_days_between(start, end)
+        return self._between[key]
+
+    def __getattr__(self, name):
+        return getattr(self._calendar, name)
 
 
 def _left(days_left: int) -> str:
@@ -220,46 +247,41 @@ class Dashboard:
 
 
 def dashboard(now: datetime | None = None) -> Dashboard:
-    """The figures of the dashboard: eight grouped queries on indexed columns, whatever the number of requests.
-    Every tile uses the same named filter (rights.status) as the list it links to.
+    """The figures of the dashboard. Every tile counts the same named filter (rights.status's request
+    conditions) as the list it links to: open requests by state and app; overdue, past the statute and due this
+    week; kept / missed / refused per app from the projection's `verdict` column (what the finished clocks
+    decided, rights.status.settled_verdict) plus, for requests not decided yet, "missed because a running clock
+    is late now" (request_live_missed_q).
 
-    At a million requests nothing here walks every request: open requests are grouped from the (state, app)
-    index; overdue, breach and due-this-week are counted from the running clocks (partial index); the verdicts
-    come from the projection's `verdict` column (what the finished clocks decided, rights.status.settled_verdict)
-    plus, for requests not decided yet, "missed because a running clock is overdue now" (live_missed_q)."""
+    At a million requests nothing here walks the requests: on PostgreSQL the counts come from the tally the
+    database keeps (rights.tally), plus today's moments up to now from the request indexes."""
     from django.utils import timezone
 
     now = now or timezone.now()
     today = today_in_shanghai(now)
     sunday = week_end(today)
-    requests = RightsRequest.objects.all()
+    from .tally import figures
 
+    counts = figures(now, today)
     open_counts: Counter = Counter()
     open_by_app: Counter = Counter()
-    for state, app_id, n in requests.open().values_list("state", "app_id").annotate(n=Count("pk")).order_by():
-        open_counts[state] += n
-        open_by_app[app_id] += n
+    for state, app_id, n in counts.by_state():
+        if state in OPEN_STATES:
+            open_counts[state] += n
+            open_by_app[app_id] += n
     by_state = _bars(
         [(s, State(s).label, open_counts.get(s, 0), f"state__exact={s}") for s in OPEN_STATES if s != State.DRAFT or open_counts.get(s)]
     )
-
-    def requests_per_app(clocks) -> Counter:
-        # The requests with such a clock (the list's filter is "has such a clock"), counted from the clock side.
-        return Counter(dict(clocks.values_list("request__app_id").annotate(n=Count("request_id", distinct=True)).order_by()))
-
-    overdue = requests_per_app(Clock.objects.overdue(now))
-    breach = requests_per_app(Clock.objects.statutory_breach(now))
-    due_this_week = Clock.objects.due_by(sunday, now).aggregate(n=Count("request_id", distinct=True))["n"]
-
-    verdicts: dict[int, Counter] = defaultdict(Counter)
-    for app_id, verdict, n in requests.exclude(verdict="").values_list("app_id", "verdict").annotate(n=Count("pk")).order_by():
-        verdicts[app_id][verdict] += n
+    # The list's own filters (rights.status's request conditions on the projected columns).
+    overdue = counts.overdue()
+    breach = counts.breach()
+    due_this_week = counts.due_by(sunday)
+    verdicts = counts.verdicts()
     # Not decided by finished clocks, but a running one is late now: missed (rights.status.request_verdict).
-    for app_id, n in requests_per_app(Clock.objects.filter(live_missed_q(now), request__verdict="")).items():
+    for app_id, n in counts.late().items():
         verdicts[app_id][Verdict.MISSED] += n
     reasons: dict[int, Counter] = defaultdict(Counter)
-    refused = requests.filter(verdict=Verdict.REFUSED).values_list("app_id", "refusal_reason").annotate(n=Count("pk")).order_by()
-    for app_id, reason, n in refused:
+    for app_id, reason, n in counts.reasons():
         reasons[app_id][reason.strip() or str(_("no reason given"))] += n
     apps = [
         AppRecord(

@@ -4,7 +4,9 @@ last digits of a phone), the app, the right as its label reads (注销, "cancell
 
 Every word of the search must match one of those (words are ANDed, as in Django's admin). On PostgreSQL the name
 and contact conditions are served by trigram indexes on exactly Django's `icontains` expression (migration
-0004), the ticket number and `#id` by b-tree lookups; the app and the right are resolved to ids and choices in
+0005) for words with three letters or digits in a row, and by prefix b-tree indexes (`text_pattern_ops`,
+migration 0009) for shorter ones, which match the start of the name or contact; the ticket number and `#id` by
+b-tree lookups; the app and the right are resolved to ids and choices in
 Python first (a few rows), so no join is needed. Whatever is typed — "²", "①", control characters, NUL, a
 20-digit number — the search never errors: a number is only an id when it is ASCII digits that fit the column.
 """
@@ -18,7 +20,8 @@ from django.utils import translation
 from policies.models import App, Right
 
 # Control characters (NUL included: PostgreSQL refuses it in a literal) are not something anyone searches for.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# Tabs and line breaks separate words; any other control character is dropped ("张\x07三" is 张三).
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 MAX_TERM_LENGTH = 200
 MAX_WORDS = 6
 # Below 2**63: a longer number cannot be an id (PostgreSQL bigint) and is searched as text only.
@@ -26,7 +29,7 @@ _MAX_ID_DIGITS = 18
 
 
 def clean_term(term: str) -> str:
-    return " ".join(_CONTROL.sub(" ", term or "")[:MAX_TERM_LENGTH].split())
+    return " ".join(_CONTROL.sub("", term or "")[:MAX_TERM_LENGTH].split())
 
 
 def _as_id(word: str) -> int | None:
@@ -47,12 +50,31 @@ def rights_labelled(word: str) -> list[str]:
     return sorted(found)
 
 
+def has_trigram(word: str) -> bool:
+    """Whether `word` has three letters or digits in a row: what a trigram index needs to find it anywhere in a
+    name or contact (pg_trgm reads nothing in "王五", "①²" or "%", and would scan every request)."""
+    run = 0
+    for char in word:
+        run = run + 1 if char.isalpha() or char.isdecimal() else 0
+        if run == 3:
+            return True
+    return False
+
+
+def text_q(word: str) -> Q:
+    """A word in the requester's name or contact: anywhere in it when the word has three letters or digits in a
+    row (trigram indexes), else at its start ("王" for a surname, "王五", "13"; a b-tree range on PostgreSQL), so
+    no word makes a search read every request."""
+    lookup = "icontains" if has_trigram(word) else "istartswith"
+    return Q(**{f"requester_name__{lookup}": word}) | Q(**{f"requester_contact__{lookup}": word})
+
+
 def word_q(word: str) -> Q:
     """The requests one word of a search finds."""
     number = _as_id(word)
     if word.startswith("#") and number is not None:
         return Q(pk=number)  # "#12" means request 12, nothing else
-    condition = Q(requester_name__icontains=word) | Q(requester_contact__icontains=word) | Q(app_ticket_number=word)
+    condition = text_q(word) | Q(app_ticket_number=word)
     if number is not None:
         condition |= Q(pk=number)
     app_ids = list(App.objects.filter(name__icontains=word).values_list("pk", flat=True)[:50])

@@ -96,6 +96,9 @@ def test_the_request_page_runs_the_same_queries_with_a_short_or_a_long_history(a
         ("cancellation", {0, 1, 2, 3}),  # and its English one
         ("卢米埃", {0, 1, 2, 3}),  # the app
         ("请求人 qq.com", {1, 3}),  # every word must match
+        ("请求", {0, 1, 2, 3}),  # a word of one or two characters: the start of the name (a surname) ...
+        ("求人", set()),  # ... not its middle (no trigram index can find that without reading every request)
+        ("13", {0, 2}),  # the start of a phone number
     ],
 )
 def test_search_finds_a_request_by_what_a_person_remembers(admin_client, lumiere, term, finds):
@@ -131,7 +134,8 @@ def test_odd_search_input_shows_an_empty_list_never_an_error(admin_client, lumie
 # A NUL never reaches the search: the query string is refused first, with one line (config middleware, 400).
 @pytest.mark.parametrize("term", ["\x1b张三\x7f", "张三\r\n", "张\x07三"])
 def test_control_characters_in_a_search_are_ignored_never_an_error(admin_client, lumiere, term):
-    """NUL would make PostgreSQL refuse the query (a 500); the search reads them as spaces."""
+    """NUL would make PostgreSQL refuse the query (a 500); the search drops them (tabs and line breaks separate
+    words)."""
     made = file(lumiere, at=shanghai(2026, 9, 28, 10), requester="张三")
     response = admin_client.get(CHANGELIST, {"q": term})
     assert response.status_code == 200
@@ -211,3 +215,127 @@ def test_an_estimated_total_reads_about_n_and_an_exact_one_reads_n(db):
         assert paginator.count_display == "1,234,567"
         paginator.count_is_estimate = True
         assert paginator.count_display == "about 1,234,567"
+
+
+def test_the_request_level_deadline_filters_are_the_clock_conditions_on_the_projected_moments(catalog, lumiere):
+    """The list's filters read the projection's moments (next_due_at, breach_at) instead of joining the clocks:
+    overdue and past the statute must be exactly "has such a clock" (rights.status on the clocks), and due by a
+    day exactly "the nearest running clock is", at every moment, for requests of every kind."""
+    from rights.models import Clock
+    from rights.services import acknowledge_request, record_event
+    from rights.status import due_by_q, overdue_q, statutory_breach_q
+
+    now = timezone.now()
+    made = file_many(catalog, 24)
+    complete_request(request=file(lumiere, at=now - timedelta(days=60), requester="迟了"), at=now - timedelta(days=2))
+    complete_request(request=file(lumiere, at=now - timedelta(days=30), requester="按时"), at=now - timedelta(days=29))
+    refuse_request(request=file(lumiere, at=now - timedelta(days=50), requester="拒绝"), reason="无法核实")
+    acknowledge_request(request=made[3], at=now - timedelta(hours=1))
+    record_event(request=made[5], event="pause", at=now - timedelta(hours=1))
+    requests = RightsRequest.objects.all()
+    for moment in [now - timedelta(days=30), now - timedelta(days=3), now, now + timedelta(days=4), now + timedelta(days=40)]:
+        def having(condition):
+            return set(Clock.objects.filter(condition).values_list("request_id", flat=True))
+
+        assert set(requests.overdue(moment).values_list("pk", flat=True)) == having(overdue_q(moment))
+        assert set(requests.statutory_breach(moment).values_list("pk", flat=True)) == having(statutory_breach_q(moment))
+        for last_day in [moment.date(), (moment + timedelta(days=5)).date(), (moment + timedelta(days=20)).date()]:
+            nearest = {}
+            for clock in Clock.objects.filter(met_at=None, stopped_at=None, paused_since=None):
+                if clock.request_id not in nearest or clock.deadline_at < nearest[clock.request_id].deadline_at:
+                    nearest[clock.request_id] = clock
+            expected = set(
+                Clock.objects.filter(due_by_q(last_day, moment), pk__in=[c.pk for c in nearest.values()]).values_list(
+                    "request_id", flat=True
+                )
+            )
+            assert set(requests.due_by(last_day, moment).values_list("pk", flat=True)) == expected
+    assert requests.overdue(now).exists() and requests.statutory_breach(now).exists()
+
+
+@pytest.mark.postgres
+def test_on_postgresql_the_dashboards_tally_counts_what_the_request_filters_count_at_every_moment(catalog, lumiere, admin_user):
+    """The tally the database keeps (rights.tally) as requests are filed, moved, refused, paused and reopened
+    equals a recount, and gives the dashboard the very counts of rights.status's request filters (rights.tally.
+    Direct) at moments before, around and after the deadlines, today's moments up to now included."""
+    from rights import tally
+    from rights.services import acknowledge_request, record_event, reopen_request
+    from rights.status import today_in_shanghai
+
+    now = timezone.now()
+    made = file_many(catalog, 30)
+    complete_request(request=file(lumiere, at=now - timedelta(days=60), requester="迟了"), at=now - timedelta(days=2))
+    done = complete_request(request=file(lumiere, at=now - timedelta(days=30), requester="按时"), at=now - timedelta(days=29))
+    reopen_request(request=done, note="未完成", at=now - timedelta(days=1))
+    refuse_request(request=file(lumiere, at=now - timedelta(days=50), requester="拒绝"), reason="无法核实")
+    refuse_request(request=made[7], reason="  无法核实 ", at=now - timedelta(hours=3))
+    acknowledge_request(request=made[3], at=now - timedelta(hours=1))
+    record_event(request=made[5], event="pause", at=now - timedelta(hours=1))
+    for n in (1, 2, 9):
+        record_event(request=RightsRequest.objects.get(pk=made[n].pk), event="assign", assignee=admin_user)
+    with connection.cursor() as cursor:
+        assert tally.differences(cursor) == []
+    moments = [now - timedelta(days=20), now - timedelta(hours=7), now, now + timedelta(hours=5), now + timedelta(days=3)]
+    moments += [made[n].next_due_at for n in (0, 11, 22) if made[n].next_due_at]  # exactly at a deadline moment
+    for moment in moments:
+        today = today_in_shanghai(moment)
+        kept, direct = tally.Figures(moment, today), tally.Direct(moment, today)
+        assert sorted(kept.by_state()) == sorted(direct.by_state())
+        assert +kept.overdue() == +direct.overdue(), moment
+        assert +kept.breach() == +direct.breach(), moment
+        assert +kept.late() == +direct.late(), moment
+        for last_day in (today - timedelta(days=1), today, today + timedelta(days=4), today + timedelta(days=30)):
+            assert kept.due_by(last_day) == direct.due_by(last_day), (moment, last_day)
+        assert {a: +c for a, c in kept.verdicts().items()} == {a: +c for a, c in direct.verdicts().items() if +c}
+        assert sorted(kept.reasons()) == sorted(direct.reasons())
+        for user_id in {None, *RightsRequest.objects.values_list("assignee_id", flat=True)}:
+            assert kept.open_assigned(user_id) == direct.open_assigned(user_id)
+
+
+@pytest.mark.postgres
+def test_on_postgresql_a_deep_page_reads_its_ids_first_and_shows_the_same_rows_in_the_same_order(admin_client, catalog, monkeypatch):
+    """Page 500 is a deferred join (the page's ids from the order index, then the rows): the rows and their order
+    must be those of the plain OFFSET page."""
+    file_many(catalog, 70)
+    shown = [row.pk for row in admin_client.get(CHANGELIST, {"p": 2}).context["cl"].result_list]
+    monkeypatch.setattr(pagination, "DEFERRED_FROM", 10)
+    with CaptureQueriesContext(connection) as queries:
+        deferred = [row.pk for row in admin_client.get(CHANGELIST, {"p": 2}).context["cl"].result_list]
+    assert deferred == shown and len(shown) == 20
+    paged = [q["sql"] for q in queries if "OFFSET 50" in q["sql"]]
+    assert len(paged) == 1 and "requester_name" not in paged[0].split(" FROM ")[0]  # only the ids are paged
+
+
+def test_each_row_links_to_its_case_page_keeping_the_lists_filters(admin_client, catalog):
+    """The rows' links are built once per page (rights.admin.RequestChangeList), not resolved again per link; they
+    still carry the list's filters back from the case page, as Django's own do."""
+    import re
+    from urllib.parse import urlencode
+
+    made = file_many(catalog, 3)
+    for query in [{}, {"open": "open", "q": "请求人"}]:
+        kept = urlencode(query)  # the list's own query string, carried as one value
+        html = admin_client.get(CHANGELIST, query).content.decode()
+        links = set(re.findall(r'href="(/admin/rights/rightsrequest/\d+/change/[^"]*)"', html))
+        suffix = "?" + urlencode({"_changelist_filters": kept}).replace("&", "&amp;") if kept else ""
+        expected = {reverse("admin:rights_rightsrequest_change", args=[r.pk]) + suffix for r in made}
+        assert expected <= links and len(links) == len(expected), links
+
+
+@pytest.mark.postgres
+def test_on_postgresql_clocks_rebuild_check_finds_a_wrong_tally_and_rebuild_recounts_it(catalog):
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    file_many(catalog, 5)
+    call_command("clocks", "rebuild", "--check", stdout=StringIO())
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE rights_requesttally SET n = n + 1 WHERE kind = 'state'")
+    with pytest.raises(CommandError, match="tally differs"):
+        call_command("clocks", "rebuild", "--check", stdout=StringIO())
+    out = StringIO()
+    call_command("clocks", "rebuild", stdout=out)
+    assert "recounted the dashboard's tally" in out.getvalue()
+    call_command("clocks", "rebuild", "--check", stdout=StringIO())
