@@ -24,7 +24,7 @@ from policies.models import work_calendar
 from rights.models import RightsRequest
 from rights.querysets import today_in_shanghai
 
-from .admissibility import check_admissibility
+from .admissibility import CaseFacts, check_admissibility
 from .casefile import CaseFileError, case_file_context, case_file_pdf, case_file_zip, document_pdf, text_pdf
 from .drafting import DraftError, render, render_body, draft_context
 from .events import EVENTS_BY_NAME, FINAL_COMPLAINT_STATES
@@ -172,8 +172,9 @@ class ComplaintAdmin(admin.ModelAdmin):
         on = timezone.now().astimezone(SHANGHAI).date()
         preview = preview_en = refusal = None
         admissibility = None
+        facts = CaseFacts(rights_request)  # one reading of the request for this channel and the channel list
         if channel is not None:
-            admissibility = check_admissibility(request=rights_request, channel=channel, on=on, calendar=work_calendar())
+            admissibility = check_admissibility(request=rights_request, channel=channel, on=on, calendar=work_calendar(), facts=facts)
             if admissibility.ok and channel.drafting:
                 try:
                     preview = render(_template_key(channel), request=rights_request, channel=channel, on=on, language="zh-hans")
@@ -187,7 +188,7 @@ class ComplaintAdmin(admin.ModelAdmin):
             title=_("Complain about request #%(id)s") % {"id": rights_request.pk},
             rights_request=rights_request,
             channel=channel,
-            channels=channel_states(rights_request, on=on),
+            channels=channel_states(rights_request, on=on, facts=facts),
             admissibility=admissibility,
             preview=preview,
             preview_en=preview_en,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date, timedelta
 
 from django.utils.translation import gettext as _
@@ -73,14 +74,39 @@ class Grievance:
     what: str = ""
 
 
-def grievance(request: RightsRequest, on: date) -> Grievance:
+class CaseFacts:
+    """What the checks read of one request, read once: the request page checks every channel against it."""
+
+    def __init__(self, request: RightsRequest):
+        self.request = request
+
+    @cached_property
+    def refusal(self):
+        return self.request.log.filter(transition="refuse").order_by("at", "id").first()
+
+    @cached_property
+    def clocks(self) -> list:
+        return list(self.request.clocks.all())
+
+    @cached_property
+    def details(self) -> RequesterDetails:
+        return RequesterDetails.objects.filter(request=self.request).first() or RequesterDetails(request=self.request)
+
+    @cached_property
+    def lodged_app_complaints(self) -> list[Complaint]:
+        lodged = Complaint.objects.filter(request=self.request, channel__kind=ChannelKind.APP, lodged_at__isnull=False)
+        return list(lodged.order_by("lodged_at", "id"))
+
+
+def grievance(request: RightsRequest, on: date, facts: CaseFacts | None = None) -> Grievance:
     """A missed promise (overdue, kept late, past the statutory limit) or a refusal, as of `on`."""
+    facts = facts or CaseFacts(request)
     days = []
-    refusal = request.log.filter(transition="refuse").order_by("at").first()
+    refusal = facts.refusal
     if refusal is not None and local_date(refusal.at) <= on:
         days.append((local_date(refusal.at), _("the app refused")))
     running_ends = []
-    for clock in request.clocks.all():
+    for clock in facts.clocks:
         if clock.met_at is not None:
             if clock.kept_promise() is False and local_date(clock.met_at) <= on:
                 days.append((next_day(clock.final_due), _("the app kept its promise late")))
@@ -99,22 +125,25 @@ def grievance(request: RightsRequest, on: date) -> Grievance:
 
 
 def details_of(request: RightsRequest) -> RequesterDetails:
-    return RequesterDetails.objects.filter(request=request).first() or RequesterDetails(request=request)
+    return CaseFacts(request).details
 
 
-def prior_app_complaints(request: RightsRequest, on: date) -> list[Complaint]:
-    lodged = Complaint.objects.filter(request=request, channel__kind=ChannelKind.APP, lodged_at__isnull=False)
-    return [c for c in lodged.order_by("lodged_at", "id") if local_date(c.lodged_at) <= on]
+def prior_app_complaints(request: RightsRequest, on: date, facts: CaseFacts | None = None) -> list[Complaint]:
+    return [c for c in (facts or CaseFacts(request)).lodged_app_complaints if local_date(c.lodged_at) <= on]
 
 
-def check_admissibility(*, request: RightsRequest, channel: Channel, on: date, calendar: WorkCalendar) -> Admissibility:
+def check_admissibility(
+    *, request: RightsRequest, channel: Channel, on: date, calendar: WorkCalendar, facts: CaseFacts | None = None
+) -> Admissibility:
+    """Whether `channel` takes a complaint about `request` on `on`. Checking several channels, pass one CaseFacts."""
+    facts = facts or CaseFacts(request)
     result = Admissibility(channel, on)
     add = result.checks.append
-    wrong = grievance(request, on)
+    wrong = grievance(request, on, facts)
 
     # The app must have done something to complain about: a missed promise or a refusal.
     if channel.prerequisite == Prerequisite.REFUSAL:
-        refused = wrong.arose_on is not None and request.log.filter(transition="refuse").exists()
+        refused = wrong.arose_on is not None and facts.refusal is not None
         add(Check("refusal", refused, "" if refused else _(
             "a court case needs the app's refusal first (%(citation)s)") % {"citation": channel.prerequisite_citation}))
     elif wrong.arose_on is None:
@@ -127,7 +156,7 @@ def check_admissibility(*, request: RightsRequest, channel: Channel, on: date, c
         add(Check("grievance", True))
 
     if channel.prerequisite == Prerequisite.APP_COMPLAINT:
-        add(_prior_complaint_check(request, channel, on, calendar))
+        add(_prior_complaint_check(request, channel, on, calendar, facts))
 
     if channel.time_bar_years and wrong.arose_on:
         # Civil Code art. 202 counts years as months; art. 203 moves a last day off to the next working day.
@@ -147,7 +176,7 @@ def check_admissibility(*, request: RightsRequest, channel: Channel, on: date, c
     else:
         add(Check("respondent", True))
 
-    details = details_of(request)
+    details = facts.details
     missing = []
     if channel.needs_complainant_address:
         if not (details.phone.strip() or looks_like_phone(request.requester_contact)):
@@ -180,9 +209,9 @@ def check_admissibility(*, request: RightsRequest, channel: Channel, on: date, c
     return result
 
 
-def _prior_complaint_check(request, channel, on, calendar) -> Check:
+def _prior_complaint_check(request, channel, on, calendar, facts) -> Check:
     days = channel.prerequisite_days or 15
-    prior = prior_app_complaints(request, on)
+    prior = prior_app_complaints(request, on, facts)
     citation = channel.prerequisite_citation
     if not prior:
         if_today = next_day(compute_deadline(on, days, "calendar_day", calendar).last_day)

@@ -17,16 +17,17 @@ from policies.deadlines import SHANGHAI
 from policies.models import work_calendar
 from rights.models import RightsRequest
 
-from .admissibility import check_admissibility
+from .admissibility import CaseFacts, check_admissibility
 from .models import Channel, Complaint
 
 
-def channel_states(rights_request: RightsRequest, *, on=None, calendar=None) -> list[dict]:
+def channel_states(rights_request: RightsRequest, *, on=None, calendar=None, facts=None) -> list[dict]:
     on = on or timezone.now().astimezone(SHANGHAI).date()
     calendar = calendar or work_calendar()
+    facts = facts or CaseFacts(rights_request)
     rows = []
     for channel in Channel.objects.all():
-        result = check_admissibility(request=rights_request, channel=channel, on=on, calendar=calendar)
+        result = check_admissibility(request=rights_request, channel=channel, on=on, calendar=calendar, facts=facts)
         rows.append({
             "channel": channel,
             "ok": result.ok,

@@ -82,7 +82,10 @@ def test_the_request_page_runs_the_same_queries_with_a_short_or_a_long_history(a
         long = record_event(request=long, event="amend", field="channel_used", value=f"渠道{n}", at=now - timedelta(days=19 - n))
     url = lambda r: reverse("admin:rights_rightsrequest_change", args=[r.pk])  # noqa: E731
     admin_client.get(url(long))  # the first page of a session loads what is cached afterwards
-    assert queries_of(admin_client, url(short)) == queries_of(admin_client, url(long))
+    count = queries_of(admin_client, url(short))
+    assert count == queries_of(admin_client, url(long))
+    # Every channel of the "Complain" panel is checked against one reading of the request (CaseFacts).
+    assert count <= 24, count
 
 
 @pytest.mark.parametrize(
