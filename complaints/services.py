@@ -4,9 +4,10 @@ One write path: `record_complaint_event` records any event of complaints.events.
 use the same core), inside one `transaction.atomic(durable=True)`: permission, row lock, the state the person
 saw, the time checks, one history row with its evidence, then the clocks. Nothing is written on refusal.
 
-Lodging with a regulator also records the request's escalation through rights.services.move_request, after the
-complaint's transaction (that service has its own transaction); an escalation the request's state refuses does
-not undo the complaint: the refusal is recorded in the complaint's history and said to the person.
+Lodging with a regulator also records the request's escalation, in the lodging's transaction
+(rights.services.record_event_within, the request locked first): neither is recorded without the other. An
+escalation the request refuses (its state, the person's permission, an earlier time) does not undo the complaint:
+the refusal is recorded in the complaint's history and said to the person.
 """
 from __future__ import annotations
 
@@ -204,19 +205,23 @@ def record_complaint_event(*, complaint: Complaint, event: str, acting_user=None
     inputs = _inputs(spec, note=note, reason=reason, reference=reference, satisfied=satisfied)
     try:
         with transaction.atomic(durable=True):
+            # Lodging escalates the request too: its row is locked first, as every request event does.
+            locked_request = (
+                RightsRequest.objects.select_for_update().select_related("app").get(pk=complaint.request_id)
+                if event == "lodge" else None
+            )  # fmt: skip
             locked = Complaint.objects.select_for_update().select_related("request__app", "channel").get(pk=complaint.pk)
             if event == "lodge":
                 _check_time(locked, at)  # the time checks first: their message is the one that helps
                 _check_admissible(locked.request, locked.channel, at)
             locked = _record(locked, event, at=at, acting_user=acting_user, inputs=inputs,
                              expected_state=expected_state or complaint.state, evidence=evidence)
+            if event == "lodge":
+                escalate_within(locked, locked_request, acting_user=acting_user, at=at, now=now)
     except ConcurrentTransition as error:
         raise EventConflict(_("Complaint #%(id)s was changed by someone else while you worked on it. Reload and try again.") % {"id": complaint.pk}) from error
     except TransitionNotAllowed as error:
         raise EventRefused(str(error)) from error
-    if event == "lodge":
-        escalate_for(locked, acting_user=acting_user, at=at, now=now)
-        locked.refresh_from_db()
     return locked
 
 
@@ -275,33 +280,31 @@ def lodge_complaint(*, request: RightsRequest, channel: Channel, acting_user=Non
         _check_time(Complaint(request=locked_request, channel=channel), at)
         complaint = _create_draft(locked_request, channel, at=at, acting_user=acting_user, inputs=Inputs())
         complaint = _record(complaint, "lodge", at=at, acting_user=acting_user, inputs=inputs, expected_state=None, evidence=evidence)
-    escalate_for(complaint, acting_user=acting_user, at=at, now=now)
-    complaint.refresh_from_db()
+        escalate_within(complaint, locked_request, acting_user=acting_user, at=at, now=now)
     return complaint
 
 
-def escalate_for(complaint: Complaint, *, acting_user, at: datetime, now: datetime) -> str | None:
-    """Record the request's escalation to the regulator the complaint was lodged with, and its outcome in the
-    complaint's history. Returns the refusal, if the request's state (or the person's permissions) refused it."""
-    from rights.services import RequestError, move_request
+def escalate_within(complaint: Complaint, locked_request: RightsRequest, *, acting_user, at: datetime, now: datetime) -> str | None:
+    """Inside the lodging's transaction: record the request's escalation to the regulator the complaint was lodged
+    with, and its outcome in the complaint's history. Returns the refusal, if the request refused it."""
+    from rights.services import RequestError, record_event_within
 
     channel = complaint.channel
     if not channel.escalates_request:
         return None
     refusal = None
     try:
-        move_request(request=complaint.request, transition="escalate", regulator=channel.name, reference=complaint.reference,
-                     acting_user=acting_user, at=at, now=now,
-                     note=_("Complaint #%(id)s lodged with %(channel)s.") % {"id": complaint.pk, "channel": channel.name})
+        record_event_within(
+            locked_request, "escalate", regulator=channel.name, reference=complaint.reference, acting_user=acting_user,
+            at=at, now=now, note=_("Complaint #%(id)s lodged with %(channel)s.") % {"id": complaint.pk, "channel": channel.name},
+        )  # fmt: skip
     except RequestError as error:
         refusal = str(error)
-    event = "request_not_escalated" if refusal else "request_escalated"
-    with transaction.atomic(durable=True):
-        locked = Complaint.objects.select_for_update().get(pk=complaint.pk)
-        ComplaintLog.objects.create(
-            complaint=locked, event=event, source=locked.state, target=locked.state, at=at, by=acting_user,
-            note=refusal or "", details={"regulator": channel.name, "request": complaint.request_id},
-        )
+    ComplaintLog.objects.create(
+        complaint=complaint, event="request_not_escalated" if refusal else "request_escalated", source=complaint.state,
+        target=complaint.state, at=at, by=acting_user, note=refusal or "",
+        details={"regulator": channel.name, "request": complaint.request_id},
+    )  # fmt: skip
     return refusal
 
 

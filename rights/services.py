@@ -204,6 +204,35 @@ def _missing_message(event: CaseEvent, name: str) -> str:
 # -------------------------------------------------------------------------------------------- the service
 
 
+def _checked(event: str, acting_user, at, now, note: str, inputs: dict):
+    """What every event passes before any lock: a known event, the person's permission, its time, its inputs."""
+    spec = EVENTS.get(event)
+    if spec is None or event == "file":
+        raise TransitionRefused(
+            _("Unknown event “%(name)s”; expected one of %(names)s.") % {"name": event, "names": ", ".join(EVENT_ORDER)}
+        )
+    if not may_record(spec, acting_user):
+        raise TransitionRefused(_("You may not “%(transition)s” requests.") % {"transition": spec.label})
+    now = now or timezone.now()
+    calendar = work_calendar()
+    at = event_time(at, now, calendar=calendar)
+    return spec, at, now, _clean_inputs(spec, inputs, note, now=now, calendar=calendar), calendar
+
+
+def record_event_within(
+    locked: RightsRequest, event: str, *, acting_user=None, at=None, now=None, note: str = "", evidence=(), **inputs
+) -> TransitionLog:
+    """The same event as record_event, with the same checks, on a request the caller has locked inside its own
+    transaction (lodging a complaint with a regulator escalates the request in the lodging's transaction, so
+    neither is recorded without the other). It runs in a savepoint: a refusal leaves the caller's work as it was."""
+    spec, at, now, values, calendar = _checked(event, acting_user, at, now, note, inputs)
+    with transaction.atomic():
+        return apply_event(
+            locked, spec, at=at, now=now, acting_user=acting_user, expected_state=None, values=values, evidence=evidence,
+            calendar=calendar,
+        )  # fmt: skip
+
+
 def record_event(
     *,
     request: RightsRequest,
@@ -217,17 +246,7 @@ def record_event(
     **inputs,
 ) -> RightsRequest:
     """Record one event on a request: the single write path (see the module's docstring)."""
-    spec = EVENTS.get(event)
-    if spec is None or event == "file":
-        raise TransitionRefused(
-            _("Unknown event “%(name)s”; expected one of %(names)s.") % {"name": event, "names": ", ".join(EVENT_ORDER)}
-        )
-    if not may_record(spec, acting_user):
-        raise TransitionRefused(_("You may not “%(transition)s” requests.") % {"transition": spec.label})
-    now = now or timezone.now()
-    calendar = work_calendar()
-    at = event_time(at, now, calendar=calendar)
-    values = _clean_inputs(spec, inputs, note, now=now, calendar=calendar)
+    spec, at, now, values, calendar = _checked(event, acting_user, at, now, note, inputs)
     try:
         with transaction.atomic(durable=True):
             locked = RightsRequest.objects.select_for_update().select_related("app").get(pk=request.pk)

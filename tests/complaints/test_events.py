@@ -157,3 +157,52 @@ def test_the_app_channels_statutory_breach_is_past_its_15_working_days(overdue):
     assert clock.statutory_due.isoformat() == "2026-11-04"
     assert not ComplaintClock.objects.statutory_breach(shanghai(2026, 11, 4, 23)).exists()
     assert list(ComplaintClock.objects.statutory_breach(shanghai(2026, 11, 5, 9))) == [clock]
+
+
+@pytest.fixture
+def crash_on_escalation_outcome(db):
+    """The database refuses the complaint history's "request escalated" row, the last write of a lodging: what a
+    crash just before it would leave (a trigger of the database itself, on PostgreSQL or SQLite)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "CREATE FUNCTION test_crash() RETURNS trigger LANGUAGE plpgsql AS "
+                "$$ BEGIN RAISE EXCEPTION 'crash before the outcome row'; END $$"
+            )
+            cursor.execute(
+                "CREATE TRIGGER test_crash BEFORE INSERT ON complaints_complaintlog FOR EACH ROW "
+                "WHEN (NEW.event = 'request_escalated') EXECUTE FUNCTION test_crash()"
+            )
+        else:
+            cursor.execute(
+                "CREATE TRIGGER test_crash BEFORE INSERT ON complaints_complaintlog "
+                "WHEN NEW.event = 'request_escalated' BEGIN SELECT RAISE(ABORT, 'crash before the outcome row'); END"
+            )
+
+
+def test_lodging_with_a_regulator_and_the_requests_escalation_are_one_transaction(overdue, crash_on_escalation_outcome):
+    """Neither is recorded without the other: when the lodging fails at its last write, the complaint is not
+    lodged and the request is not escalated (before, each was its own transaction and both stayed)."""
+    from django.db import DatabaseError
+
+    with pytest.raises(DatabaseError, match="crash before the outcome row"):
+        lodge_complaint(request=overdue, channel=channel("12315"), at=shanghai(2026, 10, 14, 10))
+    overdue.refresh_from_db()
+    assert overdue.state == "submitted" and not overdue.log.filter(transition="escalate").exists()
+    assert not Complaint.objects.filter(request=overdue).exists()
+
+
+def test_an_escalation_the_request_refuses_leaves_the_complaint_lodged_and_says_why(overdue, english):
+    """A request already escalated (to 12315) cannot be escalated again: a second complaint, to the 互联网信息服务
+    投诉平台, is lodged all the same and its history says why the request was not escalated (a savepoint undid only
+    the escalation; the request keeps its first regulator)."""
+    first = lodge_complaint(request=overdue, channel=channel("12315"), at=shanghai(2026, 10, 14, 10))
+    assert first.log.filter(event="request_escalated").exists()
+    second = lodge_complaint(request=overdue, channel=channel("isc"), at=shanghai(2026, 10, 15, 10))
+    assert second.state == "lodged"
+    outcome = second.log.get(event__in=("request_escalated", "request_not_escalated"))
+    assert outcome.event == "request_not_escalated" and "Escalated" in outcome.note
+    overdue.refresh_from_db()
+    assert overdue.regulator == channel("12315").name and overdue.log.filter(transition="escalate").count() == 1
