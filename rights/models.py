@@ -384,8 +384,15 @@ class Reminder(models.Model):
     # No index of its own: the unique key starts with the request. Every index is written once per row recorded
     # and again when the row is marked sent (status is indexed, so no update is HOT): a sweep writes 80,000 rows
     # at a million requests.
+    #
+    # No database constraint either (db_constraint=False; Django still cascades a deleted request to its rows): the
+    # row's clock is enforced, and the clock's own request is (a complaint clock's through its complaint), so the
+    # request exists as long as the row does; the sweep takes request_id from that clock's row in the same
+    # SELECT. Checking it again cost a row lock on the request per ledger row: about 2.8 s of a first sweep at a
+    # million requests with 50,000 due (README, "Benchmarks").
     request = models.ForeignKey(
-        RightsRequest, models.CASCADE, related_name="reminders", verbose_name=_("request"), db_index=False
+        RightsRequest, models.CASCADE, related_name="reminders", verbose_name=_("request"), db_index=False,
+        db_constraint=False,
     )
     # About exactly one clock: one of the request's own, or one of its complaints' (a regulator's admission or
     # answer, the app's answer to a complaint). A string reference: complaints depends on rights, not the reverse.
