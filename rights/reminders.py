@@ -779,7 +779,12 @@ def build_digest_message(
     shown, more_entries = shown_items(digest.items)
     fill_details(shown, today=today, calendar=calendar or work_calendar())
     with translation.override(digest.language):
-        entries = digest_entries(digest_lines(shown))
+        # As dicts: the template engine tries `value[name]` before the attribute, and on a dataclass that is a
+        # TypeError raised and caught for each of the ~3,000 variables a digest prints.
+        entries = [
+            dict(vars(entry), lines=[vars(line) for line in entry.lines])
+            for entry in digest_entries(digest_lines(shown))
+        ]  # fmt: skip
         site = django_settings.SITE_URL.rstrip("/")
         try:
             list_url = site + reverse("admin:rights_rightsrequest_changelist") + "?open=open"
