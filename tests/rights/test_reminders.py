@@ -289,3 +289,11 @@ def test_without_a_team_address_unassigned_reminders_fail_visibly_and_wait(catal
     result = send("2026-11-20T09:30")
     assert result["failed"] == 1 and mail.outbox == []
     assert "TEAM_EMAIL" in Reminder.objects.get(status=ReminderStatus.FAILED).last_error
+
+
+def test_deleting_a_request_deletes_its_ledger_rows(cancellation):
+    """Django cascades the ledger's request (it has no database constraint: its clock's constraint implies it)."""
+    send("2026-11-20T09:30")
+    assert Reminder.objects.filter(request=cancellation).exists()
+    cancellation.delete()
+    assert not Reminder.objects.exists()

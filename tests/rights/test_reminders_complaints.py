@@ -183,3 +183,13 @@ def test_a_digest_labels_only_the_requests_it_shows():
     shown, more = shown_items(items)
     assert more == 7 and len(shown) == 2 * DIGEST_ENTRIES
     assert {item.request_id for item in shown} == set(range(DIGEST_ENTRIES))
+
+
+def test_each_ledger_row_is_about_its_own_requests_clock(with_12300, catalog, clerk):
+    """The ledger's request column has no database constraint of its own (the clock's constraint implies the
+    request): the sweep takes it from the clock's row, for the request's own clocks and for a complaint's."""
+    other = file(catalog["卢米埃影城"], at=shanghai(2026, 10, 30, 10), assignee=clerk)
+    sweep_reminders(now=WEDNESDAY)
+    rows = list(Reminder.objects.values_list("request_id", "clock__request_id", "complaint_clock__complaint__request_id"))
+    assert {row[0] for row in rows} == {with_12300.request_id, other.pk}
+    assert all(request_id == (clock_request or complaint_request) for request_id, clock_request, complaint_request in rows)
