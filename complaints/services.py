@@ -205,12 +205,12 @@ def record_complaint_event(*, complaint: Complaint, event: str, acting_user=None
     inputs = _inputs(spec, note=note, reason=reason, reference=reference, satisfied=satisfied)
     try:
         with transaction.atomic(durable=True):
-            # Lodging escalates the request too: its row is locked first, as every request event does.
-            locked_request = (
-                RightsRequest.objects.select_for_update().select_related("app").get(pk=complaint.request_id)
-                if event == "lodge" else None
-            )  # fmt: skip
-            locked = Complaint.objects.select_for_update().select_related("request__app", "channel").get(pk=complaint.pk)
+            # One lock order for every writer, so two never wait on each other: the request first (as every request
+            # event locks it; lodging escalates it), then the complaint's own row.
+            locked_request = RightsRequest.objects.select_for_update().select_related("app").get(pk=complaint.request_id)
+            locked = (
+                Complaint.objects.select_for_update(of=("self",)).select_related("request__app", "channel").get(pk=complaint.pk)
+            )
             if event == "lodge":
                 _check_time(locked, at)  # the time checks first: their message is the one that helps
                 _check_admissible(locked.request, locked.channel, at)
