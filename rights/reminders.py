@@ -255,6 +255,9 @@ def find_due_reminders(
     return due
 
 
+# ----------------------------------------------------------------------------------------------- record
+
+
 def record_due_reminders(
     *, now: datetime, config: ReminderSettings, calendar: WorkCalendar, snoozes, skipped: list
 ) -> int:
@@ -299,9 +302,6 @@ def record_due_reminders(
             cursor.execute(statement, params)
             new += max(cursor.rowcount, 0)
     return new
-
-
-# ----------------------------------------------------------------------------------------------- record
 
 
 # ------------------------------------------------------------------------------------------------- plan
