@@ -172,9 +172,10 @@ class ComplaintAdmin(admin.ModelAdmin):
         on = timezone.now().astimezone(SHANGHAI).date()
         preview = preview_en = refusal = None
         admissibility = None
-        facts = CaseFacts(rights_request)  # one reading of the request for this channel and the channel list
+        # One reading of the request and of the calendar for this channel and the channel list.
+        facts, calendar = CaseFacts(rights_request), work_calendar()
         if channel is not None:
-            admissibility = check_admissibility(request=rights_request, channel=channel, on=on, calendar=work_calendar(), facts=facts)
+            admissibility = check_admissibility(request=rights_request, channel=channel, on=on, calendar=calendar, facts=facts)
             if admissibility.ok and channel.drafting:
                 try:
                     preview = render(_template_key(channel), request=rights_request, channel=channel, on=on, language="zh-hans")
@@ -188,7 +189,7 @@ class ComplaintAdmin(admin.ModelAdmin):
             title=_("Complain about request #%(id)s") % {"id": rights_request.pk},
             rights_request=rights_request,
             channel=channel,
-            channels=channel_states(rights_request, on=on, facts=facts),
+            channels=channel_states(rights_request, on=on, calendar=calendar, facts=facts),
             admissibility=admissibility,
             preview=preview,
             preview_en=preview_en,

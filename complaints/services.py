@@ -218,6 +218,7 @@ def record_complaint_event(*, complaint: Complaint, event: str, acting_user=None
                              expected_state=expected_state or complaint.state, evidence=evidence)
             if event == "lodge":
                 escalate_within(locked, locked_request, acting_user=acting_user, at=at, now=now)
+                locked.request = locked_request  # the caller reads the request as the escalation left it
     except ConcurrentTransition as error:
         raise EventConflict(_("Complaint #%(id)s was changed by someone else while you worked on it. Reload and try again.") % {"id": complaint.pk}) from error
     except TransitionNotAllowed as error:
