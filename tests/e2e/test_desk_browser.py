@@ -91,10 +91,7 @@ def test_file_filter_bulk_acknowledge_and_open(browser, live_server, case_worker
     seed(case_worker)
     page = open_page(browser, live_server, LOCALES[lang], screen)
     tag = f"{screen}-{lang}"
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("#id_username", case_worker.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
+    shared.sign_in(page, live_server.url, case_worker)
     page.wait_for_selector("#queue")
     assert page.locator("[data-queue=overdue] strong").inner_text().isdigit()
     shot(page, f"01-home-{tag}")
@@ -184,10 +181,7 @@ def test_channel_rows_and_roles_fit_the_screen(browser, live_server, superuser, 
     procedure = Procedure.objects.filter(policy_version__app__name="卢米埃影城", right="consent_withdrawal").order_by("pk").last()
     page = open_page(browser, live_server, LOCALES[lang], screen)
     tag = f"{screen}-{lang}"
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("#id_username", superuser.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
+    shared.sign_in(page, live_server.url, superuser)
     page.wait_for_selector("#queue")
 
     page.goto(f"{live_server.url}/admin/policies/procedure/{procedure.pk}/change/")
