@@ -62,3 +62,42 @@ def test_two_concurrent_sweeps_send_each_reminder_once(catalog):
     assert set(sent.values_list("attempts", flat=True)) == {1}
     # due soon: one half on 11-18, the other on 11-24; escalation: the first half, 3 working days overdue on 11-24
     assert sent.filter(kind="due_soon").count() == 24 and sent.filter(kind="escalate").count() == 12
+
+
+def ledger_row_estimate() -> float:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE oid = 'rights_reminder'::regclass")
+        return cursor.fetchone()[0]
+
+
+def test_a_sweep_that_grows_the_ledger_by_a_tenth_refreshes_its_statistics(catalog, monkeypatch):
+    # Until the ledger is analyzed the planner takes it for empty, and the next sweep's NOT EXISTS rules run as nested
+    # loops over it (a repeat sweep at a million requests: 10-35 s instead of 0.2 s; bench/README.md).
+    import rights.reminders
+
+    monkeypatch.setattr(rights.reminders, "ANALYZE_AFTER_ROWS", 2)  # a test holds a few rows, not thousands
+    for n in range(3):
+        file(catalog["卢米埃影城"], at=shanghai(2026, 11, 10, 10), requester=f"请求人{n}")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE rights_reminder")  # the planner's belief before the sweep: an empty ledger
+    assert ledger_row_estimate() == 0
+
+    result = sweep_reminders(now=shanghai(2026, 11, 20, 9, 30))
+    assert result.recorded == 3
+    assert ledger_row_estimate() == 3
+
+    # Rows fewer than a tenth of what the ledger holds are left to autovacuum; a tenth or more are analyzed at once.
+    def add_rows(repeats):
+        Reminder.objects.bulk_create([
+            Reminder(request=r.request, clock=r.clock, kind=r.kind, due=r.due, repeat=repeat)
+            for r in Reminder.objects.filter(repeat=0) for repeat in repeats
+        ])  # fmt: skip
+
+    add_rows(range(1, 21))
+    rights.reminders.refresh_ledger_statistics(60)
+    assert ledger_row_estimate() == 63
+    add_rows([21])
+    rights.reminders.refresh_ledger_statistics(3)
+    assert ledger_row_estimate() == 63  # 3 < 6.3
+    rights.reminders.refresh_ledger_statistics(7)
+    assert ledger_row_estimate() == 66
