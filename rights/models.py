@@ -424,18 +424,22 @@ class Reminder(models.Model):
     # and again when the row is marked sent (status is indexed, so no update is HOT): a sweep writes 80,000 rows
     # at a million requests.
     #
-    # No database constraint either (db_constraint=False; Django still cascades a deleted request to its rows): the
-    # row's clock is enforced, and the clock's own request is (a complaint clock's through its complaint), so the
-    # request exists as long as the row does; the sweep takes request_id from that clock's row in the same
-    # SELECT. Checking it again cost a row lock on the request per ledger row: about 2.8 s of a first sweep at a
-    # million requests with 50,000 due (README, "Benchmarks").
+    # No database constraint on the request or the request's clock (db_constraint=False; Django still cascades a
+    # deleted request or clock to its rows). The only writer is the sweep's INSERT ... SELECT, which takes both ids
+    # from a clock row it has just read; checking them again cost a row lock on the request and one on the clock per
+    # ledger row, deferred to the commit: 2.8 s and then 1.2 s of a first sweep at a million requests with 50,000 due
+    # (bench/README.md). Requests are never deleted (the case record is evidence). A clock the projection drops while
+    # a sweep records a reminder about it leaves a row about no clock: it is never sent (its clock does not run, so
+    # the next sweep cancels it) and the admin shows its clock as empty (tested).
     request = models.ForeignKey(
         RightsRequest, models.CASCADE, related_name="reminders", verbose_name=_("request"), db_index=False,
         db_constraint=False,
     )
     # About exactly one clock: one of the request's own, or one of its complaints' (a regulator's admission or
     # answer, the app's answer to a complaint). A string reference: complaints depends on rights, not the reverse.
-    clock = models.ForeignKey(Clock, models.CASCADE, null=True, blank=True, related_name="reminders", verbose_name=_("clock"))
+    clock = models.ForeignKey(
+        Clock, models.CASCADE, null=True, blank=True, related_name="reminders", verbose_name=_("clock"), db_constraint=False
+    )
     complaint_clock = models.ForeignKey(
         "complaints.ComplaintClock", models.CASCADE, null=True, blank=True, related_name="reminders",
         verbose_name=_("complaint clock"), db_index=False,  # a partial index below: most rows have none

@@ -291,6 +291,35 @@ def test_without_a_team_address_unassigned_reminders_fail_visibly_and_wait(catal
     assert "TEAM_EMAIL" in Reminder.objects.get(status=ReminderStatus.FAILED).last_error
 
 
+def test_a_row_whose_clock_went_away_during_the_sweep_is_cancelled_not_sent_and_shown_without_it(cancellation, client):
+    """The ledger's clock has no database constraint (a sweep's cost at a million requests): a clock the projection
+    drops while a sweep records a reminder about it leaves a row about no clock. Nobody is mailed about it, and the
+    pages that list it still open."""
+    from django.db import connection
+
+    assert send("2026-11-20T08:00")["held"] == 1  # recorded before the send time, held
+    row = Reminder.objects.get()
+    with connection.cursor() as cursor:  # what a concurrent projection's delete leaves behind
+        cursor.execute("DELETE FROM rights_clock WHERE id = %s", [row.clock_id])
+    result = send("2026-11-20T09:30")
+    assert result["sent"] == 0 and result["cancelled"] == 1 and mail.outbox == []
+    row.refresh_from_db()
+    assert row.status == ReminderStatus.CANCELLED
+
+    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+    for url in (
+        f"/admin/rights/reminder/{row.pk}/change/", "/admin/rights/reminder/",
+        f"/admin/rights/rightsrequest/{cancellation.pk}/change/",
+    ):  # fmt: skip
+        response = client.get(url)
+        assert response.status_code == 200, url
+
+    from rights.clocks import rebuild
+
+    rebuild(type(cancellation).objects.filter(pk=cancellation.pk))  # the projection's own clock again (new id)
+    assert cancellation.clocks.count() == 1 and Reminder.objects.get().status == ReminderStatus.CANCELLED
+
+
 def test_deleting_a_request_deletes_its_ledger_rows(cancellation):
     """Django cascades the ledger's request (it has no database constraint: its clock's constraint implies it)."""
     send("2026-11-20T09:30")
