@@ -271,7 +271,7 @@ def project(request, *, calendar: WorkCalendar | None = None) -> bool:
             clock.save()
             changed = True
     for clock in stored.values():  # a clock no event starts any more
-        clock.delete()
+        delete_clock(clock)
         changed = True
     projected = request_projection(states)
     if any(getattr(request, name) != value for name, value in projected.items()):
@@ -280,6 +280,15 @@ def project(request, *, calendar: WorkCalendar | None = None) -> bool:
         type(request).objects.filter(pk=request.pk).update(**projected)
         changed = True
     return changed
+
+
+def delete_clock(clock) -> None:
+    """Drop a clock and its reminder ledger rows (found by the ledger's unique key, which starts with the request and
+    the clock: the ledger has no index on the clock alone, see rights.models.Reminder)."""
+    from .models import Reminder
+
+    Reminder.objects.filter(request_id=clock.request_id, clock=clock).delete()
+    clock.delete()
 
 
 def request_projection(states: list[ClockState]) -> dict:

@@ -320,6 +320,25 @@ def test_a_row_whose_clock_went_away_during_the_sweep_is_cancelled_not_sent_and_
     assert cancellation.clocks.count() == 1 and Reminder.objects.get().status == ReminderStatus.CANCELLED
 
 
+def test_a_clock_the_projection_drops_takes_its_ledger_rows_with_it(cancellation):
+    """The ledger has no index on the clock alone (it would cost every sweep): the projection deletes a dropped
+    clock's rows by request and clock, and leaves the other clocks' rows alone."""
+    from rights.clocks import rebuild
+    from rights.models import Clock
+
+    send("2026-11-20T09:30")
+    kept = Reminder.objects.get()
+    stray = Clock.objects.get(pk=kept.clock_id)
+    stray.pk, stray.promise_key = None, "gone"  # a clock no event starts (any more)
+    stray.save()
+    Reminder.objects.create(request=cancellation, clock=stray, kind=ReminderKind.OVERDUE, due=stray.final_due)
+
+    changed = rebuild(type(cancellation).objects.filter(pk=cancellation.pk))
+    assert [request_id for request_id, _what in changed] == [cancellation.pk]
+    assert not Clock.objects.filter(pk=stray.pk).exists()
+    assert list(Reminder.objects.all()) == [kept]
+
+
 def test_deleting_a_request_deletes_its_ledger_rows(cancellation):
     """Django cascades the ledger's request (it has no database constraint: its clock's constraint implies it)."""
     send("2026-11-20T09:30")
