@@ -315,6 +315,14 @@ def pages(values):
         ("dashboard", base + "dashboard/"),
         # The home queue (issue 10) lives at the admin index once the desk branch is merged.
         ("home (admin index / queue)", "/admin/"),
+        # The lists beside the requests: the history across requests and the reminder ledger (a million rows each).
+        ("history, all requests", "/admin/rights/transitionlog/"),
+        ("history, page 500", "/admin/rights/transitionlog/?p=500"),
+        ("history, one event", "/admin/rights/transitionlog/?transition=complete"),
+        ("reminder ledger", "/admin/rights/reminder/"),
+        ("reminder ledger, page 500", "/admin/rights/reminder/?p=500"),
+        ("reminder ledger, search #id", "/admin/rights/reminder/?q=" + quote(f"#{values['id']}")),
+        ("reminder ledger, failed", "/admin/rights/reminder/?status__exact=failed"),
     ]
 
 

@@ -771,10 +771,15 @@ class TransitionLogAdmin(OddInputAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmi
     """The audit trail across requests: read-only for everyone, superusers included."""
 
     list_display = ("at", "request_link", "transition_label", "source", "target", "by", "note")
-    list_filter = (EventFilter, "target")
+    # A date filter rather than Django's date drill-down, whose years and months are a DISTINCT over every entry
+    # (0.6 s at a million requests' history, on every page).
+    list_filter = (EventFilter, "target", "at")
     search_fields = ("request__requester_name", "request__app__name", "note", "=request__id")
     list_select_related = ("request__app", "by")
-    date_hierarchy = "at"
+    # Newest first, on the history's (at, id) index; no COUNT of every entry (rights.pagination).
+    ordering = ("-at", "-id")
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
 
 
     @admin.display(description=gettext_lazy("request"), ordering="request_id")

@@ -20,6 +20,7 @@ from config.admin_lists import OddInputAdminMixin
 from config.admin_readonly import ReadOnlyAdminMixin
 from .models import Reminder, ReminderPreference, ReminderSettings, ReminderSnooze, ReminderStatus
 from .querysets import today_in_shanghai
+from .pagination import EstimatedCountPaginator
 from .reminders import snooze_reminders
 from .services import RequestError
 
@@ -55,11 +56,17 @@ class ReminderAdmin(OddInputAdminMixin, admin.ModelAdmin):
     """The ledger, read-only: what was recorded, sent, failed (and retried) or cancelled, and to whom."""
 
     list_display = ("created_at", "request_link", "clock", "complaint_clock", "kind", "due", "repeat", "recipient", "status", "attempts", "sent_at")
-    list_filter = ("status", "kind", SentToMeFilter, "due")
+    # A date filter rather than Django's date drill-down, whose years and months are a DISTINCT over the whole
+    # ledger (0.2 s at a million rows, on every page).
+    list_filter = ("status", "kind", SentToMeFilter, "due", "created_at")
     list_select_related = ("clock", "complaint_clock")
     search_fields = ("=request__id", "recipient")
     search_help_text = _("Request number or recipient address.")
-    date_hierarchy = "created_at"
+    # Newest first by id, the order rows are recorded in, on the primary key (the ledger keeps no other index it
+    # does not need: each costs every row a sweep records and marks sent). No COUNT of the whole ledger.
+    ordering = ("-id",)
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
     actions = ["snooze_repeats"]
     fields = (
         "request_link", "clock", "complaint_clock", "kind", "due", "repeat", "recipient", "status", "attempts", "last_error",
@@ -70,6 +77,18 @@ class ReminderAdmin(OddInputAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("request"), ordering="request_id")
     def request_link(self, obj):
         return _request_link(obj.request_id)
+
+    def get_search_results(self, request, queryset, search_term):
+        """A number ("123", "#123") finds the request's rows on the ledger's unique key, which starts with the
+        request (Django's `=request__id` compares the id as text, which reads the whole ledger); anything else is
+        a part of the recipient's address."""
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        number = term.removeprefix("#")
+        if number.isascii() and number.isdigit():
+            return (queryset.filter(request_id=int(number)) if len(number) <= 18 else queryset.none()), False
+        return queryset.filter(recipient__icontains=term), False
 
     def has_add_permission(self, request):
         return False

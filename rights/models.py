@@ -353,6 +353,8 @@ class TransitionLog(AppendOnly, models.Model):
         ordering = ["at", "id"]
         verbose_name = _("log entry")
         verbose_name_plural = _("log entries")
+        # The history list across requests, newest first (an append-only table: one index entry per event).
+        indexes = [models.Index(fields=["at", "id"], name="log_at_idx")]
 
     def __str__(self):
         from .events import event_label

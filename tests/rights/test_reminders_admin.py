@@ -127,3 +127,28 @@ def test_the_reminder_pages_pass_the_admin_checks():
         from rights.models import RightsRequest
 
         assert inline(RightsRequest, admin.site).check() == []
+
+
+def test_the_ledger_is_searched_by_request_number_or_address_newest_first(client, catalog, clerk):
+    """A number finds the request's rows (on the ledger's unique key; the ledger has a million rows at scale), any
+    other text a part of the recipient's address; the newest rows come first; dates are a filter, not a drill-down
+    (whose years are a DISTINCT over the whole ledger)."""
+    first = file(catalog["卢米埃影城"], at=shanghai(2026, 11, 10, 10), assignee=clerk)
+    second = file(catalog["卢米埃影城"], at=shanghai(2026, 11, 10, 11))  # nobody assigned: the team address
+    sweep_reminders(now=shanghai(2026, 11, 20, 9, 30))
+    client.force_login(clerk)
+    url = reverse("admin:rights_reminder_changelist")
+
+    def listed(**query):
+        response = client.get(url, query)
+        assert response.status_code == 200
+        return [row.request_id for row in response.context["cl"].result_list]
+
+    assert listed() == [second.pk, first.pk]  # recorded last, shown first
+    for term in (str(first.pk), f"#{first.pk}", f" #{first.pk} "):
+        assert listed(q=term) == [first.pk], term
+    assert listed(q="wang@") == [first.pk]
+    assert listed(q="#") == [] and listed(q="9" * 40) == [] and listed(q="①") == []
+    assert listed(created_at__gte="2026-11-20 00:00:00+08:00", created_at__lt="2026-11-21 00:00:00+08:00") == [second.pk, first.pk]
+    assert listed(created_at__gte="2026-11-21 00:00:00+08:00") == []
+    assert client.get(url).context["cl"].model_admin.date_hierarchy is None
