@@ -31,6 +31,8 @@ PAGES = [
     CHANGELIST + "?q=TK-3",
     CHANGELIST + "?p=2",
     DASHBOARD,
+    reverse("admin:rights_transitionlog_changelist"),  # the history across requests (a row per event)
+    reverse("admin:rights_transitionlog_changelist") + "?transition=file",
 ]
 
 
