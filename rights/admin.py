@@ -241,9 +241,12 @@ class RightsRequestAdmin(admin.ModelAdmin):
     search_fields = ("requester_name",)
     search_help_text = gettext_lazy("Requester, any part of the contact, the app, the right, the app's ticket number, or #id.")
     list_per_page = 50
-    # No COUNT of every request on every page (rights.pagination): estimates beyond what is cheap to count.
+    # No COUNT of every request on every page (rights.pagination): estimates beyond what is cheap to count. No
+    # "Show counts" either: Django's facets count every choice of every filter over the whole list (at a million
+    # requests the page did not come back within ten minutes).
     paginator = EstimatedCountPaginator
     show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
     actions = ["assign_to_me", "record_event_for_selected"]
     inlines = [ReminderInline, ReminderSnoozeInline]
     fieldsets = (
@@ -780,6 +783,7 @@ class TransitionLogAdmin(OddInputAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmi
     ordering = ("-at", "-id")
     paginator = EstimatedCountPaginator
     show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER  # counts per filter choice over every entry (see the request list)
 
 
     @admin.display(description=gettext_lazy("request"), ordering="request_id")

@@ -67,6 +67,7 @@ class ReminderAdmin(OddInputAdminMixin, admin.ModelAdmin):
     ordering = ("-id",)
     paginator = EstimatedCountPaginator
     show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER  # counts per filter choice over the whole ledger (see the request list)
     actions = ["snooze_repeats"]
     fields = (
         "request_link", "clock", "complaint_clock", "kind", "due", "repeat", "recipient", "status", "attempts", "last_error",
