@@ -213,3 +213,37 @@ def test_channel_rows_and_roles_fit_the_screen(browser, live_server, superuser, 
     assert page.evaluate("document.documentElement.scrollWidth") <= page.evaluate("window.innerWidth")
     shot(page, f"09-roles-{tag}")
     page.context.close()
+
+
+@pytest.mark.parametrize("lang", list(LOCALES))
+@pytest.mark.parametrize("screen", list(SCREENS))
+def test_history_and_reminder_ledger_fit_the_screen_as_labelled_cards_on_a_phone(browser, live_server, superuser, lang, screen):  # noqa: F811
+    """The history across requests and the reminder ledger: no sideways scrolling and no cell cut off; on a phone
+    each value of a card is preceded by its column's name (a bare "0" or a date means nothing on its own)."""
+    from rights.reminders import sweep_reminders
+
+    seed(superuser)
+    sweep_reminders(now=shanghai(2026, 11, 30, 9, 30))
+    page = open_page(browser, live_server, LOCALES[lang], screen)
+    shared.sign_in(page, live_server.url, superuser)
+    page.wait_for_selector("#queue")
+    separator = "：" if lang == "zh" else ": "
+    for name, path in (("10-history", "/admin/rights/transitionlog/"), ("11-reminders", "/admin/rights/reminder/")):
+        page.goto(live_server.url + path)
+        width = page.evaluate("window.innerWidth")
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, path
+        cells = page.locator("#result_list tbody td:not(.action-checkbox)")
+        assert cells.count() >= 6, path
+        for i in range(cells.count()):
+            cell = cells.nth(i)
+            box = cell.bounding_box()
+            assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width + 0.5, (path, i, box)
+            assert cell.evaluate("n => n.scrollWidth <= n.clientWidth + 1"), f"{path}: cell {i} is cut off"
+            shown = cell.evaluate("n => getComputedStyle(n, '::before').content")
+            if screen == "phone":
+                label = cell.get_attribute("data-label")
+                assert label and shown == f'"{label}{separator}"', (path, i, label, shown)
+            else:
+                assert shown in ("none", "normal"), (path, i, shown)
+        shot(page, f"{name}-{screen}-{lang}")
+    page.context.close()

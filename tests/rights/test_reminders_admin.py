@@ -151,4 +151,9 @@ def test_the_ledger_is_searched_by_request_number_or_address_newest_first(client
     assert listed(q="#") == [] and listed(q="9" * 40) == [] and listed(q="①") == []
     assert listed(created_at__gte="2026-11-20 00:00:00+08:00", created_at__lt="2026-11-21 00:00:00+08:00") == [second.pk, first.pk]
     assert listed(created_at__gte="2026-11-21 00:00:00+08:00") == []
-    assert client.get(url).context["cl"].model_admin.date_hierarchy is None
+    page = client.get(url)
+    assert page.context["cl"].model_admin.date_hierarchy is None
+    # Only the orders an index keeps are offered (any other column sorts the whole ledger), and one clock column.
+    assert page.content.decode().count('class="sortable') == 2
+    headers = [header["text"] for header in page.context["result_headers"]]
+    assert headers[1:4] == ["recorded at", "request", "clock"], headers

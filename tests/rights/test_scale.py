@@ -359,3 +359,12 @@ def test_the_big_lists_offer_no_filter_counts(admin_client, catalog, name):
         assert response.context["cl"].add_facets is False
         page = response.content.decode()
         assert "Show counts" not in page and "显示计数" not in page
+
+
+def test_the_request_list_is_sorted_only_on_indexed_orders(admin_client, catalog):
+    """Sorting by requester, app or assignee sorts every request (0.7-1.2 s at a million): those columns are
+    found by search and filters; the deadline, the number and the state keep their sort links."""
+    file_many(catalog, 3)
+    response = admin_client.get(CHANGELIST)
+    sortable = [header["text"] for header in response.context["result_headers"] if header["sortable"]]
+    assert len(sortable) == 3 and response.content.decode().count('class="sortable') == 3

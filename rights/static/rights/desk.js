@@ -111,8 +111,19 @@
     refresh();
   }
 
+  // Lists that become cards on a phone: each value carries its column's name (desk.css shows it before the
+  // value on the history and reminder lists, whose bare numbers and dates mean nothing without it).
+  function labelCells(table) {
+    const headers = Array.from(table.querySelectorAll("thead th"), (th) => th.textContent.trim());
+    for (const row of table.querySelectorAll("tbody tr")) {
+      Array.from(row.children).forEach((cell, i) => { if (headers[i]) cell.dataset.label = headers[i]; });
+    }
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     const filing = document.querySelector("form.rd-filing");
     if (filing) { procedureFilter(filing); filingPreview(filing); }
+    const results = document.querySelector("#result_list");
+    if (results) labelCells(results);
   });
 })();
