@@ -64,23 +64,28 @@ def assert_no_sideways_scroll_and_deadlines_in_view(page):
         assert cells.nth(i).evaluate("n => n.scrollWidth <= n.clientWidth + 1"), f"deadline cell {i} is cut off"
 
 
-def assert_preview_readable(page, screen):
-    """The filing preview's clocks: every cell on the screen and not cut off; on a laptop under its column
-    headings, on a phone as cards whose every value is preceded by its label."""
+def assert_cells_readable(page, cells, screen, separator=""):
+    """Every cell on the screen and not cut off; on a laptop under its column headings, on a phone (cards) each
+    value preceded by its label (and the separator the stylesheet puts after it)."""
     width = page.evaluate("window.innerWidth")
-    cells = page.locator("#filing-preview td")
-    assert cells.count() >= 5
     for i in range(cells.count()):
         cell = cells.nth(i)
         box = cell.bounding_box()
-        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width + 0.5, (i, box, width)
-        assert cell.evaluate("n => n.scrollWidth <= n.clientWidth + 1"), f"preview cell {i} is cut off"
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width + 0.5, (page.url, i, box, width)
+        assert cell.evaluate("n => n.scrollWidth <= n.clientWidth + 1"), f"{page.url}: cell {i} is cut off"
         label = cell.get_attribute("data-label")
         shown = cell.evaluate("n => getComputedStyle(n, '::before').content")
         if screen == "phone":
-            assert label and shown == f'"{label}"', (i, label, shown)
+            assert label and shown == f'"{label}{separator}"', (page.url, i, label, shown)
         else:
-            assert shown in ("none", "normal"), (i, shown)
+            assert shown in ("none", "normal"), (page.url, i, shown)
+
+
+def assert_preview_readable(page, screen):
+    """The filing preview's clocks, readable at both widths (assert_cells_readable)."""
+    cells = page.locator("#filing-preview td")
+    assert cells.count() >= 5
+    assert_cells_readable(page, cells, screen)
     headings = page.locator("#filing-preview thead th")
     assert headings.first.is_visible() == (screen == "laptop")
 
@@ -230,20 +235,9 @@ def test_history_and_reminder_ledger_fit_the_screen_as_labelled_cards_on_a_phone
     separator = "：" if lang == "zh" else ": "
     for name, path in (("10-history", "/admin/rights/transitionlog/"), ("11-reminders", "/admin/rights/reminder/")):
         page.goto(live_server.url + path)
-        width = page.evaluate("window.innerWidth")
-        assert page.evaluate("document.documentElement.scrollWidth") <= width, path
+        assert page.evaluate("document.documentElement.scrollWidth") <= page.evaluate("window.innerWidth"), path
         cells = page.locator("#result_list tbody td:not(.action-checkbox)")
         assert cells.count() >= 6, path
-        for i in range(cells.count()):
-            cell = cells.nth(i)
-            box = cell.bounding_box()
-            assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width + 0.5, (path, i, box)
-            assert cell.evaluate("n => n.scrollWidth <= n.clientWidth + 1"), f"{path}: cell {i} is cut off"
-            shown = cell.evaluate("n => getComputedStyle(n, '::before').content")
-            if screen == "phone":
-                label = cell.get_attribute("data-label")
-                assert label and shown == f'"{label}{separator}"', (path, i, label, shown)
-            else:
-                assert shown in ("none", "normal"), (path, i, shown)
+        assert_cells_readable(page, cells, screen, separator)
         shot(page, f"{name}-{screen}-{lang}")
     page.context.close()
