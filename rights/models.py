@@ -427,7 +427,7 @@ class Reminder(models.Model):
     # at a million requests.
     #
     # No database constraint on the request or the request's clock (db_constraint=False; Django still cascades a
-    # deleted request or clock to its rows). The only writer is the sweep's INSERT ... SELECT, which takes both ids
+    # deleted request to its rows, and the projection deletes a dropped clock's, below). The only writer is the sweep's INSERT ... SELECT, which takes both ids
     # from a clock row it has just read; checking them again cost a row lock on the request and one on the clock per
     # ledger row, deferred to the commit: 2.8 s and then 1.2 s of a first sweep at a million requests with 50,000 due
     # (bench/README.md). Requests are never deleted (the case record is evidence). A clock the projection drops while

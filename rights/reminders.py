@@ -881,8 +881,7 @@ def build_digest_message(
     shown, more_entries = shown_items(digest.items)
     fill_details(shown, today=today, calendar=calendar or work_calendar())
     with translation.override(digest.language):
-        # As dicts: the template engine tries `value[name]` before the attribute, and on a dataclass that is a
-        # TypeError raised and caught for each of the ~3,000 variables a digest prints.
+        # The entries are written in Python (rights/email/digest.py), the frame around them by the templates.
         entries = digest_entries(digest_lines(shown))
         site = django_settings.SITE_URL.rstrip("/")
         try:
