@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 from config.numbers import whole_number
 from policies.deadlines import SHANGHAI
 from policies.models import work_calendar
-from rights.models import RightsRequest
+from rights.models import RightsRequest, local_minute
 from rights.querysets import today_in_shanghai
 
 from .admissibility import CaseFacts, check_admissibility
@@ -46,10 +46,6 @@ from .services import (
 )
 
 DOCUMENTS = {"reminder": gettext_lazy("Reminder letter to the app (催办函)"), "power_of_attorney": gettext_lazy("Power of attorney (授权委托书)")}
-
-
-def local_minute(moment) -> str:
-    return f"{moment.astimezone(SHANGHAI):%Y-%m-%d %H:%M}" if moment else ""
 
 
 def _pdf_response(data: bytes, name: str) -> HttpResponse:

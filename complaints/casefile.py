@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 
 from policies.deadlines import SHANGHAI
 from policies.models import work_calendar
-from rights.models import Evidence, RightsRequest
+from rights.models import Evidence, RightsRequest, local_minute
 
-from .drafting import moment, render, render_complaint
+from .drafting import render, render_complaint
 from .fonts import FontMissing, cjk_font
 from .models import Channel, Complaint, ComplaintEvidence
 from .services import event_label
@@ -48,14 +48,14 @@ def case_file_context(request: RightsRequest, on: date | None = None) -> dict:
         clocks.append({
             "action": clock.get_action_display(), "promise": clock.promise_display(), "quote": clock.quote,
             "policy": str(clock.policy_version) if clock.policy_version else "", "citation": clock.citation,
-            "started": moment(clock.started_at), "due": clock.due, "final_due": clock.final_due,
+            "started": local_minute(clock.started_at), "due": clock.due, "final_due": clock.final_due,
             "statutory_due": clock.statutory_due, "extended_to": getattr(clock, "extended_to", None),
             "status": (_("kept") if kept else _("kept late")) if kept is not None else (
                 _("stopped") if clock.stopped_at else (_("overdue by %(n)d working days") % {"n": overdue} if overdue else _("running"))),
             "provisional": clock.provisional,
         })
     history = [
-        {"at": moment(e.at), "recorded_at": moment(e.recorded_at), "event": e.transition, "label": _transition_label(e.transition),
+        {"at": local_minute(e.at), "recorded_at": local_minute(e.recorded_at), "event": e.transition, "label": _transition_label(e.transition),
          "by": (e.by.get_full_name() or e.by.get_username()) if e.by else "", "note": e.note,
          "details": getattr(e, "details", None) or {}}
         for e in request.log.select_related("by").order_by("at", "id")
@@ -64,10 +64,10 @@ def case_file_context(request: RightsRequest, on: date | None = None) -> dict:
     for complaint in Complaint.objects.filter(request=request).select_related("channel").prefetch_related("clocks", "log").order_by("drafted_at", "id"):
         complaints.append({
             "id": complaint.pk, "channel": complaint.channel.name, "state": complaint.get_state_display(),
-            "reference": complaint.reference, "lodged": moment(complaint.lodged_at), "answered": moment(complaint.answered_at),
+            "reference": complaint.reference, "lodged": local_minute(complaint.lodged_at), "answered": local_minute(complaint.answered_at),
             "clocks": [{"action": c.get_action_display(), "promise": c.promise_display(), "final_due": c.final_due, "citation": c.citation}
                        for c in complaint.clocks.all()],
-            "history": [{"at": moment(e.at), "event": event_label(e.event), "note": e.note} for e in complaint.log.all()],
+            "history": [{"at": local_minute(e.at), "event": event_label(e.event), "note": e.note} for e in complaint.log.all()],
         })
     return {
         "on": on,
@@ -81,9 +81,9 @@ def case_file_context(request: RightsRequest, on: date | None = None) -> dict:
             (_("channel used"), request.channel_used),
             (_("app's ticket number"), request.app_ticket_number),
             (_("state"), request.get_state_display()),
-            (_("filed at"), moment(request.filed_at)),
-            (_("submitted at"), moment(request.submitted_at)),
-            (_("closed at"), moment(request.closed_at)),
+            (_("filed at"), local_minute(request.filed_at)),
+            (_("submitted at"), local_minute(request.submitted_at)),
+            (_("closed at"), local_minute(request.closed_at)),
             (_("refusal reason"), request.refusal_reason),
             (_("regulator"), " ".join(x for x in (request.regulator, request.regulator_reference) if x)),
         ],
@@ -91,7 +91,7 @@ def case_file_context(request: RightsRequest, on: date | None = None) -> dict:
         "history": history,
         "complaints": complaints,
         "evidence": evidence_items(request),
-        "generated_at": moment(timezone.now()),
+        "generated_at": local_minute(timezone.now()),
     }
 
 
@@ -100,10 +100,10 @@ def evidence_items(request: RightsRequest) -> list[dict]:
     items = []
     for number, e in enumerate(Evidence.objects.filter(request=request).order_by("uploaded_at", "id"), start=1):
         items.append({"path": f"evidence/request/{number:03d}-{_safe(e.file.name)}", "file": e.file,
-                      "description": e.description or Path(e.file.name).name, "at": moment(e.uploaded_at)})
+                      "description": e.description or Path(e.file.name).name, "at": local_minute(e.uploaded_at)})
     for number, e in enumerate(ComplaintEvidence.objects.filter(complaint__request=request).order_by("uploaded_at", "id"), start=1):
         items.append({"path": f"evidence/complaint-{e.complaint_id}/{number:03d}-{_safe(e.file.name)}", "file": e.file,
-                      "description": e.description or Path(e.file.name).name, "at": moment(e.uploaded_at), "sha256": e.sha256})
+                      "description": e.description or Path(e.file.name).name, "at": local_minute(e.uploaded_at), "sha256": e.sha256})
     return items
 
 

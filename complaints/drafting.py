@@ -11,17 +11,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 from django.conf import settings
 from django.template import Context, Engine, TemplateDoesNotExist, TemplateSyntaxError
 from django.utils.translation import gettext as _
 
-from policies.deadlines import SHANGHAI
 from policies.models import work_calendar
 from policies.workdays import WorkCalendar
-from rights.models import Evidence, RightsRequest, local_date
+from rights.models import Evidence, RightsRequest, local_date, local_minute
 
 from .admissibility import details_of, grievance, looks_like_phone
 from .models import Channel, ChannelKind, Complaint, ComplaintEvidence, DraftTemplate
@@ -109,10 +108,6 @@ def pick(pair, language):
     return pair[0] if language == "zh-hans" else pair[1]
 
 
-def moment(value: datetime | None) -> str:
-    return value.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M") if value else ""
-
-
 def promise_text(amount_min, amount_max, unit, language) -> str:
     amount = str(amount_min) if amount_min == amount_max else f"{amount_min}-{amount_max}"
     return amount + pick(UNITS.get(unit, (unit, " " + unit)), language)
@@ -163,7 +158,7 @@ def draft_context(*, request: RightsRequest, channel: Channel | None, on: date, 
             "policy": f"{version.title}（{(version.effective_on or version.published_on) or ''}）" if version else "",
             "promise": promise_text(clock.amount_min, clock.amount_max, clock.unit, language),
             "statutory": clock.is_statutory,
-            "started": moment(clock.started_at),
+            "started": local_minute(clock.started_at),
             "due": clock.due.isoformat(),
             "final_due": clock.final_due.isoformat(),
             "statutory_due": clock.statutory_due.isoformat() if clock.statutory_due else "",
@@ -185,7 +180,7 @@ def draft_context(*, request: RightsRequest, channel: Channel | None, on: date, 
                 extra.append(pick(("工单号：", "ticket: "), language) + request.app_ticket_number)
         if entry.note:
             extra.append(entry.note)
-        timeline.append({"at": moment(entry.at), "sort": entry.at, "text": text + (f"（{'；'.join(extra)}）" if language == "zh-hans" and extra else f" ({'; '.join(extra)})" if extra else "")})
+        timeline.append({"at": local_minute(entry.at), "sort": entry.at, "text": text + (f"（{'；'.join(extra)}）" if language == "zh-hans" and extra else f" ({'; '.join(extra)})" if extra else "")})
     for clock in promises:
         if clock["overdue_working_days"]:
             timeline.append({"at": clock["final_due"], "sort": None, "text": pick(
@@ -198,15 +193,15 @@ def draft_context(*, request: RightsRequest, channel: Channel | None, on: date, 
             text = pick(COMPLAINT_EVENTS[entry.event], language).format(channel=name)
             if entry.note:
                 text += f"（{entry.note}）" if language == "zh-hans" else f" ({entry.note})"
-            timeline.append({"at": moment(entry.at), "sort": entry.at, "text": text})
+            timeline.append({"at": local_minute(entry.at), "sort": entry.at, "text": text})
     timeline.sort(key=lambda item: item["at"])
 
     refusal = request.log.filter(transition="refuse").order_by("-at").first()
     wrong = grievance(request, on)
-    replies = [{"at": moment(e.at), "note": e.note} for e in request.log.filter(transition="reply").order_by("at")]
+    replies = [{"at": local_minute(e.at), "note": e.note} for e in request.log.filter(transition="reply").order_by("at")]
     if refusal is not None:
-        refusal_text = pick((f"App于{moment(refusal.at)}拒绝，理由：{request.refusal_reason or refusal.note}",
-                             f"the app refused on {moment(refusal.at)}, giving as its reason: {request.refusal_reason or refusal.note}"), language)
+        refusal_text = pick((f"App于{local_minute(refusal.at)}拒绝，理由：{request.refusal_reason or refusal.note}",
+                             f"the app refused on {local_minute(refusal.at)}, giving as its reason: {request.refusal_reason or refusal.note}"), language)
     elif replies:
         refusal_text = ""
     else:
@@ -226,11 +221,11 @@ def draft_context(*, request: RightsRequest, channel: Channel | None, on: date, 
             basis.append(pick((f"《{p['policy']}》：“{p['quote']}”", f"the policy {p['policy']}: “{p['quote']}”"), language))
             break
 
-    evidence = [{"name": e.description or Path(e.file.name).name, "at": moment(e.uploaded_at)} for e in Evidence.objects.filter(request=request)]
-    evidence += [{"name": e.description or Path(e.file.name).name, "at": moment(e.uploaded_at), "sha256": e.sha256}
+    evidence = [{"name": e.description or Path(e.file.name).name, "at": local_minute(e.uploaded_at)} for e in Evidence.objects.filter(request=request)]
+    evidence += [{"name": e.description or Path(e.file.name).name, "at": local_minute(e.uploaded_at), "sha256": e.sha256}
                  for e in ComplaintEvidence.objects.filter(complaint__request=request)]
 
-    prior = [{"channel": c.channel.name, "lodged": moment(c.lodged_at), "answered": moment(c.answered_at), "reference": c.reference}
+    prior = [{"channel": c.channel.name, "lodged": local_minute(c.lodged_at), "answered": local_minute(c.answered_at), "reference": c.reference}
              for c in Complaint.objects.filter(request=request, channel__kind=ChannelKind.APP).exclude(lodged_at__isnull=True).select_related("channel")
              if local_date(c.lodged_at) <= on]
     address = next((str(a).strip() for a in app.addresses if str(a).strip()), "")
@@ -255,7 +250,7 @@ def draft_context(*, request: RightsRequest, channel: Channel | None, on: date, 
             "app": app.name, "website": app.website,
         },
         "request": {
-            "id": request.pk, "right": right, "filed": moment(request.filed_at), "submitted": moment(request.submitted_at),
+            "id": request.pk, "right": right, "filed": local_minute(request.filed_at), "submitted": local_minute(request.submitted_at),
             "channel_used": request.channel_used, "ticket": request.app_ticket_number,
         },
         "demand": pick(DEMANDS.get(request.right, DEFAULT_DEMAND), language),

@@ -44,7 +44,7 @@ from .csvsafe import safe_row
 from .desk import BULK_HELP, delete_view, filing_preview, record_for_each, save_view, view_query, visible_views
 from .events import AMENDABLE_FIELDS, BUTTON_LABELS, EVENT_LABELS, EVENT_ORDER, GRAVE_EVENTS, event_label
 from .forms import AssignForm, BulkEventForm, EventForm, FileRequestForm, FilingPreviewForm, event_forms
-from .models import Clock, Evidence, ReminderSettings, RightsRequest, State, TransitionLog, mask_contact
+from .models import Clock, Evidence, ReminderSettings, RightsRequest, State, TransitionLog, local_minute, mask_contact
 from .presenters import DeadlineStatus, PageCalendar, dashboard, deadline_statuses, week_end
 from .querysets import today_in_shanghai
 from .pagination import EstimatedCountPaginator
@@ -200,10 +200,6 @@ def deadlines_html(obj: RightsRequest, page: PageClock):
 
 def state_badge(state: str):
     return format_html('<span class="rd-state rd-state--{}" data-state="{}">{}</span>', state, state, State(state).label)
-
-
-def local_minute(moment: datetime | None) -> str:
-    return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}" if moment else ""
 
 
 class RequestChangeList(ChangeList):

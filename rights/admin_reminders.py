@@ -18,7 +18,7 @@ from django.utils.translation import ngettext
 
 from config.admin_lists import OddInputAdminMixin
 from config.admin_readonly import ReadOnlyAdminMixin
-from .models import Reminder, ReminderPreference, ReminderSettings, ReminderSnooze, ReminderStatus
+from .models import Reminder, ReminderPreference, ReminderSettings, ReminderSnooze, ReminderStatus, local_minute
 from .querysets import today_in_shanghai
 from .pagination import EstimatedCountPaginator
 from .reminders import snooze_reminders
@@ -61,7 +61,7 @@ class LedgerDates:
 
     @admin.display(description=_("sent at"))
     def sent(self, obj):
-        return f"{timezone.localtime(obj.sent_at):%Y-%m-%d %H:%M}" if obj.sent_at else "—"
+        return local_minute(obj.sent_at) or "—"
 
 
 @admin.register(Reminder)
@@ -98,7 +98,7 @@ class ReminderAdmin(OddInputAdminMixin, LedgerDates, admin.ModelAdmin):
 
     @admin.display(description=_("recorded at"), ordering="id")  # the order rows are recorded in, on the key
     def recorded(self, obj):
-        return f"{timezone.localtime(obj.created_at):%Y-%m-%d %H:%M}"
+        return local_minute(obj.created_at)
 
     @admin.display(description=_("recipient"))
     def to(self, obj):

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .events import EVENT_ORDER, EVENTS, event_label
-from .models import RightsRequest, SavedView
+from .models import RightsRequest, SavedView, local_minute
 from .services import RequestError, TransitionRefused, clean_text, record_event
 
 # --------------------------------------------------------------------------------------------- the queue
@@ -210,7 +210,7 @@ def filing_preview(*, app, right: str, at: datetime, now: datetime | None = None
             "promise": clock.promise_display(),
             "statutory": clock.is_statutory,
             "exceeds_cap": clock.exceeds_cap,
-            "starts": f"{timezone.localtime(clock.started_at):%Y-%m-%d %H:%M}",
+            "starts": local_minute(clock.started_at),
             "expected_by": f"{clock.due:%Y-%m-%d}" if clock.due != clock.final_due else "",
             "last_day": f"{clock.final_due:%Y-%m-%d}",
             "statutory_last_day": f"{clock.statutory_due:%Y-%m-%d}" if clock.statutory_due else "",
@@ -232,4 +232,4 @@ def filing_preview(*, app, right: str, at: datetime, now: datetime | None = None
             "starts": str(clock.get_clock_start_display()),
             "statutory": promise["is_statutory"],
         })  # fmt: skip
-    return {"sent_at": f"{timezone.localtime(at):%Y-%m-%d %H:%M}", "clocks": clocks, "later": later}
+    return {"sent_at": local_minute(at), "clocks": clocks, "later": later}

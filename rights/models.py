@@ -364,7 +364,6 @@ class TransitionLog(AppendOnly, models.Model):
         return f"{when}{event_label(self.transition)}: {self.get_source_display()} → {self.get_target_display()}"
 
 
-
 class Evidence(models.Model):
     request = models.ForeignKey(RightsRequest, models.CASCADE, related_name="evidence", verbose_name=_("request"))
     log_entry = models.ForeignKey(
@@ -388,6 +387,11 @@ class Evidence(models.Model):
 
 def local_date(moment: datetime) -> date:
     return moment.astimezone(SHANGHAI).date()
+
+
+def local_minute(moment: datetime | None) -> str:
+    """A moment as the desk shows it: Asia/Shanghai, to the minute ("" for none)."""
+    return f"{moment.astimezone(SHANGHAI):%Y-%m-%d %H:%M}" if moment else ""
 
 
 # --- reminders ---
@@ -427,12 +431,13 @@ class Reminder(models.Model):
     # at a million requests.
     #
     # No database constraint on the request or the request's clock (db_constraint=False; Django still cascades a
-    # deleted request to its rows, and the projection deletes a dropped clock's, below). The only writer is the sweep's INSERT ... SELECT, which takes both ids
-    # from a clock row it has just read; checking them again cost a row lock on the request and one on the clock per
-    # ledger row, deferred to the commit: 2.8 s and then 1.2 s of a first sweep at a million requests with 50,000 due
-    # (bench/README.md). Requests are never deleted (the case record is evidence). A clock the projection drops while
-    # a sweep records a reminder about it leaves a row about no clock: it is never sent (its clock does not run, so
-    # the next sweep cancels it) and the admin shows its clock as empty (tested).
+    # deleted request to its rows, and the projection deletes a dropped clock's, below). The only writer is the
+    # sweep's INSERT ... SELECT, which takes both ids from a clock row it has just read; checking them again cost a
+    # row lock on the request and one on the clock per ledger row, deferred to the commit: 2.8 s and then 1.2 s of a
+    # first sweep at a million requests with 50,000 due (bench/README.md). Requests are never deleted (the case
+    # record is evidence). A clock the projection drops while a sweep records a reminder about it leaves a row about
+    # no clock: it is never sent (its clock does not run, so the next sweep cancels it) and the admin shows its
+    # clock as empty (tested).
     request = models.ForeignKey(
         RightsRequest, models.CASCADE, related_name="reminders", verbose_name=_("request"), db_index=False,
         db_constraint=False,
