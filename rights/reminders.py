@@ -73,6 +73,7 @@ from .models import (
     State,
 )
 from .email.digest import entries_html, entries_text
+from .presenters import PageCalendar
 from .querysets import today_in_shanghai
 
 logger = logging.getLogger(__name__)
@@ -756,7 +757,6 @@ def shown_items(items: list[DigestItem]) -> tuple[list[DigestItem], int]:
 def fill_details(items: list[DigestItem], *, today: date, calendar: WorkCalendar) -> None:
     """Load what the lines show (one query for all of them) and count their working days, as the list does."""
     link = _admin_link_pattern()
-    working_days: dict[date, int] = {}  # few distinct last days
     details = {}
     ids = [item.reminder_id for item in items]
     for start in range(0, len(ids), BATCH):
@@ -771,13 +771,13 @@ def fill_details(items: list[DigestItem], *, today: date, calendar: WorkCalendar
             item.provisional = bool(clock_provisional or complaint_provisional)
             item.channel, item.channel_kind = channel or "", channel_kind or ""
         item.url = link.format(id=item.request_id)
-        if item.due not in working_days:
-            working_days[item.due] = calendar.working_days_between(today, item.due)
+        # Working days, as the request list counts them ("overdue by 6 working days" in both places); the sweep's
+        # calendar counts each last day once for all its digests (rights.presenters.PageCalendar).
+        days = calendar.working_days_between(today, item.due)
         if item.due < today:
-            # Working days, as the request list counts them ("overdue by 6 working days" in both places).
-            item.days_overdue = -working_days[item.due]
+            item.days_overdue = -days
         else:
-            item.working_days_left = working_days[item.due]
+            item.working_days_left = days
 
 
 def _locking_sql() -> str:
@@ -1034,7 +1034,7 @@ def sweep_reminders(
     result = SweepResult(now=now, dry_run=dry_run, enabled=config.enabled)
     if not config.enabled:
         return result
-    calendar = work_calendar()
+    calendar = PageCalendar(work_calendar())  # one count of working days per last day, for every digest
     today = today_in_shanghai(now)
     result.sending = in_send_window(now, config, calendar)
     result.send_at = next_send_time(now, config, calendar)
