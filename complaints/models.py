@@ -206,7 +206,6 @@ class ComplaintLog(AppendOnly, models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.event}"
 
 
-
 def complaint_evidence_path(instance, filename):
     return f"complaints/{instance.complaint_id}/{filename}"
 

@@ -517,7 +517,6 @@ class AuditEntry(AppendOnly, models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.subject}"
 
 
-
 class PolicyImport(models.Model):
     """One import of a policy started in the admin. It runs in the background (policies.importer.jobs): the
     admin shows its progress and, once done, the review of the draft version it stored. Its error, if it

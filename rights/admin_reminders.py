@@ -218,7 +218,6 @@ class ReminderSnoozeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         return _request_link(obj.request_id)
 
 
-
 @admin.register(ReminderSettings)
 class ReminderSettingsAdmin(admin.ModelAdmin):
     """One row: the list goes straight to it. Read by every sweep, so a change applies at the next sweep."""
