@@ -8,8 +8,6 @@ rows are dropped. Plain HTML from a static stylesheet: no inline script or style
 """
 from __future__ import annotations
 
-import unicodedata
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.html import format_html, format_html_join
@@ -18,6 +16,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from config.numbers import whole_number
+from config.text import control_character_error, length_error
 
 from .models import ChannelKind, Procedure
 
@@ -98,16 +97,6 @@ class ChannelRowsWidget(forms.Widget):
         return id_  # the first row's kind
 
 
-def _refuse_controls(text: str, label: str) -> None:
-    for char in text:
-        if unicodedata.category(char) == "Cc":
-            raise ValidationError(
-                gettext("%(field)s contains a control character (U+%(code)04X); remove it and try again.")
-                % {"field": label, "code": ord(char)},
-                code="control_character",
-            )
-
-
 class ChannelsField(forms.Field):
     """Cleans the rows into [{"kind": …, "value": …}, …]: known kinds only, a value in every row in use, no
     control characters; empty rows dropped. The first problem is the field's one-line error."""
@@ -118,8 +107,9 @@ class ChannelsField(forms.Field):
         channels = []
         for number, (kind, text) in enumerate(channel_rows(value), 1):
             label = gettext("Channel %(n)d") % {"n": number}
-            _refuse_controls(kind, label)
-            _refuse_controls(text, label)
+            for given in (kind, text):
+                if problem := control_character_error(given, label):
+                    raise ValidationError(problem, code="control_character")
             kind, text = kind.strip(), text.strip()
             if not kind and not text:
                 continue
@@ -133,12 +123,8 @@ class ChannelsField(forms.Field):
                     % {"channel": label},
                     code="value",
                 )
-            if len(text) > MAX_VALUE_LENGTH:
-                raise ValidationError(
-                    gettext("%(field)s is too long: %(n)d characters, at most %(max)d.")
-                    % {"field": label, "n": len(text), "max": MAX_VALUE_LENGTH},
-                    code="max_length",
-                )
+            if problem := length_error(text, label, MAX_VALUE_LENGTH):
+                raise ValidationError(problem, code="max_length")
             channels.append({"kind": kind, "value": text})
         if len(channels) > MAX_CHANNELS:
             raise ValidationError(

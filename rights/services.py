@@ -12,7 +12,6 @@ None is the system (commands without --by, tasks), which may record every event.
 """
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
@@ -23,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
+from config.text import control_character_error, length_error
 from policies.deadlines import SHANGHAI
 from policies.models import Action, App, Procedure, Right, work_calendar
 from policies.workdays import WorkCalendar, supported_years
@@ -53,16 +53,11 @@ _ALLOWED_CONTROLS = {"\n", "\t"}
 def clean_text(value: Any, *, label: str, max_length: int | None = None, multiline: bool = False) -> str:
     text = "" if value is None else str(value)
     text = text.replace("\r\n", "\n").strip()
-    for char in text:
-        if unicodedata.category(char) == "Cc" and not (multiline and char in _ALLOWED_CONTROLS):
-            raise RequestError(
-                _("%(field)s contains a control character (U+%(code)04X); remove it and try again.")
-                % {"field": label, "code": ord(char)}
-            )
-    if max_length is not None and len(text) > max_length:
-        raise RequestError(
-            _("%(field)s is too long: %(n)d characters, at most %(max)d.") % {"field": label, "n": len(text), "max": max_length}
-        )
+    problem = control_character_error(text, label, _ALLOWED_CONTROLS if multiline else ()) or length_error(
+        text, label, max_length
+    )
+    if problem:
+        raise RequestError(problem)
     return text
 
 
