@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from config.admin_lists import OddInputAdminMixin
+from rights.models import local_minute
 from rights.roles import ROLE_LABELS
 
 from .lockout import ADDRESS, USERNAME, locked_values, locks_for
@@ -54,7 +55,7 @@ class SignInAttemptAdmin(OddInputAdminMixin, AccessAttemptAdmin):
         reasons = {USERNAME: _("username"), ADDRESS: _("address")}
         return format_html(
             '<strong class="rd-warning">{}</strong> <span class="rd-muted">({})</span>',
-            f"{timezone.localtime(max(lock.until for lock in locks)):%Y-%m-%d %H:%M}",
+            local_minute(max(lock.until for lock in locks)),
             ", ".join(str(reasons[lock.by]) for lock in locks),
         )
 

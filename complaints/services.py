@@ -28,7 +28,7 @@ from policies.deadlines import SHANGHAI
 from policies.models import work_calendar
 from policies.services import audit
 from policies.workdays import OutsideCalendar, check_supported_day
-from rights.models import RightsRequest
+from rights.models import RightsRequest, local_minute
 
 from .admissibility import check_admissibility
 from .clocks import apply_clock_effects
@@ -116,11 +116,11 @@ def _check_time(complaint: Complaint, at: datetime) -> None:
     request = complaint.request
     if at < request.filed_at:
         raise EventRefused(_("An event of a complaint cannot be dated before its request was filed (%(filed)s).") % {
-            "filed": request.filed_at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")})
+            "filed": local_minute(request.filed_at)})
     previous = complaint.log.order_by("-at", "-id").first() if complaint.pk else None
     if previous is not None and at < previous.at:
         raise EventRefused(_("An event cannot be dated before the complaint's previous event (%(event)s at %(at)s).") % {
-            "event": event_label(previous.event), "at": previous.at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")})
+            "event": event_label(previous.event), "at": local_minute(previous.at)})
 
 
 def safe_file_name(name: str) -> str:

@@ -360,7 +360,7 @@ class TransitionLog(AppendOnly, models.Model):
         from .events import event_label
 
         # Labels, not codes: this is the title of the entry's admin page.
-        when = f"{timezone.localtime(self.at):%Y-%m-%d %H:%M} " if self.at else ""
+        when = f"{local_minute(self.at)} " if self.at else ""
         return f"{when}{event_label(self.transition)}: {self.get_source_display()} → {self.get_target_display()}"
 
 

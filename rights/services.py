@@ -29,7 +29,7 @@ from policies.workdays import WorkCalendar, supported_years
 
 from .clocks import local_day, project, rebuild, snapshot_promises
 from .events import AMENDABLE_FIELDS, EVENT_ORDER, EVENTS, CaseEvent, event_label
-from .models import CLOSED_STATES, Evidence, ReminderSnooze, RightsRequest, State, TransitionLog
+from .models import CLOSED_STATES, Evidence, ReminderSnooze, RightsRequest, State, TransitionLog, local_minute
 
 
 class RequestError(Exception):
@@ -82,7 +82,7 @@ def event_time(at: datetime | date | None, now: datetime, *, calendar: WorkCalen
         at = at.replace(tzinfo=SHANGHAI)
     if at > now:
         raise RequestError(
-            _("An event cannot be dated in the future (%(at)s).") % {"at": f"{at.astimezone(SHANGHAI):%Y-%m-%d %H:%M}"}
+            _("An event cannot be dated in the future (%(at)s).") % {"at": local_minute(at)}
         )
     return at
 
@@ -286,8 +286,8 @@ def apply_event(
             _("“%(transition)s” cannot be dated %(at)s: the request's previous event happened at %(previous)s.")
             % {
                 "transition": spec.label,
-                "at": f"{at.astimezone(SHANGHAI):%Y-%m-%d %H:%M}",
-                "previous": f"{previous.astimezone(SHANGHAI):%Y-%m-%d %H:%M}",
+                "at": local_minute(at),
+                "previous": local_minute(previous),
             }
         )
     source = locked.state
