@@ -16,7 +16,7 @@ from rights.presenters import dashboard, verdict_of, with_verdict
 from rights.services import complete_request, refuse_request
 from tests.factories import file, shanghai
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english", "on_a_monday_and_a_friday")]
 
 CHANGELIST = reverse("admin:rights_rightsrequest_changelist")
 DASHBOARD = reverse("admin:rights_rightsrequest_dashboard")
