@@ -15,6 +15,7 @@ property failures, time per text (p50, p99, max; CPU time of this process, the f
 machine, and wall time), the slowest text (its size, proposals and shape), and the largest text read. Exit
 status 1 when there was a crash or a property failure.
 """
+
 import argparse
 import json
 import os
@@ -31,17 +32,17 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
-from django.utils import translation  # noqa: E402
+from django.utils import translation
 
-from policies.importer.errors import ImporterError  # noqa: E402
-from policies.importer.extract import extract  # noqa: E402
-from policies.importer.reading import read_policy  # noqa: E402
-from tests.policies.importer.fuzz_texts import FORMS, as_input, random_text  # noqa: E402
-from tests.policies.importer.shapes import SHAPES, shape  # noqa: E402
+from policies.importer.errors import ImporterError
+from policies.importer.extract import extract
+from policies.importer.reading import read_policy
+from tests.policies.importer.fuzz_texts import FORMS, as_input, random_text
+from tests.policies.importer.shapes import SHAPES, shape
 
 MAX_AMOUNT = 10_000
 
@@ -127,8 +128,15 @@ def main():
                 failures.append(f"text {i}: refusal not one line: {message!r}")
             continue
         except Exception as e:  # noqa: BLE001 - what the fuzzing is for
-            crashes.append({"text": i, "form": form, "error": f"{type(e).__name__}: {e}"[:200],
-                            "where": traceback.format_exc().strip().splitlines()[-3:], "start": text[:120]})
+            crashes.append(
+                {
+                    "text": i,
+                    "form": form,
+                    "error": f"{type(e).__name__}: {e}"[:200],
+                    "where": traceback.format_exc().strip().splitlines()[-3:],
+                    "start": text[:120],
+                }
+            )
             continue
         finally:
             spent_cpu, spent_wall = time.process_time() - started_cpu, time.perf_counter() - started_wall
@@ -160,25 +168,41 @@ def main():
         "cpu_ms_max": round(1000 * max(cpu), 1) if cpu else None,
         "wall_ms_p50": round(1000 * statistics.median(wall), 2) if wall else None,
         "wall_ms_p99": round(1000 * percentile(wall, 99), 2) if wall else None,
-        "slowest": {"cpu_ms": round(1000 * slowest[0], 1), "chars": slowest[1], "form": slowest[2], "shape": slowest[3],
-                    "proposals": slowest[4]},
+        "slowest": {
+            "cpu_ms": round(1000 * slowest[0], 1),
+            "chars": slowest[1],
+            "form": slowest[2],
+            "shape": slowest[3],
+            "proposals": slowest[4],
+        },
         "load_average": os.getloadavg(),
     }
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))
         return 1 if crashes or failures else 0
-    print(f"{args.texts} texts (seed {args.seed}, runs up to {args.max_run} characters): "
-          f"{report['read']} read, {report['refused']} refused, {len(crashes)} crashes, {len(failures)} property failures")
-    print(f"proposals: {procedures} ({deadlines} with a deadline); text size p50 {report['chars_p50']}, max {report['chars_max']} characters")
-    print(f"time per text, CPU: p50 {report['cpu_ms_p50']} ms, p99 {report['cpu_ms_p99']} ms, max {report['cpu_ms_max']} ms; "
-          f"wall: p50 {report['wall_ms_p50']} ms, p99 {report['wall_ms_p99']} ms")
-    print(f"slowest: {report['slowest']['cpu_ms']} ms CPU for {slowest[1]} characters and {slowest[4]} proposals "
-          f"({slowest[2]}; {slowest[3]})")
+    print(
+        f"{args.texts} texts (seed {args.seed}, runs up to {args.max_run} characters): "
+        f"{report['read']} read, {report['refused']} refused, {len(crashes)} crashes, {len(failures)} property failures"
+    )
+    print(
+        f"proposals: {procedures} ({deadlines} with a deadline); text size p50 {report['chars_p50']}, max {report['chars_max']} characters"
+    )
+    print(
+        f"time per text, CPU: p50 {report['cpu_ms_p50']} ms, p99 {report['cpu_ms_p99']} ms, max {report['cpu_ms_max']} ms; "
+        f"wall: p50 {report['wall_ms_p50']} ms, p99 {report['wall_ms_p99']} ms"
+    )
+    print(
+        f"slowest: {report['slowest']['cpu_ms']} ms CPU for {slowest[1]} characters and {slowest[4]} proposals "
+        f"({slowest[2]}; {slowest[3]})"
+    )
     print("refused, by message:")
     for kind, count in refused.most_common():
         print(f"  {count:5d}  {kind}")
     for crash in crashes[:5]:
-        print(f"CRASH text {crash['text']} ({crash['form']}): {crash['error']}\n  {crash['start']!r}\n  " + "\n  ".join(crash["where"]))
+        print(
+            f"CRASH text {crash['text']} ({crash['form']}): {crash['error']}\n  {crash['start']!r}\n  "
+            + "\n  ".join(crash["where"])
+        )
     for failure in failures[:5]:
         print("FAILED", failure)
     print(f"load average during the run: {', '.join(f'{x:.1f}' for x in report['load_average'])}")

@@ -7,6 +7,7 @@ extract  the pure extractor: text -> Extraction (no database)
 store    the writes (import a draft version, review procedures, accept a version)
 compare  what changed in a version's promises against the app's previous version
 """
-from .errors import ImportRefused, ImporterError, ReadError
+
+from .errors import ImporterError, ImportRefused, ReadError
 
 __all__ = ["ImporterError", "ImportRefused", "ReadError"]

@@ -2,6 +2,7 @@
 
 Like grammar.py these are rules about how Chinese policies write such things, not about any one policy.
 """
+
 from __future__ import annotations
 
 import re
@@ -14,7 +15,9 @@ from .grammar import parse_numeral
 
 # --- E-mail and phone -------------------------------------------------------------------------------------
 
-_EMAIL = re.compile(r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9][A-Za-z0-9._%+-]*[@＠][A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+_EMAIL = re.compile(
+    r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9][A-Za-z0-9._%+-]*[@＠][A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
+)
 # 400 / 800 service numbers and landlines (with area code) are phone numbers wherever they are written.
 _PHONE_ANYWHERE = re.compile(
     r"(?<![\d\-])(?:(?:400|800)[-\s－]?\d{3}[-\s－]?\d{4}|0\d{2,3}[-－]\d{7,8}(?:[-转]\d{1,6})?|0\d{2,3}\s\d{7,8})(?![\d])"
@@ -37,14 +40,19 @@ class Found:
 
 def find_emails(text: str, start: int = 0, end: int | None = None) -> list[Found]:
     end = len(text) if end is None else end
-    return [Found(m.start(), m.end(), m.group().replace("＠", "@").rstrip(".")) for m in _EMAIL.finditer(text, start, end)]
+    return [
+        Found(m.start(), m.end(), m.group().replace("＠", "@").rstrip(".")) for m in _EMAIL.finditer(text, start, end)
+    ]
 
 
 def find_phones(text: str, start: int = 0, end: int | None = None, *, headings=None) -> list[Found]:
     """Phone numbers in text[start:end]. `headings(pos)` may give the heading a position is under, so that a
     list of short numbers under "客户服务热线电话" is read as phones."""
     end = len(text) if end is None else end
-    found = [Found(m.start(), m.end(), re.sub(r"\s+", "-", m.group().replace("－", "-"))) for m in _PHONE_ANYWHERE.finditer(text, start, end)]
+    found = [
+        Found(m.start(), m.end(), re.sub(r"\s+", "-", m.group().replace("－", "-")))
+        for m in _PHONE_ANYWHERE.finditer(text, start, end)
+    ]
     for m in _SHORT_NUMBER.finditer(text, start, end):
         cue_window = text[max(0, m.start() - 24) : m.start()]
         heading = headings(m.start()) if headings else ""
@@ -309,9 +317,7 @@ _LABELLED_DATE = re.compile(
     r"(?P<label>(?:发布|更新|修订|公布|生效|施行|实施|版本生效|版本更新|最近更新|最新更新)(?:日期|时间|日))"
     rf"\s*(?:(?:为|是)\s*)?(?:[:：]\s*)?(?:[【\[（(]\s*)?{_DATE_DAY}\s*(?:日|号)?"
 )
-_EFFECTIVE_FROM = re.compile(
-    rf"(?:自|于){_DATE_DAY}\s*(?:(?:日|号)\s*)?(?:起\s*)?(?P<verb>生效|施行|实施|发布|更新)"
-)
+_EFFECTIVE_FROM = re.compile(rf"(?:自|于){_DATE_DAY}\s*(?:(?:日|号)\s*)?(?:起\s*)?(?P<verb>生效|施行|实施|发布|更新)")
 
 
 def _to_date(m: re.Match) -> date | None:
@@ -351,7 +357,9 @@ def find_dates(text: str) -> PolicyDates:
 
 # --- App and operator names -------------------------------------------------------------------------------
 
-_POLICY_WORDS = r"(?:用户)?(?:隐私(?:权)?(?:保护)?(?:政策|声明|条款|协议|指引|权限声明)|个人信息(?:保护)?(?:政策|规则|指引|声明))"
+_POLICY_WORDS = (
+    r"(?:用户)?(?:隐私(?:权)?(?:保护)?(?:政策|声明|条款|协议|指引|权限声明)|个人信息(?:保护)?(?:政策|规则|指引|声明))"
+)
 # Each run of spaces is read once: the leading one possessively (\s*+), the one before the policy words as one
 # \s* (two \s* around an optional word, with a name that may hold spaces, took cubic time: 400 spaces, 10 s).
 # The (?<=\s) branch is what backtracking into the leading spaces found before: an indented title without a
@@ -362,7 +370,9 @@ _TITLE = re.compile(
 _BOOK_POLICY = re.compile(
     rf"《\s*+(?:[“\"]?(?P<name>[^《》“”\"\n]{{1,30}}?)|(?<=\s))[”\"]?\s*(?:(?:APP|App|app)\s*)?{_POLICY_WORDS}\s*》"
 )
-_APP_MENTION = re.compile(r"[“\"「](?P<q>[^”\"」\n]{1,20})[”\"」]\s*(?:APP|App|app|应用)|(?P<n>[\w\u4e00-\u9fff]{2,12}?)\s?(?:APP|App)(?![A-Za-z])")
+_APP_MENTION = re.compile(
+    r"[“\"「](?P<q>[^”\"」\n]{1,20})[”\"」]\s*(?:APP|App|app|应用)|(?P<n>[\w\u4e00-\u9fff]{2,12}?)\s?(?:APP|App)(?![A-Za-z])"
+)
 _GENERIC_NAMES = re.compile(r"^(?:本|该|我们|我司|本公司|此|您的?|用户)")
 
 
@@ -400,14 +410,16 @@ def find_app_name(text: str) -> tuple[str, str]:
 
 
 def _clean_name(name: str | None) -> str:
-    name = (name or "").strip(" “”\"「」《》:：")
+    name = (name or "").strip(' “”"「」《》:：')
     name = re.sub(r"\s*(?:APP|App|app|客户端|软件)$", "", name).strip()
     return name
 
 
 _COMPANY_END = re.compile(r"(?:股份有限公司|有限责任公司|有限公司)")
 _COMPANY_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z0-9()（） ]")
-_COMPANY_LEAD = re.compile(r"^.*(?:由所属|所属|由|提供者|运营者|经营者|开发者|运营方|是指|指|即|系|：|:|为|适用于|本政策|使用)")
+_COMPANY_LEAD = re.compile(
+    r"^.*(?:由所属|所属|由|提供者|运营者|经营者|开发者|运营方|是指|指|即|系|：|:|为|适用于|本政策|使用)"
+)
 
 
 def find_operator(text: str, app_name: str = "") -> str:
@@ -429,7 +441,9 @@ def find_operator(text: str, app_name: str = "") -> str:
         score = 0
         if re.match(r"\s*(?:运营|开发|提供|负责运营)", after) and (not app_name or app_name in after):
             score = 3
-        elif re.match(rf"\s*(?:是|为|系)[“\"]?{re.escape(app_name) if app_name else ''}", after) and "运营" in after[:30]:
+        elif (
+            re.match(rf"\s*(?:是|为|系)[“\"]?{re.escape(app_name) if app_name else ''}", after) and "运营" in after[:30]
+        ):
             score = 3
         elif re.search(r"(?:运营者|提供者|开发者|经营者|所属|由)\s*$", before):
             score = 3

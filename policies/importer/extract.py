@@ -6,9 +6,11 @@ reply or completion of a user's request, and reads the right, clock start, hedge
 it then adds the self-service paths and channels the policy gives for each right. Every proposal carries
 the rule that produced it and its reasons (confidence.py); its quote is cut from the original text.
 """
+
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -17,7 +19,6 @@ from policies.models import Action, ChannelKind, ClockStart, Hedge, Right
 
 from . import grammar
 from .confidence import confidence_of
-from .spans import TextIndex
 from .contacts import (
     find_addresses,
     find_app_name,
@@ -31,6 +32,7 @@ from .contacts import (
     path_kind,
 )
 from .normalise import Normalised, normalised
+from .spans import TextIndex
 
 # --- Layout: headings and sentences -----------------------------------------------------------------------
 
@@ -47,12 +49,12 @@ _NUMBERING = [
     (1, r"、"),  # a heading whose numeral was lost in conversion ("、如何联系我们")
 ]
 _HEADING = re.compile(
-    rf"^{_BULLET}(?:(?P<num>" + "|".join(f"(?P<n{i}>{p})" for i, (_, p) in enumerate(_NUMBERING)) + r"))?\s*(?P<title>[^\n]*?)\s*$"
+    rf"^{_BULLET}(?:(?P<num>"
+    + "|".join(f"(?P<n{i}>{p})" for i, (_, p) in enumerate(_NUMBERING))
+    + r"))?\s*(?P<title>[^\n]*?)\s*$"
 )
 _SENTENCE_END = re.compile(r"[。！？!?]+|\n")
-_LEADING_MARKER = re.compile(
-    rf"{_BULLET}(?:" + "|".join(p for _, p in _NUMBERING) + r")?\s*"
-)
+_LEADING_MARKER = re.compile(rf"{_BULLET}(?:" + "|".join(p for _, p in _NUMBERING) + r")?\s*")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _MAX_QUOTE = 300
 # Clauses end at ，/； (and, for the words around a path, at 。 and line ends too).
@@ -242,7 +244,7 @@ class Document:
 
 
 # What is left of a clause without these is no clause ("，”" after a path).
-_CLAUSE_PADDING = " ，,；;”“\""
+_CLAUSE_PADDING = ' ，,；;”“"'
 
 
 class _Clauses:
@@ -256,7 +258,7 @@ class _Clauses:
         cuts = [sentence.start]
         cuts += breaks[bisect.bisect_right(breaks, sentence.start) : bisect.bisect_right(breaks, sentence.end)]
         cuts.append(sentence.end)
-        self.spans = [(a, b) for a, b in zip(cuts, cuts[1:]) if a < b]
+        self.spans = [(a, b) for a, b in itertools.pairwise(cuts) if a < b]
         self.starts = [a for a, _b in self.spans]
         self._rights: dict[int, list[str]] = {}
         # The last character of each clause that is not padding (-1: the clause is only padding).
@@ -271,7 +273,9 @@ class _Clauses:
         for k in range(n - 1, -1, -1):
             self.next_with_text[k] = k if self.last_text[k] >= 0 else self.next_with_text[k + 1]
             own = self.rights(k) if _REFERS_BACK.search(text, *self.spans[k]) else []
-            self.referred_rights[k] = list(dict.fromkeys(own + self.referred_rights[k + 1])) if own else self.referred_rights[k + 1]
+            self.referred_rights[k] = (
+                list(dict.fromkeys(own + self.referred_rights[k + 1])) if own else self.referred_rights[k + 1]
+            )
 
     def rights(self, k: int) -> list[str]:
         if k not in self._rights:
@@ -519,9 +523,7 @@ def _promises(doc: Document, reading: Document) -> list[ProposedProcedure]:
         rights, right_reasons = reading.rights_of_promise(sentence, phrase.start)
         if not rights:
             continue
-        trigger = grammar.clock_start_of(
-            text, sentence.start, phrase.start, triggers=reading.clock_triggers(sentence)
-        )
+        trigger = grammar.clock_start_of(text, sentence.start, phrase.start, triggers=reading.clock_triggers(sentence))
         hedge, hedge_span = grammar.hedge_of(text, scope_start, phrase.start)
         start, end = reading.quote_span(sentence, phrase.start, phrase.end)
         facts = [Fact("deadline", phrase.start, phrase.end)]
@@ -602,7 +604,9 @@ def _rights_of_promise(
             return own, ["right_in_sentence"] + (["several_rights"] if len(own) > 1 else [])
         return [Right.ANY_REQUEST], ["catch_all"]
 
-    title = doc._remember(("inline title", doc.line_of(sentence.start)), lambda: grammar.inline_title(text, *doc.line_of(sentence.start)))
+    title = doc._remember(
+        ("inline title", doc.line_of(sentence.start)), lambda: grammar.inline_title(text, *doc.line_of(sentence.start))
+    )
     heading = doc.heading_at(sentence.start)
     if title:
         in_heading, heading_reason = title[2], "right_in_inline_title"
@@ -699,10 +703,7 @@ class _Channels:
 
 def _all_channels(doc: Document) -> list[tuple[dict, tuple[int, int]]]:
     text = doc.text
-    found = [
-        ({"kind": ChannelKind.PHONE, "value": f.value}, (f.start, f.end))
-        for f in doc.found_phones
-    ]
+    found = [({"kind": ChannelKind.PHONE, "value": f.value}, (f.start, f.end)) for f in doc.found_phones]
     found += [({"kind": ChannelKind.EMAIL, "value": f.value}, (f.start, f.end)) for f in doc.found_emails]
     found += [({"kind": ChannelKind.POST, "value": f.value}, (f.start, f.end)) for f in doc.found_addresses]
     for f in find_channel_words(text, app_name=doc.app_name):
@@ -723,7 +724,11 @@ def _channels_in(doc: Document, start: int, end: int) -> list[dict]:
     channels = [{"kind": kind, "value": value} for kind, value in doc.channels().distinct_within(start, end)]
     if any(c["kind"] == ChannelKind.PHONE for c in channels):
         # The number itself is the channel; "客服电话" beside it says nothing more.
-        channels = [c for c in channels if not (c["kind"] == ChannelKind.CUSTOMER_SERVICE and re.search(r"电话|热线", c["value"]))]
+        channels = [
+            c
+            for c in channels
+            if not (c["kind"] == ChannelKind.CUSTOMER_SERVICE and re.search(r"电话|热线", c["value"]))
+        ]
     elif any(re.search(r"电话|热线", c["value"]) for c in channels):
         # "拨打客服电话" without a number: the number is the one the policy lists elsewhere (附一: 热线电话).
         channels += [{"kind": ChannelKind.PHONE, "value": phone} for phone in doc.phones]
@@ -867,7 +872,9 @@ def _attach_means(doc: Document, promises: list[ProposedProcedure]) -> list[Prop
                         end=end,
                         rule="self_service" if self_service else "channel",
                         reasons=[
-                            "means_named" if right in grammar.rights_in(text, means.start, means.end) else "means_from_context"
+                            "means_named"
+                            if right in grammar.rights_in(text, means.start, means.end)
+                            else "means_from_context"
                         ],
                     )
                 else:

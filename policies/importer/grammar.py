@@ -18,6 +18,7 @@ part of that shape and knows nothing about any particular policy:
 
 The text these rules read is normalised first (normalise.py: 【15】天, 15个工作日天, 申请 后, 注销了账号).
 """
+
 from __future__ import annotations
 
 import bisect
@@ -31,8 +32,28 @@ from .spans import TextIndex
 # --- Numerals ---------------------------------------------------------------------------------------------
 
 _CN_DIGITS = {
-    "零": 0, "〇": 0, "○": 0, "一": 1, "壹": 1, "二": 2, "贰": 2, "两": 2, "三": 3, "叁": 3, "四": 4, "肆": 4,
-    "五": 5, "伍": 5, "六": 6, "陆": 6, "七": 7, "柒": 7, "八": 8, "捌": 8, "九": 9, "玖": 9,
+    "零": 0,
+    "〇": 0,
+    "○": 0,
+    "一": 1,
+    "壹": 1,
+    "二": 2,
+    "贰": 2,
+    "两": 2,
+    "三": 3,
+    "叁": 3,
+    "四": 4,
+    "肆": 4,
+    "五": 5,
+    "伍": 5,
+    "六": 6,
+    "陆": 6,
+    "七": 7,
+    "柒": 7,
+    "八": 8,
+    "捌": 8,
+    "九": 9,
+    "玖": 9,
 }
 _CN_MULTIPLIERS = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
 _FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
@@ -389,7 +410,9 @@ RIGHT_TERMS = [
     (Right.ACCESS, re.compile(rf"查询|查阅|调阅|(?:访问|查看){_PERSONAL_DATA}|获取(?:您的)?个人信息(?!副本)")),
     (
         Right.CONSENT_WITHDRAWAL,
-        re.compile(r"撤回|撤销(?:同意|授权)|收回(?:您的)?(?:同意|授权)|改变(?:您)?授权|授权同意的范围|取消[^，。；,;]{0,4}?授权|退订"),
+        re.compile(
+            r"撤回|撤销(?:同意|授权)|收回(?:您的)?(?:同意|授权)|改变(?:您)?授权|授权同意的范围|取消[^，。；,;]{0,4}?授权|退订"
+        ),
     ),
     # 举报 alone reports unlawful content to the platform; it is a complaint about one's data only with 投诉.
     # An appeal (申诉) against a decision about one's account or data is a complaint.

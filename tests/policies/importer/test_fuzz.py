@@ -15,6 +15,7 @@ Settings come from a hypothesis profile: a few hundred examples, each with a bud
 profile is derandomized: the same examples on every run, so a failure in CI reproduces locally with
 CI=true. Elsewhere each run explores new examples, and hypothesis' example database replays a failure found.
 """
+
 import os
 from datetime import timedelta
 

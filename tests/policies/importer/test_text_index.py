@@ -1,6 +1,7 @@
 """TextIndex answers exactly what the pattern itself answers, whether it searches a span directly (a pattern
 asked about little text) or from its index (a pattern asked about more than the text holds): the importer's
 reading must not depend on which."""
+
 import re
 
 from hypothesis import given, settings
