@@ -1,6 +1,6 @@
 """Who and how to reach: e-mails, phones, addresses, self-service paths, channels, dates and names.
 
-Like grammar.py these are rules about how Chinese policies write such things, not about any one policy.
+Like the grammar (grammar/), these are rules about how Chinese policies write such things, not about any one policy.
 """
 
 from __future__ import annotations
