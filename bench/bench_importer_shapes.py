@@ -91,8 +91,10 @@ def main() -> int:
                 f"{row['shape']:32} {small['cpu_ms']:8.1f} ({small['wall_ms']:7.1f}) "
                 f"{large['cpu_ms']:9.1f} ({large['wall_ms']:7.1f})   {growth}{mark}"
             )
-        worst = max(rows, key=lambda r: r["ratio"] or 0)
-        print(f"largest growth: {worst['ratio']}x ({worst['shape']}); linear is 4x, quadratic 16x")
+        measured = [row for row in rows if row["ratio"] is not None]
+        if measured:
+            worst = max(measured, key=lambda r: r["ratio"])
+            print(f"largest growth: {worst['ratio']}x ({worst['shape']}); linear is 4x, quadratic 16x")
     return 1 if any(row["super_linear"] for row in rows) else 0
 
 
