@@ -1,7 +1,6 @@
 """Fuzz the policy importer at scale: read and extract 10,000 generated texts and report what went wrong.
 
     .venv/bin/python bench/fuzz_importer.py [--texts 10000] [--seed 11] [--max-run 20000] [--json]
-    .venv/bin/python bench/fuzz_importer.py --shapes 25000 100000     # the hostile shapes of test_linear_time.py
 
 The texts are those of the suite's fuzz test (tests/policies/importer/fuzz_texts.py: policy phrases,
 numerals in every notation, control characters and NUL, long runs, title-like lines, HTML fragments, random
@@ -13,7 +12,7 @@ checks: only ReadError with a one-line message, quotes verbatim at their offsets
 Prints: texts, refused (and why, by kind), crashes (anything else raised; count and the first examples),
 property failures, time per text (p50, p99, max; CPU time of this process, the figure to trust on a shared
 machine, and wall time), the slowest text (its size, proposals and shape), and the largest text read. Exit
-status 1 when there was a crash or a property failure.
+status 1 when there was a crash or a property failure. (The hostile shapes are timed by bench_importer_shapes.py.)
 """
 
 import argparse
@@ -42,7 +41,6 @@ from policies.importer.errors import ImporterError
 from policies.importer.extract import extract
 from policies.importer.reading import read_policy
 from tests.policies.importer.fuzz_texts import FORMS, as_input, random_text
-from tests.policies.importer.shapes import SHAPES, shape
 
 MAX_AMOUNT = 10_000
 
@@ -72,27 +70,6 @@ def describe(text: str) -> str:
     return f"{run}; starts {text[:40]!r}"
 
 
-def time_shapes(sizes: list[int]) -> int:
-    """CPU time (best of 2) of reading and extracting each hostile shape of test_linear_time.py at each size."""
-    print("shape".ljust(34) + "".join(f"{n:>12,}" for n in sizes) + "   growth")
-    for name in SHAPES:
-        times = []
-        for n in sizes:
-            data = shape(name, n).encode("utf-8")
-            best = float("inf")
-            for _ in range(2):
-                started = time.process_time()
-                try:
-                    extract(read_policy(data, source_name="shape.txt"))
-                except ImporterError:
-                    pass
-                best = min(best, time.process_time() - started)
-            times.append(best)
-        growth = f"x{times[-1] / times[0]:.1f}" if len(times) > 1 and times[0] > 0 else ""
-        print(name.ljust(34) + "".join(f"{1000 * t:>10.1f}ms" for t in times) + f"   {growth}")
-    return 0
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--texts", type=int, default=10_000)
@@ -100,10 +77,7 @@ def main():
     parser.add_argument("--max-pieces", type=int, default=30)
     parser.add_argument("--max-run", type=int, default=20_000)
     parser.add_argument("--json", action="store_true")
-    parser.add_argument("--shapes", type=int, nargs="+", metavar="CHARS", help="time the hostile shapes instead")
     args = parser.parse_args()
-    if args.shapes:
-        return time_shapes(args.shapes)
 
     translation.activate("en")
     rng = random.Random(args.seed)
