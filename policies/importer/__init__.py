@@ -3,7 +3,8 @@
 reading    bytes / HTML -> text, with clear errors
 normalise  the text as the grammar reads it, with a map back to what is written
 grammar/   the language rules: numerals, deadline phrases, clock triggers, hedges, promised actions, rights
-contacts   e-mails, phones, addresses, self-service paths, channel words, dates, app and operator names
+contacts   e-mails, phones, addresses, channel words, dates, app and operator names
+paths      self-service paths (menu steps) and places
 extract    the pure extractor: text -> Extraction (no database), from
            document (headings, sentences), promises (deadline sentences), channels and means (paths, channels
            for a right), proposals (what is proposed); confidence gives each proposal its rule and reasons

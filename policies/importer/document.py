@@ -8,8 +8,8 @@ import re
 from dataclasses import dataclass
 
 from . import grammar
-from .contacts import find_paths
 from .normalise import Normalised, normalised
+from .paths import find_paths
 from .spans import TextIndex
 
 _BULLET = r"[\s\-·•●○◆■□▪*]*"

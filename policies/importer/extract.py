@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from . import grammar
 from .channels import unique
-from .contacts import find_addresses, find_app_name, find_dates, find_emails, find_operator, find_paths, find_phones
+from .contacts import find_addresses, find_app_name, find_dates, find_emails, find_operator, find_phones
 from .document import Document
 from .means import attach_means
 from .normalise import normalised
+from .paths import find_paths
 from .promises import deadline_promises
 from .proposals import Extraction, Fact, ProposedProcedure
 

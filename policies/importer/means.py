@@ -12,8 +12,8 @@ from policies.models import Action, ChannelKind, ClockStart, Hedge, Right
 
 from . import grammar
 from .channels import channels_with_spans
-from .contacts import find_self_service_places, path_kind
 from .document import MAX_QUOTE, Document, Sentence
+from .paths import find_self_service_places, path_kind
 from .proposals import Fact, ProposedProcedure
 
 _INSTRUCTION = re.compile(r"您(?:也|还|均)?(?:可以|可)|请(?:您)?(?:通过|联系|与|向)|可通过|可联系|可以通过")

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from policies.importer.contacts import normalise_path
 from policies.importer.extract import extract
+from policies.importer.paths import normalise_path
 from policies.importer.reading import read_policy
 from policies.seed import DATA_DIR, POLICY_TEXTS_DIR
 

@@ -10,12 +10,9 @@ from policies.importer.contacts import (
     find_dates,
     find_emails,
     find_operator,
-    find_paths,
     find_phones,
-    find_self_service_places,
-    normalise_path,
-    path_kind,
 )
+from policies.importer.paths import find_paths, find_self_service_places, normalise_path, path_kind
 from policies.models import ChannelKind
 
 
