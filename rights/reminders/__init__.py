@@ -18,10 +18,17 @@ day, then one every K days. It is computed from the last day and today, not coun
 sweep after an outage records only the current repeat (no burst of old ones) and an unsent older repeat is
 cancelled as superseded.
 """
-from .digest import DIGEST_ENTRIES, DigestItem, one_line, shown_items
 from .deliver import SweepResult
+from .digest import DIGEST_ENTRIES, DigestItem, one_line, shown_items
 from .rules import overdue_repeat
-from .sources import REQUEST, ClockDetails, ClockSource, clock_source, clock_sources, register_clock_source
+from .sources import (
+    REQUEST,
+    ClockDetails,
+    ClockSource,
+    clock_source,
+    clock_sources,
+    register_clock_source,
+)
 from .sweep import parse_moment, snooze_reminders, sweep_reminders
 
 __all__ = [

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import smtplib
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -28,7 +29,15 @@ from policies.workdays import WorkCalendar
 
 from ..models import Reminder, ReminderSettings, ReminderStatus
 from ..querysets import today_in_shanghai
-from .digest import Digest, digest_entries, entries_html, entries_text, fill_details, shown_items, summary_of
+from .digest import (
+    Digest,
+    digest_entries,
+    entries_html,
+    entries_text,
+    fill_details,
+    shown_items,
+    summary_of,
+)
 from .ledger import claim_as_sent
 from .sources import clock_sources
 
@@ -115,10 +124,8 @@ def _is_connection_failure(error: Exception) -> bool:
 
 
 def _close_quietly(mail_connection) -> None:
-    try:
+    with suppress(Exception):  # a broken connection is being thrown away anyway
         mail_connection.close()
-    except Exception:  # noqa: BLE001 - a broken connection is being thrown away anyway
-        pass
 
 
 @dataclass(slots=True)
@@ -236,7 +243,7 @@ def deliver_digests(
                     subject = message.subject
                     if mail_connection.send_messages([message]) != 1:
                         raise smtplib.SMTPException(_("The mail backend did not accept the message."))
-                except Exception as exc:  # noqa: BLE001 - recorded on the rows and retried by the next sweep
+                except Exception as exc:
                     logger.warning("reminder digest to %s failed: %s", digest.address, exc, exc_info=True)
                     error = exc
                     _close_quietly(mail_connection)

@@ -238,17 +238,11 @@ def digest_entries(items: list[DigestItem]) -> list[DigestEntry]:
             if item.source != REQUEST:
                 kind_label = f"{item.action} {kind_label}"  # "12300 受理决定 已逾期": which clock, on its own line
             days = str(item.days_overdue) if item.days_overdue else ""
-            lines.append(
-                DigestLine(item.request_id, item.kind, kind_label, status_text(item), f"{item.due:%Y-%m-%d}", item.action,
-                           item.provisional, days)  # fmt: skip
-            )
+            due = f"{item.due:%Y-%m-%d}"
+            lines.append(DigestLine(item.request_id, item.kind, kind_label, status_text(item), due, item.action, item.provisional, days))
         first = group[0]
-        entries.append(
-            DigestEntry(
-                first.request_id, one_line(first.app), labels["right"].get(first.right, first.right),
-                one_line(first.requester), labels["state"].get(first.state, first.state), first.url, lines,
-            )  # fmt: skip
-        )
+        right, state = labels["right"].get(first.right, first.right), labels["state"].get(first.state, first.state)
+        entries.append(DigestEntry(first.request_id, one_line(first.app), right, one_line(first.requester), state, first.url, lines))
     return entries
 
 
@@ -264,7 +258,8 @@ _ROW_BACKGROUND = {ReminderKind.STATUTORY_BREACH: " background: #ffebe9;", Remin
 def entries_text(entries: list[DigestEntry]) -> str:
     """The entries of the text mail, in the active language."""
     promise, last_day, state = _("Promise"), _("last day"), _("state")
-    provisional = " (%s)" % _("provisional: next year's calendar is not published yet")
+    provisional = _("provisional: next year's calendar is not published yet")
+    provisional = f" ({provisional})"
     out = []
     for number, entry in enumerate(entries, 1):
         out.append(f"\n{number}. #{entry.request_id} {entry.app} · {entry.right} · {entry.requester} · {state}: {entry.state}")
@@ -300,4 +295,4 @@ def entries_html(entries: list[DigestEntry]) -> SafeString:
                 f'      <td style="text-align: right;">{escape(line.days_overdue_text or "—")}</td>\n'
                 f"      <td><strong>{escape(line.kind_label)}</strong><br>{escape(line.status_text)}</td>\n    </tr>\n"
             )
-    return mark_safe("".join(out))  # noqa: S308 - every value above is escaped
+    return mark_safe("".join(out))

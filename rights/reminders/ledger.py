@@ -17,7 +17,13 @@ from django.db.models.constants import OnConflict
 
 from policies.workdays import WorkCalendar
 
-from ..models import RETRYABLE_REMINDER_STATES, Reminder, ReminderSettings, ReminderStatus, RightsRequest
+from ..models import (
+    RETRYABLE_REMINDER_STATES,
+    Reminder,
+    ReminderSettings,
+    ReminderStatus,
+    RightsRequest,
+)
 from .rules import due_queries
 from .sources import REQUEST
 

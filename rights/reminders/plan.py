@@ -17,7 +17,14 @@ from django.db.models.expressions import RawSQL
 
 from policies.workdays import WorkCalendar
 
-from ..models import RETRYABLE_REMINDER_STATES, Reminder, ReminderKind, ReminderPreference, ReminderSettings, ReminderStatus
+from ..models import (
+    RETRYABLE_REMINDER_STATES,
+    Reminder,
+    ReminderKind,
+    ReminderPreference,
+    ReminderSettings,
+    ReminderStatus,
+)
 from ..querysets import today_in_shanghai
 from .digest import Digest, DigestItem
 from .ledger import BATCH, Recorded, claim

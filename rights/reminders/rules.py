@@ -10,7 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db.models import CharField, DateField, F, Func, IntegerField, QuerySet, Value
+from django.db.models import (
+    CharField,
+    DateField,
+    F,
+    Func,
+    IntegerField,
+    QuerySet,
+    Value,
+)
 from django.db.models.functions import Greatest
 
 from policies.workdays import WorkCalendar

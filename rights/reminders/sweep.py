@@ -15,7 +15,13 @@ from ..models import ReminderSettings, ReminderSnooze
 from ..presenters import PageCalendar
 from ..querysets import today_in_shanghai
 from ..services import snooze_request
-from .deliver import SweepResult, build_digest_message, deliver_digests, in_send_window, next_send_time
+from .deliver import (
+    SweepResult,
+    build_digest_message,
+    deliver_digests,
+    in_send_window,
+    next_send_time,
+)
 from .ledger import record_due_reminders
 from .plan import plan_deliveries
 from .rules import active_snoozes
