@@ -27,17 +27,10 @@ from policies.deadlines import SHANGHAI
 from policies.models import work_calendar
 from policies.workdays import WorkCalendar
 
+from ..email.digest import entries_html, entries_text
 from ..models import Reminder, ReminderSettings, ReminderStatus
 from ..querysets import today_in_shanghai
-from .digest import (
-    Digest,
-    digest_entries,
-    entries_html,
-    entries_text,
-    fill_details,
-    shown_items,
-    summary_of,
-)
+from .digest import Digest, digest_entries, fill_details, shown_items, summary_of
 from .ledger import claim_as_sent
 from .sources import clock_sources
 
@@ -66,7 +59,7 @@ def build_digest_message(digest: Digest, *, today: date, calendar: WorkCalendar 
     shown, more_entries = shown_items(digest.items)
     with translation.override(digest.language):
         fill_details(shown, today=today, calendar=calendar or work_calendar())
-        # The entries are written in Python (rights.reminders.digest), the frame around them by the templates.
+        # The entries are written in Python (rights/email/digest.py), the frame around them by the templates.
         entries = digest_entries(shown)
         site = django_settings.SITE_URL.rstrip("/")
         try:

@@ -4,7 +4,8 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from complaints.models import ComplaintClock
+from complaints.models import Channel, ComplaintClock, DraftTemplate
+from complaints.seed import load_channels, load_templates
 from rights.models import Reminder
 from rights.reminders import sweep_reminders
 from tests.rights.test_reminders_complaints import WEDNESDAY, clerk, with_12300  # noqa: F401 (fixtures)
@@ -12,6 +13,13 @@ from tests.rights.test_reminders_complaints import WEDNESDAY, clerk, with_12300 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BEFORE = ("rights", "0016_history_at_index")
+
+
+@pytest.fixture(autouse=True)
+def channels(transactional_db):
+    # A data migration seeds them, and a transactional test before this one may have flushed them.
+    load_channels(Channel)
+    load_templates(DraftTemplate)
 
 
 def test_the_ledgers_complaint_clock_rows_survive_the_move_to_clock_sources_both_ways(with_12300):
