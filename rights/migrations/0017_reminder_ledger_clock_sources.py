@@ -8,17 +8,19 @@ from django.db.models import F
 def complaint_clocks_to_sources(apps, schema_editor):
     Reminder = apps.get_model("rights", "Reminder")
     Reminder.objects.filter(complaint_clock__isnull=False).update(
-        source="complaint", source_clock_id=F("complaint_clock_id")
+        source="complaint", source_clock_id=F("complaint_clock")
     )
 
 
 def sources_to_complaint_clocks(apps, schema_editor):
     Reminder = apps.get_model("rights", "Reminder")
-    Reminder.objects.filter(source="complaint").update(complaint_clock_id=F("source_clock_id"))
+    Reminder.objects.filter(source="complaint").update(complaint_clock=F("source_clock_id"))
 
 
 class Migration(migrations.Migration):
-    # No dependency on complaints: 0007 already brought it in, and nothing here refers to its tables.
+    # No dependency on complaints: nothing here refers to its tables. A database that applied 0007 when it still
+    # made `complaint_clock` a foreign key loses that constraint with the column (DROP COLUMN ... CASCADE; SQLite
+    # rebuilds the table).
     dependencies = [
         ("rights", "0016_history_at_index"),
     ]

@@ -31,7 +31,7 @@ def test_the_ledgers_complaint_clock_rows_survive_the_move_to_clock_sources_both
     executor = MigrationExecutor(connection)
     executor.migrate([BEFORE])
     old = executor.loader.project_state([BEFORE]).apps.get_model("rights", "Reminder")
-    assert list(old.objects.values_list("complaint_clock_id", "clock_id")) == [(admission.pk, None)]
+    assert list(old.objects.values_list("complaint_clock", "clock_id")) == [(admission.pk, None)]
 
     executor = MigrationExecutor(connection)
     executor.migrate(executor.loader.graph.leaf_nodes())
