@@ -22,3 +22,8 @@ class ComplaintsConfig(AppConfig):
         post_migrate.connect(_grant, sender=self, dispatch_uid="complaints.grant_roles")
         m2m_changed.connect(regrant_after_role_reset, sender=Group.permissions.through, dispatch_uid="complaints.regrant")
         from . import signals  # noqa: F401  (provisional complaint deadlines follow calendar edits)
+        from rights.reminders import register_clock_source
+
+        from .reminder_clocks import COMPLAINT_CLOCKS
+
+        register_clock_source(COMPLAINT_CLOCKS)  # the reminder sweep reads complaint clocks through its registry

@@ -101,13 +101,15 @@ class PageCalendar:
         return getattr(self._calendar, name)
 
 
-def _left(days_left: int) -> str:
+def working_days_left_text(days_left: int) -> str:
+    """The one wording of a deadline ahead, on the list, the pages and in the reminders."""
     if days_left == 0:
         return str(_("due today"))
     return ngettext("%(n)d working day left", "%(n)d working days left", days_left) % {"n": days_left}
 
 
-def _late(days_left: int) -> str:
+def overdue_by_text(days_left: int) -> str:
+    """The one wording of a deadline passed (`days_left` is negative), on the list, the pages and in the reminders."""
     late = -days_left
     if late <= 0:
         return str(_("overdue"))
@@ -137,7 +139,7 @@ def deadline_status(clock: Clock, *, now: datetime, calendar: WorkCalendar, due_
         return DeadlineStatus(clock, name, _("paused since %(day)s: waiting for the requester") % {"day": day}, None)
     days_left = calendar.working_days_between(today_in_shanghai(now), clock.deadline)
     past_promise = now >= clock.deadline_at
-    text = _late(days_left) if past_promise else _left(days_left)
+    text = overdue_by_text(days_left) if past_promise else working_days_left_text(days_left)
     if name == ClockStatus.STATUTORY_BREACH:
         text = f"{text} · {_('statutory limit passed')}"
     return DeadlineStatus(clock, name, text, days_left, past_promise)
