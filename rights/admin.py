@@ -38,15 +38,15 @@ from config.admin_readonly import ReadOnlyAdminMixin
 from config.numbers import whole_number
 from policies.models import work_calendar
 
-from complaints.panels import dashboard_figures, request_panel_context
-
 from .csvsafe import safe_row
-from .desk import BULK_HELP, delete_view, filing_preview, record_for_each, save_view, view_query, visible_views
+from .desk import BULK_HELP, deadline_q, delete_view, filing_preview, record_for_each, save_view, view_query, visible_views
 from .events import AMENDABLE_FIELDS, BUTTON_LABELS, EVENT_LABELS, EVENT_ORDER, GRAVE_EVENTS, event_label
 from .forms import AssignForm, BulkEventForm, EventForm, FileRequestForm, FilingPreviewForm, event_forms
 from .models import Clock, Evidence, ReminderSettings, RightsRequest, State, TransitionLog, local_minute, mask_contact
 from .presenters import DeadlineStatus, PageCalendar, dashboard, deadline_statuses, week_end
 from .querysets import today_in_shanghai
+from .registry import Condition, TrackStatus, tracks
+from .status import due_soon_horizon
 from .pagination import EstimatedCountPaginator
 from .search import search_requests
 from .services import RequestError, allowed_events, event_time, file_request, record_event
@@ -62,6 +62,7 @@ class PageClock:
         self.today = today_in_shanghai(self.now)
         self._calendar = None
         self._due_soon = None
+        self._tracked: dict[int, list[TrackStatus]] = {}
 
     @property
     def due_soon(self) -> int:
@@ -72,6 +73,29 @@ class PageClock:
 
     def statuses(self, obj, clocks=None) -> list[DeadlineStatus]:
         return deadline_statuses(obj, now=self.now, calendar=self.calendar, due_soon_working_days=self.due_soon, clocks=clocks)
+
+    def track_statuses(self, request_ids) -> dict[int, list[TrackStatus]]:
+        """The registered tracks' clocks (complaints') of these requests: one query per track."""
+        found: dict[int, list[TrackStatus]] = {}
+        ids = list(request_ids)
+        for track in tracks() if ids else ():
+            for request_id, rows in track.statuses(
+                ids, now=self.now, calendar=self.calendar, due_soon_working_days=self.due_soon
+            ).items():
+                found.setdefault(request_id, []).extend(rows)
+        return found
+
+    def load_tracks(self, request_ids) -> None:
+        """Keep the tracks' clocks of a page's rows, for its deadline column."""
+        ids = list(request_ids)
+        found = self.track_statuses(ids)
+        self._tracked.update({pk: found.get(pk, []) for pk in ids})
+
+    def tracked(self, request_id: int) -> list[TrackStatus]:
+        """The tracks' clocks of a request kept by load_tracks (loaded now, alone, if the page did not)."""
+        if request_id not in self._tracked:
+            self.load_tracks([request_id])
+        return self._tracked[request_id]
 
     @property
     def calendar(self):
@@ -103,15 +127,17 @@ class DeadlineFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         page = PageClock.of(request)
+        # rights.desk.deadline_q: the request's own clocks or a registered track's (a complaint's, a regulator's).
         match self.value():
             case "overdue":
-                return queryset.overdue(page.now)
+                return queryset.filter(deadline_q(Condition.OVERDUE, now=page.now))
             case "soon":
-                return queryset.due_within(page.due_soon, page.now, calendar=page.calendar)
+                horizon = due_soon_horizon(page.today, page.due_soon, page.calendar)
+                return queryset.filter(deadline_q(Condition.DUE_BY, now=page.now, last_day=horizon))
             case "week":
-                return queryset.due_by(week_end(page.today), page.now)
+                return queryset.filter(deadline_q(Condition.DUE_BY, now=page.now, last_day=week_end(page.today)))
             case "breach":
-                return queryset.statutory_breach(page.now)
+                return queryset.filter(deadline_q(Condition.BREACH, now=page.now))
         return queryset
 
 
@@ -190,12 +216,33 @@ def lead_first(statuses: list[DeadlineStatus]) -> list[DeadlineStatus]:
     return [*running, *(s for s in statuses if s.days_left is None)]
 
 
+def track_deadline_html(row: TrackStatus):
+    """A running clock of a track (a complaint's answer, a regulator's decision) in a request's row, marked as
+    one (data-track) and named by its channel ("12300 受理决定")."""
+    status = row.status
+    return format_html(
+        '<li class="rd-deadline rd-deadline--{tone} rd-deadline--track" data-tone="{tone}" data-last-day="{day}" data-track="{complaint}">'
+        '<span class="rd-deadline__action">{label}</span> <time datetime="{day}">{day}</time> <span class="rd-deadline__left">{text}</span></li>',
+        tone=status.tone,
+        day=f"{status.last_day:%Y-%m-%d}",
+        complaint=row.complaint or "",
+        label=row.label,
+        text=status.text,
+    )
+
+
 def deadlines_html(obj: RightsRequest, page: PageClock):
     statuses = lead_first(page.statuses(obj))
-    if not statuses:
+    tracked = [row for row in page.tracked(obj.pk) if row.running]
+    if not statuses and not tracked:
         return format_html('<span class="rd-muted">{}</span>', _("no clock yet"))
-    # The leading clock is the big one; the others follow, smaller (rd-deadlines > li:first-child in the CSS).
-    return format_html('<ul class="rd-deadlines">{}</ul>', format_html_join("", "{}", ((deadline_html(s),) for s in statuses)))
+    # The leading clock is the big one; the others follow, smaller (rd-deadlines > li:first-child in the CSS);
+    # the running clocks of its complaints come last, marked.
+    return format_html(
+        '<ul class="rd-deadlines">{}{}</ul>',
+        format_html_join("", "{}", ((deadline_html(s),) for s in statuses)),
+        format_html_join("", "{}", ((track_deadline_html(row),) for row in tracked)),
+    )
 
 
 def state_badge(state: str):
@@ -211,6 +258,8 @@ class RequestChangeList(ChangeList):
         super().__init__(request, *args, **kwargs)
         # Kept for our links; emptied so that items_for_result does not resolve every link again.
         self.link_query, self.preserved_filters = self.preserved_filters, ""
+        # The page's complaint clocks for the deadline column: one query per track for all rows.
+        PageClock.of(request).load_tracks(row.pk for row in self.result_list)
 
     def url_for_result(self, result):
         prefix = getattr(self, "_change_url_prefix", None)
@@ -515,6 +564,11 @@ class RightsRequestAdmin(admin.ModelAdmin):
         forms = event_forms(obj, names)
         statuses = page.statuses(obj, clocks=clocks)
         history = list(obj.log.select_related("by").prefetch_related("evidence").order_by("at", "id"))
+        panels = [
+            panel for track in tracks() if track.request_panel
+            if (panel := track.request_panel(
+                request, obj, now=page.now, calendar=page.calendar, due_soon_working_days=page.due_soon)) is not None
+        ]  # fmt: skip
         for entry in history:
             entry.label = event_label(entry.transition)
             entry.detail_text = history_details(entry)
@@ -533,7 +587,8 @@ class RightsRequestAdmin(admin.ModelAdmin):
             ],
             "can_work": can_work,
             "assign_form": AssignForm(initial={"assignee": obj.assignee_id}, prefix="assign") if can_work else None,
-            **request_panel_context(request, obj),
+            "track_panels": panels,
+            **{key: value for panel in panels for key, value in panel.context.items()},
         }
 
     def _object_or_404(self, request, object_id) -> RightsRequest:
@@ -707,13 +762,18 @@ class RightsRequestAdmin(admin.ModelAdmin):
         if not self.has_view_or_change_permission(request):
             raise PermissionDenied
         page = PageClock.of(request)
+        panels = [
+            panel for track in tracks() if track.dashboard_panel
+            if (panel := track.dashboard_panel(request, now=page.now)) is not None
+        ]
         context = {
             **self.admin_site.each_context(request),
             "title": _("Rights requests dashboard"),
             "subtitle": None,
             "opts": self.opts,
             "board": dashboard(page.now),
-            "complaint_figures": dashboard_figures(),
+            "track_panels": panels,
+            **{key: value for panel in panels for key, value in panel.context.items()},
             "changelist_url": reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist"),
         }
         return TemplateResponse(request, "admin/rights/rightsrequest/dashboard.html", context)
@@ -726,16 +786,29 @@ class _Echo:
         return value
 
 
-def csv_rows(queryset, *, page: PageClock):
+def csv_rows(queryset, *, page: PageClock, chunk_size: int = 500):
     # A UTF-8 byte-order mark, so Excel opens the Chinese names as UTF-8.
     yield ["\ufeff#", _("app"), _("right"), _("state"), _("requester"), _("requester contact (masked)"),
            _("channel used"), _("app's ticket number"), _("assignee"), _("filed at"), _("closed at"),
            _("next last day"), _("working days left"), _("overdue"), _("statutory limit breached"),
-           _("provisional"), _("deadlines")]
-    for obj in queryset.iterator(chunk_size=500):
+           _("provisional"), _("deadlines"), _("complaint deadlines")]  # fmt: skip
+    chunk = []
+    for obj in queryset.iterator(chunk_size=chunk_size):
+        chunk.append(obj)
+        if len(chunk) == chunk_size:
+            yield from _csv_chunk(chunk, page)
+            chunk = []
+    yield from _csv_chunk(chunk, page)
+
+
+def _csv_chunk(chunk: list[RightsRequest], page: PageClock):
+    """Rows of a chunk of requests, with their complaints' clocks (one query per track for the chunk)."""
+    tracked = page.track_statuses(obj.pk for obj in chunk)
+    for obj in chunk:
         statuses = page.statuses(obj)
         running = [s for s in statuses if s.days_left is not None]
         nearest = running[0] if running else None
+        others = [row.status for row in tracked.get(obj.pk, [])]
         yield [
             obj.pk,
             obj.app.name,
@@ -750,10 +823,12 @@ def csv_rows(queryset, *, page: PageClock):
             local_minute(obj.closed_at),
             f"{nearest.last_day:%Y-%m-%d}" if nearest else "",
             nearest.days_left if nearest else "",
-            _("yes") if any(s.overdue for s in statuses) else "",
-            _("yes") if any(s.breach for s in statuses) else "",
+            # Overdue and past the statute as the list's filters say: by the request's clocks or its complaints'.
+            _("yes") if any(s.overdue for s in (*statuses, *others)) else "",
+            _("yes") if any(s.breach for s in (*statuses, *others)) else "",
             _("yes") if any(s.provisional for s in statuses) else "",
             "; ".join(f"{s.clock.get_action_display()} {s.last_day:%Y-%m-%d} ({s.text})" for s in statuses),
+            "; ".join(f"{row.label} {row.status.last_day:%Y-%m-%d} ({row.status.text})" for row in tracked.get(obj.pk, [])),
         ]
 
 

@@ -1,15 +1,17 @@
 """The desk a team works at all day (issue 10): the queue on the home page, saved views of the request list,
-and bulk events. Reads use the named querysets (rights.querysets) so a count on the home page is what the list
-it links to shows; writes go through rights.services.record_event, one request at a time.
+and bulk events. Reads use rights.status's conditions, so a count on the home page is what the list it links to
+shows; the tracks registered in rights.registry (complaints) add their clocks to both. Writes go through
+rights.services.record_event, one request at a time.
 """
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from urllib.parse import parse_qsl, urlencode
 
-from django.apps import apps
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,7 +19,9 @@ from django.utils.translation import gettext_lazy
 
 from .events import EVENT_ORDER, EVENTS, event_label
 from .models import RightsRequest, SavedView, local_minute
+from .registry import Condition, DeskClock, tracks
 from .services import RequestError, TransitionRefused, clean_text, record_event
+from .status import request_breach_q, request_due_by_q, request_overdue_q
 
 # --------------------------------------------------------------------------------------------- the queue
 
@@ -36,6 +40,52 @@ def requests_url(query: str = "") -> str:
     return f"{base}?{query}" if query else base
 
 
+def own_q(condition: str, *, now: datetime, last_day: date | None = None) -> Q:
+    """Requests that meet `condition` (rights.registry.Condition) by their own clocks: rights.status's request
+    conditions, on the projected columns."""
+    match condition:
+        case Condition.OVERDUE:
+            return request_overdue_q(now)
+        case Condition.DUE_BY:
+            return request_due_by_q(last_day, now)
+        case Condition.BREACH:
+            return request_breach_q(now)
+    raise ValueError(f"unknown desk condition {condition!r}")
+
+
+def tracks_q(condition: str, *, now: datetime, last_day: date | None = None) -> Q | None:
+    """Requests that meet `condition` by a clock of a registered track (a complaint's answer, a regulator's
+    decision): `pk__in` each track's few request ids, never a join or a per-row query. None without tracks."""
+    found = None
+    for track in tracks():
+        q = Q(pk__in=track.request_ids(condition, now=now, last_day=last_day))
+        found = q if found is None else found | q
+    return found
+
+
+def deadline_q(condition: str, *, now: datetime, last_day: date | None = None) -> Q:
+    """Requests that meet `condition` by their own clocks or by a track's: the list's deadline filters."""
+    own = own_q(condition, now=now, last_day=last_day)
+    tracked = tracks_q(condition, now=now, last_day=last_day)
+    return own if tracked is None else own | tracked
+
+
+def by_tracks_only(condition: str, *, now: datetime, last_day: date | None = None) -> Counter:
+    """Per app id, the requests that meet `condition` by a track's clock and not by their own: what the request
+    tally (rights.tally) does not count. Added to it, the count is what the list filtered by deadline_q shows."""
+    tracked = tracks_q(condition, now=now, last_day=last_day)
+    if tracked is None:
+        return Counter()
+    rows = (
+        RightsRequest.objects.filter(tracked)
+        .exclude(own_q(condition, now=now, last_day=last_day))
+        .values("app_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return Counter({row["app_id"]: row["n"] for row in rows})
+
+
 def queue(user, *, now: datetime | None = None) -> list[QueueItem]:
     """What waits for `user`: each count is the named queryset of the list filter its link applies."""
     from policies.models import work_calendar
@@ -46,12 +96,15 @@ def queue(user, *, now: datetime | None = None) -> list[QueueItem]:
     now = now or timezone.now()
     today = today_in_shanghai(now)
     # The counts of the named filters (rights.status's request conditions), from the tally the database keeps
-    # (rights.tally) on PostgreSQL: at 1,000,000 requests counting them took 2 s.
+    # (rights.tally) on PostgreSQL: at 1,000,000 requests counting them took 2 s. Requests late or due soon only
+    # by a complaint's clock are added (by_tracks_only): the list's filters show them too.
     counts = figures(now, today)
     horizon = due_soon_horizon(today, due_soon_working_days(), work_calendar())
+    overdue = sum(counts.overdue().values()) + sum(by_tracks_only(Condition.OVERDUE, now=now).values())
+    due_soon = counts.due_by(horizon) + sum(by_tracks_only(Condition.DUE_BY, now=now, last_day=horizon).values())
     items = [
-        QueueItem("overdue", _("Overdue"), sum(counts.overdue().values()), requests_url("deadline=overdue"), "overdue"),
-        QueueItem("due_soon", _("Due soon"), counts.due_by(horizon), requests_url("deadline=soon"), "soon"),
+        QueueItem("overdue", _("Overdue"), overdue, requests_url("deadline=overdue"), "overdue"),
+        QueueItem("due_soon", _("Due soon"), due_soon, requests_url("deadline=soon"), "soon"),
         QueueItem(
             "mine", _("Assigned to me, open"), counts.open_assigned(user.pk),
             requests_url("assignee=me&open=open"),
@@ -71,21 +124,59 @@ def queue(user, *, now: datetime | None = None) -> list[QueueItem]:
                 f"{reverse('admin:policies_policyversion_changelist')}?status__exact={ReviewStatus.DRAFT}",
             )
         )  # fmt: skip
-    items.extend(extension_items(user, now=now))
     return items
 
 
-def extension_items(user, *, now: datetime) -> list[QueueItem]:
-    """Items other apps add to the queue. The complaints app (built on another branch), when installed, offers
-    `complaints.desk.queue_items(user, now=...)` returning QueueItems (e.g. complaints whose regulator clock
-    runs); without it the queue shows nothing more."""
-    if not apps.is_installed("complaints"):
-        return []
-    try:
-        from complaints.desk import queue_items  # type: ignore[import-not-found]
-    except ImportError:
-        return []
-    return list(queue_items(user, now=now))
+def desk_clocks(*, now: datetime, assignee=None, tracks_only: bool = False) -> list[DeskClock]:
+    """Every due-soon, overdue and statutory-breach clock of open requests and of the registered tracks (open
+    complaints), sorted by last day: what `manage.py queue --json` prints. `assignee`: only requests assigned
+    to that user. `tracks_only`: the tracks' clocks alone (the home lists those under its counts; a request's own
+    are behind the counts' links)."""
+    from policies.models import work_calendar
+
+    from .presenters import PageCalendar
+    from .status import due_soon_horizon, due_soon_working_days, today_in_shanghai
+
+    calendar = PageCalendar(work_calendar())
+    soon = due_soon_working_days()
+    horizon = due_soon_horizon(today_in_shanghai(now), soon, calendar)
+    rows = [] if tracks_only else request_desk_clocks(now=now, horizon=horizon, calendar=calendar, due_soon_working_days=soon, assignee=assignee)
+    for track in tracks():
+        rows.extend(
+            row
+            for row in track.clocks(now=now, horizon=horizon, calendar=calendar, due_soon_working_days=soon)
+            if assignee is None or row.assignee_id == assignee.pk
+        )
+    return sorted(rows, key=lambda row: (row.due_at, row.request, row.complaint or 0, row.action))
+
+
+def request_desk_clocks(*, now: datetime, horizon: date, calendar, due_soon_working_days: int, assignee=None) -> list[DeskClock]:
+    """The requests' own running clocks that are due soon, overdue or past the statute, on open requests."""
+    from .models import OPEN_STATES, Clock
+    from .status import clock_status, due_by_q, overdue_q, running_q, statutory_breach_q
+
+    wanted = overdue_q(now) | due_by_q(horizon, now) | (running_q() & statutory_breach_q(now))
+    chosen = Clock.objects.filter(wanted, request__state__in=OPEN_STATES).select_related("request__app", "request__assignee")
+    if assignee is not None:
+        chosen = chosen.filter(request__assignee=assignee)
+    rows = []
+    for clock in chosen:
+        request = clock.request
+        rows.append(
+            DeskClock(
+                kind="request",
+                request=request.pk,
+                complaint=None,
+                app=request.app.name,
+                action=str(clock.get_action_display()),
+                due=clock.deadline,
+                due_at=clock.deadline_at,
+                status=clock_status(clock, now=now, calendar=calendar, due_soon_working_days=due_soon_working_days),
+                assignee=request.assignee.get_username() if request.assignee else "",
+                assignee_id=request.assignee_id,
+            )
+        )
+    return rows
 
 
 # ------------------------------------------------------------------------------------------ saved views
@@ -101,8 +192,6 @@ def view_query(query: str) -> str:
 
 
 def visible_views(user):
-    from django.db.models import Q
-
     return SavedView.objects.filter(Q(owner=user) | Q(shared=True)).select_related("owner")
 
 
