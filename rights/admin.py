@@ -39,13 +39,13 @@ from config.numbers import whole_number
 from policies.models import work_calendar
 
 from .csvsafe import safe_row
-from .desk import BULK_HELP, deadline_q, delete_view, filing_preview, record_for_each, save_view, view_query, visible_views
+from .desk import BULK_HELP, delete_view, filing_preview, record_for_each, save_view, view_query, visible_views
 from .events import AMENDABLE_FIELDS, BUTTON_LABELS, EVENT_LABELS, EVENT_ORDER, GRAVE_EVENTS, event_label
 from .forms import AssignForm, BulkEventForm, EventForm, FileRequestForm, FilingPreviewForm, event_forms
 from .models import Clock, Evidence, ReminderSettings, RightsRequest, State, TransitionLog, local_minute, mask_contact
 from .presenters import DeadlineStatus, PageCalendar, dashboard, deadline_statuses, week_end
 from .querysets import today_in_shanghai
-from .registry import Condition, TrackStatus, tracks
+from .registry import Condition, TrackStatus, deadline_q, tracks
 from .status import due_soon_horizon
 from .pagination import EstimatedCountPaginator
 from .search import search_requests

@@ -5,13 +5,12 @@ rights.services.record_event, one request at a time.
 """
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
 from urllib.parse import parse_qsl, urlencode
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,9 +18,8 @@ from django.utils.translation import gettext_lazy
 
 from .events import EVENT_ORDER, EVENTS, event_label
 from .models import RightsRequest, SavedView, local_minute
-from .registry import Condition, DeskClock, tracks
+from .registry import Condition, DeskClock, by_tracks_only, tracks
 from .services import RequestError, TransitionRefused, clean_text, record_event
-from .status import request_breach_q, request_due_by_q, request_overdue_q
 
 # --------------------------------------------------------------------------------------------- the queue
 
@@ -38,52 +36,6 @@ class QueueItem:
 def requests_url(query: str = "") -> str:
     base = reverse("admin:rights_rightsrequest_changelist")
     return f"{base}?{query}" if query else base
-
-
-def own_q(condition: str, *, now: datetime, last_day: date | None = None) -> Q:
-    """Requests that meet `condition` (rights.registry.Condition) by their own clocks: rights.status's request
-    conditions, on the projected columns."""
-    match condition:
-        case Condition.OVERDUE:
-            return request_overdue_q(now)
-        case Condition.DUE_BY:
-            return request_due_by_q(last_day, now)
-        case Condition.BREACH:
-            return request_breach_q(now)
-    raise ValueError(f"unknown desk condition {condition!r}")
-
-
-def tracks_q(condition: str, *, now: datetime, last_day: date | None = None) -> Q | None:
-    """Requests that meet `condition` by a clock of a registered track (a complaint's answer, a regulator's
-    decision): `pk__in` each track's few request ids, never a join or a per-row query. None without tracks."""
-    found = None
-    for track in tracks():
-        q = Q(pk__in=track.request_ids(condition, now=now, last_day=last_day))
-        found = q if found is None else found | q
-    return found
-
-
-def deadline_q(condition: str, *, now: datetime, last_day: date | None = None) -> Q:
-    """Requests that meet `condition` by their own clocks or by a track's: the list's deadline filters."""
-    own = own_q(condition, now=now, last_day=last_day)
-    tracked = tracks_q(condition, now=now, last_day=last_day)
-    return own if tracked is None else own | tracked
-
-
-def by_tracks_only(condition: str, *, now: datetime, last_day: date | None = None) -> Counter:
-    """Per app id, the requests that meet `condition` by a track's clock and not by their own: what the request
-    tally (rights.tally) does not count. Added to it, the count is what the list filtered by deadline_q shows."""
-    tracked = tracks_q(condition, now=now, last_day=last_day)
-    if tracked is None:
-        return Counter()
-    rows = (
-        RightsRequest.objects.filter(tracked)
-        .exclude(own_q(condition, now=now, last_day=last_day))
-        .values("app_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    return Counter({row["app_id"]: row["n"] for row in rows})
 
 
 def queue(user, *, now: datetime | None = None) -> list[QueueItem]:

@@ -8,10 +8,16 @@ the desk shows the requests' own clocks only.
 """
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
+
+from django.db.models import Count, Q
+
+from .models import RightsRequest
+from .status import ClockStatus, request_breach_q, request_due_by_q, request_overdue_q
 
 
 class Condition(StrEnum):
@@ -36,6 +42,10 @@ class DeskClock:
     status: str  # a rights.status.ClockStatus value
     assignee: str  # the request's assignee's username, "" when unassigned
     assignee_id: int | None = None
+
+    @property
+    def status_label(self) -> str:
+        return str(ClockStatus(self.status).label)
 
     def as_dict(self) -> dict:
         return {
@@ -108,3 +118,52 @@ def unregister(name: str) -> None:
 
 def tracks() -> list[DeskTrack]:
     return list(_tracks.values())
+
+
+# --- the conditions of the list's deadline filters, the home's counts and the dashboard's --------------------
+
+
+def own_q(condition: str, *, now: datetime, last_day: date | None = None) -> Q:
+    """Requests that meet `condition` (rights.registry.Condition) by their own clocks: rights.status's request
+    conditions, on the projected columns."""
+    match condition:
+        case Condition.OVERDUE:
+            return request_overdue_q(now)
+        case Condition.DUE_BY:
+            return request_due_by_q(last_day, now)
+        case Condition.BREACH:
+            return request_breach_q(now)
+    raise ValueError(f"unknown desk condition {condition!r}")
+
+
+def tracks_q(condition: str, *, now: datetime, last_day: date | None = None) -> Q | None:
+    """Requests that meet `condition` by a clock of a registered track (a complaint's answer, a regulator's
+    decision): `pk__in` each track's few request ids, never a join or a per-row query. None without tracks."""
+    found = None
+    for track in tracks():
+        q = Q(pk__in=track.request_ids(condition, now=now, last_day=last_day))
+        found = q if found is None else found | q
+    return found
+
+
+def deadline_q(condition: str, *, now: datetime, last_day: date | None = None) -> Q:
+    """Requests that meet `condition` by their own clocks or by a track's: the list's deadline filters."""
+    own = own_q(condition, now=now, last_day=last_day)
+    tracked = tracks_q(condition, now=now, last_day=last_day)
+    return own if tracked is None else own | tracked
+
+
+def by_tracks_only(condition: str, *, now: datetime, last_day: date | None = None) -> Counter:
+    """Per app id, the requests that meet `condition` by a track's clock and not by their own: what the request
+    tally (rights.tally) does not count. Added to it, the count is what the list filtered by deadline_q shows."""
+    tracked = tracks_q(condition, now=now, last_day=last_day)
+    if tracked is None:
+        return Counter()
+    rows = (
+        RightsRequest.objects.filter(tracked)
+        .exclude(own_q(condition, now=now, last_day=last_day))
+        .values("app_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return Counter({row["app_id"]: row["n"] for row in rows})
