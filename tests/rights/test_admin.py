@@ -181,15 +181,22 @@ def test_list_masks_contacts_and_shows_each_deadline_with_working_days(as_clerk,
     assert f"overdue by {late} working days" in html
 
 
-def test_the_list_shows_the_nearest_deadline_first_for_everyone_and_mine_under_assigned_to_me(client, clerk, lumiere, catalog):
+# A Monday and a Friday: the order must not depend on the weekday (filed "1 and 2 days ago" on a Monday, two
+# requests shared a last day and the tie-break decided).
+@pytest.mark.parametrize("today", [shanghai(2026, 11, 16, 10), shanghai(2026, 11, 20, 10)], ids=["monday", "friday"])
+def test_the_list_shows_the_nearest_deadline_first_for_everyone_and_mine_under_assigned_to_me(
+    client, clerk, lumiere, catalog, today, time_machine
+):
     """One order for everyone (the indexed nearest last day, then the newest; nothing running last): a per-user
     sort key made PostgreSQL sort every request on every page. "Assigned to me" shows a clerk's own work."""
+    time_machine.move_to(today, tick=False)
     colleague = UserFactory(username="colleague")
     colleague.groups.add(*clerk.groups.all())
-    nearest = file(lumiere, at=days_ago(30), requester="最近", assignee=colleague)
-    mine_later = file(lumiere, at=days_ago(1), requester="我的", assignee=clerk)
-    other_later = file(lumiere, at=days_ago(2), requester="别人的", assignee=colleague)
-    closed = withdraw_request(request=file(lumiere, at=days_ago(40), requester="撤回"), note="不需要了")
+    nearest = file(lumiere, at=shanghai(2026, 10, 14, 10), requester="最近", assignee=colleague)
+    # Filed on consecutive working days: their last days differ.
+    mine_later = file(lumiere, at=shanghai(2026, 11, 11, 10), requester="我的", assignee=clerk)
+    other_later = file(lumiere, at=shanghai(2026, 11, 10, 10), requester="别人的", assignee=colleague)
+    closed = withdraw_request(request=file(lumiere, at=shanghai(2026, 10, 5, 10), requester="撤回"), note="不需要了")
 
     def order(user, query=""):
         client.force_login(user)
