@@ -14,10 +14,18 @@ from django.db.models import Q
 
 from policies.deadlines import end_of_day
 from rights.presenters import deadline_status
-from rights.registry import Condition, DeskClock, DeskTrack, Panel, TrackStatus, register
+from rights.registry import (
+    Condition,
+    DeskClock,
+    DeskTrack,
+    Panel,
+    TrackStatus,
+    register,
+)
 from rights.status import clock_status
 
 from .models import ChannelKind, ComplaintClock
+from .panels import dashboard_figures, request_panel_context
 
 
 def clock_label(clock: ComplaintClock) -> str:
@@ -129,16 +137,15 @@ def statuses(request_ids, *, now: datetime, calendar, due_soon_working_days: int
 
 
 def request_panel(http_request, rights_request, *, now: datetime, calendar, due_soon_working_days: int) -> Panel:
-    from .panels import request_panel_context
-
-    context = request_panel_context(http_request, rights_request, now=now, calendar=calendar,
-                                    due_soon_working_days=due_soon_working_days)  # fmt: skip
+    clocks: dict[int, list[TrackStatus]] = {}
+    found = statuses([rights_request.pk], now=now, calendar=calendar, due_soon_working_days=due_soon_working_days)
+    for row in found.get(rights_request.pk, []):
+        clocks.setdefault(row.complaint, []).append(row)
+    context = request_panel_context(http_request, rights_request, now=now, calendar=calendar, clocks=clocks)
     return Panel("admin/complaints/_request_panel.html", context)
 
 
 def dashboard_panel(http_request, *, now: datetime) -> Panel:
-    from .panels import dashboard_figures
-
     return Panel("admin/complaints/_dashboard.html", {"complaint_figures": dashboard_figures()})
 
 

@@ -35,24 +35,16 @@ def channel_states(rights_request: RightsRequest, *, on=None, calendar=None, fac
     return rows
 
 
-def request_panel_context(
-    http_request, rights_request: RightsRequest, *, now=None, calendar=None, due_soon_working_days: int | None = None
-) -> dict:
-    from rights.status import due_soon_working_days as due_soon_setting
-
-    from .desk import statuses
-
+def request_panel_context(http_request, rights_request: RightsRequest, *, now=None, calendar=None, clocks=None) -> dict:
+    """The "Complain" panel; `clocks`: each complaint's clocks in words by complaint id (complaints.desk)."""
     user = http_request.user
     can_view = user.has_perm("complaints.view_complaint")
     if not can_view:
         return {"complaints_panel": None}
     now = now or timezone.now()
     calendar = calendar or work_calendar()
-    soon = due_soon_setting() if due_soon_working_days is None else due_soon_working_days
+    clocks = clocks or {}
     complaints = list(Complaint.objects.filter(request=rights_request).select_related("channel").order_by("-drafted_at", "-id"))
-    clocks: dict[int, list] = {}
-    for row in statuses([rights_request.pk], now=now, calendar=calendar, due_soon_working_days=soon).get(rights_request.pk, []):
-        clocks.setdefault(row.complaint, []).append(row)
     return {
         "complaints_panel": {
             "request": rights_request,

@@ -16,10 +16,31 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from policies.models import PolicyVersion, ReviewStatus, Unit, work_calendar
+
+from .clocks import EventRecord, _row_values, local_day, replay, snapshot_promises
 from .events import EVENT_ORDER, EVENTS, event_label
-from .models import RightsRequest, SavedView, local_minute
+from .models import OPEN_STATES, Clock, RightsRequest, SavedView, local_minute
+from .presenters import PageCalendar, deadline_status
 from .registry import Condition, DeskClock, by_tracks_only, tracks
-from .services import RequestError, TransitionRefused, clean_text, record_event
+from .services import (
+    RequestError,
+    TransitionRefused,
+    clean_text,
+    event_time,
+    record_event,
+)
+from .status import (
+    clock_status,
+    due_by_q,
+    due_soon_horizon,
+    due_soon_working_days,
+    overdue_q,
+    running_q,
+    statutory_breach_q,
+    today_in_shanghai,
+)
+from .tally import figures
 
 # --------------------------------------------------------------------------------------------- the queue
 
@@ -40,11 +61,6 @@ def requests_url(query: str = "") -> str:
 
 def queue(user, *, now: datetime | None = None) -> list[QueueItem]:
     """What waits for `user`: each count is the named queryset of the list filter its link applies."""
-    from policies.models import work_calendar
-
-    from .status import due_soon_horizon, due_soon_working_days, today_in_shanghai
-    from .tally import figures
-
     now = now or timezone.now()
     today = today_in_shanghai(now)
     # The counts of the named filters (rights.status's request conditions), from the tally the database keeps
@@ -67,8 +83,6 @@ def queue(user, *, now: datetime | None = None) -> list[QueueItem]:
         ),
     ]  # fmt: skip
     if user.has_perm("policies.view_policyversion"):
-        from policies.models import PolicyVersion, ReviewStatus
-
         items.append(
             QueueItem(
                 "drafts", _("Imported policies awaiting review"),
@@ -84,11 +98,6 @@ def desk_clocks(*, now: datetime, assignee=None, tracks_only: bool = False) -> l
     complaints), sorted by last day: what `manage.py queue --json` prints. `assignee`: only requests assigned
     to that user. `tracks_only`: the tracks' clocks alone (the home lists those under its counts; a request's own
     are behind the counts' links)."""
-    from policies.models import work_calendar
-
-    from .presenters import PageCalendar
-    from .status import due_soon_horizon, due_soon_working_days, today_in_shanghai
-
     calendar = PageCalendar(work_calendar())
     soon = due_soon_working_days()
     horizon = due_soon_horizon(today_in_shanghai(now), soon, calendar)
@@ -104,9 +113,6 @@ def desk_clocks(*, now: datetime, assignee=None, tracks_only: bool = False) -> l
 
 def request_desk_clocks(*, now: datetime, horizon: date, calendar, due_soon_working_days: int, assignee=None) -> list[DeskClock]:
     """The requests' own running clocks that are due soon, overdue or past the statute, on open requests."""
-    from .models import OPEN_STATES, Clock
-    from .status import clock_status, due_by_q, overdue_q, running_q, statutory_breach_q
-
     wanted = overdue_q(now) | due_by_q(horizon, now) | (running_q() & statutory_breach_q(now))
     chosen = Clock.objects.filter(wanted, request__state__in=OPEN_STATES).select_related("request__app", "request__assignee")
     if assignee is not None:
@@ -228,14 +234,6 @@ def filing_preview(*, app, right: str, at: datetime, now: datetime | None = None
     """The clocks a filing sent at `at` would start, and those that start later (identity verification), computed
     exactly as filing does (rights.clocks.snapshot_promises + replay of file and submit) on nothing saved.
     Raises RequestError (one line) for a time the services would refuse."""
-    from policies.models import Unit, work_calendar
-
-    from .clocks import EventRecord, _row_values, local_day, replay, snapshot_promises
-    from .models import Clock
-    from .presenters import deadline_status
-    from .services import event_time
-    from .status import due_soon_working_days
-
     now = now or timezone.now()
     calendar = work_calendar()
     at = event_time(at, now, calendar=calendar)
