@@ -80,7 +80,7 @@ def _with_request():
 
 
 def request_ids(condition: str, *, now: datetime, last_day: date | None = None):
-    """The requests with a complaint clock meeting `condition`: a one-column queryset for `pk__in`."""
+    """The ids of the requests with a complaint clock meeting `condition`."""
     clocks = ComplaintClock.objects
     match condition:
         case Condition.OVERDUE:
@@ -91,7 +91,7 @@ def request_ids(condition: str, *, now: datetime, last_day: date | None = None):
             chosen = clocks.statutory_breach(now)
         case _:
             raise ValueError(f"unknown desk condition {condition!r}")
-    return chosen.values("complaint__request_id")
+    return chosen.order_by().values_list("complaint__request_id", flat=True)
 
 
 def clocks(*, now: datetime, horizon: date, calendar, due_soon_working_days: int) -> list[DeskClock]:

@@ -88,8 +88,8 @@ class DeskTrack:
     """One track's part of the desk. Every callable takes `now` (the page's or the command's moment)."""
 
     name: str
-    # (condition, *, now, last_day=None) -> a queryset of request ids (one column) whose clocks of this track meet
-    # the condition. A track's clocks are few: the list uses it as `pk__in` a subquery, never a per-row query.
+    # (condition, *, now, last_day=None) -> the ids of the requests whose clocks of this track meet the condition
+    # (an iterable of ints, e.g. a flat values_list). A track's clocks are few: the list reads them once per page.
     request_ids: Callable[..., object]
     # (*, now, horizon, calendar, due_soon_working_days) -> the track's running clocks that are due soon (last day
     # up to `horizon`), overdue or past the statute, as DeskClocks.
@@ -138,12 +138,12 @@ def own_q(condition: str, *, now: datetime, last_day: date | None = None) -> Q:
 
 def tracks_q(condition: str, *, now: datetime, last_day: date | None = None) -> Q | None:
     """Requests that meet `condition` by a clock of a registered track (a complaint's answer, a regulator's
-    decision): `pk__in` each track's few request ids, never a join or a per-row query. None without tracks."""
-    found = None
-    for track in tracks():
-        q = Q(pk__in=track.request_ids(condition, now=now, last_day=last_day))
-        found = q if found is None else found | q
-    return found
+    decision), None when none does. The tracks' request ids are read first (their clocks are few) and given as a
+    list: with no id the list's filter is the request condition alone (its index range, as before), and with a
+    few PostgreSQL ORs that range with the primary key. (`pk__in` a subquery made it walk the list's order index
+    from the first request, past every overdue one: 180 ms for "due soon" at 100,000 requests, 0.1 ms without.)"""
+    ids = sorted({pk for track in tracks() for pk in track.request_ids(condition, now=now, last_day=last_day)})
+    return Q(pk__in=ids) if ids else None
 
 
 def deadline_q(condition: str, *, now: datetime, last_day: date | None = None) -> Q:
