@@ -17,6 +17,8 @@ import pytest
 import time_machine
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from complaints.models import Channel, ComplaintClock
@@ -45,8 +47,11 @@ def clerk(roles):
 def case(lumiere_with_address, clerk):
     """The request, its complaint to the app (answer overdue since 11-11) and to 12300 (admission overdue since
     11-13); returns the request."""
-    request = file(lumiere_with_address, at=shanghai(2026, 9, 28, 10), requester_contact="13812345678", assignee=clerk,
-                   now=NOW)  # fmt: skip
+    return build_case(lumiere_with_address, clerk)
+
+
+def build_case(app, clerk):
+    request = file(app, at=shanghai(2026, 9, 28, 10), requester_contact="13812345678", assignee=clerk, now=NOW)
     record_event(request=request, event="complete", at=shanghai(2026, 10, 20, 10), now=NOW)
     update_requester_details(request=request, changes={"address": "上海市徐汇区测试路2号", "postcode": "200030"})
     to_app = lodge_complaint(request=request, channel=Channel.objects.get(code="app"), at=shanghai(2026, 10, 20, 11), now=NOW)
@@ -96,6 +101,15 @@ def test_the_lists_overdue_filter_shows_the_request_and_marks_its_complaint_cloc
     row = as_clerk.get(f"{CHANGELIST}?deadline=overdue").content.decode()
     assert 'data-track="' in row and "12300 Admission decision" in row
     assert 'rd-deadline--track" data-tone="overdue" data-last-day="2026-11-12"' in row
+
+
+def test_the_lists_complaint_clocks_cost_no_query_per_row(case, lumiere_with_address, clerk, as_clerk, frozen):
+    with CaptureQueriesContext(connection) as one:
+        assert listed(as_clerk, f"{CHANGELIST}?deadline=overdue") == {case.pk}
+    second = build_case(lumiere_with_address, clerk)
+    with CaptureQueriesContext(connection) as two:
+        assert listed(as_clerk, f"{CHANGELIST}?deadline=overdue") == {case.pk, second.pk}
+    assert len(two) == len(one)
 
 
 def test_the_lists_breach_filter_shows_the_app_answer_past_its_statutory_limit(case, as_clerk, frozen):
@@ -197,6 +211,12 @@ def test_queue_json_lists_a_running_request_clock_that_is_overdue(lumiere_with_a
     assert printed and {row["kind"] for row in printed} == {"request"}
     assert {row["request"] for row in printed} == {request.pk}
     assert {row["status"] for row in printed} <= {"overdue", "statutory_breach"}
+
+
+def test_queue_on_the_command_line_refuses_an_unknown_user_in_one_line_with_exit_2(command):
+    result = command("queue", "--json", "--user", "nobody")
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.strip() == "manage.py queue: error: --user: no user called 'nobody'"
 
 
 @pytest.mark.parametrize(
