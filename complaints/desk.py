@@ -14,14 +14,7 @@ from django.db.models import Q
 
 from policies.deadlines import end_of_day
 from rights.presenters import deadline_status
-from rights.registry import (
-    Condition,
-    DeskClock,
-    DeskTrack,
-    Panel,
-    TrackStatus,
-    register,
-)
+from rights.registry import Condition, DeskClock, DeskTrack, Panel, TrackStatus, register
 from rights.status import clock_status
 
 from .models import ChannelKind, ComplaintClock

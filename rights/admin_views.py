@@ -10,12 +10,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.http import (
-    Http404,
-    HttpResponseNotAllowed,
-    HttpResponseRedirect,
-    JsonResponse,
-)
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -26,22 +21,9 @@ from policies.models import work_calendar
 
 from .admin_csv import csv_response
 from .admin_html import PageClock
-from .desk import (
-    BULK_HELP,
-    delete_view,
-    filing_preview,
-    record_for_each,
-    save_view,
-    view_query,
-)
+from .desk import BULK_HELP, delete_view, filing_preview, record_for_each, save_view, view_query
 from .events import EVENT_LABELS, event_label
-from .forms import (
-    AssignForm,
-    BulkEventForm,
-    EventForm,
-    FileRequestForm,
-    FilingPreviewForm,
-)
+from .forms import AssignForm, BulkEventForm, EventForm, FileRequestForm, FilingPreviewForm
 from .models import Evidence, RightsRequest
 from .presenters import dashboard
 from .registry import tracks

@@ -23,13 +23,7 @@ from .events import EVENT_ORDER, EVENTS, event_label
 from .models import OPEN_STATES, Clock, RightsRequest, SavedView, local_minute
 from .presenters import PageCalendar, deadline_status
 from .registry import Condition, DeskClock, by_tracks_only, tracks
-from .services import (
-    RequestError,
-    TransitionRefused,
-    clean_text,
-    event_time,
-    record_event,
-)
+from .services import RequestError, TransitionRefused, clean_text, event_time, record_event
 from .status import (
     clock_status,
     due_by_q,

@@ -20,16 +20,7 @@ from policies.workdays import WorkCalendar
 from .models import OPEN_STATES, Clock, RightsRequest, State, local_date
 from .querysets import today_in_shanghai
 from .registry import Condition, by_tracks_only
-from .status import (
-    ClockStatus,
-    Verdict,
-    clock_status,
-    kept_q,
-    missed_q,
-    overdue_q,
-    refused_q,
-    statutory_breach_q,
-)
+from .status import ClockStatus, Verdict, clock_status, kept_q, missed_q, overdue_q, refused_q, statutory_breach_q
 
 
 class Tone:
