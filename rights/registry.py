@@ -112,10 +112,6 @@ def register(track: DeskTrack) -> None:
     _tracks[track.name] = track
 
 
-def unregister(name: str) -> None:
-    _tracks.pop(name, None)
-
-
 def tracks() -> list[DeskTrack]:
     return list(_tracks.values())
 

@@ -198,6 +198,12 @@ def test_queue_json_prints_what_the_home_shows(case, capsys):
     assert [row["due"] for row in printed] == sorted(row["due"] for row in printed)
 
 
+def test_queue_without_json_prints_one_line_per_clock(case, capsys):
+    call_command("queue", "--now", "2026-11-16T10:00")
+    lines = capsys.readouterr().out.splitlines()
+    assert f"2026-11-12  overdue  #{case.pk} 卢米埃影城  12300 Admission decision  wang" in lines
+
+
 def test_queue_json_for_someone_else_lists_none_of_wangs_clocks(case, capsys):
     UserFactory(username="li")
     call_command("queue", "--json", "--now", "2026-11-16T10:00", "--user", "li")

@@ -1,4 +1,4 @@
-"""`manage.py queue [--user USERNAME] [--now ISO] --json`: what the home shows, as data.
+"""`manage.py queue [--user USERNAME] [--now ISO] [--json]`: what the home shows, as data.
 
 Every due-soon, overdue and statutory-breach clock of open requests and of the registered tracks (open
 complaints: the app's answer, a regulator's admission decision and answer), sorted by last day, as
@@ -59,7 +59,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--user", help="only the requests assigned to this username (default: everyone's)")
         parser.add_argument("--now", help="the moment to look from: ISO date-time (Asia/Shanghai unless it has an offset) or date")
-        parser.add_argument("--json", action="store_true", dest="as_json", help="print a JSON list (the only format)")
+        parser.add_argument("--json", action="store_true", dest="as_json", help="print a JSON list (default: one line per clock)")
 
     def handle(self, *args, **options):
         now = parse_now(options["now"]) if options["now"] is not None else timezone.now()
@@ -69,5 +69,9 @@ class Command(BaseCommand):
             assignee = get_user_model().objects.filter(**{get_user_model().USERNAME_FIELD: username}).first()
             if assignee is None:
                 raise UsageError(f"--user: no user called {username!r}")
-        rows = [row.as_dict() for row in desk_clocks(now=now, assignee=assignee)]
-        self.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2))
+        rows = desk_clocks(now=now, assignee=assignee)
+        if options["as_json"]:
+            self.stdout.write(json.dumps([row.as_dict() for row in rows], ensure_ascii=False, indent=2))
+            return
+        for row in rows:
+            self.stdout.write(f"{row.due:%Y-%m-%d}  {row.status_label}  #{row.request} {row.app}  {row.action}  {row.assignee or '-'}")
