@@ -10,6 +10,13 @@ def _grant(sender, using, **kwargs):
     grant_complaint_permissions(using=using)
 
 
+def _register_desk():
+    # The complaints' clocks on rights' desk (rights.registry): rights never imports complaints.
+    from .desk import register_desk
+
+    register_desk()
+
+
 class ComplaintsConfig(AppConfig):
     name = "complaints"
     verbose_name = _("Complaints")
@@ -27,3 +34,5 @@ class ComplaintsConfig(AppConfig):
         from .reminder_clocks import COMPLAINT_CLOCKS
 
         register_clock_source(COMPLAINT_CLOCKS)  # the reminder sweep reads complaint clocks through its registry
+
+        _register_desk()

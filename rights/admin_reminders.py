@@ -18,9 +18,17 @@ from django.utils.translation import ngettext
 
 from config.admin_lists import OddInputAdminMixin
 from config.admin_readonly import ReadOnlyAdminMixin
-from .models import Reminder, ReminderPreference, ReminderSettings, ReminderSnooze, ReminderStatus, local_minute
-from .querysets import today_in_shanghai
+
+from .models import (
+    Reminder,
+    ReminderPreference,
+    ReminderSettings,
+    ReminderSnooze,
+    ReminderStatus,
+    local_minute,
+)
 from .pagination import EstimatedCountPaginator
+from .querysets import today_in_shanghai
 from .reminders import clock_source, snooze_reminders
 from .services import RequestError
 

@@ -19,16 +19,8 @@ from policies.workdays import WorkCalendar
 
 from .models import OPEN_STATES, Clock, RightsRequest, State, local_date
 from .querysets import today_in_shanghai
-from .status import (
-    ClockStatus,
-    Verdict,
-    clock_status,
-    kept_q,
-    missed_q,
-    overdue_q,
-    refused_q,
-    statutory_breach_q,
-)
+from .registry import Condition, by_tracks_only
+from .status import ClockStatus, Verdict, clock_status, kept_q, missed_q, overdue_q, refused_q, statutory_breach_q
 
 
 class Tone:
@@ -274,10 +266,11 @@ def dashboard(now: datetime | None = None) -> Dashboard:
     by_state = _bars(
         [(s, State(s).label, open_counts.get(s, 0), f"state__exact={s}") for s in OPEN_STATES if s != State.DRAFT or open_counts.get(s)]
     )
-    # The list's own filters (rights.status's request conditions on the projected columns).
-    overdue = counts.overdue()
-    breach = counts.breach()
-    due_this_week = counts.due_by(sunday)
+    # The list's own filters: rights.status's request conditions on the projected columns, plus the requests
+    # that meet them only by a complaint's clock (rights.desk.by_tracks_only, the tracks in rights.registry).
+    overdue = counts.overdue() + by_tracks_only(Condition.OVERDUE, now=now)
+    breach = counts.breach() + by_tracks_only(Condition.BREACH, now=now)
+    due_this_week = counts.due_by(sunday) + sum(by_tracks_only(Condition.DUE_BY, now=now, last_day=sunday).values())
     verdicts = counts.verdicts()
     # Not decided by finished clocks, but a running one is late now: missed (rights.status.request_verdict).
     for app_id, n in counts.late().items():
