@@ -110,7 +110,7 @@ def load_requests(size: int, due_fraction: float, today: date, calendar) -> dict
     from django.contrib.auth import get_user_model
     from django.db import connection
 
-    from policies.deadlines import SHANGHAI, end_of_day
+    from deadlines.counting import SHANGHAI, end_of_day
     from policies.models import App
     from rights.models import Clock, RightsRequest
 

@@ -40,7 +40,9 @@ def queue(user, *, now: datetime | None = None) -> list[QueueItem]:
     """What waits for `user`: each count is the named queryset of the list filter its link applies."""
     from policies.models import work_calendar
 
-    from .status import due_soon_horizon, due_soon_working_days, today_in_shanghai
+    from deadlines.status import due_soon_horizon, today_in_shanghai
+
+    from .status import due_soon_working_days
     from .tally import figures
 
     now = now or timezone.now()
@@ -187,9 +189,11 @@ def filing_preview(*, app, right: str, at: datetime, now: datetime | None = None
     """The clocks a filing sent at `at` would start, and those that start later (identity verification), computed
     exactly as filing does (rights.clocks.snapshot_promises + replay of file and submit) on nothing saved.
     Raises RequestError (one line) for a time the services would refuse."""
+    from deadlines.counting import local_day
+    from deadlines.replay import EventRecord
     from policies.models import Unit, work_calendar
 
-    from .clocks import EventRecord, _row_values, local_day, replay, snapshot_promises
+    from .clocks import _row_values, replay, snapshot_promises
     from .models import Clock
     from .presenters import deadline_status
     from .services import event_time

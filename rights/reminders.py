@@ -55,9 +55,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
-from policies.deadlines import SHANGHAI
+from deadlines.counting import SHANGHAI
 from policies.models import Action, Right, work_calendar
-from policies.workdays import WorkCalendar
+from deadlines.workdays import WorkCalendar
 
 from .models import (
     ACTIVE_STATES,
@@ -111,7 +111,7 @@ def overdue_repeat(*, last_day: date, today: date, every: int) -> int:
 
 
 # "Due soon" is one rule, shared with the list (rights.status).
-from .status import due_soon_horizon  # noqa: E402
+from deadlines.status import due_soon_horizon  # noqa: E402
 
 
 def latest_last_day_overdue_by(today: date, working_days: int, calendar: WorkCalendar) -> date:
@@ -568,7 +568,7 @@ class Plan:
 
 # What deciding "still due?" and "to whom?" takes, per unsent row; the names and labels a line shows are loaded
 # later, for the lines a digest shows (fill_details). Whether the clock still runs is computed in SQL from the
-# one definition of each rule (rights.status.running_q; complaints.querysets.running_q).
+# one definition of each rule (deadlines.status.running_q, for both kinds of clock).
 _PLAN_FIELDS = (
     "id", "request_id", "clock_id", "kind", "due", "repeat", "is_running", "last_day", "statutory_last_day",
     "request__assignee_id", "request__assignee__email", "request__assignee__is_active",
@@ -579,13 +579,11 @@ def _unsent_rows():
     from django.db.models import BooleanField, ExpressionWrapper, Q
     from django.db.models.functions import Coalesce
 
-    from complaints.querysets import running_q as complaint_running_q
-
-    from .status import running_q
+    from deadlines.status import running_q
 
     # A request with a regulator is the regulator's to chase: its own clocks remind no one (its complaints' do).
     clock_runs = Q(clock__isnull=False) & running_q("clock__") & ~Q(request__state=State.ESCALATED)
-    complaint_clock_runs = Q(complaint_clock__isnull=False) & complaint_running_q("complaint_clock__")
+    complaint_clock_runs = Q(complaint_clock__isnull=False) & running_q("complaint_clock__")
     return (
         Reminder.objects.filter(status__in=RETRYABLE_REMINDER_STATES)
         .order_by()

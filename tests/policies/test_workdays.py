@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from policies.models import CalendarOverride, CalendarYear, work_calendar
-from policies.workdays import LIBRARY_CALENDAR, WorkCalendar
+from deadlines.workdays import LIBRARY_CALENDAR, WorkCalendar
 
 # The notice, holiday by holiday: first and last day off (weekends inside the period included), and its length.
 HOLIDAYS_2026 = {

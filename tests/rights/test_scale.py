@@ -228,7 +228,7 @@ def test_the_request_level_deadline_filters_are_the_clock_conditions_on_the_proj
     day exactly "the nearest running clock is", at every moment, for requests of every kind."""
     from rights.models import Clock
     from rights.services import acknowledge_request, record_event
-    from rights.status import due_by_q, overdue_q, statutory_breach_q
+    from deadlines.status import due_by_q, overdue_q, statutory_breach_q
 
     now = timezone.now()
     made = file_many(catalog, 24)
@@ -265,7 +265,7 @@ def test_on_postgresql_the_dashboards_tally_counts_what_the_request_filters_coun
     Direct) at moments before, around and after the deadlines, today's moments up to now included."""
     from rights import tally
     from rights.services import acknowledge_request, record_event, reopen_request
-    from rights.status import today_in_shanghai
+    from deadlines.status import today_in_shanghai
 
     now = timezone.now()
     made = file_many(catalog, 30)

@@ -10,9 +10,10 @@ from django.utils import timezone
 
 from config.commands import Command as BaseCommand
 
-from policies.deadlines import SHANGHAI
+from deadlines.counting import SHANGHAI
+from deadlines.status import clock_status, is_overdue
 from rights.models import RightsRequest
-from rights.querysets import today_in_shanghai
+from rights.status import due_soon_working_days
 
 from ...casefile import CaseFileError, case_file_zip, draft_pdf
 from ...drafting import DraftError, render_complaint
@@ -38,7 +39,8 @@ def parse_moment(value):
 
 
 def complaint_as_dict(complaint: Complaint, now=None) -> dict:
-    today = today_in_shanghai(now)
+    now = now or timezone.now()
+    calendar, due_soon = work_calendar(), due_soon_working_days()
     return {
         "id": complaint.pk,
         "request": complaint.request_id,
@@ -53,7 +55,10 @@ def complaint_as_dict(complaint: Complaint, now=None) -> dict:
                 "promise": {"min": c.amount_min, "max": c.amount_max, "unit": c.unit},
                 "citation": c.citation, "due": c.due.isoformat(), "final_due": c.final_due.isoformat(),
                 "statutory_due": c.statutory_due.isoformat() if c.statutory_due else None,
-                "provisional": c.provisional, "overdue": c.is_overdue(today, complaint.state), "kept": c.kept(),
+                "deadline_at": c.deadline_at.isoformat(), "provisional": c.provisional,
+                # The same status names as a request's clocks (deadlines.status.ClockStatus).
+                "status": clock_status(c, now=now, calendar=calendar, due_soon_working_days=due_soon),
+                "overdue": is_overdue(c, now), "kept": c.kept_promise(),
             }
             for c in complaint.clocks.order_by("final_due", "id")
         ],
