@@ -29,13 +29,13 @@ def fail(message: str):
     raise CommandError(" ".join(str(message).split()), returncode=2)
 
 
-def parse_moment(value):
+def parse_moment(value, option="--at"):
     if value is None:
         return None
     try:
         return datetime.fromisoformat(value)
     except ValueError:
-        fail(f"--at must be an ISO date or datetime (2026-10-30 or 2026-10-30T10:00), not {value!r}")
+        fail(f"{option} must be an ISO date or datetime (2026-10-30 or 2026-10-30T10:00), not {value!r}")
 
 
 def complaint_as_dict(complaint: Complaint, now=None) -> dict:
@@ -100,6 +100,7 @@ class Command(BaseCommand):
         show = sub.add_parser("show")
         show.add_argument("complaint", type=int)
         show.add_argument("--json", action="store_true")
+        show.add_argument("--now", help="the clocks' status at this moment (ISO; Asia/Shanghai unless it says otherwise)")
         for p in (draft, lodge, move):
             p.add_argument("--by", help="act as this user (their permissions apply); default: the system")
 
@@ -139,14 +140,17 @@ class Command(BaseCommand):
         return complaint
 
     def emit(self, complaint, options):
-        data = complaint_as_dict(complaint)
+        now = parse_moment(options.get("now"), "--now")
+        if now is not None and timezone.is_naive(now):
+            now = now.replace(tzinfo=SHANGHAI)
+        data = complaint_as_dict(complaint, now=now)
         if options.get("json"):
             self.stdout.write(json.dumps(data, ensure_ascii=False))
             return
         self.stdout.write(f"complaint #{data['id']} request #{data['request']} {data['channel']} [{data['state']}]")
         for clock in data["clocks"]:
             flag = " OVERDUE" if clock["overdue"] else ""
-            self.stdout.write(f"  {clock['action']:<10} due {clock['final_due']}{flag}  ({clock['citation']})")
+            self.stdout.write(f"  {clock['action']:<10} due {clock['final_due']} [{clock['status']}]{flag}  ({clock['citation']})")
         self.stdout.write("  next: " + (", ".join(data["events"]) or "—"))
 
     # --- subcommands -------------------------------------------------------------------------------------
