@@ -15,6 +15,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from deadlines.models import ClockBase
 from deadlines.querysets import ClockQuerySet
+from deadlines.status import running_q
 from policies.models import App, AppendOnly, PolicyVersion, Unit
 from rights.models import RightsRequest
 
@@ -258,7 +259,7 @@ class ComplaintClock(ClockBase):
             # The reminder sweep's and the queue's conditions on running clocks (deadlines.status.running_q).
             models.Index(
                 fields=["deadline_at"], name="complaintclock_running_idx", include=["deadline", "complaint", "id"],
-                condition=Q(met_at__isnull=True, stopped_at__isnull=True, paused_since__isnull=True),
+                condition=running_q(),
             ),
         ]  # fmt: skip
 

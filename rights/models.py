@@ -17,6 +17,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from deadlines.counting import SHANGHAI
 from deadlines.models import ClockBase
 from deadlines.querysets import ClockQuerySet
+from deadlines.status import running_q
 from policies.models import (
     Action,
     App,
@@ -231,7 +232,7 @@ class Clock(ClockBase):
                 fields=["deadline_at"],
                 name="clock_running_deadline_idx",
                 include=["deadline", "request", "id"],
-                condition=Q(met_at__isnull=True, stopped_at__isnull=True, paused_since__isnull=True),
+                condition=running_q(),
             ),
             # rights.status's other conditions on running clocks (due by a day; past the statutory last day) and a
             # clock kept only after its statutory last day: each list filter starts from a small index range.
@@ -239,12 +240,12 @@ class Clock(ClockBase):
                 fields=["deadline", "request"],
                 name="clock_running_day_idx",
                 include=["deadline_at", "id"],
-                condition=Q(met_at__isnull=True, stopped_at__isnull=True, paused_since__isnull=True),
+                condition=running_q(),
             ),
             models.Index(
                 fields=["statutory_deadline_at", "request"],
                 name="clock_running_statute_idx",
-                condition=Q(met_at__isnull=True, stopped_at__isnull=True, paused_since__isnull=True),
+                condition=running_q(),
             ),
             models.Index(
                 fields=["request"],
