@@ -178,7 +178,7 @@ def load_requests(size: int, due_fraction: float, today: date, calendar) -> dict
                     ))  # fmt: skip
             with copy_cursor.copy(f"COPY rights_clock ({quoted(clock_columns)}) FROM STDIN") as copy:
                 for n, (final_due, statutory_due) in enumerate(last_days):
-                    # Civil Code art. 203: the period ends at 24:00 of the last day, Asia/Shanghai (rights.status
+                    # Civil Code art. 203: the period ends at 24:00 of the last day, Asia/Shanghai (deadlines.status
                     # compares these moments).
                     copy.write_row((
                         n + 1, "completion", "receipt", filed, 7, 7, "working_day", "", False, False, "", "",

@@ -1,6 +1,6 @@
 """Read-only views of requests for people: deadline status in words, the dashboard's figures.
 
-Nothing here writes, and nothing here decides a status: rights.status does (one definition), this module only
+Nothing here writes, and nothing here decides a status: deadlines.status does (one definition), this module only
 words it. Each function takes `now` and the work calendar as arguments, so a page loads the calendar once
 (`work_calendar()` is two queries) and counts every row's working days in Python.
 """

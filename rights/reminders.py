@@ -110,7 +110,7 @@ def overdue_repeat(*, last_day: date, today: date, every: int) -> int:
     return max((today - last_day).days - 1, 0) // max(every, 1)
 
 
-# "Due soon" is one rule, shared with the list (rights.status).
+# "Due soon" is one rule, shared with the list (deadlines.status).
 from deadlines.status import due_soon_horizon  # noqa: E402
 
 

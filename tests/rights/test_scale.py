@@ -224,7 +224,7 @@ def test_an_estimated_total_reads_about_n_and_an_exact_one_reads_n(db):
 
 def test_the_request_level_deadline_filters_are_the_clock_conditions_on_the_projected_moments(catalog, lumiere):
     """The list's filters read the projection's moments (next_due_at, breach_at) instead of joining the clocks:
-    overdue and past the statute must be exactly "has such a clock" (rights.status on the clocks), and due by a
+    overdue and past the statute must be exactly "has such a clock" (deadlines.status on the clocks), and due by a
     day exactly "the nearest running clock is", at every moment, for requests of every kind."""
     from rights.models import Clock
     from rights.services import acknowledge_request, record_event
