@@ -65,6 +65,15 @@ def complaint_into_2027(catalog):
     return complaint
 
 
+def test_a_day_off_entered_in_an_unpublished_year_moves_a_complaint_clock_that_stays_provisional(complaint_into_2027):
+    assert answer_clock(complaint_into_2027).final_due == date(2027, 1, 12)  # 15 working days, 1 January off
+    out = StringIO()
+    call_command("calendar", "override", "2027-01-11", "off", stdout=out)
+    assert "1 complaint(s) changed" in out.getvalue()
+    clock = answer_clock(complaint_into_2027)
+    assert clock.final_due == date(2027, 1, 13) and clock.provisional
+
+
 def test_publishing_a_year_on_the_command_line_makes_a_complaint_clock_final(complaint_into_2027):
     out = StringIO()
     call_command("calendar", "publish", "2027", stdout=out)
