@@ -55,7 +55,7 @@ def complaint_as_dict(complaint: Complaint, now=None) -> dict:
                 "promise": {"min": c.amount_min, "max": c.amount_max, "unit": c.unit},
                 "citation": c.citation, "due": c.due.isoformat(), "final_due": c.final_due.isoformat(),
                 "statutory_due": c.statutory_due.isoformat() if c.statutory_due else None,
-                "deadline_at": c.deadline_at.isoformat(), "provisional": c.provisional,
+                "deadline_at": c.deadline_at.astimezone(SHANGHAI).isoformat(), "provisional": c.provisional,
                 # The same status names as a request's clocks (deadlines.status.ClockStatus).
                 "status": clock_status(c, now=now, calendar=calendar, due_soon_working_days=due_soon),
                 "overdue": is_overdue(c, now), "kept": c.kept_promise(),
