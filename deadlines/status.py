@@ -32,9 +32,6 @@ class ClockStatus(models.TextChoices):
     PAUSED = "paused", _("paused")
 
 
-OPEN_STATUSES = (ClockStatus.RUNNING, ClockStatus.DUE_SOON, ClockStatus.OVERDUE, ClockStatus.PAUSED)
-
-
 def today_in_shanghai(now: datetime) -> date:
     return local_day(now)
 

@@ -10,7 +10,19 @@ from hypothesis.extra.django import TestCase
 from complaints import clocks as complaint_clocks
 from complaints.models import Channel, ComplaintClock
 from complaints.services import ComplaintError, lodge_complaint, record_complaint_event, update_requester_details
-from deadlines.status import ClockStatus, clock_status, due_soon_horizon, status_q, today_in_shanghai
+from deadlines.status import (
+    ClockStatus,
+    clock_status,
+    due_soon_horizon,
+    finished_q,
+    is_finished,
+    is_overdue,
+    is_running,
+    overdue_q,
+    running_q,
+    status_q,
+    today_in_shanghai,
+)
 from policies.models import App, work_calendar
 from policies.seed import load_seed_catalog
 from rights import clocks as request_clocks
@@ -52,11 +64,16 @@ class RandomSequences(TestCase):
             horizon = due_soon_horizon(today_in_shanghai(moment), DUE_SOON_WORKING_DAYS, calendar)
             for clock in clocks:
                 expected = clock_status(clock, now=moment, calendar=calendar, due_soon_working_days=DUE_SOON_WORKING_DAYS)
-                matching = {
-                    name for name in ClockStatus.values
-                    if model.objects.filter(status_q(name, moment, horizon=horizon), pk=clock.pk).exists()
-                }  # fmt: skip
+                matching = {name for name in ClockStatus.values if self.matches(model, status_q(name, moment, horizon=horizon), clock)}
                 assert matching == {expected}, (clock.action, moment, expected, matching)
+                assert self.matches(model, overdue_q(moment), clock) == is_overdue(clock, moment)
+        for clock in clocks:
+            assert self.matches(model, running_q(), clock) == is_running(clock)
+            assert self.matches(model, finished_q(), clock) == is_finished(clock)
+
+    @staticmethod
+    def matches(model, condition, clock) -> bool:
+        return model.objects.filter(condition, pk=clock.pk).exists()
 
     @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(
