@@ -11,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from deadlines.counting import SHANGHAI, add_months, compute_deadline, local
-from policies.models import CalendarOverride, CalendarYear, work_calendar
 from deadlines.workdays import LIBRARY_CALENDAR
+from policies.models import CalendarOverride, CalendarYear, work_calendar
 
 UTC = timezone.utc
 
