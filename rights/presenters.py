@@ -14,11 +14,6 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from deadlines.workdays import WorkCalendar
-from policies.models import App
-
-from .models import OPEN_STATES, Clock, RightsRequest, State, local_date
-from .querysets import today_in_shanghai
 from deadlines.status import (
     ClockStatus,
     clock_status,
@@ -30,7 +25,11 @@ from deadlines.status import (
     refused_q,
     statutory_breach_q,
 )
+from deadlines.workdays import WorkCalendar
+from policies.models import App
 
+from .models import OPEN_STATES, Clock, RightsRequest, State, local_date
+from .querysets import today_in_shanghai
 from .status import Verdict
 
 

@@ -3,10 +3,9 @@ from datetime import date
 
 import pytest
 
-from policies.services import publish_calendar_year, set_calendar_day
-
 from deadlines.registry import recompute_after_calendar_change
 from policies.models import CalendarOverride, CalendarYear, Procedure, work_calendar
+from policies.services import publish_calendar_year, set_calendar_day
 from rights.models import Clock, RightsRequest
 from rights.services import (
     acknowledge_request,
