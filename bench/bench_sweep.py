@@ -110,7 +110,7 @@ def load_requests(size: int, due_fraction: float, today: date, calendar) -> dict
     from django.contrib.auth import get_user_model
     from django.db import connection
 
-    from policies.deadlines import SHANGHAI, end_of_day
+    from deadlines.counting import SHANGHAI, end_of_day
     from policies.models import App
     from rights.models import Clock, RightsRequest
 
@@ -178,7 +178,7 @@ def load_requests(size: int, due_fraction: float, today: date, calendar) -> dict
                     ))  # fmt: skip
             with copy_cursor.copy(f"COPY rights_clock ({quoted(clock_columns)}) FROM STDIN") as copy:
                 for n, (final_due, statutory_due) in enumerate(last_days):
-                    # Civil Code art. 203: the period ends at 24:00 of the last day, Asia/Shanghai (rights.status
+                    # Civil Code art. 203: the period ends at 24:00 of the last day, Asia/Shanghai (deadlines.status
                     # compares these moments).
                     copy.write_row((
                         n + 1, "completion", "receipt", filed, 7, 7, "working_day", "", False, False, "", "",

@@ -19,7 +19,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from config.numbers import whole_number
-from policies.deadlines import SHANGHAI
+from deadlines.counting import SHANGHAI
+from deadlines.status import is_overdue
 from policies.models import work_calendar
 from rights.models import RightsRequest, local_minute
 from rights.querysets import today_in_shanghai
@@ -27,7 +28,7 @@ from rights.querysets import today_in_shanghai
 from .admissibility import CaseFacts, check_admissibility
 from .casefile import CaseFileError, case_file_context, case_file_pdf, case_file_zip, document_pdf, text_pdf
 from .drafting import DraftError, render, render_body, draft_context
-from .events import EVENTS_BY_NAME, FINAL_COMPLAINT_STATES
+from .events import EVENTS_BY_NAME
 from .forms import ComplaintEventForm, NewComplaintForm, RequesterDetailsForm
 from policies.models import AuditEntry
 
@@ -85,10 +86,10 @@ class ComplaintAdmin(admin.ModelAdmin):
     @admin.display(description=gettext_lazy("due"))
     def next_due(self, obj):
         running = [c for c in obj.clocks.all() if c.is_running]
-        if not running or obj.state in FINAL_COMPLAINT_STATES:
+        if not running:
             return "—"
-        clock = min(running, key=lambda c: c.final_due)
-        overdue = clock.is_overdue(today_in_shanghai(), obj.state)
+        clock = min(running, key=lambda c: c.deadline_at)
+        overdue = is_overdue(clock, timezone.now())
         return format_html('<span class="cp-due{}">{} {}</span>', " cp-due--overdue" if overdue else "", clock.get_action_display(), f"{clock.final_due:%Y-%m-%d}")
 
     def get_queryset(self, request):
@@ -210,14 +211,14 @@ class ComplaintAdmin(admin.ModelAdmin):
             return HttpResponseNotAllowed(["GET"])
         user = request.user
         names = allowed_events(complaint, user) if user.has_perm("complaints.change_complaint") else []
-        today = today_in_shanghai()
+        now = timezone.now()
         context = self._context(
             request,
             title=_("Complaint #%(id)s") % {"id": complaint.pk},
             complaint=complaint,
             rights_request=complaint.request,
             original=complaint,
-            clocks=[{"clock": c, "overdue": c.is_overdue(today, complaint.state), "kept": c.kept()} for c in complaint.clocks.all()],
+            clocks=[{"clock": c, "overdue": is_overdue(c, now), "kept": c.kept_promise()} for c in complaint.clocks.all()],
             history=[{"entry": e, "label": event_label(e.event)} for e in complaint.log.select_related("by").prefetch_related("evidence")],
             evidence=complaint.evidence.all(),
             events=[{"name": n, "label": event_label(n), "grave": EVENTS_BY_NAME[n].grave,

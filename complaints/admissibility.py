@@ -12,8 +12,8 @@ from datetime import date, timedelta
 
 from django.utils.translation import gettext as _
 
-from policies.deadlines import add_months, compute_deadline
-from policies.workdays import WorkCalendar
+from deadlines.counting import add_months, compute_deadline
+from deadlines.workdays import WorkCalendar
 from rights.models import RightsRequest, State, local_date
 
 from .models import Channel, ChannelKind, Complaint, Prerequisite, RequesterDetails

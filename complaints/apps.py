@@ -28,7 +28,6 @@ class ComplaintsConfig(AppConfig):
 
         post_migrate.connect(_grant, sender=self, dispatch_uid="complaints.grant_roles")
         m2m_changed.connect(regrant_after_role_reset, sender=Group.permissions.through, dispatch_uid="complaints.regrant")
-        from . import signals  # noqa: F401  (provisional complaint deadlines follow calendar edits)
         from rights.reminders import register_clock_source
 
         from .reminder_clocks import COMPLAINT_CLOCKS
@@ -36,3 +35,18 @@ class ComplaintsConfig(AppConfig):
         register_clock_source(COMPLAINT_CLOCKS)  # the reminder sweep reads complaint clocks through its registry
 
         _register_desk()
+        from deadlines.registry import ClockTrack, register
+
+        from . import clocks
+        from .models import Complaint
+
+        # Complaint clocks are replayed like request clocks: `clocks rebuild` and calendar corrections reach them.
+        register(
+            ClockTrack(
+                name="complaint",
+                owners=Complaint.objects.all,
+                affected_by_day=clocks.affected_by_calendar_day,
+                provisional=clocks.provisional,
+                rebuild=clocks.rebuild,
+            )
+        )

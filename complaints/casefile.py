@@ -14,7 +14,7 @@ from pathlib import Path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from policies.deadlines import SHANGHAI
+from deadlines.counting import SHANGHAI
 from policies.models import work_calendar
 from rights.models import Evidence, RightsRequest, local_minute
 

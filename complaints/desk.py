@@ -3,19 +3,17 @@ the request list, the CSV export, the dashboard, the request page and `manage.py
 of the app to a complaint, or a regulator's overdue admission decision, as they show a request's own clocks.
 
 Which clocks are overdue, due soon or past the statute is decided by ComplaintClock's named filters (SQL) and
-by rights.status.clock_status through rights.presenters.deadline_status (words): nothing here restates a rule.
+by deadlines.status.clock_status through rights.presenters.deadline_status (words): nothing here restates a rule.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.db.models import Q
 
-from policies.deadlines import end_of_day
+from deadlines.status import clock_status
 from rights.presenters import deadline_status
 from rights.registry import Condition, DeskClock, DeskTrack, Panel, TrackStatus, register
-from rights.status import clock_status
 
 from .models import ChannelKind, ComplaintClock
 from .panels import dashboard_figures, request_panel_context
@@ -27,45 +25,6 @@ def clock_label(clock: ComplaintClock) -> str:
     channel = clock.complaint.channel
     name = str(ChannelKind.APP.label) if channel.kind == ChannelKind.APP else channel.code
     return f"{name} {clock.get_action_display()}"
-
-
-@dataclass(frozen=True)
-class _ClockMoments:
-    """A complaint clock read as the status module reads a clock (rights.status.clock_status). Its moments are
-    its last days' 24:00 in Asia/Shanghai (Civil Code art. 203, policies.deadlines.end_of_day). Until
-    ComplaintClock is the deadlines layer's concrete clock with these very fields (branch `deadlines`), they are
-    read here from its dates; then `status_clock` returns the clock itself."""
-
-    clock: ComplaintClock
-    deadline: date
-    deadline_at: datetime
-    statutory_deadline_at: datetime | None
-    met_at: datetime | None
-    stopped_at: datetime | None
-    stop_reason: str = ""
-    paused_since: datetime | None = None
-
-    @property
-    def final_due(self) -> date:
-        return self.clock.final_due
-
-    @property
-    def provisional(self) -> bool:
-        return self.clock.provisional
-
-    def get_action_display(self) -> str:
-        return clock_label(self.clock)
-
-
-def status_clock(clock: ComplaintClock) -> _ClockMoments:
-    return _ClockMoments(
-        clock=clock,
-        deadline=clock.final_due,
-        deadline_at=end_of_day(clock.final_due),
-        statutory_deadline_at=end_of_day(clock.statutory_due) if clock.statutory_due else None,
-        met_at=clock.met_at,
-        stopped_at=clock.stopped_at,
-    )
 
 
 def _with_request():
@@ -98,7 +57,6 @@ def clocks(*, now: datetime, horizon: date, calendar, due_soon_working_days: int
     rows = []
     for clock in _with_request().filter(wanted):
         request = clock.complaint.request
-        moments = status_clock(clock)
         rows.append(
             DeskClock(
                 kind="complaint",
@@ -106,9 +64,9 @@ def clocks(*, now: datetime, horizon: date, calendar, due_soon_working_days: int
                 complaint=clock.complaint_id,
                 app=request.app.name,
                 action=clock_label(clock),
-                due=moments.deadline,
-                due_at=moments.deadline_at,
-                status=clock_status(moments, now=now, calendar=calendar, due_soon_working_days=due_soon_working_days),
+                due=clock.deadline,
+                due_at=clock.deadline_at,
+                status=clock_status(clock, now=now, calendar=calendar, due_soon_working_days=due_soon_working_days),
                 assignee=request.assignee.get_username() if request.assignee else "",
                 assignee_id=request.assignee_id,
             )
@@ -119,10 +77,9 @@ def clocks(*, now: datetime, horizon: date, calendar, due_soon_working_days: int
 def statuses(request_ids, *, now: datetime, calendar, due_soon_working_days: int) -> dict[int, list[TrackStatus]]:
     """Every complaint clock of these requests, in words (one query)."""
     found: dict[int, list[TrackStatus]] = {}
-    chosen = _with_request().filter(complaint__request_id__in=list(request_ids)).order_by("final_due", "id")
+    chosen = _with_request().filter(complaint__request_id__in=list(request_ids)).order_by("deadline_at", "id")
     for clock in chosen:
-        moments = status_clock(clock)
-        status = deadline_status(moments, now=now, calendar=calendar, due_soon_working_days=due_soon_working_days)
+        status = deadline_status(clock, now=now, calendar=calendar, due_soon_working_days=due_soon_working_days)
         found.setdefault(clock.complaint.request_id, []).append(
             TrackStatus(label=clock_label(clock), status=status, complaint=clock.complaint_id)
         )

@@ -19,7 +19,7 @@ from django.template import Context, Engine, TemplateDoesNotExist, TemplateSynta
 from django.utils.translation import gettext as _
 
 from policies.models import work_calendar
-from policies.workdays import WorkCalendar
+from deadlines.workdays import WorkCalendar
 from rights.models import Evidence, RightsRequest, local_date, local_minute
 
 from .admissibility import details_of, grievance, looks_like_phone

@@ -6,8 +6,6 @@ State changes go through `complaints.services.record_complaint_event` only (the 
 """
 from __future__ import annotations
 
-from datetime import date
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -15,11 +13,14 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from deadlines.models import ClockBase
+from deadlines.querysets import ClockQuerySet
+from deadlines.status import running_q
 from policies.models import App, AppendOnly, PolicyVersion, Unit
 from rights.models import RightsRequest
 
 from .events import EVENTS, ComplaintState
-from .querysets import ComplaintClockQuerySet, ComplaintQuerySet
+from .querysets import ComplaintQuerySet
 
 
 class ChannelKind(models.TextChoices):
@@ -162,6 +163,9 @@ class Complaint(ConcurrentTransitionMixin, models.Model):
     # The text as drafted (and, once lodged, as sent): copied from the generated draft, never re-generated.
     text = models.TextField(_("complaint text"), blank=True)
     text_en = models.TextField(_("English text (for reading)"), blank=True)
+    # The channel's time limits as they stood when the complaint was lodged (complaints.clocks.snapshot_limits):
+    # the clocks are replayed from these and the complaint's log; later catalog edits never change them.
+    promises = models.JSONField(_("time limits held to"), default=list, blank=True, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("created by"))
 
     objects = ComplaintQuerySet.as_manager()
@@ -233,63 +237,34 @@ class ClockAction(models.TextChoices):
     ANSWER = "answer", _("Answer")
 
 
-class ComplaintClock(models.Model):
-    """A time limit the channel is held to, frozen when its clock started (same engine as the request's)."""
+class ComplaintClock(ClockBase):
+    """A time limit the channel is held to (admission, answer): the same clock as a request's (deadlines.models.
+    ClockBase), replayed by complaints.clocks from the complaint's log and the limits snapshotted when it was
+    lodged (Complaint.promises). Nothing else writes these rows."""
 
     complaint = models.ForeignKey(Complaint, models.CASCADE, related_name="clocks", verbose_name=_("complaint"))
     action = models.CharField(_("what is due"), max_length=10, choices=ClockAction)
     clock_start = models.CharField(_("clock starts at"), max_length=10, choices=ClockStartsAt)
-    started_at = models.DateTimeField(_("started at"))
-    amount_min = models.PositiveIntegerField(_("deadline (least)"))
-    amount_max = models.PositiveIntegerField(_("deadline (most)"))
-    unit = models.CharField(_("unit"), max_length=12, choices=Unit)
-    quote = models.TextField(_("quoted clause"), blank=True)
-    citation = models.CharField(_("citation"), max_length=300, blank=True)
     policy_version = models.ForeignKey(PolicyVersion, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("policy version"))
-    is_statutory = models.BooleanField(_("statutory default applies"), default=False)
-    exceeds_cap = models.BooleanField(_("promise exceeds the statutory cap"), default=False)
-    statutory_amount = models.PositiveIntegerField(_("statutory limit"), null=True, blank=True)
-    statutory_unit = models.CharField(_("statutory unit"), max_length=12, choices=Unit, blank=True)
-    due = models.DateField(_("expected by"))
-    final_due = models.DateField(_("due"), db_index=True)
-    statutory_due = models.DateField(_("statutory last day"), null=True, blank=True)
-    provisional = models.BooleanField(_("provisional"), default=False)
-    met_at = models.DateTimeField(_("kept at"), null=True, blank=True)
-    stopped_at = models.DateTimeField(_("stopped at"), null=True, blank=True)
+    # The limit, its last days and moments, and how it ended: deadlines.models.ClockBase.
 
-    objects = ComplaintClockQuerySet.as_manager()
+    objects = ClockQuerySet.as_manager()
 
     class Meta:
         ordering = ["final_due", "id"]
         verbose_name = _("complaint clock")
         verbose_name_plural = _("complaint clocks")
+        constraints = [models.UniqueConstraint(fields=["complaint", "action"], name="complaintclock_one_per_action")]
         indexes = [
-            models.Index(fields=["final_due"], name="complaintclock_running_due_idx", condition=Q(met_at__isnull=True, stopped_at__isnull=True)),
-        ]
+            # The reminder sweep's and the queue's conditions on running clocks (deadlines.status.running_q).
+            models.Index(
+                fields=["deadline_at"], name="complaintclock_running_idx", include=["deadline", "complaint", "id"],
+                condition=running_q(),
+            ),
+        ]  # fmt: skip
 
     def __str__(self):
         return f"{self.get_action_display()} · {self.final_due:%Y-%m-%d}"
-
-    @property
-    def is_running(self) -> bool:
-        return self.met_at is None and self.stopped_at is None
-
-    def promise_display(self) -> str:
-        amount = str(self.amount_min) if self.amount_min == self.amount_max else f"{self.amount_min}–{self.amount_max}"
-        return f"{amount} {Unit(self.unit).label}"
-
-    def is_overdue(self, today: date, state: str | None = None) -> bool:
-        from .events import ACTIVE_COMPLAINT_STATES
-
-        # Civil Code art. 203: the last day runs to 24:00, so a clock is overdue from the next day on.
-        return self.is_running and (state or self.complaint.state) in ACTIVE_COMPLAINT_STATES and self.final_due < today
-
-    def kept(self) -> bool | None:
-        from rights.models import local_date
-
-        if self.met_at is None:
-            return None
-        return local_date(self.met_at) <= self.final_due
 
 
 class DraftTemplate(models.Model):

@@ -10,7 +10,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from policies.deadlines import SHANGHAI
+from deadlines.counting import SHANGHAI
 from policies.models import work_calendar
 from rights.models import RightsRequest
 

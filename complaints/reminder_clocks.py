@@ -1,16 +1,16 @@
 """Complaint clocks as a clock source of the reminder sweep (registered in complaints/apps.py): a regulator overdue is
-reminded like an app overdue, with the complaints' own named filters (complaints.querysets)."""
+reminded like an app overdue, with the clock filters every track shares (deadlines.querysets, deadlines.status)."""
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from deadlines.status import running_q
 from rights.models import ReminderKind
 from rights.reminders import ClockDetails, ClockSource
 from rights.reminders.digest import one_line
 from rights.reminders.rules import Rules
 
 from .models import ChannelKind, ClockAction, ComplaintClock
-from .querysets import running_q
 
 REQUEST = "complaint__request_id"
 
@@ -20,9 +20,9 @@ def add_complaint_rules(rules: Rules) -> None:
     # exactly what is then to be chased. A snooze of the request silences their overdue repeats as well. No
     # escalation suggestion: the complaint is one.
     clocks, now = ComplaintClock.objects.all(), rules.now
-    rules.add(COMPLAINT_CLOCKS, clocks.due_by(rules.horizon, now), request=REQUEST, kind=ReminderKind.DUE_SOON, last_day="final_due")
-    late = rules.repeatable(clocks.overdue(now), request=REQUEST, last_day="final_due")
-    rules.add(COMPLAINT_CLOCKS, late, request=REQUEST, kind=ReminderKind.OVERDUE, last_day="final_due", repeat=rules.repeat("final_due"))
+    rules.add(COMPLAINT_CLOCKS, clocks.due_by(rules.horizon, now), request=REQUEST, kind=ReminderKind.DUE_SOON, last_day="deadline")
+    late = rules.repeatable(clocks.overdue(now), request=REQUEST, last_day="deadline")
+    rules.add(COMPLAINT_CLOCKS, late, request=REQUEST, kind=ReminderKind.OVERDUE, last_day="deadline", repeat=rules.repeat("deadline"))
     breaches = clocks.statutory_breach(now).running()
     rules.add(COMPLAINT_CLOCKS, breaches, request=REQUEST, kind=ReminderKind.STATUTORY_BREACH, last_day="statutory_due")
 
@@ -46,7 +46,7 @@ COMPLAINT_CLOCKS = ClockSource(
     add_rules=add_complaint_rules,
     clocks=ComplaintClock.objects.all,
     running=running_q,
-    last_day="final_due",
+    last_day="deadline",
     statutory_last_day="statutory_due",
     describe=describe_complaint_clocks,
     note=_(

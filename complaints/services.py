@@ -24,14 +24,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
-from policies.deadlines import SHANGHAI
+from deadlines.counting import SHANGHAI
 from policies.models import work_calendar
 from policies.services import audit
-from policies.workdays import OutsideCalendar, check_supported_day
+from deadlines.workdays import OutsideCalendar, check_supported_day
 from rights.models import RightsRequest, local_minute
 
 from .admissibility import check_admissibility
-from .clocks import apply_clock_effects
+from .clocks import after_event
 from .events import EVENTS_BY_NAME, INPUT_LABELS, ComplaintState
 
 from .models import Channel, Complaint, ComplaintEvidence, ComplaintLog, DraftTemplate, RequesterDetails
@@ -175,7 +175,7 @@ def _record(complaint: Complaint, name: str, *, at: datetime, acting_user, input
         details={k: v for k, v in {"reference": inputs.reference, "satisfied": inputs.satisfied, **(details or {})}.items() if v not in ("", None)},
     )
     _evidence(evidence, complaint=complaint, entry=entry, acting_user=acting_user)
-    apply_clock_effects(complaint, name, at, work_calendar())
+    after_event(complaint, name, at)
     return complaint
 
 

@@ -13,7 +13,8 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from .workdays import WorkCalendar
+from deadlines.models import Unit
+from deadlines.workdays import WorkCalendar
 
 
 class Right(models.TextChoices):
@@ -32,14 +33,6 @@ class Action(models.TextChoices):
 
     REPLY = "reply", _("Reply")
     COMPLETION = "completion", _("Completion")
-
-
-class Unit(models.TextChoices):
-    WORKING_DAY = "working_day", _("working days")
-    CALENDAR_DAY = "calendar_day", _("calendar days")
-    HOUR = "hour", _("hours")
-    WEEK = "week", _("weeks")
-    MONTH = "month", _("months")
 
 
 class ClockStart(models.TextChoices):

@@ -7,12 +7,12 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy
 
 from config.numbers import whole_number
+from deadlines.status import due_soon_horizon
 
 from .admin_html import PageClock
 from .events import EVENT_LABELS, EVENT_ORDER
 from .presenters import week_end
 from .registry import Condition, deadline_q
-from .status import due_soon_horizon
 
 
 class DeadlineFilter(admin.SimpleListFilter):

@@ -7,29 +7,18 @@ extensions and pauses: the stored Clock rows are always what a replay from scrat
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, fields
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime
 
 from django.db import transaction
 
-from policies.deadlines import SHANGHAI, compute_deadline, end_of_day
+from deadlines.querysets import moved_by_day_q
+from deadlines.replay import ClockState, EventRecord, count_last_days, projected_fields, row_differences, row_values, sync_rows
+from deadlines.workdays import WorkCalendar
 from policies.models import App, promises_for, work_calendar
-from policies.workdays import WorkCalendar
 
 from .events import EVENTS
 from .status import breach_moment, settled_verdict
-
-# What a person writes when the app gave no legal basis for an extension.
-NO_BASIS = {"", "none", "no", "无", "没有", "无依据", "无法律依据"}
-
-
-def has_legal_basis(basis: str) -> bool:
-    return (basis or "").strip().lower() not in NO_BASIS
-
-
-def local_day(moment: datetime) -> date:
-    return moment.astimezone(SHANGHAI).date()
-
 
 # ------------------------------------------------------------------------------------------- the snapshot
 
@@ -66,94 +55,33 @@ def snapshot_promises(app: App, right: str, on: date) -> list[dict]:
 # ---------------------------------------------------------------------------------------------- the replay
 
 
-@dataclass(frozen=True)
-class EventRecord:
-    """What the replay needs of one history row."""
-
-    name: str
-    at: datetime
-    details: dict = field(default_factory=dict)
-
-
-@dataclass
-class ClockState:
-    """A clock as the replay leaves it: the values of the Clock row's projected fields."""
+@dataclass(kw_only=True)
+class RequestClockState(ClockState):
+    """A request's clock as the replay leaves it: the generic clock (deadlines.replay) and the Clock row's own
+    fields (which promise of the snapshot, from which procedure, policy version and statutory default)."""
 
     promise_key: str
     procedure_id: int | None
     policy_version_id: int | None
     statutory_default_id: int | None
-    action: str
-    clock_start: str
-    started_at: datetime
-    amount_min: int
-    amount_max: int
-    unit: str
     hedge: str
-    is_statutory: bool
-    exceeds_cap: bool
-    quote: str
-    citation: str
-    statutory_amount: int | None
-    statutory_unit: str
-    due: date | None = None
-    final_due: date | None = None
-    statutory_due: date | None = None
-    paused_working_days: int = 0
-    paused_since: datetime | None = None
-    extended_to: date | None = None
-    extension_basis: str = ""
-    deadline: date | None = None
-    deadline_at: datetime | None = None
-    statutory_deadline_at: datetime | None = None
-    provisional: bool = False
-    met_at: datetime | None = None
-    stopped_at: datetime | None = None
-    stop_reason: str = ""
 
     @classmethod
-    def started(cls, promise: dict, at: datetime) -> ClockState:
-        return cls(
-            promise_key=promise["key"],
-            procedure_id=promise["procedure"],
-            policy_version_id=promise["policy_version"],
-            statutory_default_id=promise["statutory_default"],
-            action=promise["action"],
-            clock_start=promise["clock_start"],
-            started_at=at,
-            amount_min=promise["amount_min"],
-            amount_max=promise["amount_max"],
-            unit=promise["unit"],
+    def from_promise(cls, promise: dict, at: datetime) -> RequestClockState:
+        return cls.started(
+            promise, at, promise_key=promise["key"], procedure_id=promise["procedure"],
+            policy_version_id=promise["policy_version"], statutory_default_id=promise["statutory_default"],
             hedge=promise["hedge"],
-            is_statutory=promise["is_statutory"],
-            exceeds_cap=promise["exceeds_cap"],
-            quote=promise["quote"],
-            citation=promise["citation"],
-            statutory_amount=promise["statutory_amount"],
-            statutory_unit=promise["statutory_unit"],
-        )
-
-    @property
-    def running(self) -> bool:
-        return self.met_at is None and self.stopped_at is None
-
-    def end_pause(self, at: datetime, calendar: WorkCalendar) -> None:
-        """The pause ends at `at`: the working days d with pause date <= d < resume date do not count."""
-        if self.paused_since is None:
-            return
-        first, end = local_day(self.paused_since), local_day(at)
-        if end > first:
-            self.paused_working_days += calendar.working_days_between(first - timedelta(days=1), end - timedelta(days=1))
-        self.paused_since = None
+        )  # fmt: skip
 
 
-PROJECTED_FIELDS = tuple(f.name for f in fields(ClockState))
+PROJECTED_FIELDS = projected_fields(RequestClockState)
 
 
-def replay(*, promises: Sequence[dict], events: Iterable[EventRecord], calendar: WorkCalendar) -> list[ClockState]:
+def replay(*, promises: Sequence[dict], events: Iterable[EventRecord], calendar: WorkCalendar) -> list[RequestClockState]:
     """Fold the events over the promises: which clocks started when, were kept, stopped, paused or extended;
     then count their last days on the calendar."""
-    clocks: dict[str, ClockState] = {}
+    clocks: dict[str, RequestClockState] = {}
     for event in events:
         spec = EVENTS.get(event.name)
         if spec is None:
@@ -161,13 +89,12 @@ def replay(*, promises: Sequence[dict], events: Iterable[EventRecord], calendar:
         at = event.at
         for promise in promises:
             if promise["clock_start"] in spec.starts and promise["key"] not in clocks:
-                clocks[promise["key"]] = ClockState.started(promise, at)
-        running = [clock for clock in clocks.values() if clock.running]
+                clocks[promise["key"]] = RequestClockState.from_promise(promise, at)
+        running = [clock for clock in clocks.values() if not clock.finished]
         match event.name:
             case "pause":
                 for clock in running:
-                    if clock.paused_since is None:
-                        clock.paused_since = at
+                    clock.pause(at)
             case "resume":
                 for clock in running:
                     clock.end_pause(at, calendar)
@@ -176,12 +103,11 @@ def replay(*, promises: Sequence[dict], events: Iterable[EventRecord], calendar:
                 action = event.details.get("action") or ""
                 for clock in running:
                     if not action or clock.action == action:
-                        clock.extended_to, clock.extension_basis = until, event.details.get("basis", "")
+                        clock.extend(until, event.details.get("basis", ""))
             case "refuse" | "withdraw" | "resolve":
                 reason = {"refuse": "refused", "withdraw": "withdrawn", "resolve": "closed"}[event.name]
                 for clock in running:
-                    clock.end_pause(at, calendar)
-                    clock.stopped_at, clock.stop_reason = at, reason
+                    clock.stop(at, reason, calendar)
             case "reopen":
                 # It did not really happen: completions were not kept after all, and what a refusal or a
                 # withdrawal stopped runs again, on its original deadlines.
@@ -191,45 +117,12 @@ def replay(*, promises: Sequence[dict], events: Iterable[EventRecord], calendar:
                     if clock.met_at is not None and clock.action == "completion":
                         clock.met_at = None
         for clock in running:
-            if clock.action in spec.meets and clock.running:
-                clock.end_pause(at, calendar)
-                clock.met_at = at
+            if clock.action in spec.meets and not clock.finished:
+                clock.meet(at, calendar)
     states = sorted(clocks.values(), key=lambda c: c.promise_key)
     for clock in states:
         count_last_days(clock, calendar)
     return states
-
-
-def _shifted(deadline, paused: int, calendar: WorkCalendar) -> tuple[date, datetime, bool]:
-    """A promised last day moved by the paused working days (and its end moment with it)."""
-    if not paused:
-        return deadline.last_day, deadline.ends_at, deadline.provisional
-    day, provisional = calendar.nth_working_day_after(deadline.last_day, paused)
-    return day, deadline.ends_at + (day - deadline.last_day), deadline.provisional or provisional
-
-
-def count_last_days(clock: ClockState, calendar: WorkCalendar) -> None:
-    """Civil Code arts. 201-203 on the clock's promise; pauses add to the promised days, the statutory last day
-    never moves; an extension decides only when it has a legal basis."""
-    expected = compute_deadline(clock.started_at, clock.amount_min, clock.unit, calendar)
-    final = compute_deadline(clock.started_at, clock.amount_max, clock.unit, calendar)
-    clock.due, _ends, provisional_due = _shifted(expected, clock.paused_working_days, calendar)
-    clock.final_due, final_ends, provisional = _shifted(final, clock.paused_working_days, calendar)
-    provisional |= provisional_due
-    clock.deadline, clock.deadline_at = clock.final_due, final_ends
-    clock.statutory_due = clock.statutory_deadline_at = None
-    if clock.statutory_amount:
-        statutory = compute_deadline(clock.started_at, clock.statutory_amount, clock.statutory_unit, calendar)
-        clock.statutory_due, clock.statutory_deadline_at = statutory.last_day, statutory.ends_at
-        provisional |= statutory.provisional
-    if clock.extended_to and has_legal_basis(clock.extension_basis):
-        extension_ends = end_of_day(clock.extended_to)
-        if extension_ends > clock.deadline_at:
-            clock.deadline, clock.deadline_at = clock.extended_to, extension_ends
-        if clock.statutory_deadline_at and extension_ends > clock.statutory_deadline_at:
-            clock.statutory_deadline_at = extension_ends
-        provisional |= not calendar.is_published(clock.extended_to.year)
-    clock.provisional = provisional
 
 
 # ---------------------------------------------------------------------------------------------- projection
@@ -242,12 +135,12 @@ def events_of(request) -> list[EventRecord]:
     ]
 
 
-def replay_request(request, calendar: WorkCalendar) -> list[ClockState]:
+def replay_request(request, calendar: WorkCalendar) -> list[RequestClockState]:
     return replay(promises=request.promises, events=events_of(request), calendar=calendar)
 
 
 def _row_values(clock) -> dict:
-    return {name: getattr(clock, name) for name in PROJECTED_FIELDS}
+    return row_values(clock, PROJECTED_FIELDS)
 
 
 def project(request, *, calendar: WorkCalendar | None = None) -> bool:
@@ -257,22 +150,13 @@ def project(request, *, calendar: WorkCalendar | None = None) -> bool:
 
     calendar = calendar or work_calendar()
     states = replay_request(request, calendar)
-    stored = {clock.promise_key: clock for clock in request.clocks.all()}
-    changed = False
-    for state in states:
-        values = _row_values(state)
-        clock = stored.pop(state.promise_key, None)
-        if clock is None:
-            Clock.objects.create(request=request, **values)
-            changed = True
-        elif _row_values(clock) != values:
-            for name, value in values.items():
-                setattr(clock, name, value)
-            clock.save()
-            changed = True
-    for clock in stored.values():  # a clock no event starts any more
-        delete_clock(clock)
-        changed = True
+    changed = sync_rows(
+        {clock.promise_key: clock for clock in request.clocks.all()},
+        {state.promise_key: state for state in states},
+        PROJECTED_FIELDS,
+        create=lambda values: Clock.objects.create(request=request, **values),
+        delete=delete_clock,
+    )
     projected = request_projection(states)
     if any(getattr(request, name) != value for name, value in projected.items()):
         for name, value in projected.items():
@@ -291,11 +175,11 @@ def delete_clock(clock) -> None:
     clock.delete()
 
 
-def request_projection(states: list[ClockState]) -> dict:
+def request_projection(states: list[RequestClockState]) -> dict:
     """The request's own projected columns: the nearest last day of a running, unpaused clock and the moment it
     passes; the first moment a clock is past the statutory limit; since when it is paused; the verdict its
     finished clocks already decide."""
-    running = [s for s in states if s.running]
+    running = [s for s in states if not s.finished]
     ticking = [s for s in running if s.paused_since is None]
     return {
         "next_due": min((s.deadline for s in ticking), default=None),
@@ -311,20 +195,9 @@ def request_projection(states: list[ClockState]) -> dict:
 def differences(request, calendar: WorkCalendar) -> list[str]:
     """How the stored clocks differ from a replay from scratch (empty when they agree)."""
     replayed = replay_request(request, calendar)
-    states = {s.promise_key: _row_values(s) for s in replayed}
-    stored = {c.promise_key: _row_values(c) for c in request.clocks.all()}
-    problems = []
-    for key in sorted(states.keys() | stored.keys()):
-        if key not in stored:
-            problems.append(f"clock {key} missing")
-        elif key not in states:
-            problems.append(f"clock {key} should not exist")
-        else:
-            problems.extend(
-                f"clock {key} {name}: stored {stored[key][name]!r}, replay {states[key][name]!r}"
-                for name in PROJECTED_FIELDS
-                if stored[key][name] != states[key][name]
-            )
+    problems = row_differences(
+        {c.promise_key: c for c in request.clocks.all()}, {s.promise_key: s for s in replayed}, PROJECTED_FIELDS
+    )
     problems.extend(
         f"request {name}: stored {getattr(request, name)!r}, replay {value!r}"
         for name, value in request_projection(replayed).items()
@@ -359,17 +232,14 @@ def rebuild(requests, *, check: bool = False, calendar: WorkCalendar | None = No
 
 
 def affected_by_calendar_day(day: date):
-    """The requests whose clocks a change of `day` in the calendar could move: started by then, with a last day
-    (promised, expected, statutory or extended) on or after it, or paused."""
-    from django.db.models import Q
-
+    """The requests whose clocks a change of `day` in the calendar could move (deadlines.querysets)."""
     from .models import RightsRequest
 
-    started = Q(clocks__started_at__lt=end_of_day(day))
-    reaches = (
-        Q(clocks__final_due__gte=day)
-        | Q(clocks__statutory_due__gte=day)
-        | Q(clocks__extended_to__gte=day)
-        | Q(clocks__paused_since__isnull=False)
-    )
-    return RightsRequest.objects.filter(started & reaches).distinct()
+    return RightsRequest.objects.filter(moved_by_day_q(day, "clocks__")).distinct()
+
+
+def provisional():
+    """The requests with a clock that relies on a year whose schedule is not published."""
+    from .models import RightsRequest
+
+    return RightsRequest.objects.filter(clocks__provisional=True).distinct()

@@ -16,24 +16,25 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from policies.models import PolicyVersion, ReviewStatus, Unit, work_calendar
-
-from .clocks import EventRecord, _row_values, local_day, replay, snapshot_promises
-from .events import EVENT_ORDER, EVENTS, event_label
-from .models import OPEN_STATES, Clock, RightsRequest, SavedView, local_minute
-from .presenters import PageCalendar, deadline_status
-from .registry import Condition, DeskClock, by_tracks_only, tracks
-from .services import RequestError, TransitionRefused, clean_text, event_time, record_event
-from .status import (
+from deadlines.counting import local_day
+from deadlines.status import (
     clock_status,
     due_by_q,
     due_soon_horizon,
-    due_soon_working_days,
     overdue_q,
     running_q,
     statutory_breach_q,
     today_in_shanghai,
 )
+from policies.models import PolicyVersion, ReviewStatus, Unit, work_calendar
+
+from .clocks import EventRecord, _row_values, replay, snapshot_promises
+from .events import EVENT_ORDER, EVENTS, event_label
+from .models import OPEN_STATES, Clock, RightsRequest, SavedView, local_minute
+from .presenters import PageCalendar, deadline_status
+from .registry import Condition, DeskClock, by_tracks_only, tracks
+from .services import RequestError, TransitionRefused, clean_text, event_time, record_event
+from .status import due_soon_working_days
 from .tally import figures
 
 # --------------------------------------------------------------------------------------------- the queue

@@ -14,7 +14,10 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
-from policies.deadlines import SHANGHAI
+from deadlines.counting import SHANGHAI
+from deadlines.models import ClockBase
+from deadlines.querysets import ClockQuerySet
+from deadlines.status import running_q
 from policies.models import (
     Action,
     App,
@@ -25,10 +28,9 @@ from policies.models import (
     Procedure,
     Right,
     StatutoryDefault,
-    Unit,
 )
 
-from .querysets import ClockQuerySet, RightsRequestQuerySet
+from .querysets import RightsRequestQuerySet
 
 
 from .events import EVENTS, STATE_EVENTS
@@ -188,13 +190,7 @@ def mask_contact(contact: str) -> str:
     return contact[:keep] + "*" * (len(contact) - keep - 4) + contact[-4:]
 
 
-class StopReason(models.TextChoices):
-    REFUSED = "refused", _("refused")
-    WITHDRAWN = "withdrawn", _("withdrawn")
-    CLOSED = "closed", _("closed by the regulator")
-
-
-class Clock(models.Model):
+class Clock(ClockBase):
     """One promise the request is held to, as the clock projection (rights.clocks) replays it from the request's
     events, its promise snapshot and the working-day calendar. Nothing else writes these rows."""
 
@@ -211,37 +207,8 @@ class Clock(models.Model):
     )
     action = models.CharField(_("promised action"), max_length=12, choices=Action)
     clock_start = models.CharField(_("clock starts at"), max_length=20, choices=ClockStart)
-    started_at = models.DateTimeField(_("started at"))
-    # the promise as it stood (or the statutory default, when the policy was silent)
-    amount_min = models.PositiveIntegerField(_("deadline (least)"))
-    amount_max = models.PositiveIntegerField(_("deadline (most)"))
-    unit = models.CharField(_("unit"), max_length=12, choices=Unit)
     hedge = models.CharField(_("hedge"), max_length=4, choices=Hedge, blank=True)
-    is_statutory = models.BooleanField(_("statutory default applies"), default=False)
-    exceeds_cap = models.BooleanField(_("promise exceeds the statutory cap"), default=False)
-    quote = models.TextField(_("quoted clause"), blank=True)
-    citation = models.CharField(_("statutory citation"), max_length=300, blank=True)
-    statutory_amount = models.PositiveIntegerField(_("statutory limit"), null=True, blank=True)
-    statutory_unit = models.CharField(_("statutory unit"), max_length=12, choices=Unit, blank=True)
-    # Civil Code arts. 201-203 on the calendar, pauses added to the promised days (never to the statutory one)
-    due = models.DateField(_("expected by"), help_text=_("The last day of the shortest promised period."))
-    final_due = models.DateField(_("due"), db_index=True, help_text=_("The last day of the promise."))
-    statutory_due = models.DateField(_("statutory last day"), null=True, blank=True)
-    paused_working_days = models.PositiveIntegerField(_("paused working days"), default=0)
-    paused_since = models.DateTimeField(_("paused since"), null=True, blank=True)
-    extended_to = models.DateField(_("extended to"), null=True, blank=True)
-    extension_basis = models.CharField(_("legal basis of the extension"), max_length=300, blank=True)
-    # What decides the status: the promised last day, or an extension that has a legal basis; and the moments
-    # they pass (24:00 of the last day, Civil Code art. 203; the exact moment for a promise in hours).
-    deadline = models.DateField(_("last day"), null=True, blank=True)
-    deadline_at = models.DateTimeField(_("overdue from"), null=True, blank=True)
-    statutory_deadline_at = models.DateTimeField(_("past the statutory limit from"), null=True, blank=True)
-    provisional = models.BooleanField(
-        _("provisional"), default=False, help_text=_("Relies on a year whose official schedule is not published.")
-    )
-    met_at = models.DateTimeField(_("kept at"), null=True, blank=True)
-    stopped_at = models.DateTimeField(_("stopped at"), null=True, blank=True)
-    stop_reason = models.CharField(_("stopped because"), max_length=12, choices=StopReason, blank=True)
+    # The promise, its last days and moments, and how it ended: deadlines.models.ClockBase.
 
     objects = ClockQuerySet.as_manager()
 
@@ -265,7 +232,7 @@ class Clock(models.Model):
                 fields=["deadline_at"],
                 name="clock_running_deadline_idx",
                 include=["deadline", "request", "id"],
-                condition=Q(met_at__isnull=True, stopped_at__isnull=True, paused_since__isnull=True),
+                condition=running_q(),
             ),
             # rights.status's other conditions on running clocks (due by a day; past the statutory last day) and a
             # clock kept only after its statutory last day: each list filter starts from a small index range.
@@ -273,12 +240,12 @@ class Clock(models.Model):
                 fields=["deadline", "request"],
                 name="clock_running_day_idx",
                 include=["deadline_at", "id"],
-                condition=Q(met_at__isnull=True, stopped_at__isnull=True, paused_since__isnull=True),
+                condition=running_q(),
             ),
             models.Index(
                 fields=["statutory_deadline_at", "request"],
                 name="clock_running_statute_idx",
-                condition=Q(met_at__isnull=True, stopped_at__isnull=True, paused_since__isnull=True),
+                condition=running_q(),
             ),
             models.Index(
                 fields=["request"],
@@ -289,40 +256,6 @@ class Clock(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()} · {self.final_due:%Y-%m-%d}"
-
-    @property
-    def is_running(self) -> bool:
-        return self.met_at is None and self.stopped_at is None and self.paused_since is None
-
-    @property
-    def is_finished(self) -> bool:
-        return self.met_at is not None or self.stopped_at is not None
-
-    @property
-    def extension_has_basis(self) -> bool:
-        from .clocks import has_legal_basis
-
-        return has_legal_basis(self.extension_basis)
-
-    def promise_display(self) -> str:
-        amount = str(self.amount_min) if self.amount_min == self.amount_max else f"{self.amount_min}–{self.amount_max}"
-        return f"{amount} {Unit(self.unit).label}"
-
-    def kept_promise(self) -> bool | None:
-        """True once kept in time, False once kept late (or past the statute), None while nothing was kept;
-        rights.status decides (a kept clock's status does not depend on today)."""
-        if self.met_at is None:
-            return None
-        from .status import ClockStatus, clock_status
-
-        return clock_status(self, now=self.met_at, calendar=None, due_soon_working_days=0) == ClockStatus.KEPT
-
-    def status(self, now: datetime, *, calendar, due_soon_working_days: int) -> str:
-        """The clock's status name (rights.status): the one definition the list, filters, dashboard, CSV,
-        reminders and commands share."""
-        from .status import clock_status
-
-        return clock_status(self, now=now, calendar=calendar, due_soon_working_days=due_soon_working_days)
 
 
 def evidence_path(instance, filename):

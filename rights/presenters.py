@@ -1,6 +1,6 @@
 """Read-only views of requests for people: deadline status in words, the dashboard's figures.
 
-Nothing here writes, and nothing here decides a status: rights.status does (one definition), this module only
+Nothing here writes, and nothing here decides a status: deadlines.status does (one definition), this module only
 words it. Each function takes `now` and the work calendar as arguments, so a page loads the calendar once
 (`work_calendar()` is two queries) and counts every row's working days in Python.
 """
@@ -14,13 +14,24 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from deadlines.status import (
+    ClockStatus,
+    clock_status,
+    finished_q,
+    is_overdue,
+    kept_q,
+    missed_q,
+    overdue_q,
+    refused_q,
+    statutory_breach_q,
+)
+from deadlines.workdays import WorkCalendar
 from policies.models import App
-from policies.workdays import WorkCalendar
 
 from .models import OPEN_STATES, Clock, RightsRequest, State, local_date
 from .querysets import today_in_shanghai
 from .registry import Condition, by_tracks_only
-from .status import ClockStatus, Verdict, clock_status, kept_q, missed_q, overdue_q, refused_q, statutory_breach_q
+from .status import Verdict
 
 
 class Tone:
@@ -52,7 +63,7 @@ TONES = {
 @dataclass(frozen=True)
 class DeadlineStatus:
     clock: Clock
-    status: str  # a rights.status.ClockStatus name
+    status: str  # a deadlines.status.ClockStatus name
     text: str
     days_left: int | None  # working days from today to the last day; negative when overdue; None when not running
     overdue: bool = False  # running past its last day
@@ -109,7 +120,7 @@ def overdue_by_text(days_left: int) -> str:
 
 
 def deadline_status(clock: Clock, *, now: datetime, calendar: WorkCalendar, due_soon_working_days: int) -> DeadlineStatus:
-    """How one clock stands at `now`, in words (rights.status decides which status it is)."""
+    """How one clock stands at `now`, in words (deadlines.status decides which status it is)."""
     name = clock_status(clock, now=now, calendar=calendar, due_soon_working_days=due_soon_working_days)
     if clock.met_at is not None:
         met_on = f"{local_date(clock.met_at):%Y-%m-%d}"
@@ -130,7 +141,7 @@ def deadline_status(clock: Clock, *, now: datetime, calendar: WorkCalendar, due_
         day = f"{local_date(clock.paused_since):%Y-%m-%d}"
         return DeadlineStatus(clock, name, _("paused since %(day)s: waiting for the requester") % {"day": day}, None)
     days_left = calendar.working_days_between(today_in_shanghai(now), clock.deadline)
-    past_promise = now >= clock.deadline_at
+    past_promise = is_overdue(clock, now)
     text = overdue_by_text(days_left) if past_promise else working_days_left_text(days_left)
     if name == ClockStatus.STATUTORY_BREACH:
         text = f"{text} · {_('statutory limit passed')}"
@@ -206,7 +217,7 @@ def with_verdict(queryset, now: datetime):
         verdict_refused=Exists(clocks.filter(refused_q())),
         verdict_missed=Exists(clocks.filter(missed_q() | statutory_breach_q(now) | overdue_q(now))),
         verdict_kept=Exists(clocks.filter(kept_q())),
-        verdict_owed=Exists(clocks.filter(met_at__isnull=True, stopped_at__isnull=True)),
+        verdict_owed=Exists(clocks.exclude(finished_q())),
     )
 
 

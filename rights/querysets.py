@@ -1,7 +1,8 @@
-"""Named filters: "overdue" means the same in the admin, the reminder sweep, the commands and the dashboard.
+"""Named filters of requests: "overdue" means the same in the admin, the reminder sweep, the commands and the
+dashboard.
 
-They are the SQL side of rights.status (one definition per rule). Each takes `now` (defaulted once, here at the
-edge) so tests and `--now` can move the clock.
+They are the SQL side of rights.status's request conditions (a clock's own are deadlines.querysets). Each takes
+`now` (defaulted once, here at the edge) so tests and `--now` can move the clock.
 """
 from __future__ import annotations
 
@@ -10,31 +11,13 @@ from datetime import date, datetime
 from django.db import models
 from django.utils import timezone
 
+from deadlines.status import due_soon_horizon, today_in_shanghai as _today
+
 from . import status
-from .status import today_in_shanghai as _today
 
 
 def today_in_shanghai(now: datetime | None = None) -> date:
     return _today(now or timezone.now())
-
-
-class ClockQuerySet(models.QuerySet):
-    def running(self):
-        """Started, neither kept nor stopped nor paused: the app owes it now."""
-        return self.filter(status.running_q())
-
-    def overdue(self, now: datetime | None = None):
-        return self.filter(status.overdue_q(now or timezone.now()))
-
-    def due_by(self, last_day: date, now: datetime | None = None):
-        """Running clocks not yet overdue whose last day is up to and including `last_day`."""
-        return self.filter(status.due_by_q(last_day, now or timezone.now()))
-
-    def statutory_breach(self, now: datetime | None = None):
-        return self.filter(status.statutory_breach_q(now or timezone.now()))
-
-    def with_status(self, name: str, now: datetime | None = None, *, horizon: date):
-        return self.filter(status.status_q(name, now or timezone.now(), horizon=horizon))
 
 
 class RightsRequestQuerySet(models.QuerySet):
@@ -72,7 +55,7 @@ class RightsRequestQuerySet(models.QuerySet):
         from policies.models import work_calendar
 
         calendar = calendar or work_calendar()
-        return self.due_by(status.due_soon_horizon(today_in_shanghai(now), days, calendar), now)
+        return self.due_by(due_soon_horizon(today_in_shanghai(now), days, calendar), now)
 
     def due_soon(self, now: datetime | None = None, calendar=None):
         """Due within the one "due soon" setting (Reminder settings), as the reminders count it."""

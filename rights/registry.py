@@ -16,8 +16,10 @@ from enum import StrEnum
 
 from django.db.models import Count, Q
 
+from deadlines.status import ClockStatus
+
 from .models import RightsRequest
-from .status import ClockStatus, request_breach_q, request_due_by_q, request_overdue_q
+from .status import request_breach_q, request_due_by_q, request_overdue_q
 
 
 class Condition(StrEnum):

@@ -23,11 +23,11 @@ from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from config.text import control_character_error, length_error
-from policies.deadlines import SHANGHAI
+from deadlines.counting import SHANGHAI, local_day
+from deadlines.workdays import WorkCalendar, supported_years
 from policies.models import Action, App, Procedure, Right, work_calendar
-from policies.workdays import WorkCalendar, supported_years
 
-from .clocks import local_day, project, rebuild, snapshot_promises
+from .clocks import project, snapshot_promises
 from .events import AMENDABLE_FIELDS, EVENT_ORDER, EVENTS, CaseEvent, event_label
 from .models import CLOSED_STATES, Evidence, ReminderSnooze, RightsRequest, State, TransitionLog, local_minute
 
@@ -517,22 +517,3 @@ def move_request(*, request, transition: str, reason: str = "", **kwargs):
     if transition == "refuse":
         kwargs["reason"] = reason or kwargs.get("note", "")
     return record_event(request=request, event=transition, **kwargs)
-
-
-# -------------------------------------------------------------------------------- calendar corrections
-
-
-def recompute_after_calendar_change(days: Iterable[date]) -> int:
-    """Replay the requests whose clocks a change of these calendar days could move; returns how many changed."""
-    from .clocks import affected_by_calendar_day
-
-    requests = RightsRequest.objects.none()
-    for day in sorted(set(days)):
-        requests = requests | affected_by_calendar_day(day)
-    ids = RightsRequest.objects.filter(pk__in=requests.values("pk"))
-    return len(rebuild(ids))
-
-
-def recompute_provisional_clocks(*, calendar: WorkCalendar | None = None) -> int:
-    """Replay the requests whose deadlines relied on an unpublished year."""
-    return len(rebuild(RightsRequest.objects.filter(clocks__provisional=True).distinct(), calendar=calendar))

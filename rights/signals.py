@@ -1,5 +1,6 @@
-"""Calendar corrections reach every clock they can move, after the change commits (never inside the admin's
-transaction): a Celery task, run in process when there is no broker."""
+"""Calendar corrections reach every clock they can move, in every track registered in deadlines.registry
+(requests and complaints), after the change commits (never inside the admin's transaction): a Celery task, run
+in process when there is no broker."""
 from django.dispatch import receiver
 
 from policies.services import calendar_changed

@@ -25,7 +25,7 @@ from datetime import date, datetime, timedelta
 from django.db import connection
 from django.db.models import Count, Q, Sum
 
-from policies.deadlines import SHANGHAI
+from deadlines.counting import SHANGHAI
 
 from .status import request_due_by_q, request_live_missed_q
 

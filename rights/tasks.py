@@ -30,16 +30,18 @@ def send_reminders(now: str | None = None) -> dict:
 
 @shared_task(name="rights.tasks.recompute_clocks", autoretry_for=(DatabaseError,), retry_backoff=30, max_retries=5)
 def recompute_clocks(days: list[str] | None = None, provisional: bool = False) -> int:
-    """Replay the clocks a calendar correction can move (and, for a newly published year, every provisional one)."""
+    """Replay, in every track (deadlines.registry: requests, complaints), the clocks a calendar correction can move
+    (and, for a year entered or removed, every provisional one); returns how many requests and complaints changed."""
     from datetime import date
 
-    from .services import recompute_after_calendar_change, recompute_provisional_clocks
+    from deadlines.registry import recompute_after_calendar_change
+    from policies.models import work_calendar
 
-    changed = recompute_after_calendar_change([date.fromisoformat(day) for day in days or []])
-    if provisional:
-        changed += recompute_provisional_clocks()
-    logger.info("clocks recomputed after a calendar change: %d request(s) changed", changed)
-    return changed
+    changed = recompute_after_calendar_change(
+        [date.fromisoformat(day) for day in days or []], year_published=provisional, calendar=work_calendar()
+    )
+    logger.info("clocks recomputed after a calendar change: %s", ", ".join(f"{n} {name}(s)" for name, n in changed.items()))
+    return sum(changed.values())
 
 
 def run_task(task, **kwargs):

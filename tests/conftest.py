@@ -125,8 +125,8 @@ def roles(db):
 
 @pytest.fixture(autouse=True)
 def _clocks_agree_with_a_replay(request):
-    """After every test that wrote requests, the stored clocks are what a replay of the events gives
-    (`clocks rebuild --check` over the whole suite's scenarios)."""
+    """After every test that wrote requests or complaints, the stored clocks are what a replay of the events
+    gives (`clocks rebuild --check` over the whole suite's scenarios)."""
     marker = request.node.get_closest_marker("django_db")
     uses_db = "db" in request.fixturenames or (marker is not None and not marker.kwargs.get("transaction"))
     if not uses_db:
@@ -134,8 +134,8 @@ def _clocks_agree_with_a_replay(request):
         return
     request.getfixturevalue("db")
     yield
-    from rights.clocks import rebuild
-    from rights.models import RightsRequest
+    from deadlines.registry import rebuild_all
+    from policies.models import work_calendar
 
     from django.db import Error as DatabaseError
 
@@ -145,5 +145,6 @@ def _clocks_agree_with_a_replay(request):
     except DatabaseError:
         return  # the test closed the connection (a whole manage.py run in-process): nothing left to check
 
-    differing = rebuild(RightsRequest.objects.all(), check=True)
+    # Every track (deadlines.registry): request clocks and complaint clocks.
+    differing = [(r.track.name, d) for r in rebuild_all(check=True, calendar=work_calendar()) for d in r.differing]
     assert not differing, f"stored clocks differ from a replay of their events: {differing[:3]}"

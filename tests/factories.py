@@ -4,7 +4,7 @@ from datetime import datetime
 import factory
 from django.contrib.auth import get_user_model
 
-from policies.deadlines import SHANGHAI
+from deadlines.counting import SHANGHAI
 
 
 class UserFactory(factory.django.DjangoModelFactory):

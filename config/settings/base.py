@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "axes",
     "csp",
+    "deadlines",
     "policies",
     "rights",
     "accounts",  # after axes: replaces axes' admin pages

@@ -23,9 +23,9 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from policies.deadlines import SHANGHAI
+from deadlines.counting import SHANGHAI
+from deadlines.workdays import WorkCalendar
 from policies.models import work_calendar
-from policies.workdays import WorkCalendar
 
 from ..email.digest import entries_html, entries_text
 from ..models import Reminder, ReminderSettings, ReminderStatus

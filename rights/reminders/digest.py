@@ -19,8 +19,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
+from deadlines.workdays import WorkCalendar
 from policies.models import Action, Right
-from policies.workdays import WorkCalendar
 
 from ..models import Reminder, ReminderKind, State
 from ..presenters import overdue_by_text, working_days_left_text

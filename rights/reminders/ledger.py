@@ -15,7 +15,7 @@ from django.db import connection
 from django.db.models import Exists, F, OuterRef, Value
 from django.db.models.constants import OnConflict
 
-from policies.workdays import WorkCalendar
+from deadlines.workdays import WorkCalendar
 
 from ..models import (
     RETRYABLE_REMINDER_STATES,

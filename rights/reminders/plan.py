@@ -15,7 +15,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.db.models.expressions import RawSQL
 
-from policies.workdays import WorkCalendar
+from deadlines.workdays import WorkCalendar
 
 from ..models import (
     RETRYABLE_REMINDER_STATES,

@@ -5,8 +5,9 @@ from dataclasses import dataclass
 
 from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q
 
+from deadlines.status import running_q
+
 from ..models import Clock, ReminderKind, RightsRequest, State
-from ..status import running_q
 from .rules import Rules
 from .sources import REQUEST, ClockSource
 

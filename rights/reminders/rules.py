@@ -21,11 +21,11 @@ from django.db.models import (
 )
 from django.db.models.functions import Greatest
 
-from policies.workdays import WorkCalendar
+from deadlines.status import due_soon_horizon
+from deadlines.workdays import WorkCalendar
 
 from ..models import ReminderSettings, ReminderSnooze
 from ..querysets import today_in_shanghai
-from ..status import due_soon_horizon
 from .sources import ClockSource, clock_sources
 
 # The ledger's repeat counter is a small integer; a repeat beyond it can only come from a broken date.

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from django.db import transaction
 from django.utils import timezone
 
-from policies.deadlines import SHANGHAI
+from deadlines.counting import SHANGHAI
 from policies.models import work_calendar
 
 from ..models import ReminderSettings, ReminderSnooze

@@ -119,7 +119,7 @@ def test_12315_admission_in_7_working_days_then_45_working_days_of_mediation_fro
     assert admission.action == "admission" and admission.final_due.isoformat() == "2026-10-23"
     complaint = record_complaint_event(complaint=complaint, event="admit", at=shanghai(2026, 10, 20, 10), reference="SC-1")
     clocks = {c.action: c for c in complaint.clocks.all()}
-    assert clocks["admission"].kept() is True
+    assert clocks["admission"].kept_promise() is True
     # 45 working days after 2026-10-20 on the 2026 calendar.
     assert clocks["answer"].final_due.isoformat() == "2026-12-22" and "第二十一条" in clocks["answer"].citation
 

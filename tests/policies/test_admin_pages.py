@@ -14,7 +14,7 @@ from policies.models import (
     StatutoryDefault,
     work_calendar,
 )
-from policies.deadlines import compute_deadline
+from deadlines.counting import compute_deadline
 
 pytestmark = pytest.mark.django_db
 

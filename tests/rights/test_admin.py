@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from policies.deadlines import SHANGHAI
+from deadlines.counting import SHANGHAI
 from policies.models import Procedure, work_calendar
 from rights.models import Clock, Evidence, RightsRequest, State, TransitionLog
 from rights.presenters import dashboard, week_end

@@ -38,7 +38,7 @@ from rights.services import (
     resume_request,
     snooze_request,
 )
-from rights.status import ClockStatus, clock_status, status_q
+from deadlines.status import ClockStatus, clock_status, status_q
 from tests.factories import UserFactory, file, shanghai
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]

@@ -3,14 +3,13 @@ from datetime import date
 
 import pytest
 
+from deadlines.registry import recompute_after_calendar_change
+from policies.models import CalendarOverride, CalendarYear, Procedure, work_calendar
 from policies.services import publish_calendar_year, set_calendar_day
-
-from policies.models import CalendarOverride, CalendarYear, Procedure
 from rights.models import Clock, RightsRequest
 from rights.services import (
     acknowledge_request,
     complete_request,
-    recompute_provisional_clocks,
     refuse_request,
     reopen_request,
     request_identity,
@@ -138,13 +137,14 @@ def test_a_deadline_in_an_unpublished_year_is_provisional_until_the_year_is_ente
     CalendarOverride.objects.bulk_create(
         [CalendarOverride(day=date(2027, 1, d), is_working_day=False, name="元旦") for d in (4, 5)]
     )
-    assert recompute_provisional_clocks() == 1
+    changed = recompute_after_calendar_change([], year_published=True, calendar=work_calendar())
+    assert changed["request"] == 1
     (clock,) = clocks(request)
     assert not clock.provisional and clock.final_due == date(2027, 1, 11)
 
 
 def status_of(clock, now=None):
-    from policies.workdays import WorkCalendar
+    from deadlines.workdays import WorkCalendar
 
     return clock.status(now or shanghai(2026, 12, 1, 12), calendar=WorkCalendar(), due_soon_working_days=2)
 

@@ -3,8 +3,8 @@ from datetime import date
 
 import pytest
 
-from policies.deadlines import end_of_day
-from policies.workdays import WorkCalendar
+from deadlines.counting import end_of_day
+from deadlines.workdays import WorkCalendar
 from rights.models import Clock
 from rights.presenters import Tone, deadline_status
 from tests.factories import shanghai

@@ -224,11 +224,11 @@ def test_an_estimated_total_reads_about_n_and_an_exact_one_reads_n(db):
 
 def test_the_request_level_deadline_filters_are_the_clock_conditions_on_the_projected_moments(catalog, lumiere):
     """The list's filters read the projection's moments (next_due_at, breach_at) instead of joining the clocks:
-    overdue and past the statute must be exactly "has such a clock" (rights.status on the clocks), and due by a
+    overdue and past the statute must be exactly "has such a clock" (deadlines.status on the clocks), and due by a
     day exactly "the nearest running clock is", at every moment, for requests of every kind."""
     from rights.models import Clock
     from rights.services import acknowledge_request, record_event
-    from rights.status import due_by_q, overdue_q, statutory_breach_q
+    from deadlines.status import due_by_q, overdue_q, statutory_breach_q
 
     now = timezone.now()
     made = file_many(catalog, 24)
@@ -265,7 +265,7 @@ def test_on_postgresql_the_dashboards_tally_counts_what_the_request_filters_coun
     Direct) at moments before, around and after the deadlines, today's moments up to now included."""
     from rights import tally
     from rights.services import acknowledge_request, record_event, reopen_request
-    from rights.status import today_in_shanghai
+    from deadlines.status import today_in_shanghai
 
     now = timezone.now()
     made = file_many(catalog, 30)

@@ -10,9 +10,10 @@ from django.utils import timezone
 
 from config.commands import Command as BaseCommand
 
-from policies.deadlines import SHANGHAI
+from deadlines.counting import SHANGHAI
+from deadlines.status import clock_status, is_overdue
 from rights.models import RightsRequest
-from rights.querysets import today_in_shanghai
+from rights.status import due_soon_working_days
 
 from ...casefile import CaseFileError, case_file_zip, draft_pdf
 from ...drafting import DraftError, render_complaint
@@ -28,17 +29,18 @@ def fail(message: str):
     raise CommandError(" ".join(str(message).split()), returncode=2)
 
 
-def parse_moment(value):
+def parse_moment(value, option="--at"):
     if value is None:
         return None
     try:
         return datetime.fromisoformat(value)
     except ValueError:
-        fail(f"--at must be an ISO date or datetime (2026-10-30 or 2026-10-30T10:00), not {value!r}")
+        fail(f"{option} must be an ISO date or datetime (2026-10-30 or 2026-10-30T10:00), not {value!r}")
 
 
 def complaint_as_dict(complaint: Complaint, now=None) -> dict:
-    today = today_in_shanghai(now)
+    now = now or timezone.now()
+    calendar, due_soon = work_calendar(), due_soon_working_days()
     return {
         "id": complaint.pk,
         "request": complaint.request_id,
@@ -53,7 +55,10 @@ def complaint_as_dict(complaint: Complaint, now=None) -> dict:
                 "promise": {"min": c.amount_min, "max": c.amount_max, "unit": c.unit},
                 "citation": c.citation, "due": c.due.isoformat(), "final_due": c.final_due.isoformat(),
                 "statutory_due": c.statutory_due.isoformat() if c.statutory_due else None,
-                "provisional": c.provisional, "overdue": c.is_overdue(today, complaint.state), "kept": c.kept(),
+                "deadline_at": c.deadline_at.astimezone(SHANGHAI).isoformat(), "provisional": c.provisional,
+                # The same status names as a request's clocks (deadlines.status.ClockStatus).
+                "status": clock_status(c, now=now, calendar=calendar, due_soon_working_days=due_soon),
+                "overdue": is_overdue(c, now), "kept": c.kept_promise(),
             }
             for c in complaint.clocks.order_by("final_due", "id")
         ],
@@ -95,6 +100,7 @@ class Command(BaseCommand):
         show = sub.add_parser("show")
         show.add_argument("complaint", type=int)
         show.add_argument("--json", action="store_true")
+        show.add_argument("--now", help="the clocks' status at this moment (ISO; Asia/Shanghai unless it says otherwise)")
         for p in (draft, lodge, move):
             p.add_argument("--by", help="act as this user (their permissions apply); default: the system")
 
@@ -134,14 +140,17 @@ class Command(BaseCommand):
         return complaint
 
     def emit(self, complaint, options):
-        data = complaint_as_dict(complaint)
+        now = parse_moment(options.get("now"), "--now")
+        if now is not None and timezone.is_naive(now):
+            now = now.replace(tzinfo=SHANGHAI)
+        data = complaint_as_dict(complaint, now=now)
         if options.get("json"):
             self.stdout.write(json.dumps(data, ensure_ascii=False))
             return
         self.stdout.write(f"complaint #{data['id']} request #{data['request']} {data['channel']} [{data['state']}]")
         for clock in data["clocks"]:
             flag = " OVERDUE" if clock["overdue"] else ""
-            self.stdout.write(f"  {clock['action']:<10} due {clock['final_due']}{flag}  ({clock['citation']})")
+            self.stdout.write(f"  {clock['action']:<10} due {clock['final_due']} [{clock['status']}]{flag}  ({clock['citation']})")
         self.stdout.write("  next: " + (", ".join(data["events"]) or "—"))
 
     # --- subcommands -------------------------------------------------------------------------------------

@@ -1,14 +1,16 @@
 """`calendar override DATE off|on [--reason TEXT]` and `calendar publish YEAR`: enter the State Council's
-schedule, with an audit row, and replay the clocks the change can move; prints how many changed."""
+schedule, with an audit row, and replay the clocks the change can move in every track (deadlines.registry:
+request clocks and complaint clocks), after the change commits; prints how many changed."""
 from datetime import date
 
 from django.core.management.base import CommandError
 from django.utils import timezone
 
 from config.commands import Command as OneLineErrorsCommand, count
+from deadlines.registry import recompute_after_calendar_change
+from deadlines.workdays import supported_years
 from policies.models import work_calendar
 from policies.services import publish_calendar_year, set_calendar_day
-from policies.workdays import supported_years
 
 
 def _day(value: str) -> date:
@@ -18,6 +20,11 @@ def _day(value: str) -> date:
         return date.fromisoformat(value)
     except ValueError:
         raise CommandError(f"DATE must be an ISO date such as 2027-02-06, not {value!r}", returncode=2) from None
+
+
+def _changed(changed: dict[str, int]) -> str:
+    """ "1 request(s) changed, 0 complaint(s) changed": each track's count, in registration order."""
+    return ", ".join(f"{n} {name}(s) changed" for name, n in changed.items())
 
 
 class Command(OneLineErrorsCommand):
@@ -34,21 +41,19 @@ class Command(OneLineErrorsCommand):
         publish.add_argument("--source", default="", help="the State Council notice")
 
     def handle(self, *args, what, **options):
-        from rights.services import recompute_after_calendar_change, recompute_provisional_clocks
-
         years = supported_years(this_year=timezone.localdate().year, entered_years=work_calendar().entered_years)
         if what == "override":
             day = _day(options["day"])
             if day.year not in years:
                 raise CommandError(f"{day.isoformat()} is outside the supported years {years.start}-{years.stop - 1}", returncode=2)
             set_calendar_day(day=day, working=options["status"] == "on", name=options["reason"].strip()[:100], notify=False)
-            changed = recompute_after_calendar_change([day])
+            changed = recompute_after_calendar_change([day], calendar=work_calendar())
             self.stdout.write(f"{day.isoformat()} is now a {'working day' if options['status'] == 'on' else 'day off'}; "
-                              f"{changed} request(s) changed")
+                              f"{_changed(changed)}")
             return
         year = options["year"]
         if year not in years:
             raise CommandError(f"{year} is outside the supported years {years.start}-{years.stop - 1}", returncode=2)
         publish_calendar_year(year=year, source=options["source"].strip()[:300], notify=False)
-        changed = recompute_after_calendar_change([date(year, 1, 1)]) + recompute_provisional_clocks()
-        self.stdout.write(f"{year} is published; {changed} request(s) changed")
+        changed = recompute_after_calendar_change([date(year, 1, 1)], year_published=True, calendar=work_calendar())
+        self.stdout.write(f"{year} is published; {_changed(changed)}")

@@ -5,7 +5,7 @@ from django.core.management.base import CommandError
 
 from config.commands import Command as BaseCommand
 from config.commands import count
-from policies.deadlines import UNITS, compute_deadline
+from deadlines.counting import UNITS, compute_deadline
 from policies.models import work_calendar
 
 # No privacy-policy promise runs for decades; a bound keeps a typo (an extra zero or three) from counting

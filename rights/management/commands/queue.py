@@ -16,11 +16,11 @@ from django.utils import timezone
 
 from config.commands import Command as BaseCommand
 from config.commands import UsageError
-from policies.deadlines import SHANGHAI
+from deadlines.counting import SHANGHAI
+from deadlines.status import today_in_shanghai
+from deadlines.workdays import OutsideCalendar, check_supported_day
 from policies.models import CalendarYear
-from policies.workdays import OutsideCalendar, check_supported_day
 from rights.desk import desk_clocks
-from rights.status import today_in_shanghai
 
 NOW_EXAMPLE = "e.g. 2026-11-16T10:00 or 2026-11-16"
 

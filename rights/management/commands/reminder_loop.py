@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from config.commands import Command as BaseCommand
 from config.commands import count, seconds
-from policies.deadlines import SHANGHAI
+from deadlines.counting import SHANGHAI
 from rights.reminders import sweep_reminders
 
 

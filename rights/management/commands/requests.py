@@ -12,12 +12,12 @@ from django.db.models import Q
 from django.utils import timezone
 
 from config.commands import Command as OneLineErrorsCommand, count
+from deadlines.status import clock_status, is_overdue, kept_promise
 from policies.models import App, Right, work_calendar
 from rights.events import AMENDABLE_FIELDS, EVENT_ORDER
 from rights.models import ReminderSettings, RightsRequest
 from rights.querysets import today_in_shanghai
 from rights.services import RequestError, allowed_events, file_request, record_event
-from rights.status import clock_status
 
 
 def parse_moment(value: str | None) -> datetime | None:
@@ -56,8 +56,8 @@ def request_as_dict(request: RightsRequest, now=None) -> dict:
                 "paused_working_days": clock.paused_working_days,
                 "provisional": clock.provisional,
                 "status": clock_status(clock, now=now, calendar=calendar, due_soon_working_days=due_soon),
-                "overdue": clock.is_running and now >= clock.deadline_at,
-                "kept": None if clock.met_at is None else clock.met_at < clock.deadline_at,
+                "overdue": is_overdue(clock, now),
+                "kept": kept_promise(clock),
             }
             for clock in request.clocks.order_by("final_due", "id")
         ],

@@ -7,9 +7,9 @@ from datetime import datetime
 
 from config.commands import Command as BaseCommand
 from config.commands import UsageError
-from policies.deadlines import SHANGHAI
+from deadlines.counting import SHANGHAI
 from policies.models import CalendarYear
-from policies.workdays import OutsideCalendar, check_supported_day
+from deadlines.workdays import OutsideCalendar, check_supported_day
 from rights.querysets import today_in_shanghai
 from rights.reminders import parse_moment, sweep_reminders
 

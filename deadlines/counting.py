@@ -34,6 +34,11 @@ def end_of_day(day: date) -> datetime:
     return datetime.combine(day + timedelta(days=1), time.min, tzinfo=SHANGHAI)
 
 
+def local_day(moment: datetime) -> date:
+    """The day a moment falls on in Asia/Shanghai."""
+    return moment.astimezone(SHANGHAI).date()
+
+
 def local(moment: date | datetime) -> datetime:
     """A clock-start moment in Shanghai time; a bare date means the start of that day."""
     if isinstance(moment, datetime):

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from deadlines.workdays import LIBRARY_CALENDAR, WorkCalendar
 from policies.models import CalendarOverride, CalendarYear, work_calendar
-from policies.workdays import LIBRARY_CALENDAR, WorkCalendar
 
 # The notice, holiday by holiday: first and last day off (weekends inside the period included), and its length.
 HOLIDAYS_2026 = {

@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from policies.deadlines import SHANGHAI, add_months, compute_deadline, local
+from deadlines.counting import SHANGHAI, add_months, compute_deadline, local
+from deadlines.workdays import LIBRARY_CALENDAR
 from policies.models import CalendarOverride, CalendarYear, work_calendar
-from policies.workdays import LIBRARY_CALENDAR
 
 UTC = timezone.utc
 

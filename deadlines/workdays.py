@@ -19,17 +19,6 @@ LAST_PUBLISHED_YEAR_IN_LIBRARY = 2026
 FIRST_YEAR_WITH_MAKE_UP_DAYS = 2001
 
 
-class UnknownCalendarYear(ValueError):
-    """Raised where a caller insists on a published schedule (strict=True) and the year has none."""
-
-    def __init__(self, year: int):
-        self.year = year
-        super().__init__(
-            f"The official working-day schedule for {year} is not published or not entered yet "
-            f"(known: up to {LAST_PUBLISHED_YEAR_IN_LIBRARY}, plus years entered in the admin)."
-        )
-
-
 @lru_cache(maxsize=64)
 def _library_year(year: int) -> tuple[frozenset[date], frozenset[date]]:
     """(days off on weekdays or weekends that are holidays, make-up working days) for one year."""
