@@ -16,6 +16,7 @@ from enum import StrEnum
 
 from django.db.models import Count, Q
 
+from deadlines.counting import SHANGHAI
 from deadlines.status import ClockStatus
 
 from .models import RightsRequest
@@ -57,7 +58,7 @@ class DeskClock:
             "app": self.app,
             "action": self.action,
             "due": f"{self.due:%Y-%m-%d}",
-            "due_at": self.due_at.isoformat(),
+            "due_at": self.due_at.astimezone(SHANGHAI).isoformat(),  # the last day is a Shanghai day
             "status": self.status,
             "assignee": self.assignee,
         }
