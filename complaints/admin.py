@@ -172,14 +172,15 @@ class ComplaintAdmin(admin.ModelAdmin):
         facts, calendar = CaseFacts(rights_request), work_calendar()
         if channel is not None:
             admissibility = check_admissibility(request=rights_request, channel=channel, on=on, calendar=calendar, facts=facts)
-            if admissibility.ok and channel.drafting:
+            if not admissibility.ok:
+                refusal = admissibility.refusal()
+            # A draft can always be shown (missing details are marked blanks); drafting it waits for admissibility.
+            if channel.drafting:
                 try:
                     preview = render(_template_key(channel), request=rights_request, channel=channel, on=on, language="zh-hans")
                     preview_en = render(_template_key(channel), request=rights_request, channel=channel, on=on, language="en")
                 except DraftError as error:
                     refusal = str(error)
-            elif not admissibility.ok:
-                refusal = admissibility.refusal()
         context = self._context(
             request,
             title=_("Complain about request #%(id)s") % {"id": rights_request.pk},
