@@ -225,7 +225,8 @@ class CaseFacts:
 
     def conduct(self, on: date) -> Conduct:
         """What the app did, as of `on`: completed (late or in time), refused (with its reason), answered without
-        completing, or nothing. A reopening takes back the completion or refusal before it."""
+        completing, or nothing. Of a completion and a refusal the later one is the app's last word; a reopening
+        takes back both before it."""
         completed = refused = None
         for event in self.events(on):
             if event.name in COMPLETIONS and completed is None:
@@ -234,7 +235,7 @@ class CaseFacts:
                 refused = event
             elif event.name == "reopen":
                 completed = refused = None
-        if completed is not None:
+        if completed is not None and (refused is None or refused.at < completed.at):
             late = [c for c in self.clocks(on) if c.action == "completion" and c.kept_late]
             if late:
                 latest = max(late, key=lambda c: c.late_working_days)
