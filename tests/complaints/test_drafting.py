@@ -139,3 +139,31 @@ def test_waiting_is_the_only_obstacle_and_the_refusal_names_the_first_admissible
         assert "自2026-10-14起可以受理" in result.refusal()
     with translation.override("en"):
         assert "admissible from 2026-10-14" in result.refusal()
+
+
+def test_the_case_file_reads_the_same_verdict_as_the_letters(filed, english):
+    from complaints.casefile import case_file_context
+
+    completed = event(filed, "complete", shanghai(2026, 10, 20, 15))
+    (clock,) = case_file_context(completed, date(2026, 10, 21))["clocks"]
+    assert clock["status"] == "kept late, on 2026-10-20 (5 working days late)"
+    (clock,) = case_file_context(file(filed.app, at=shanghai(2026, 9, 28, 10), now=NOW), date(2026, 10, 21))["clocks"]
+    assert clock["status"] == "overdue by 6 working days"
+
+
+def test_the_data_migration_renews_a_stored_default_and_keeps_an_edited_template(monkeypatch):
+    import hashlib
+    import importlib
+
+    from django.apps import apps
+
+    from complaints.models import DraftTemplate
+    from complaints.seed import TEMPLATE_DIR
+
+    migration = importlib.import_module("complaints.migrations.0004_letters_from_the_facts")
+    DraftTemplate.objects.filter(key="app", language="zh-hans").update(body="旧的默认文本 {{ refusal }}")
+    DraftTemplate.objects.filter(key="app", language="en").update(body="An edit of mine {{ refusal }}")
+    monkeypatch.setitem(migration.PREVIOUS, ("app", "zh-hans"), hashlib.sha256("旧的默认文本 {{ refusal }}".encode()).hexdigest())
+    migration.renew(apps, None)
+    assert DraftTemplate.objects.get(key="app", language="zh-hans").body == (TEMPLATE_DIR / "app.zh-hans.txt").read_text(encoding="utf-8")
+    assert DraftTemplate.objects.get(key="app", language="en").body == "An edit of mine {{ refusal }}"
