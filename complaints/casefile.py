@@ -14,6 +14,7 @@ from pathlib import Path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from rights.events import event_label as request_event_label
 from rights.models import Evidence, RightsRequest, local_date, local_minute
 
 from .drafting import render, render_complaint
@@ -28,12 +29,6 @@ logging.getLogger("fontTools").setLevel(logging.WARNING)
 
 class CaseFileError(Exception):
     """A case file that cannot be produced; one line for people."""
-
-
-def _transition_label(name: str) -> str:
-    from rights.events import event_label
-
-    return event_label(name)
 
 
 def case_file_context(request: RightsRequest, on: date | None = None) -> dict:
@@ -56,7 +51,7 @@ def case_file_context(request: RightsRequest, on: date | None = None) -> dict:
             "provisional": clock.provisional,
         })
     history = [
-        {"at": local_minute(e.at), "recorded_at": local_minute(e.recorded_at), "event": e.transition, "label": _transition_label(e.transition),
+        {"at": local_minute(e.at), "recorded_at": local_minute(e.recorded_at), "event": e.transition, "label": request_event_label(e.transition),
          "by": (e.by.get_full_name() or e.by.get_username()) if e.by else "", "note": e.note,
          "details": getattr(e, "details", None) or {}}
         for e in facts.log

@@ -164,28 +164,31 @@ def clock_sentence(judged: ClockFacts, language: str) -> str:
     return pick(("期限未届满", "not yet due"), language)
 
 
-def conduct_sentence(conduct: Conduct, on: date, language: str) -> str:
-    """What the app did about the request, in one sentence: the kinds of complaints.facts.Outcome."""
+def conduct_sentence(conduct: Conduct, on: date, language: str, *, to_app: bool) -> str:
+    """What the app did about the request, in one sentence (the kinds of complaints.facts.Outcome), naming the app
+    as the letter's addressee sees it: "贵方" / "you" to the app, "被申诉人" / "the respondent" to a regulator."""
+    zh, en = ("贵方", "you") if to_app else ("被申诉人", "the respondent")
+    whose = "your" if to_app else "its"
     day = conduct.day.isoformat() if conduct.day else ""
     match conduct.kind:
         case Outcome.COMPLETED_LATE:
             last = conduct.last_day.isoformat()
             if conduct.late_working_days:
                 n = conduct.late_working_days
-                return pick((f"App承诺的最后期限为{last}，App逾期{n}个工作日后于{day}完成处理",
-                             f"the app's last day was {last}; it completed the request on {day}, {n} working days late"), language)
-            return pick((f"App承诺的最后期限为{last}，App逾期后于{day}完成处理",
-                         f"the app's last day was {last}; it completed the request late, on {day}"), language)
+                return pick((f"{zh}承诺的最后期限为{last}，{zh}逾期{n}个工作日后于{day}完成处理",
+                             f"{whose} last day was {last}; {en} completed the request on {day}, {n} working days late"), language)
+            return pick((f"{zh}承诺的最后期限为{last}，{zh}逾期后于{day}完成处理",
+                         f"{whose} last day was {last}; {en} completed the request late, on {day}"), language)
         case Outcome.COMPLETED:
-            return pick((f"App已于{day}完成处理", f"the app completed the request on {day}"), language)
+            return pick((f"{zh}已于{day}完成处理", f"{en} completed the request on {day}"), language)
         case Outcome.REFUSED:
-            return pick((f"App于{day}拒绝了该请求，理由为：“{conduct.reason}”",
-                         f"the app refused the request on {day}, giving as its reason: “{conduct.reason}”"), language)
+            return pick((f"{zh}于{day}拒绝了该请求，理由为：“{conduct.reason}”",
+                         f"{en} refused the request on {day}, giving as {whose} reason: “{conduct.reason}”"), language)
         case Outcome.REPLIED:
-            return pick((f"App于{day}作出答复，但截至{on.isoformat()}仍未完成处理",
-                         f"the app answered on {day} but, as of {on.isoformat()}, has not completed the request"), language)
-    return pick((f"截至{on.isoformat()}，App既未处理，也未答复（《中华人民共和国个人信息保护法》第五十条）",
-                 f"as of {on.isoformat()} the app has neither acted on the request nor replied (PIPL art. 50)"), language)
+            return pick((f"{zh}于{day}作出答复，但截至{on.isoformat()}仍未完成处理",
+                         f"{en} answered on {day} but, as of {on.isoformat()}, had not completed the request"), language)
+    return pick((f"截至{on.isoformat()}，{zh}既未处理，也未答复（《中华人民共和国个人信息保护法》第五十条）",
+                 f"as of {on.isoformat()}, {en} had neither acted on the request nor replied (PIPL art. 50)"), language)
 
 
 def demand_sentence(right: str, conduct: Conduct, *, to_app: bool, language: str) -> str:
@@ -296,7 +299,7 @@ def draft_context(*, request: RightsRequest, channel: Channel | None, on: date, 
     address = next((str(a).strip() for a in app.addresses if str(a).strip()), "")
     needs_address = channel is not None and channel.needs_complainant_address
     needs_respondent_address = channel is not None and channel.needs_respondent_address
-    outcome = conduct_sentence(conduct, on, language)
+    outcome = conduct_sentence(conduct, on, language, to_app=to_app)
     return {
         "language": language,
         "date": on.isoformat(),

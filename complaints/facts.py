@@ -19,7 +19,9 @@ from policies.deadlines import SHANGHAI
 from policies.models import work_calendar
 from policies.workdays import WorkCalendar
 from rights.models import Clock, RightsRequest, TransitionLog, local_date
-from rights.status import ClockStatus, clock_status  # the one status module; complaints import it here only
+
+# The one status module: complaints import it here only.
+from rights.status import ClockStatus, clock_status
 
 from .models import ChannelKind, Complaint, RequesterDetails
 

@@ -47,14 +47,14 @@ def test_lumiere_completed_late_is_drafted_as_late_not_as_ignored_and_the_app_is
     zh, en = drafts(completed, "app", date(2026, 10, 21))
     assert "2026-10-20 15:00　App称已处理完毕" in zh
     # 10-14, 15, 16, 19, 20: five working days past 10-13.
-    assert "逾期5个工作日后于2026-10-20完成" in zh
+    assert "逾期5个工作日后于2026-10-20完成" in zh and "贵方承诺的最后期限为2026-10-13，贵方逾期5个工作日后于2026-10-20完成处理" in zh
     assert "未处理" not in zh and "未答复" not in zh and "既未" not in zh
     assert "责令" not in zh and "请贵方书面确认已依法注销本人的账号并删除本人的个人信息，并说明逾期处理的原因" in zh
     assert "5 working days late" in en and "neither" not in en and "order the respondent" not in en
     assert "Please confirm in writing that you did cancel my account" in en
 
     zh, en = drafts(completed, "12300", date(2026, 10, 21))
-    assert "逾期5个工作日后于2026-10-20完成" in zh and "既未处理" not in zh
+    assert "被申诉人承诺的最后期限为2026-10-13，被申诉人逾期5个工作日后于2026-10-20完成处理" in zh and "既未处理" not in zh
     assert "请求依法处理被申诉人逾期处理个人信息权利请求的行为，并责令被申诉人书面确认已依法注销申诉人的账号" in zh
     assert "贵方" not in zh
     assert "5 working days late" in en and "order it to confirm in writing" in en
@@ -62,10 +62,10 @@ def test_lumiere_completed_late_is_drafted_as_late_not_as_ignored_and_the_app_is
 
 def test_an_app_that_did_nothing_neither_acted_nor_replied(filed):
     zh, en = drafts(filed, "app", date(2026, 10, 21))
-    assert "截至2026-10-21，App既未处理，也未答复" in zh
+    assert "截至2026-10-21，贵方既未处理，也未答复" in zh
     assert "已逾期6个工作日" in zh  # 10-14 .. 10-21
     assert "请贵方依法注销本人的账号并删除本人的个人信息，并书面告知处理结果" in zh and "责令" not in zh
-    assert "neither acted on the request nor replied" in en and "Please cancel my account" in en
+    assert "you had neither acted on the request nor replied" in en and "Please cancel my account" in en
 
     zh, en = drafts(filed, "12315", date(2026, 10, 21))
     assert "请求责令被申诉人依法注销申诉人的账号并删除申诉人的个人信息，并书面告知处理结果" in zh
@@ -75,25 +75,25 @@ def test_an_app_that_did_nothing_neither_acted_nor_replied(filed):
 def test_a_reply_without_completion_is_stated_with_its_day(filed):
     replied = event(filed, "reply", shanghai(2026, 10, 9, 11), note="客服称处理中")
     zh, en = drafts(replied, "app", date(2026, 10, 21))
-    assert "App于2026-10-09作出答复，但截至2026-10-21仍未完成处理" in zh
+    assert "贵方于2026-10-09作出答复，但截至2026-10-21仍未完成处理" in zh
     assert "未答复" not in zh and "既未" not in zh
-    assert "answered on 2026-10-09 but, as of 2026-10-21, has not completed the request" in en
+    assert "You answered on 2026-10-09 but, as of 2026-10-21, had not completed the request" in en
 
 
 def test_a_refusal_is_quoted_with_its_reason(filed):
     refused = event(filed, "refuse", shanghai(2026, 10, 10, 9), reason="账号存在未完成订单")
     zh, en = drafts(refused, "12315", date(2026, 10, 21))
-    assert "App于2026-10-10拒绝了该请求，理由为：“账号存在未完成订单”" in zh
+    assert "被申诉人于2026-10-10拒绝了该请求，理由为：“账号存在未完成订单”" in zh
     assert "未答复" not in zh and "既未" not in zh
-    assert "giving as its reason: “账号存在未完成订单”" in en
+    assert "The respondent refused the request on 2026-10-10, giving as its reason: “账号存在未完成订单”" in en
 
 
 def test_a_completion_in_time_is_not_called_late(filed):
     completed = event(filed, "complete", shanghai(2026, 10, 12, 9))
     zh, en = drafts(completed, "app", date(2026, 10, 21))
-    assert "App已于2026-10-12完成处理" in zh and "已于2026-10-12完成处理，未逾期" in zh
+    assert "贵方已于2026-10-12完成处理" in zh and "已于2026-10-12完成处理，未逾期" in zh
     assert "逾期后" not in zh and "已逾期" not in zh and "逾期处理的原因" not in zh
-    assert "completed the request on 2026-10-12" in en and "late" not in en
+    assert "You completed the request on 2026-10-12" in en and "late" not in en
 
 
 def test_missing_details_are_marked_blanks_listed_at_the_end_and_lodging_still_needs_them(lumiere):

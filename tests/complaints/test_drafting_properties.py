@@ -81,6 +81,6 @@ def test_no_draft_contradicts_the_record(catalog, app_name, events, gaps, wait):
         else:
             assert "责令" in zh and "贵方" not in zh and "order" in en, where
         if "refuse" in recorded and recorded[-1] == "refuse":
-            assert "理由为：“账号存在未完成订单”" in zh and "giving as its reason" in en, where
+            assert "理由为：“账号存在未完成订单”" in zh and "reason: “账号存在未完成订单”" in en, where
         quoted = set(DATE.findall(zh)) | set(DATE.findall(en))
         assert quoted <= allowed, (where, quoted - allowed)
