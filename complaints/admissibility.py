@@ -106,9 +106,9 @@ def check_admissibility(
             "arose": wrong.arose_on.isoformat(), "citation": channel.time_bar_citation}))
 
     app = request.app
-    if not app.operator.strip():
+    if not facts.operator:
         add(Check("respondent", False, _("the operator's legal name is missing from the catalog (app %(app)s)") % {"app": app.name}))
-    elif channel.needs_respondent_address and not [a for a in app.addresses if str(a).strip()]:
+    elif channel.needs_respondent_address and not facts.operator_address:
         add(Check("respondent", False, _("the address of %(operator)s is missing from the catalog (app %(app)s, postal addresses; %(citation)s)") % {
             "operator": app.operator, "app": app.name, "citation": channel.contents_citation}))
     else:
@@ -117,13 +117,13 @@ def check_admissibility(
     details = facts.details
     missing = []
     if channel.needs_complainant_address:
-        if not (details.phone.strip() or looks_like_phone(request.requester_contact)):
+        if not facts.phone:
             missing.append(_("phone"))
         if not details.address.strip():
             missing.append(_("postal address"))
         if not POSTCODE.fullmatch(details.postcode or ""):
             missing.append(_("postcode (six digits)"))
-    elif not (request.requester_contact.strip() or details.phone.strip() or details.email.strip()):
+    elif not (request.requester_contact.strip() or facts.phone or facts.email):
         missing.append(_("phone or e-mail"))
     if missing:
         add(Check("complainant", False, _("the requester's %(missing)s is missing (complainant details of request #%(id)s%(citation)s)") % {
@@ -172,10 +172,3 @@ def _prior_complaint_check(request, channel, on, calendar, facts) -> Check:
         "the complaint to the app (lodged %(lodged)s) has %(days)s days to be answered, until %(last)s (%(citation)s)") % {
         "lodged": local_date(first.lodged_at).isoformat(), "days": days,
         "last": (ready - timedelta(days=1)).isoformat(), "citation": citation}, ready)
-
-
-PHONE = re.compile(r"\+?[0-9][0-9 \-]{5,19}")
-
-
-def looks_like_phone(contact: str) -> bool:
-    return bool(PHONE.fullmatch((contact or "").strip()))

@@ -27,7 +27,6 @@ from django.utils.translation import gettext as _
 from policies.workdays import WorkCalendar
 from rights.models import Evidence, RightsRequest, local_date, local_minute
 
-from .admissibility import looks_like_phone
 from .facts import CaseFacts, ClockFacts, Conduct, Outcome
 from .models import Channel, ChannelKind, ComplaintEvidence, DraftTemplate
 
@@ -220,8 +219,7 @@ def draft_context(*, request: RightsRequest, channel: Channel | None, on: date, 
     app = request.app
     details = facts.details
     right = pick(RIGHTS.get(request.right, (request.right, request.right)), language)
-    phone = details.phone or (request.requester_contact if looks_like_phone(request.requester_contact) else "")
-    email = details.email or (request.requester_contact if "@" in request.requester_contact else "")
+    phone, email = facts.phone, facts.email
     channel_name = (channel.name if language == "zh-hans" or not channel.name_en else channel.name_en) if channel else ""
     to_app = to_the_app(channel)
     conduct = facts.conduct(on)
@@ -296,7 +294,7 @@ def draft_context(*, request: RightsRequest, channel: Channel | None, on: date, 
     prior = [{"channel": c.channel.name, "lodged": local_minute(c.lodged_at),
               "answered": local_minute(c.answered_at) if c.answered_at and local_date(c.answered_at) <= on else "", "reference": c.reference}
              for c in facts.complaints_on(on) if c.channel.kind == ChannelKind.APP]
-    address = next((str(a).strip() for a in app.addresses if str(a).strip()), "")
+    address = facts.operator_address
     needs_address = channel is not None and channel.needs_complainant_address
     needs_respondent_address = channel is not None and channel.needs_respondent_address
     outcome = conduct_sentence(conduct, on, language, to_app=to_app)
@@ -318,7 +316,7 @@ def draft_context(*, request: RightsRequest, channel: Channel | None, on: date, 
         },
         "agent": {"name": details.agent_name, "phone": details.agent_phone, "address": details.agent_address} if details.has_agent else None,
         "respondent": {
-            "name": blank(app.operator, "被申诉人名称", "respondent's legal name", language),
+            "name": blank(facts.operator, "被申诉人名称", "respondent's legal name", language),
             "address": blank(address, "被申诉人通讯地址", "respondent's postal address", language) if needs_respondent_address else address,
             "app": app.name, "website": app.website,
         },

@@ -9,6 +9,7 @@ Read only: builds nothing, writes nothing.
 from __future__ import annotations
 
 import copy
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import cached_property
@@ -29,6 +30,11 @@ from .models import ChannelKind, Complaint, RequesterDetails
 # are an answer in their own right); a refusal is an answer too, stated with its reason.
 ANSWERS = ("acknowledge", "reply", "complete", "confirm")
 COMPLETIONS = ("complete", "confirm")
+PHONE = re.compile(r"\+?[0-9][0-9 \-]{5,19}")
+
+
+def looks_like_phone(contact: str) -> bool:
+    return bool(PHONE.fullmatch((contact or "").strip()))
 
 
 def day_start(day: date) -> datetime:
@@ -177,6 +183,27 @@ class CaseFacts:
     @cached_property
     def details(self) -> RequesterDetails:
         return RequesterDetails.objects.filter(request=self.request).first() or RequesterDetails(request=self.request)
+
+    # --- the parties: the complainant's details (a contact that is a phone number or an e-mail address counts as
+    # one) and the operator's, from the catalog
+
+    @cached_property
+    def phone(self) -> str:
+        contact = self.request.requester_contact
+        return self.details.phone.strip() or (contact.strip() if looks_like_phone(contact) else "")
+
+    @cached_property
+    def email(self) -> str:
+        contact = self.request.requester_contact
+        return self.details.email.strip() or (contact.strip() if "@" in contact else "")
+
+    @cached_property
+    def operator(self) -> str:
+        return self.request.app.operator.strip()
+
+    @cached_property
+    def operator_address(self) -> str:
+        return next((str(a).strip() for a in self.request.app.addresses if str(a).strip()), "")
 
     @cached_property
     def complaints(self) -> list[Complaint]:

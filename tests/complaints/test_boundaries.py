@@ -4,8 +4,9 @@ import time
 
 import pytest
 
-from complaints.admissibility import PHONE, POSTCODE
+from complaints.admissibility import POSTCODE
 from complaints.drafting import BLANKS, UNFILLED, DraftError, render_body
+from complaints.facts import PHONE
 from complaints.fonts import FontMissing, cjk_font
 
 LONG = [

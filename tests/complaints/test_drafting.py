@@ -59,6 +59,13 @@ def test_lumiere_completed_late_is_drafted_as_late_not_as_ignored_and_the_app_is
     assert "贵方" not in zh
     assert "5 working days late" in en and "order it to confirm in writing" in en
 
+    # The 12300 PDF is the same text.
+    from complaints.casefile import draft_pdf
+    from tests.complaints.pdftext import pdf_text
+
+    pdf = pdf_text(draft_pdf(request=completed, channel=Channel.objects.get(code="12300"), on=date(2026, 10, 21)))
+    assert "逾期5个工作日后于2026-10-20完成" in pdf and "既未处理" not in pdf and "5workingdayslate" in pdf
+
 
 def test_an_app_that_did_nothing_neither_acted_nor_replied(filed):
     zh, en = drafts(filed, "app", date(2026, 10, 21))
