@@ -265,7 +265,7 @@ def draft_context(*, request: RightsRequest, channel: Channel | None, on: date, 
                 (f"App承诺的{promise['action']}期限（{promise['promise']}）届满", f"the promised time for the {promise['action']} ({promise['promise']}) ran out"), language)})
     for complaint in facts.complaints_on(on):
         name = complaint.channel.name if language == "zh-hans" or not complaint.channel.name_en else complaint.channel.name_en
-        for entry in complaint.log.all():
+        for entry in complaint.log.order_by("at", "id"):
             if entry.event not in COMPLAINT_EVENTS or local_date(entry.at) > on:
                 continue
             text = pick(COMPLAINT_EVENTS[entry.event], language).format(channel=name)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import copy
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import cached_property
 
@@ -69,7 +69,20 @@ class ClockFacts:
     status: str
     last_day: date  # what decides the verdict: the promised last day, or an extension with a legal basis
     met_on: date | None
-    late_working_days: int  # working days past the last day: until it was kept, or until the day asked about
+    on: date
+    facts: CaseFacts = field(repr=False, compare=False)
+
+    @cached_property
+    def late_working_days(self) -> int:
+        """Working days past the last day, on the work calendar: until it was kept late, or, still owed, until the
+        day asked about (0 otherwise). Counted only when asked: the admissibility checks never need the calendar."""
+        if self.kept_late:
+            end = self.met_on
+        elif self.overdue:
+            end = self.on
+        else:
+            return 0
+        return max(self.facts.calendar.working_days_between(self.last_day, end), 0)
 
     @property
     def action(self) -> str:
@@ -208,7 +221,7 @@ class CaseFacts:
     @cached_property
     def complaints(self) -> list[Complaint]:
         lodged = Complaint.objects.filter(request=self.request, lodged_at__isnull=False).select_related("channel")
-        return list(lodged.prefetch_related("log").order_by("lodged_at", "id"))
+        return list(lodged.order_by("lodged_at", "id"))
 
     @cached_property
     def lodged_app_complaints(self) -> list[Complaint]:
@@ -237,16 +250,11 @@ class CaseFacts:
 
     def _judge(self, clock: Clock, on: date) -> ClockFacts:
         seen = _as_of(clock, day_end(on))
-        status = clock_status(seen, now=day_start(on), calendar=self.calendar, due_soon_working_days=0)
+        # "Due soon" plays no part in a letter or a check: with 0 days of it the status reads no calendar.
+        status = clock_status(seen, now=day_start(on), calendar=None, due_soon_working_days=0)
         last_day = clock.deadline or clock.final_due
         met_on = local_date(seen.met_at) if seen.met_at is not None else None
-        if met_on is not None:
-            late = max(self.calendar.working_days_between(last_day, met_on), 0) if status != ClockStatus.KEPT else 0
-        elif status in (ClockStatus.OVERDUE, ClockStatus.STATUTORY_BREACH):
-            late = max(self.calendar.working_days_between(last_day, on), 0)
-        else:
-            late = 0
-        return ClockFacts(clock, status, last_day, met_on, late)
+        return ClockFacts(clock, status, last_day, met_on, on, self)
 
     def answers(self, on: date) -> list[Event]:
         """The app's answers up to `on` (acknowledgement, reply, completion), in order."""
