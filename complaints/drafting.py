@@ -186,8 +186,12 @@ def conduct_sentence(conduct: Conduct, on: date, language: str, *, to_app: bool)
         case Outcome.REPLIED:
             return pick((f"{zh}于{day}作出答复，但截至{on.isoformat()}仍未完成处理",
                          f"{en} answered on {day} but, as of {on.isoformat()}, had not completed the request"), language)
-    return pick((f"截至{on.isoformat()}，{zh}既未处理，也未答复（《中华人民共和国个人信息保护法》第五十条）",
-                 f"as of {on.isoformat()}, {en} had neither acted on the request nor replied (PIPL art. 50)"), language)
+    nothing = pick((f"截至{on.isoformat()}，{zh}既未处理，也未答复（《中华人民共和国个人信息保护法》第五十条）",
+                    f"as of {on.isoformat()}, {en} had neither acted on the request nor replied (PIPL art. 50)"), language)
+    if conduct.identity_requested_on:
+        asked = conduct.identity_requested_on.isoformat()
+        return pick((f"{zh}于{asked}要求提供身份证明；", f"{en} asked for proof of identity on {asked}; "), language) + nothing
+    return nothing
 
 
 def demand_sentence(right: str, conduct: Conduct, *, to_app: bool, language: str) -> str:

@@ -144,6 +144,7 @@ class Conduct:
     day: date | None = None  # of the completion, the refusal or the first answer
     late_working_days: int = 0  # for a late completion
     last_day: date | None = None  # the completion's last day, for a late completion
+    identity_requested_on: date | None = None  # the app's last request for proof of identity, when it did nothing else
     reason: str = ""  # of a refusal, as recorded
 
 
@@ -284,7 +285,8 @@ class CaseFacts:
         answers = self.answers(on)
         if answers:
             return Conduct(Outcome.REPLIED, answers[0].day)
-        return Conduct(Outcome.NOTHING)
+        asked = [event.day for event in self.events(on) if event.name == "request_identity"]
+        return Conduct(Outcome.NOTHING, identity_requested_on=asked[-1] if asked else None)
 
     def grievance(self, on: date) -> Grievance:
         """A missed promise (overdue, kept late, past the statutory limit) or a refusal, as of `on`."""

@@ -79,6 +79,13 @@ def test_an_app_that_did_nothing_neither_acted_nor_replied(filed):
     assert "We ask you to order the respondent to cancel the complainant's account" in en
 
 
+def test_an_identity_request_is_said_before_the_silence_that_followed(filed):
+    asked = event(filed, "request_identity", shanghai(2026, 9, 30, 10))
+    zh, en = drafts(asked, "app", date(2026, 10, 21))
+    assert "贵方于2026-09-30要求提供身份证明；截至2026-10-21，贵方既未处理，也未答复" in zh
+    assert "You asked for proof of identity on 2026-09-30; as of 2026-10-21, you had neither acted" in en
+
+
 def test_a_reply_without_completion_is_stated_with_its_day(filed):
     replied = event(filed, "reply", shanghai(2026, 10, 9, 11), note="客服称处理中")
     zh, en = drafts(replied, "app", date(2026, 10, 21))
