@@ -21,17 +21,15 @@ from django.utils.translation import gettext_lazy
 from config.numbers import whole_number
 from deadlines.counting import SHANGHAI
 from deadlines.status import is_overdue
-from policies.models import work_calendar
+from policies.models import AuditEntry, work_calendar
 from rights.models import RightsRequest, local_minute
 from rights.querysets import today_in_shanghai
 
 from .admissibility import CaseFacts, check_admissibility
 from .casefile import CaseFileError, case_file_context, case_file_pdf, case_file_zip, document_pdf, text_pdf
-from .drafting import DraftError, render, render_body, draft_context
+from .drafting import DraftError, draft_context, render, render_body
 from .events import EVENTS_BY_NAME
 from .forms import ComplaintEventForm, NewComplaintForm, RequesterDetailsForm
-from policies.models import AuditEntry
-
 from .models import Channel, Complaint, DraftTemplate, RequesterDetails
 from .panels import channel_states
 from .services import (
@@ -173,14 +171,15 @@ class ComplaintAdmin(admin.ModelAdmin):
         facts, calendar = CaseFacts(rights_request), work_calendar()
         if channel is not None:
             admissibility = check_admissibility(request=rights_request, channel=channel, on=on, calendar=calendar, facts=facts)
-            if admissibility.ok and channel.drafting:
+            if not admissibility.ok:
+                refusal = admissibility.refusal()
+            # A draft can always be shown (missing details are marked blanks); drafting it waits for admissibility.
+            if channel.drafting:
                 try:
                     preview = render(_template_key(channel), request=rights_request, channel=channel, on=on, language="zh-hans")
                     preview_en = render(_template_key(channel), request=rights_request, channel=channel, on=on, language="en")
                 except DraftError as error:
                     refusal = str(error)
-            elif not admissibility.ok:
-                refusal = admissibility.refusal()
         context = self._context(
             request,
             title=_("Complain about request #%(id)s") % {"id": rights_request.pk},

@@ -1,22 +1,23 @@
 """Is a complaint to this channel admissible yet? Each check is one line for people, with the day it will be
 satisfied when waiting is all it takes (datarequests.org refuses a premature complaint; so do we).
 
-Pure reading: takes the request, the channel, the day and the calendar; writes nothing.
+Pure reading: takes the request's facts (complaints.facts.CaseFacts: its events, its clocks' verdicts, the
+parties), the channel, the day and the calendar; writes nothing and restates no deadline rule.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
 from datetime import date, timedelta
 
 from django.utils.translation import gettext as _
 
 from deadlines.counting import add_months, compute_deadline
 from deadlines.workdays import WorkCalendar
-from rights.models import RightsRequest, State, local_date
+from rights.models import RightsRequest, local_date
 
-from .models import Channel, ChannelKind, Complaint, Prerequisite, RequesterDetails
+from .facts import CaseFacts
+from .models import Channel, Complaint, Prerequisite
 
 POSTCODE = re.compile(r"[0-9]{6}")  # ASCII digits only: "²" is a digit to str.isdigit(), not to a post office
 
@@ -55,7 +56,7 @@ class Admissibility:
         """One line: why not, and from which day it will be admissible (when that is only a matter of time)."""
         reasons = "; ".join(check.message for check in self.failed)
         if self.from_day:
-            return _("Not admissible at %(channel)s before %(day)s: %(reasons)s") % {
+            return _("Not admissible at %(channel)s yet, admissible from %(day)s: %(reasons)s") % {
                 "channel": self.channel.name, "day": self.from_day.isoformat(), "reasons": reasons,
             }
         return _("Not admissible at %(channel)s: %(reasons)s") % {"channel": self.channel.name, "reasons": reasons}
@@ -63,69 +64,6 @@ class Admissibility:
 
 def next_day(day: date) -> date:
     return day + timedelta(days=1)
-
-
-@dataclass(frozen=True)
-class Grievance:
-    """What the app did wrong, as of a day: the day the matter arose, or the day it will if nothing happens."""
-
-    arose_on: date | None
-    expected_on: date | None  # the day after the nearest running last day, when nothing went wrong yet
-    what: str = ""
-
-
-class CaseFacts:
-    """What the checks read of one request, read once: the request page checks every channel against it."""
-
-    def __init__(self, request: RightsRequest):
-        self.request = request
-
-    @cached_property
-    def refusal(self):
-        return self.request.log.filter(transition="refuse").order_by("at", "id").first()
-
-    @cached_property
-    def clocks(self) -> list:
-        return list(self.request.clocks.all())
-
-    @cached_property
-    def details(self) -> RequesterDetails:
-        return RequesterDetails.objects.filter(request=self.request).first() or RequesterDetails(request=self.request)
-
-    @cached_property
-    def lodged_app_complaints(self) -> list[Complaint]:
-        lodged = Complaint.objects.filter(request=self.request, channel__kind=ChannelKind.APP, lodged_at__isnull=False)
-        return list(lodged.order_by("lodged_at", "id"))
-
-
-def grievance(request: RightsRequest, on: date, facts: CaseFacts | None = None) -> Grievance:
-    """A missed promise (overdue, kept late, past the statutory limit) or a refusal, as of `on`."""
-    facts = facts or CaseFacts(request)
-    days = []
-    refusal = facts.refusal
-    if refusal is not None and local_date(refusal.at) <= on:
-        days.append((local_date(refusal.at), _("the app refused")))
-    running_ends = []
-    for clock in facts.clocks:
-        if clock.met_at is not None:
-            if clock.kept_promise() is False and local_date(clock.met_at) <= on:
-                days.append((next_day(clock.final_due), _("the app kept its promise late")))
-            continue
-        if clock.stopped_at is not None:
-            continue
-        if request.state in (State.SUBMITTED, State.AWAITING_IDENTITY, State.IN_PROGRESS, State.ESCALATED):
-            if clock.final_due < on:
-                days.append((next_day(clock.final_due), _("the app missed its promised last day %(day)s") % {"day": clock.final_due.isoformat()}))
-            else:
-                running_ends.append(next_day(clock.final_due))
-    if days:
-        arose, what = min(days)
-        return Grievance(arose, None, what)
-    return Grievance(None, min(running_ends) if running_ends else None)
-
-
-def details_of(request: RightsRequest) -> RequesterDetails:
-    return CaseFacts(request).details
 
 
 def prior_app_complaints(request: RightsRequest, on: date, facts: CaseFacts | None = None) -> list[Complaint]:
@@ -136,10 +74,10 @@ def check_admissibility(
     *, request: RightsRequest, channel: Channel, on: date, calendar: WorkCalendar, facts: CaseFacts | None = None
 ) -> Admissibility:
     """Whether `channel` takes a complaint about `request` on `on`. Checking several channels, pass one CaseFacts."""
-    facts = facts or CaseFacts(request)
+    facts = facts or CaseFacts(request, calendar)
     result = Admissibility(channel, on)
     add = result.checks.append
-    wrong = grievance(request, on, facts)
+    wrong = facts.grievance(on)
 
     # The app must have done something to complain about: a missed promise or a refusal.
     if channel.prerequisite == Prerequisite.REFUSAL:
@@ -168,9 +106,9 @@ def check_admissibility(
             "arose": wrong.arose_on.isoformat(), "citation": channel.time_bar_citation}))
 
     app = request.app
-    if not app.operator.strip():
+    if not facts.operator:
         add(Check("respondent", False, _("the operator's legal name is missing from the catalog (app %(app)s)") % {"app": app.name}))
-    elif channel.needs_respondent_address and not [a for a in app.addresses if str(a).strip()]:
+    elif channel.needs_respondent_address and not facts.operator_address:
         add(Check("respondent", False, _("the address of %(operator)s is missing from the catalog (app %(app)s, postal addresses; %(citation)s)") % {
             "operator": app.operator, "app": app.name, "citation": channel.contents_citation}))
     else:
@@ -179,13 +117,13 @@ def check_admissibility(
     details = facts.details
     missing = []
     if channel.needs_complainant_address:
-        if not (details.phone.strip() or looks_like_phone(request.requester_contact)):
+        if not facts.phone:
             missing.append(_("phone"))
         if not details.address.strip():
             missing.append(_("postal address"))
         if not POSTCODE.fullmatch(details.postcode or ""):
             missing.append(_("postcode (six digits)"))
-    elif not (request.requester_contact.strip() or details.phone.strip() or details.email.strip()):
+    elif not (request.requester_contact.strip() or facts.phone or facts.email):
         missing.append(_("phone or e-mail"))
     if missing:
         add(Check("complainant", False, _("the requester's %(missing)s is missing (complainant details of request #%(id)s%(citation)s)") % {
@@ -234,10 +172,3 @@ def _prior_complaint_check(request, channel, on, calendar, facts) -> Check:
         "the complaint to the app (lodged %(lodged)s) has %(days)s days to be answered, until %(last)s (%(citation)s)") % {
         "lodged": local_date(first.lodged_at).isoformat(), "days": days,
         "last": (ready - timedelta(days=1)).isoformat(), "citation": citation}, ready)
-
-
-PHONE = re.compile(r"\+?[0-9][0-9 \-]{5,19}")
-
-
-def looks_like_phone(contact: str) -> bool:
-    return bool(PHONE.fullmatch((contact or "").strip()))

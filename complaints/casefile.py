@@ -14,15 +14,14 @@ from pathlib import Path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from deadlines.counting import SHANGHAI
-from policies.models import work_calendar
-from rights.models import Evidence, RightsRequest, local_minute
+from rights.events import event_label as request_event_label
+from rights.models import Evidence, RightsRequest, local_date, local_minute
 
 from .drafting import render, render_complaint
+from .facts import CaseFacts
 from .fonts import FontMissing, cjk_font
 from .models import Channel, Complaint, ComplaintEvidence
 from .services import event_label
-
 
 # fontTools logs every glyph of every subset at INFO.
 logging.getLogger("fontTools").setLevel(logging.WARNING)
@@ -32,33 +31,30 @@ class CaseFileError(Exception):
     """A case file that cannot be produced; one line for people."""
 
 
-def _transition_label(name: str) -> str:
-    from rights.events import event_label
-
-    return event_label(name)
-
-
 def case_file_context(request: RightsRequest, on: date | None = None) -> dict:
-    on = on or timezone.now().astimezone(SHANGHAI).date()
-    calendar = work_calendar()
+    on = on or local_date(timezone.now())
+    facts = CaseFacts(request)
     clocks = []
-    for clock in request.clocks.select_related("policy_version").order_by("final_due", "id"):
-        overdue = calendar.working_days_between(clock.final_due, on) if clock.is_running and clock.final_due < on else 0
-        kept = clock.kept_promise()
+    for judged in facts.clocks(on):
+        clock = judged.clock
+        if judged.kept_late:
+            status = _("kept late, on %(day)s (%(n)d working days late)") % {"day": judged.met_on.isoformat(), "n": judged.late_working_days}
+        elif judged.overdue:
+            status = _("overdue by %(n)d working days") % {"n": judged.late_working_days}
+        else:
+            status = judged.label
         clocks.append({
             "action": clock.get_action_display(), "promise": clock.promise_display(), "quote": clock.quote,
             "policy": str(clock.policy_version) if clock.policy_version else "", "citation": clock.citation,
             "started": local_minute(clock.started_at), "due": clock.due, "final_due": clock.final_due,
-            "statutory_due": clock.statutory_due, "extended_to": getattr(clock, "extended_to", None),
-            "status": (_("kept") if kept else _("kept late")) if kept is not None else (
-                _("stopped") if clock.stopped_at else (_("overdue by %(n)d working days") % {"n": overdue} if overdue else _("running"))),
+            "statutory_due": clock.statutory_due, "extended_to": clock.extended_to, "status": status,
             "provisional": clock.provisional,
         })
     history = [
-        {"at": local_minute(e.at), "recorded_at": local_minute(e.recorded_at), "event": e.transition, "label": _transition_label(e.transition),
+        {"at": local_minute(e.at), "recorded_at": local_minute(e.recorded_at), "event": e.transition, "label": request_event_label(e.transition),
          "by": (e.by.get_full_name() or e.by.get_username()) if e.by else "", "note": e.note,
          "details": getattr(e, "details", None) or {}}
-        for e in request.log.select_related("by").order_by("at", "id")
+        for e in facts.log
     ]
     complaints = []
     for complaint in Complaint.objects.filter(request=request).select_related("channel").prefetch_related("clocks", "log").order_by("drafted_at", "id"):
@@ -230,7 +226,7 @@ def case_file_zip(*, request: RightsRequest, channel: Channel | None = None, on:
 
         add("casefile.pdf", case_file_pdf(request, on))
         if channel is not None and channel.drafting:
-            on = on or timezone.now().astimezone(SHANGHAI).date()
+            on = on or local_date(timezone.now())
             add("draft.zh-hans.txt", render_complaint(request=request, channel=channel, on=on, language="zh-hans").encode("utf-8"))
             add("draft.en.txt", render_complaint(request=request, channel=channel, on=on, language="en").encode("utf-8"))
         for item in evidence_items(request):

@@ -25,15 +25,14 @@ from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from deadlines.counting import SHANGHAI
+from deadlines.workdays import OutsideCalendar, check_supported_day
 from policies.models import work_calendar
 from policies.services import audit
-from deadlines.workdays import OutsideCalendar, check_supported_day
 from rights.models import RightsRequest, local_minute
 
 from .admissibility import check_admissibility
 from .clocks import after_event
 from .events import EVENTS_BY_NAME, INPUT_LABELS, ComplaintState
-
 from .models import Channel, Complaint, ComplaintEvidence, ComplaintLog, DraftTemplate, RequesterDetails
 
 MAX_EVIDENCE_BYTES = 20 * 1024 * 1024

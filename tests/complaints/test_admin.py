@@ -51,6 +51,14 @@ def test_the_new_page_lists_every_channel_with_its_admissibility_and_previews_th
     assert "<script>" not in html and "onclick" not in html  # strict CSP: scripts only from static files
 
 
+def test_the_new_page_shows_a_draft_that_is_not_admissible_yet_with_the_reason_and_no_draft_button(client, worker, overdue, english):
+    client.force_login(worker)
+    html = client.get(reverse("admin:complaints_complaint_new") + f"?request={overdue.pk}&channel=12300").content.decode()
+    assert 'id="cp-refusal"' in html and "no complaint to the app yet" in html
+    assert 'id="cp-preview"' in html and "北京卢米埃时代电影院线有限公司" in html
+    assert 'id="cp-draft-form"' not in html
+
+
 def test_a_case_worker_drafts_then_lodges_with_12300_from_the_admin_and_the_request_is_escalated(client, worker, overdue, english):
     client.force_login(worker)
     lodge_complaint(request=overdue, channel=Channel.objects.get(code="app"), at=shanghai(2026, 10, 14, 10), acting_user=worker)
@@ -107,9 +115,9 @@ def test_documents_reminder_and_power_of_attorney(client, worker, overdue, engli
     client.force_login(worker)
     reminder = client.get(reverse("admin:complaints_document", args=[overdue.pk, "reminder"])).content.decode()
     assert "催办函" in reminder and "2026-10-13" in reminder
-    # No agent on file: the power of attorney has an unfilled blank and is refused with the reason.
+    # No agent on file: the power of attorney is shown, the agent a marked blank listed at the end.
     poa = client.get(reverse("admin:complaints_document", args=[overdue.pk, "power_of_attorney"])).content.decode()
-    assert 'id="cp-refusal"' in poa and "受托人" in poa
+    assert 'id="cp-refusal"' not in poa and "受托人：【待补：受托人】" in poa and "待补充事项" in poa
     update_requester_details(request=overdue, changes={"agent_name": "李律师", "agent_phone": "13900000000"})
     poa = client.get(reverse("admin:complaints_document", args=[overdue.pk, "power_of_attorney"])).content.decode()
     assert "授权委托书" in poa and "李律师" in poa

@@ -4,12 +4,14 @@ import time
 
 import pytest
 
-from complaints.admissibility import PHONE, POSTCODE
-from complaints.drafting import UNFILLED, DraftError, render_body
+from complaints.admissibility import POSTCODE
+from complaints.drafting import BLANKS, UNFILLED, DraftError, render_body
+from complaints.facts import PHONE
 from complaints.fonts import FontMissing, cjk_font
 
 LONG = [
     "【待填写：" + "x" * 100_000,  # an opening that never closes, on one line
+    "【待补：" + "x" * 100_000,
     "一" * 100_000,  # one sentence
     " " * 100_000,  # only spaces
     "[to fill in: " * 8_000,
@@ -17,10 +19,11 @@ LONG = [
 ]
 
 
-@pytest.mark.parametrize("text", LONG, ids=["open-placeholder", "one-sentence", "spaces", "repeated-openers", "digits"])
+@pytest.mark.parametrize("text", LONG, ids=["open-placeholder", "open-blank", "one-sentence", "spaces", "repeated-openers", "digits"])
 def test_patterns_run_in_linear_time_on_100k_characters(text):
     started = time.perf_counter()
     UNFILLED.search(text)
+    BLANKS.findall(text)
     POSTCODE.fullmatch(text)
     PHONE.fullmatch(text)
     # Generous: a backtracking pattern takes minutes here; these take milliseconds.
@@ -30,8 +33,15 @@ def test_patterns_run_in_linear_time_on_100k_characters(text):
 def test_an_unfilled_placeholder_is_found_and_named(english):
     match = UNFILLED.search("地址：【待填写：被申诉人地址】")
     assert match.group(1) == "被申诉人地址"
-    with pytest.raises(DraftError, match="respondent's address"):
-        render_body("Address: {{ respondent.address }}", {"respondent": {"address": "[to fill in: respondent's address]"}})
+    with pytest.raises(DraftError, match="unfilled placeholder: respondent.adress"):
+        render_body("Address: {{ respondent.adress }}", {"respondent": {"address": "北京"}})
+
+
+def test_a_missing_detail_is_a_marked_blank_listed_once_at_the_end():
+    text = render_body("Address: {{ respondent.address }}\nAgain: {{ respondent.address }}",
+                       {"language": "en", "respondent": {"address": "[to fill in: respondent's address]"}})
+    assert text.endswith("To fill in before lodging:\n1. respondent's address\n")
+    assert text.count("1. respondent's address") == 1 and "2." not in text
 
 
 def test_a_template_can_only_arrange_the_facts_it_is_given(english):

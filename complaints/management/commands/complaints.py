@@ -9,19 +9,18 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 
 from config.commands import Command as BaseCommand
-
 from deadlines.counting import SHANGHAI
 from deadlines.status import clock_status, is_overdue
+from policies.models import work_calendar
 from rights.models import RightsRequest
 from rights.status import due_soon_working_days
 
+from ...admissibility import check_admissibility
 from ...casefile import CaseFileError, case_file_zip, draft_pdf
 from ...drafting import DraftError, render_complaint
 from ...events import OFFERED_EVENTS
 from ...models import Channel, Complaint
 from ...services import ComplaintError, allowed_events, event_time, lodge_complaint, record_complaint_event
-from ...admissibility import check_admissibility
-from policies.models import work_calendar
 
 
 def fail(message: str):
