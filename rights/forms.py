@@ -225,10 +225,6 @@ class EventForm(forms.Form):
         return kwargs
 
 
-# The old name, for callers that still say "transition".
-TransitionForm = EventForm
-
-
 class AssignForm(forms.Form):
     assignee = AssigneeChoiceField(staff_users(), label=_("Assignee"), required=False, empty_label=_("— nobody —"))
 

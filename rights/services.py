@@ -3,9 +3,8 @@
 Every change to a request is an event of the table in rights/events.py, recorded by `record_event`: permission
 first (an auditor can record nothing), then one durable transaction that locks the row, checks the state the
 person saw and the event's time, writes one history row with its evidence and details, and replays the clocks
-(rights/clocks.py). Nothing is half-written on a refusal. The named functions below (`file_request`,
-`complete_request`, `amend_request`, ...) are that one service with the event's inputs spelled out; the admin,
-the commands and the tasks all call them.
+(rights/clocks.py). Nothing is half-written on a refusal. The admin, the commands, the desk and the tasks all call
+`record_event` with the event's name and inputs; filing (`file_request`) is one transaction too.
 
 `at` is when the event really happened (backdated entries); `now` is when it is being recorded. `acting_user`
 None is the system (commands without --by, tasks), which may record every event.
@@ -126,10 +125,6 @@ def allowed_events(request: RightsRequest, user=None) -> list[str]:
         for name in EVENT_ORDER
         if request.state in EVENTS[name].sources and may_record(name, user) and _condition(request, EVENTS[name]) is None
     ]
-
-
-# The old name: the admin's buttons and `requests show` list every event that may be recorded now.
-allowed_transitions = allowed_events
 
 
 def refusal_message(request: RightsRequest, name: str) -> str:
@@ -437,86 +432,9 @@ def default_procedure(*, app: App, right: str, on: date) -> Procedure | None:
 # ------------------------------------------------------------------------------------- named operations
 
 
-def submit_request(*, request, **kwargs):
-    return record_event(request=request, event="submit", **kwargs)
-
-
-def acknowledge_request(*, request, **kwargs):
-    return record_event(request=request, event="acknowledge", **kwargs)
-
-
-def request_identity(*, request, **kwargs):
-    return record_event(request=request, event="request_identity", **kwargs)
-
-
-def verify_identity(*, request, **kwargs):
-    return record_event(request=request, event="verify_identity", **kwargs)
-
-
-def record_reply(*, request, **kwargs):
-    """The app replied (without a change of state): the reply clocks are kept."""
-    return record_event(request=request, event="reply", **kwargs)
-
-
-def complete_request(*, request, **kwargs):
-    return record_event(request=request, event="complete", **kwargs)
-
-
-def confirm_request(*, request, **kwargs):
-    return record_event(request=request, event="confirm", **kwargs)
-
-
-def reopen_request(*, request, **kwargs):
-    return record_event(request=request, event="reopen", **kwargs)
-
-
-def withdraw_request(*, request, **kwargs):
-    return record_event(request=request, event="withdraw", **kwargs)
-
-
-def resolve_request(*, request, **kwargs):
-    return record_event(request=request, event="resolve", **kwargs)
-
-
-def refuse_request(*, request, reason: str, note: str = "", **kwargs):
-    return record_event(request=request, event="refuse", reason=reason, note=note, **kwargs)
-
-
-def escalate_request(*, request, regulator: str, reference: str = "", **kwargs):
-    return record_event(request=request, event="escalate", regulator=regulator, reference=reference, **kwargs)
-
-
-def assign_request(*, request, assignee, **kwargs):
-    return record_event(request=request, event="assign", assignee=assignee, **kwargs)
-
-
-def amend_request(*, request, field: str, value: str, **kwargs):
-    """Correct a requester detail; the history keeps the old and the new value."""
-    return record_event(request=request, event="amend", field=field, value=value, **kwargs)
-
-
-def extend_deadline(*, request, until: date, basis: str, action: str = "", **kwargs):
-    return record_event(request=request, event="extend", until=until, basis=basis, action=action, **kwargs)
-
-
-def pause_request(*, request, **kwargs):
-    return record_event(request=request, event="pause", **kwargs)
-
-
-def resume_request(*, request, **kwargs):
-    return record_event(request=request, event="resume", **kwargs)
-
-
 def snooze_request(*, request, until: date, **kwargs):
-    """No overdue reminders for the request up to and including `until`."""
+    """No overdue reminders for the request up to and including `until` (the reminders' snooze link)."""
     return record_event(request=request, event="snooze", until=until, **kwargs)
-
-
-def move_request(*, request, transition: str, reason: str = "", **kwargs):
-    """Record an event by name (admin buttons, `requests move`); `reason` doubles as a refusal's reason."""
-    if transition == "refuse":
-        kwargs["reason"] = reason or kwargs.get("note", "")
-    return record_event(request=request, event=transition, **kwargs)
 
 
 # -------------------------------------------------------------------------------- calendar corrections
