@@ -18,8 +18,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from config.local_time import local_date
 from config.numbers import whole_number
-from policies.deadlines import SHANGHAI
 from policies.models import work_calendar
 from rights.models import RightsRequest, local_minute
 from rights.querysets import today_in_shanghai
@@ -165,7 +165,7 @@ class ComplaintAdmin(admin.ModelAdmin):
                     return HttpResponseRedirect(reverse("admin:complaints_complaint_change", args=[complaint.pk]))
             else:
                 messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
-        on = timezone.now().astimezone(SHANGHAI).date()
+        on = local_date(timezone.now())
         preview = preview_en = refusal = None
         admissibility = None
         # One reading of the request and of the calendar for this channel and the channel list.
@@ -307,7 +307,7 @@ class ComplaintAdmin(admin.ModelAdmin):
         rights_request = self._rights_request(request, request_id)
         if key not in DOCUMENTS:
             raise Http404
-        on = timezone.now().astimezone(SHANGHAI).date()
+        on = local_date(timezone.now())
         channel = Channel.objects.filter(kind="app").first()
         if request.GET.get("format") == "pdf":
             try:

@@ -13,12 +13,13 @@ from config.commands import Command as BaseCommand
 from policies.deadlines import SHANGHAI
 from rights.models import RightsRequest
 from rights.querysets import today_in_shanghai
+from rights.services import event_time
 
 from ...casefile import CaseFileError, case_file_zip, draft_pdf
 from ...drafting import DraftError, render_complaint
 from ...events import OFFERED_EVENTS
 from ...models import Channel, Complaint
-from ...services import ComplaintError, allowed_events, event_time, lodge_complaint, record_complaint_event
+from ...services import ComplaintError, allowed_events, lodge_complaint, record_complaint_event
 from ...admissibility import check_admissibility
 from policies.models import work_calendar
 
@@ -149,7 +150,7 @@ class Command(BaseCommand):
     def do_draft(self, options):
         request, channel = self.request(options["request"]), self.channel(options["channel"])
         now = timezone.now()
-        at = event_time(parse_moment(options["at"]), now=now, entered_years=work_calendar().entered_years)
+        at = event_time(parse_moment(options["at"]), now, calendar=work_calendar(), error=ComplaintError)
         on = at.astimezone(SHANGHAI).date()
         result = check_admissibility(request=request, channel=channel, on=on, calendar=work_calendar())
         if not result.ok:
