@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from config.local_time import local_date
 from config.numbers import whole_number
 from policies.models import work_calendar
+from records.models import AuditEntry
 from rights.models import RightsRequest, local_minute
 from rights.querysets import today_in_shanghai
 
@@ -29,7 +30,6 @@ from .casefile import CaseFileError, case_file_context, case_file_pdf, case_file
 from .drafting import DraftError, render, render_body, draft_context
 from .events import EVENTS_BY_NAME, FINAL_COMPLAINT_STATES
 from .forms import ComplaintEventForm, NewComplaintForm, RequesterDetailsForm
-from policies.models import AuditEntry
 
 from .models import Channel, Complaint, DraftTemplate, RequesterDetails
 from .panels import channel_states

@@ -15,7 +15,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
-from policies.models import App, AppendOnly, PolicyVersion, Unit
+from policies.models import App, PolicyVersion, Unit
+from records.models import AppendOnly
 from rights.models import RightsRequest
 
 from .events import EVENTS, ComplaintState

@@ -9,8 +9,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
-from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from .workdays import WorkCalendar
@@ -478,43 +476,6 @@ def promises_for(app: App, right: str, on: date) -> list[Promise]:
             )
             actions.add(action)
     return promises
-
-
-class AppendOnly:
-    """A record's entries are written once: the audit log, a request's and a complaint's history are evidence, so
-    an entry is never changed or deleted through the ORM's instance methods."""
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValidationError(
-                _("%(entries)s cannot be changed: they are a record.") % {"entries": capfirst(self._meta.verbose_name_plural)}
-            )
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError(
-            _("%(entries)s cannot be deleted: they are a record.") % {"entries": capfirst(self._meta.verbose_name_plural)}
-        )
-
-
-class AuditEntry(AppendOnly, models.Model):
-    """Who changed the catalog, the calendar or the reminder settings, when, and what (old -> new)."""
-
-    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("by")
-    )
-    action = models.CharField(_("action"), max_length=40)
-    subject = models.CharField(_("subject"), max_length=300)
-    changes = models.JSONField(_("changes"), default=dict, blank=True)
-
-    class Meta:
-        ordering = ["-at", "-id"]
-        verbose_name = _("audit entry")
-        verbose_name_plural = _("audit entries")
-
-    def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.subject}"
 
 
 class PolicyImport(models.Model):

@@ -18,7 +18,6 @@ from policies.deadlines import SHANGHAI
 from policies.models import (
     Action,
     App,
-    AppendOnly,
     ClockStart,
     Hedge,
     PolicyVersion,
@@ -27,6 +26,7 @@ from policies.models import (
     StatutoryDefault,
     Unit,
 )
+from records.models import AppendOnly
 
 from .querysets import ClockQuerySet, RightsRequestQuerySet
 

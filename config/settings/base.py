@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "axes",
     "csp",
+    "records",  # the lowest layer: every app may import it
     "policies",
     "rights",
     "accounts",  # after axes: replaces axes' admin pages

@@ -289,7 +289,7 @@ def test_calendar_commands_record_the_change_and_say_how_many_requests_changed(l
     call_command("calendar", "override", "2026-10-13", "off", "--reason", "更正", stdout=out)
     assert "1 request(s) changed" in out.getvalue()
     assert request.clocks.get().final_due == date(2026, 10, 14)
-    from policies.models import AuditEntry
+    from records.models import AuditEntry
 
     entry = AuditEntry.objects.get(action="calendar override")
     assert entry.changes["new"] == {"working": False, "name": "更正"}
@@ -437,7 +437,7 @@ def test_policy_versions_change_only_through_the_importer_review(admin_client, l
 
 
 def test_reminder_settings_changes_leave_an_audit_row(admin_client):
-    from policies.models import AuditEntry
+    from records.models import AuditEntry
 
     response = admin_client.get("/admin/rights/remindersettings/")
     admin_client.post(response["Location"], {

@@ -3,8 +3,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from policies.models import AppendOnly
 from policies.services import audit
+from records.models import AppendOnly
 from rights.models import RightsRequest, State, TransitionLog
 from rights.roles import AUDITOR, CASE_WORKER
 from rights.services import TransitionConflict, TransitionRefused, allowed_events, file_request, record_event
@@ -175,9 +175,9 @@ def test_log_entries_are_immutable(lumiere):
 
 
 def test_every_record_is_append_only(lumiere):
-    """The request's history, the complaint's history and the audit log share one rule (policies.AppendOnly)."""
+    """The request's history, the complaint's history and the audit log share one rule (records.AppendOnly)."""
     from complaints.models import ComplaintLog
-    from policies.models import AuditEntry
+    from records.models import AuditEntry
 
     audit(action="test", subject="append-only")
     for model in (TransitionLog, ComplaintLog, AuditEntry):

@@ -213,7 +213,7 @@ def test_catalog_acceptance_leaves_an_audit_row_with_who_and_what():
     from django.contrib.auth import get_user_model
 
     from policies.importer.store import accept_policy_version, import_policy_version, review_procedure
-    from policies.models import AuditEntry
+    from records.models import AuditEntry
 
     reviewer = get_user_model().objects.create(username="reviewer")
     version = import_policy_version(text="隐私政策\n\n如需注销账号，请联系客服，我们将在15个工作日内完成注销。", app_name="审计示例")
