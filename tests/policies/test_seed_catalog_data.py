@@ -189,7 +189,7 @@ def test_website_is_an_http_url_whose_host_the_text_names_or_empty():
 
 
 def test_allowed_values_mirror_the_models_text_choices():
-    models_source = (DATA_DIR.parent / "models.py").read_text(encoding="utf-8")
+    models_source = (DATA_DIR.parent / "models" / "choices.py").read_text(encoding="utf-8")
     for value in RIGHTS | ACTIONS | UNITS | CLOCK_STARTS | (HEDGES - {""}) | CHANNEL_KINDS:
         assert f'= "{value}", _(' in models_source, value
 
