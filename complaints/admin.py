@@ -15,10 +15,12 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from config.local_time import local_date
+from config.text import clean_text
 from config.numbers import whole_number
 from policies.models import work_calendar
 from records.models import AuditEntry
@@ -426,14 +428,16 @@ class DraftTemplateAdmin(AuditedAdmin):
         form = super().get_form(request, obj, **kwargs)
 
         def clean_body(form_self):
+            from django import forms
+
             from .drafting import check_template
 
-            body = form_self.cleaned_data["body"]
+            # The services' text rule, as a field error rather than a refused save.
+            body = clean_text(form_self.cleaned_data["body"], label=capfirst(_("template")), max_length=100_000,
+                              multiline=True, error=forms.ValidationError)
             try:
                 check_template(body)
             except DraftError as error:
-                from django import forms
-
                 raise forms.ValidationError(str(error)) from None
             return body
 

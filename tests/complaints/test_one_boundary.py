@@ -108,3 +108,18 @@ def test_the_event_time_check_on_complaints_is_the_one_on_requests(catalog, at):
             on_request = refusal(RequestError, lambda: record_event(request=request, event="reply", at=at, now=NOW))
         assert on_complaint == on_request and "\n" not in on_complaint
     assert not request.complaints.exists() and request.log.count() == 2
+
+
+def test_a_template_with_a_control_character_is_a_field_error_not_a_refused_save(admin_client, english):
+    from django.urls import reverse
+
+    from complaints.models import DraftTemplate
+
+    template = DraftTemplate.objects.get(key="reminder", language="zh-hans")
+    response = admin_client.post(
+        reverse("admin:complaints_drafttemplate_change", args=[template.pk]), {"body": "致{{ respondent.name }}\x1b[31m"}
+    )
+    assert response.status_code == 200
+    assert "Template contains a control character (U+001B); remove it and try again." in response.content.decode()
+    template.refresh_from_db()
+    assert "\x1b" not in template.body
