@@ -1,6 +1,7 @@
 """Sign-in lockouts in the admin: django-axes registers its own pages; these replace them with a "locked now"
 column and filter that apply the same rule as the login page (accounts.lockout), an Unlock action, and lists
 that survive odd query strings. Below them, staff groups shown as roles, by their translated names."""
+
 from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from axes.utils import reset

@@ -11,6 +11,7 @@ This module says who is locked and until when (the admin and the login page use 
 locked sign-in with the login page saying so (status 429, Retry-After), and finds the client's address behind
 the reverse proxy.
 """
+
 from __future__ import annotations
 
 import ipaddress

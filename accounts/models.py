@@ -1,4 +1,5 @@
 """Staff groups as the admin shows them."""
+
 from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 

@@ -5,6 +5,7 @@
 Prints the median (and min / max) over several runs of reading the bytes (read_policy) and extracting
 (extract), which is what `import_policy --dry-run` does apart from Django's start-up.
 """
+
 import argparse
 import os
 import statistics
@@ -16,13 +17,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
-from policies.importer.extract import extract  # noqa: E402
-from policies.importer.reading import read_policy  # noqa: E402
-from policies.seed import POLICY_TEXTS_DIR  # noqa: E402
+from policies.importer.extract import extract
+from policies.importer.reading import read_policy
+from policies.seed import POLICY_TEXTS_DIR
 
 
 def policy_of(chars: int) -> bytes:

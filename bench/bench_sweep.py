@@ -149,7 +149,7 @@ def load_requests(size: int, due_fraction: float, today: date, calendar) -> dict
     assert set(clock_columns) <= {f.column for f in Clock._meta.concrete_fields}
 
     last_days = []
-    for n in range(size):
+    for _ in range(size):
         roll = rng.random()
         if roll < due_fraction * 0.4:
             final_due, kind = rng.choice(soon_days), "due_soon"
@@ -209,8 +209,9 @@ def loaded_counts(size: int, today: date) -> dict | None:
 
 
 def run_sweep(now, label, *, trace_memory=False):
-    import rights.reminders as reminders
     from django.core import mail
+
+    import rights.reminders as reminders
 
     mail.outbox = []
     stats, originals = phase_timers(
@@ -270,8 +271,8 @@ def main():
 
     from policies.models import work_calendar
     from rights.models import ReminderSettings
-    from rights.reminders import parse_moment
     from rights.querysets import today_in_shanghai
+    from rights.reminders import parse_moment
 
     try:
         call_command("migrate", verbosity=0)

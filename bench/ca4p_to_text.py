@@ -9,6 +9,7 @@ the same HTML-to-text path an upload takes) and written as ca4p-NUMBER.txt.
 Only raw_data/0001.html to raw_data/0499.html may be used for development: the higher-numbered files are
 kept for acceptance, so this script refuses them rather than trusting whoever runs it.
 """
+
 import argparse
 import os
 import subprocess
@@ -19,11 +20,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
-from policies.importer.reading import read_policy  # noqa: E402
+from policies.importer.reading import read_policy
 
 DEVELOPMENT_FILES = range(1, 500)  # raw_data/0001.html … raw_data/0499.html; the rest is reserved
 

@@ -1,7 +1,6 @@
 """Fuzz the policy importer at scale: read and extract 10,000 generated texts and report what went wrong.
 
     .venv/bin/python bench/fuzz_importer.py [--texts 10000] [--seed 11] [--max-run 20000] [--json]
-    .venv/bin/python bench/fuzz_importer.py --shapes 25000 100000     # the hostile shapes of test_linear_time.py
 
 The texts are those of the suite's fuzz test (tests/policies/importer/fuzz_texts.py: policy phrases,
 numerals in every notation, control characters and NUL, long runs, title-like lines, HTML fragments, random
@@ -13,8 +12,9 @@ checks: only ReadError with a one-line message, quotes verbatim at their offsets
 Prints: texts, refused (and why, by kind), crashes (anything else raised; count and the first examples),
 property failures, time per text (p50, p99, max; CPU time of this process, the figure to trust on a shared
 machine, and wall time), the slowest text (its size, proposals and shape), and the largest text read. Exit
-status 1 when there was a crash or a property failure.
+status 1 when there was a crash or a property failure. (The hostile shapes are timed by bench_importer_shapes.py.)
 """
+
 import argparse
 import json
 import os
@@ -31,17 +31,16 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
-from django.utils import translation  # noqa: E402
+from django.utils import translation
 
-from policies.importer.errors import ImporterError  # noqa: E402
-from policies.importer.extract import extract  # noqa: E402
-from policies.importer.reading import read_policy  # noqa: E402
-from tests.policies.importer.fuzz_texts import FORMS, as_input, random_text  # noqa: E402
-from tests.policies.importer.shapes import SHAPES, shape  # noqa: E402
+from policies.importer.errors import ImporterError
+from policies.importer.extract import extract
+from policies.importer.reading import read_policy
+from tests.policies.importer.fuzz_texts import FORMS, as_input, random_text
 
 MAX_AMOUNT = 10_000
 
@@ -71,27 +70,6 @@ def describe(text: str) -> str:
     return f"{run}; starts {text[:40]!r}"
 
 
-def time_shapes(sizes: list[int]) -> int:
-    """CPU time (best of 2) of reading and extracting each hostile shape of test_linear_time.py at each size."""
-    print("shape".ljust(34) + "".join(f"{n:>12,}" for n in sizes) + "   growth")
-    for name in SHAPES:
-        times = []
-        for n in sizes:
-            data = shape(name, n).encode("utf-8")
-            best = float("inf")
-            for _ in range(2):
-                started = time.process_time()
-                try:
-                    extract(read_policy(data, source_name="shape.txt"))
-                except ImporterError:
-                    pass
-                best = min(best, time.process_time() - started)
-            times.append(best)
-        growth = f"x{times[-1] / times[0]:.1f}" if len(times) > 1 and times[0] > 0 else ""
-        print(name.ljust(34) + "".join(f"{1000 * t:>10.1f}ms" for t in times) + f"   {growth}")
-    return 0
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--texts", type=int, default=10_000)
@@ -99,10 +77,7 @@ def main():
     parser.add_argument("--max-pieces", type=int, default=30)
     parser.add_argument("--max-run", type=int, default=20_000)
     parser.add_argument("--json", action="store_true")
-    parser.add_argument("--shapes", type=int, nargs="+", metavar="CHARS", help="time the hostile shapes instead")
     args = parser.parse_args()
-    if args.shapes:
-        return time_shapes(args.shapes)
 
     translation.activate("en")
     rng = random.Random(args.seed)
@@ -127,8 +102,15 @@ def main():
                 failures.append(f"text {i}: refusal not one line: {message!r}")
             continue
         except Exception as e:  # noqa: BLE001 - what the fuzzing is for
-            crashes.append({"text": i, "form": form, "error": f"{type(e).__name__}: {e}"[:200],
-                            "where": traceback.format_exc().strip().splitlines()[-3:], "start": text[:120]})
+            crashes.append(
+                {
+                    "text": i,
+                    "form": form,
+                    "error": f"{type(e).__name__}: {e}"[:200],
+                    "where": traceback.format_exc().strip().splitlines()[-3:],
+                    "start": text[:120],
+                }
+            )
             continue
         finally:
             spent_cpu, spent_wall = time.process_time() - started_cpu, time.perf_counter() - started_wall
@@ -160,25 +142,41 @@ def main():
         "cpu_ms_max": round(1000 * max(cpu), 1) if cpu else None,
         "wall_ms_p50": round(1000 * statistics.median(wall), 2) if wall else None,
         "wall_ms_p99": round(1000 * percentile(wall, 99), 2) if wall else None,
-        "slowest": {"cpu_ms": round(1000 * slowest[0], 1), "chars": slowest[1], "form": slowest[2], "shape": slowest[3],
-                    "proposals": slowest[4]},
+        "slowest": {
+            "cpu_ms": round(1000 * slowest[0], 1),
+            "chars": slowest[1],
+            "form": slowest[2],
+            "shape": slowest[3],
+            "proposals": slowest[4],
+        },
         "load_average": os.getloadavg(),
     }
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))
         return 1 if crashes or failures else 0
-    print(f"{args.texts} texts (seed {args.seed}, runs up to {args.max_run} characters): "
-          f"{report['read']} read, {report['refused']} refused, {len(crashes)} crashes, {len(failures)} property failures")
-    print(f"proposals: {procedures} ({deadlines} with a deadline); text size p50 {report['chars_p50']}, max {report['chars_max']} characters")
-    print(f"time per text, CPU: p50 {report['cpu_ms_p50']} ms, p99 {report['cpu_ms_p99']} ms, max {report['cpu_ms_max']} ms; "
-          f"wall: p50 {report['wall_ms_p50']} ms, p99 {report['wall_ms_p99']} ms")
-    print(f"slowest: {report['slowest']['cpu_ms']} ms CPU for {slowest[1]} characters and {slowest[4]} proposals "
-          f"({slowest[2]}; {slowest[3]})")
+    print(
+        f"{args.texts} texts (seed {args.seed}, runs up to {args.max_run} characters): "
+        f"{report['read']} read, {report['refused']} refused, {len(crashes)} crashes, {len(failures)} property failures"
+    )
+    print(
+        f"proposals: {procedures} ({deadlines} with a deadline); text size p50 {report['chars_p50']}, max {report['chars_max']} characters"
+    )
+    print(
+        f"time per text, CPU: p50 {report['cpu_ms_p50']} ms, p99 {report['cpu_ms_p99']} ms, max {report['cpu_ms_max']} ms; "
+        f"wall: p50 {report['wall_ms_p50']} ms, p99 {report['wall_ms_p99']} ms"
+    )
+    print(
+        f"slowest: {report['slowest']['cpu_ms']} ms CPU for {slowest[1]} characters and {slowest[4]} proposals "
+        f"({slowest[2]}; {slowest[3]})"
+    )
     print("refused, by message:")
     for kind, count in refused.most_common():
         print(f"  {count:5d}  {kind}")
     for crash in crashes[:5]:
-        print(f"CRASH text {crash['text']} ({crash['form']}): {crash['error']}\n  {crash['start']!r}\n  " + "\n  ".join(crash["where"]))
+        print(
+            f"CRASH text {crash['text']} ({crash['form']}): {crash['error']}\n  {crash['start']!r}\n  "
+            + "\n  ".join(crash["where"])
+        )
     for failure in failures[:5]:
         print("FAILED", failure)
     print(f"load average during the run: {', '.join(f'{x:.1f}' for x in report['load_average'])}")

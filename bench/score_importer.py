@@ -8,6 +8,7 @@ recall (amount and unit right), strict recall (the right(s), action and clock st
 agreement, the errors by kind, and the median time to read and extract a policy of --chars characters
 (the corpus texts one after another, cut). --errors lists each error. See policies/importer/scoring.py.
 """
+
 import argparse
 import json
 import os
@@ -18,11 +19,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
-from policies.importer.scoring import (  # noqa: E402
+from policies.importer.scoring import (
     ERROR_KINDS,
     load_corpus,
     median_extraction_ms,
@@ -66,7 +67,10 @@ def main():
             )
         )
         return
-    header = f"{'set':<8} {'policies':>8} {'labelled':>8} {'proposed':>8} {'recall':>7} {'strict':>7} {'precision':>9} {'verbatim':>8} {'hedge':>6}  " + "  ".join(ERROR_KINDS)
+    header = (
+        f"{'set':<8} {'policies':>8} {'labelled':>8} {'proposed':>8} {'recall':>7} {'strict':>7} {'precision':>9} {'verbatim':>8} {'hedge':>6}  "
+        + "  ".join(ERROR_KINDS)
+    )
     print(header)
     for name, s in scores.items():
         count = sum(1 for p in policies if name in ("all", p.dataset))

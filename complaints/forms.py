@@ -1,6 +1,7 @@
 """Forms of the complaints admin: they validate input at the boundary and hand it to complaints.services. The
 checks are the request track's (config.text for typed text, rights.uploads for files), so a field is refused with
 the same words on a complaint page as on a request page."""
+
 from __future__ import annotations
 
 from django import forms
@@ -34,9 +35,13 @@ class ComplaintEventForm(forms.Form):
     """One event's inputs, derived from its row in complaints.events."""
 
     expected_state = forms.CharField(widget=forms.HiddenInput)
-    at = forms.DateTimeField(label=_("happened at (Asia/Shanghai)"), required=False, widget=DATETIME_INPUT,
-                             input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"],
-                             help_text=_("Leave empty for now."))
+    at = forms.DateTimeField(
+        label=_("happened at (Asia/Shanghai)"),
+        required=False,
+        widget=DATETIME_INPUT,
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"],
+        help_text=_("Leave empty for now."),
+    )
 
     def __init__(self, *args, event: str, **kwargs):
         kwargs.setdefault("prefix", event)
@@ -46,7 +51,12 @@ class ComplaintEventForm(forms.Form):
         for name in (*spec.inputs, *spec.optional):
             required = name in spec.inputs
             if name in ("note", "reason"):
-                field = forms.CharField(label=INPUT_LABELS[name], required=required, widget=forms.Textarea(attrs={"rows": 2}), max_length=20_000)
+                field = forms.CharField(
+                    label=INPUT_LABELS[name],
+                    required=required,
+                    widget=forms.Textarea(attrs={"rows": 2}),
+                    max_length=20_000,
+                )
             elif name == "reference":
                 field = forms.CharField(label=INPUT_LABELS[name], required=required, max_length=100)
             elif name == "satisfied":
@@ -64,15 +74,29 @@ class ComplaintEventForm(forms.Form):
 class NewComplaintForm(forms.Form):
     request = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     channel = forms.ModelChoiceField(Channel.objects.all(), to_field_name="code", widget=forms.HiddenInput)
-    at = forms.DateTimeField(label=_("drafted at (Asia/Shanghai)"), required=False, widget=DATETIME_INPUT,
-                             input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d"], help_text=_("Leave empty for now."))
+    at = forms.DateTimeField(
+        label=_("drafted at (Asia/Shanghai)"),
+        required=False,
+        widget=DATETIME_INPUT,
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d"],
+        help_text=_("Leave empty for now."),
+    )
 
 
 class RequesterDetailsForm(forms.ModelForm):
     class Meta:
         model = RequesterDetails
-        fields = ("phone", "address", "postcode", "email", "agent_name", "agent_phone", "agent_address",
-                  "power_of_attorney", "agent_identity_document")
+        fields = (
+            "phone",
+            "address",
+            "postcode",
+            "email",
+            "agent_name",
+            "agent_phone",
+            "agent_address",
+            "power_of_attorney",
+            "agent_identity_document",
+        )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -81,8 +105,11 @@ class RequesterDetailsForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        _check_text(self, ("phone", "address", "postcode", "agent_name", "agent_phone", "agent_address"),
-                    multiline=("address", "agent_address"))
+        _check_text(
+            self,
+            ("phone", "address", "postcode", "agent_name", "agent_phone", "agent_address"),
+            multiline=("address", "agent_address"),
+        )
         from .admissibility import POSTCODE
 
         if data.get("postcode") and not POSTCODE.fullmatch(data["postcode"]):

@@ -32,7 +32,6 @@ from rights.services import RequestError, check_evidence, event_time, may, recor
 from .admissibility import check_admissibility
 from .clocks import apply_clock_effects
 from .events import EVENTS_BY_NAME, INPUT_LABELS, ComplaintState
-
 from .models import Channel, Complaint, ComplaintEvidence, ComplaintLog, DraftTemplate, RequesterDetails
 
 

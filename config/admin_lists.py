@@ -5,6 +5,7 @@ year of 26 digits raises OverflowError and the list answers 500. Every admin wit
 mixin (tests/test_admin_query_strings.py walks them all); the list then redirects to `?e=1` as it does for any
 lookup it cannot apply.
 """
+
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
 

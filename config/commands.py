@@ -20,6 +20,7 @@ traceback, never argparse's usage block. Scripts and checks rely on it, so it is
 
 `--traceback` still shows the traceback of a `CommandError`, as Django's own commands do.
 """
+
 from __future__ import annotations
 
 import argparse

@@ -1,5 +1,6 @@
 """The desk's one time zone. Moments are stored in UTC; people, the law's last days and the calendar read them in
 Asia/Shanghai, so the day a moment falls on is always its Shanghai date (never the server's or the browser's)."""
+
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 

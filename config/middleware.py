@@ -5,6 +5,7 @@ answered 500 ("PostgreSQL text fields cannot contain NUL"). No address anyone ty
 gets the same one-line answer instead of each guarding its parameters. (Forms already refuse NUL in posted
 fields: Django's CharField validates against it.)
 """
+
 from django.http import HttpResponseBadRequest
 from django.utils.translation import gettext as _
 

@@ -4,6 +4,7 @@
 or another script's digit, a sign or spaces in an id or a count is a typo, not a number: such text is no
 number at all, and the caller answers with an empty result or a one-line message.
 """
+
 from __future__ import annotations
 
 # More digits than any database integer holds (bigint: 19): such a "number" finds nothing anyway.

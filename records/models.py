@@ -1,6 +1,7 @@
 """What every app records and never rewrites: the append-only rule of a history, and the audit log of changes to
 the catalog, the calendar, the complaint channels and the settings. Nothing here imports an app of the product,
 so the deadline layer, the catalog and both tracks may use it."""
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -18,13 +19,15 @@ class AppendOnly:
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise ValidationError(
-                _("%(entries)s cannot be changed: they are a record.") % {"entries": capfirst(self._meta.verbose_name_plural)}
+                _("%(entries)s cannot be changed: they are a record.")
+                % {"entries": capfirst(self._meta.verbose_name_plural)}
             )
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
         raise ValidationError(
-            _("%(entries)s cannot be deleted: they are a record.") % {"entries": capfirst(self._meta.verbose_name_plural)}
+            _("%(entries)s cannot be deleted: they are a record.")
+            % {"entries": capfirst(self._meta.verbose_name_plural)}
         )
 
 

@@ -5,7 +5,11 @@ import shutil
 import socket
 from urllib.parse import urlparse
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 import pytest
+import time_machine
 from django.db import connection
 
 from tests.browser import CHROMIUM, browser  # noqa: F401 - the browser tests' shared fixture
@@ -49,6 +53,22 @@ def _real_services(request):
                 pytest.fail(f"CI=true but this test {reason}")
             if reason:
                 pytest.skip(reason)
+
+
+# Tests that read "today" run on two frozen days: a Monday (two filings on the weekend before share a last day)
+# and a Friday (the next working day is three days on). The suite once failed only on Mondays.
+FROZEN_DAYS = {
+    "monday": datetime(2026, 12, 7, 11, 0, tzinfo=ZoneInfo("Asia/Shanghai")),
+    "friday": datetime(2026, 12, 11, 11, 0, tzinfo=ZoneInfo("Asia/Shanghai")),
+}
+
+
+@pytest.fixture(params=sorted(FROZEN_DAYS))
+def on_a_monday_and_a_friday(request):
+    """Travel to 11:00 Shanghai time on a Monday, then (a second run of the test) on a Friday; the clock stands
+    still (tick=False), so "now" is the same everywhere in the test."""
+    with time_machine.travel(FROZEN_DAYS[request.param], tick=False):
+        yield FROZEN_DAYS[request.param]
 
 
 @pytest.fixture

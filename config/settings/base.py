@@ -1,4 +1,5 @@
 """Settings shared by every environment. Values come from the environment (django-environ)."""
+
 from datetime import timedelta
 from pathlib import Path
 
@@ -193,7 +194,11 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # The sweep runs hourly; the sweep itself holds mail until the quiet-hours send time on working days.
 CELERY_BEAT_SCHEDULE = {
     # expires: after a worker outage, a backlog of hourly sweeps collapses into the next one.
-    "send-reminders": {"task": "rights.tasks.send_reminders", "schedule": crontab(minute=0), "options": {"expires": 3300}},
+    "send-reminders": {
+        "task": "rights.tasks.send_reminders",
+        "schedule": crontab(minute=0),
+        "options": {"expires": 3300},
+    },
 }
 
 LOGGING = {

@@ -1,9 +1,10 @@
 """Production: behind a reverse proxy that terminates TLS and sets X-Forwarded-Proto (and appends the client's
 address to X-Forwarded-For). `manage.py check --deploy --fail-level WARNING` passes with these settings
 (tests/test_deploy.py runs it)."""
+
 from django.core.exceptions import ImproperlyConfigured
 
-from .base import *  # noqa: F401,F403
+from .base import *
 from .base import env
 
 DEBUG = False
@@ -30,9 +31,9 @@ SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=True)
 CSRF_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=True)
 SESSION_COOKIE_HTTPONLY = True
 # The CSP (base settings) adds upgrade-insecure-requests in production.
-CONTENT_SECURITY_POLICY = {  # noqa: F405
-    **CONTENT_SECURITY_POLICY,  # noqa: F405
-    "DIRECTIVES": {**CONTENT_SECURITY_POLICY["DIRECTIVES"], "upgrade-insecure-requests": True},  # noqa: F405
+CONTENT_SECURITY_POLICY = {
+    **CONTENT_SECURITY_POLICY,
+    "DIRECTIVES": {**CONTENT_SECURITY_POLICY["DIRECTIVES"], "upgrade-insecure-requests": True},
 }
 
 # The reverse proxy in front appends the client's address to X-Forwarded-For (sign-in lockout by address).

@@ -1,7 +1,8 @@
 """Test settings: DATABASE_URL / REDIS_URL come from tests/conftest.py's environment handling."""
+
 import os
 
-from .base import *  # noqa: F401,F403
+from .base import *
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
@@ -10,9 +11,9 @@ CELERY_TASK_ALWAYS_EAGER = False
 RIGHTSDESK_TASKS_IN_PROCESS = True
 
 # A file, not memory, for SQLite's test database: tests run commands in a subprocess against it.
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # One file per test run, so two runs at once do not wipe each other's tables.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
 
 # Tests do not run collectstatic.
 WHITENOISE_AUTOREFRESH = True

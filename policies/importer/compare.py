@@ -3,11 +3,12 @@
 Procedures are paired by right and action (several per pair are matched most-alike first); a pair whose
 deadline, clock start, hedge or channels differ is a change, an unpaired one was added or dropped.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
-from typing import Iterable
 
 from django.utils.translation import gettext as _
 
@@ -86,7 +87,11 @@ class PromiseChange:
     @property
     def is_stricter(self) -> bool | None:
         """True when the new deadline is shorter (for users, better), False when longer, None otherwise."""
-        if self.kind != "changed" or "deadline" not in self.changed or not (self.before.deadline and self.after.deadline):
+        if (
+            self.kind != "changed"
+            or "deadline" not in self.changed
+            or not (self.before.deadline and self.after.deadline)
+        ):
             return None
         before = nominal_days(self.before.deadline[1], self.before.deadline[2])
         after = nominal_days(self.after.deadline[1], self.after.deadline[2])
@@ -135,7 +140,9 @@ def compare_promises(before: Iterable, after: Iterable) -> list[PromiseChange]:
         changes += [PromiseChange("removed", right, action, o, None) for i, o in enumerate(olds) if i not in used_old]
         changes += [PromiseChange("added", right, action, None, n) for j, n in enumerate(news) if j not in used_new]
     order = {"changed": 0, "added": 1, "removed": 2, "unchanged": 3}
-    return sorted(changes, key=lambda c: (order[c.kind], Right.values.index(c.right) if c.right in Right.values else 99))
+    return sorted(
+        changes, key=lambda c: (order[c.kind], Right.values.index(c.right) if c.right in Right.values else 99)
+    )
 
 
 def _differences(old: PromiseRow, new: PromiseRow) -> tuple[str, ...]:

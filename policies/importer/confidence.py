@@ -6,6 +6,7 @@ sentence itself) or a doubt (it was read from around the sentence, or after norm
 Confidence follows the doubts: none is high, one is medium, two or more is low. The review page lists low
 and medium proposals first and lets a reviewer accept every high one at once.
 """
+
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _

@@ -10,6 +10,7 @@ progress page follows the row.
 A broker that does not answer (Redis down, a wrong REDIS_URL) fails the job at once with a one-line reason
 instead of leaving it queued for nobody; the job keeps the text, and the admin shows the form again with it.
 """
+
 from __future__ import annotations
 
 import logging
@@ -57,15 +58,18 @@ def dispatch(job_id: int) -> bool:
             run_policy_import.delay(job_id)
         else:
             threading.Thread(target=_run_in_thread, args=(job_id,), name=f"policy-import-{job_id}", daemon=True).start()
-    except Exception:  # noqa: BLE001 - whatever the transport raises, the person gets one line, the log the rest
+    except Exception:  # whatever the transport raises, the person gets one line, the log the rest
         logger.exception("policy import #%s could not be handed to its runner", job_id)
         with transaction.atomic():
             job = PolicyImport.objects.select_for_update().filter(pk=job_id, state=PolicyImport.State.QUEUED).first()
             if job is not None:
-                _fail(job, _(
-                    "The import could not be started: the background task queue does not answer. The text is kept; "
-                    "try again in a few minutes, and tell the administrator if it goes on."
-                ))
+                _fail(
+                    job,
+                    _(
+                        "The import could not be started: the background task queue does not answer. The text is kept; "
+                        "try again in a few minutes, and tell the administrator if it goes on."
+                    ),
+                )
         return False
     return True
 
@@ -101,7 +105,7 @@ def run_import(*, job_id: int) -> PolicyImport | None:
         )
     except ImporterError as e:
         return _fail(job, str(e))
-    except Exception:  # noqa: BLE001 - the person sees one line; the log keeps the traceback
+    except Exception:  # the person sees one line; the log keeps the traceback
         logger.exception("policy import #%s failed", job.pk)
         return _fail(job, _("The import failed unexpectedly (the error is logged for the administrator); try again."))
     job.state, job.progress, job.policy_version = PolicyImport.State.DONE, 100, version

@@ -14,6 +14,7 @@ Only characters are removed (and digits replaced one for one), so every position
 comes from one position of the original: quotes and highlights are always cut from the original text.
 All patterns are linear: single character classes or fixed words, no nested quantifiers.
 """
+
 from __future__ import annotations
 
 import bisect
@@ -23,10 +24,12 @@ from dataclasses import dataclass
 _FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 _FULLWIDTH_RUN = re.compile(r"[０-９]+")
 _CN_NUMERAL = "零〇一二三四五六七八九十百千两壹贰叁肆伍陆柒捌玖拾佰仟"
-# The deadline units of grammar.py, as they may follow a bracketed number.
+# The deadline units of grammar/periods.py, as they may follow a bracketed number.
 _UNIT_AHEAD = r"(?=[ \t\u3000]*(?:个[ \t\u3000]*)?(?:工作日|自然日|日历日|天|日|小时|钟头|星期|礼拜|周|个月|月)|[ \t\u3000]*(?:-|–|—|－|~|～|〜|至|到))"
 _BRACKETED_NUMBER = re.compile(
-    r"(?P<open>[【\[［〔「『][ \t\u3000]*)(?:[0-9０-９]{1,5}|[" + _CN_NUMERAL + r"]{1,6})(?P<close>[ \t\u3000]*[】\]］〕」』])"
+    r"(?P<open>[【\[［〔「『][ \t\u3000]*)(?:[0-9０-９]{1,5}|["
+    + _CN_NUMERAL
+    + r"]{1,6})(?P<close>[ \t\u3000]*[】\]］〕」』])"
     + _UNIT_AHEAD
 )
 # Each pattern starts with a literal or a character class, never a lookbehind, so the engine can skip
@@ -35,7 +38,9 @@ _DOUBLED_UNIT = re.compile(r"(?:工作日|自然日|日历日)(?P<drop>[天日])
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff"
 _SPACE_IN_PHRASE = re.compile(rf"[{_CJK}](?P<drop>[ \t\u3000\xa0]+)(?=[{_CJK}])")
 # Two-character verbs whose completed event starts a clock or ends a request.
-_ASPECT = re.compile(r"(?:注销|收到|接到|收悉|提交|提出|递交|发出|验证|核实|核验|确认|认证|完成|受理|删除|申请)(?P<drop>了)(?!解)")
+_ASPECT = re.compile(
+    r"(?:注销|收到|接到|收悉|提交|提出|递交|发出|验证|核实|核验|确认|认证|完成|受理|删除|申请)(?P<drop>了)(?!解)"
+)
 
 # Which rule removed characters, by name (for the reasons the review page shows).
 RULES = (
@@ -87,7 +92,9 @@ class Normalised:
         i = bisect.bisect_right(self.orig_starts, pos) - 1
         if i < 0:
             return 0
-        run_length = (self.norm_starts[i + 1] if i + 1 < len(self.norm_starts) else len(self.text)) - self.norm_starts[i]
+        run_length = (self.norm_starts[i + 1] if i + 1 < len(self.norm_starts) else len(self.text)) - self.norm_starts[
+            i
+        ]
         offset = pos - self.orig_starts[i]
         return self.norm_starts[i] + min(offset, run_length)
 

@@ -8,6 +8,7 @@ One size limit, settings.POLICY_IMPORT_MAX_BYTES (5 MB unless set; the README sa
 chunks and refused as soon as it passes the limit (/dev/zero is refused at once, not read until memory runs
 out), whatever size the file system reports; pasted text counts its UTF-8 bytes.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -55,6 +56,8 @@ def read_limited(stream: BinaryIO, *, source_name: str = "") -> bytes:
         if size > limit:
             raise _too_large(source_name or _("the policy"))
     return b"".join(chunks)
+
+
 _LOOKS_LIKE_HTML = re.compile(
     r"<(?:!doctype\s+html|html|head|body|meta|div|p|br|span|table|section|article|h[1-6]|li|ul|ol)\b",
     re.IGNORECASE,
@@ -121,11 +124,10 @@ def _decode(data: bytes, label: str) -> str:
             continue
     if encodings == ("utf-16",):
         raise ReadError(
-            _("%(name)s starts as UTF-16 text but is not valid UTF-16; save it as UTF-8 and try again.") % {"name": label}
+            _("%(name)s starts as UTF-16 text but is not valid UTF-16; save it as UTF-8 and try again.")
+            % {"name": label}
         )
-    raise ReadError(
-        _("%(name)s is neither UTF-8 nor GB18030 text; save it as UTF-8 and try again.") % {"name": label}
-    )
+    raise ReadError(_("%(name)s is neither UTF-8 nor GB18030 text; save it as UTF-8 and try again.") % {"name": label})
 
 
 _CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0e-\x1f\x7f]")

@@ -18,6 +18,7 @@ scope (a right is wrong or missing), not-a-promise (a proposal where the text pr
 deadline), request-context (a deadline phrase read but not taken as an answer to a request), surface form
 (the phrase or its verb was not read as written), other.
 """
+
 from __future__ import annotations
 
 import json
@@ -101,7 +102,18 @@ def load_policy(label_file: Path, root: Path) -> LabelledPolicy:
             raise LabelError(f"{where}: min and max must be whole numbers with 0 < min <= max")
         start, end = _span(text, d["trigger"], where)
         deadlines.append(
-            Label(tuple(d["rights"]), d["action"], d["min"], d["max"], d["unit"], d["clock_start"], d["hedge"], d["trigger"], start, end)
+            Label(
+                tuple(d["rights"]),
+                d["action"],
+                d["min"],
+                d["max"],
+                d["unit"],
+                d["clock_start"],
+                d["hedge"],
+                d["trigger"],
+                start,
+                end,
+            )
         )
     not_deadlines = []
     for i, n in enumerate(data["not_deadlines"]):
@@ -187,7 +199,9 @@ def score_policy(policy: LabelledPolicy, extraction=None) -> Score:
     score = Score(labelled=len(policy.deadlines))
     proposals = [p for p in extraction.procedures if p.deadline]
     score.quotes = len(extraction.procedures)
-    score.verbatim = sum(1 for p in extraction.procedures if p.quote and text[p.start : p.end] == p.quote and p.quote in text)
+    score.verbatim = sum(
+        1 for p in extraction.procedures if p.quote and text[p.start : p.end] == p.quote and p.quote in text
+    )
 
     def err(kind, what, passage):
         score.errors.append(Error(policy.name, kind, what, passage[:120].replace("\n", " ")))
@@ -199,7 +213,11 @@ def score_policy(policy: LabelledPolicy, extraction=None) -> Score:
             if near or not _deadline_read(text, label.start, label.end, label.deadline):
                 err("surface form", f"missed {label.deadline}: the phrase is not read as written", label.trigger)
             else:
-                err("request-context", f"missed {label.deadline}: read, but not as an answer to a request", label.trigger)
+                err(
+                    "request-context",
+                    f"missed {label.deadline}: read, but not as an answer to a request",
+                    label.trigger,
+                )
             continue
         score.found += 1
         wrong = []
@@ -225,7 +243,10 @@ def score_policy(policy: LabelledPolicy, extraction=None) -> Score:
 
     score.proposed = len(proposals)
     for p in proposals:
-        if any(_overlaps(p.start, p.end, label.start, label.end) and p.deadline == label.deadline for label in policy.deadlines):
+        if any(
+            _overlaps(p.start, p.end, label.start, label.end) and p.deadline == label.deadline
+            for label in policy.deadlines
+        ):
             score.correct += 1
             continue
         negative = next((n for n in policy.not_deadlines if _overlaps(p.start, p.end, n.start, n.end)), None)

@@ -6,6 +6,7 @@ clause, the last verb before it in its sentence, the rights its clause names. As
 deadlines took quadratic time (one 40,000-character sentence with 2,500 promises: 11 s). A TextIndex finds
 where each pattern matches once, then answers each question by bisection.
 """
+
 from __future__ import annotations
 
 import bisect

@@ -4,6 +4,7 @@ An imported policy is a draft: a PolicyVersion with status "draft" (so it is nev
 its proposed procedures with review_status "draft". A person accepts, edits or rejects each procedure, then
 accepts the version, which puts it in force from its effective date.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -209,5 +210,10 @@ def accept_policy_version(*, version: PolicyVersion, acting_user=None) -> Policy
     except ValidationError as e:
         raise ImportRefused("; ".join(e.messages)) from None
     version.save(update_fields=["status"])
-    audit(action="catalog acceptance", subject=f"{version.app} · {version.title}", changes={"version": version.pk}, acting_user=acting_user)
+    audit(
+        action="catalog acceptance",
+        subject=f"{version.app} · {version.title}",
+        changes={"version": version.pk},
+        acting_user=acting_user,
+    )
     return version

@@ -1,5 +1,6 @@
 """The catalog: what each app's privacy policy promises for each right, and the statutory defaults (a package:
 choices, catalog, workcalendar, promises, imports; every name importable from policies.models)."""
+
 from .catalog import (
     App,
     EffectiveDeadline,

@@ -1,5 +1,6 @@
 """The catalog: each app, its policy versions and the procedure each version states for a right, and the
 statutory defaults that apply when a policy is silent and cap what it may promise."""
+
 from __future__ import annotations
 
 import hashlib
@@ -76,13 +77,13 @@ class PolicyVersion(models.Model):
         when = self.effective_on or self.published_on
         return f"{self.app} · {self.title}" + (f" ({when:%Y-%m-%d})" if when else "")
 
-    @staticmethod
-    def checksum_of(text: str) -> str:
-        return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
     def save(self, *args, **kwargs):
         self.checksum = self.checksum_of(self.source_text)
         super().save(*args, **kwargs)
+
+    @staticmethod
+    def checksum_of(text: str) -> str:
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
     def previous(self) -> PolicyVersion | None:
         """The app's version in force just before this one (for comparing promises)."""
@@ -101,9 +102,7 @@ class StatutoryDefault(models.Model):
     citation = models.CharField(_("citation"), max_length=300)
     clause = models.TextField(_("clause"), help_text=_("The rule, quoted."))
     rights = models.JSONField(_("rights"), default=list, help_text=_("Rights this limit governs."))
-    action = models.CharField(
-        _("action"), max_length=12, choices=Action, blank=True, help_text=_("Empty: any action.")
-    )
+    action = models.CharField(_("action"), max_length=12, choices=Action, blank=True, help_text=_("Empty: any action."))
     amount = models.PositiveIntegerField(_("amount"))
     unit = models.CharField(_("unit"), max_length=12, choices=Unit)
     clock_start = models.CharField(_("clock starts at"), max_length=20, choices=ClockStart)
@@ -180,9 +179,7 @@ class Procedure(models.Model):
     deadline_min = models.PositiveIntegerField(_("deadline (least)"), null=True, blank=True)
     deadline_max = models.PositiveIntegerField(_("deadline (most)"), null=True, blank=True)
     deadline_unit = models.CharField(_("deadline unit"), max_length=12, choices=Unit, blank=True)
-    clock_start = models.CharField(
-        _("clock starts at"), max_length=20, choices=ClockStart, default=ClockStart.RECEIPT
-    )
+    clock_start = models.CharField(_("clock starts at"), max_length=20, choices=ClockStart, default=ClockStart.RECEIPT)
     hedge = models.CharField(_("hedge"), max_length=4, choices=Hedge, blank=True, default=Hedge.FIRM)
     quote = models.TextField(_("quoted clause"), help_text=_("Verbatim from the policy text."))
     # The analyst's note, in both languages of the desk: the catalog is read in Chinese and in English.
@@ -192,9 +189,7 @@ class Procedure(models.Model):
     extraction_rule = models.CharField(_("extraction rule"), max_length=40, blank=True)
     confidence = models.CharField(_("confidence"), max_length=8, choices=Confidence, blank=True)
     confidence_reasons = models.JSONField(_("reasons"), default=list, blank=True)
-    review_status = models.CharField(
-        _("review"), max_length=10, choices=ReviewStatus, default=ReviewStatus.ACCEPTED
-    )
+    review_status = models.CharField(_("review"), max_length=10, choices=ReviewStatus, default=ReviewStatus.ACCEPTED)
 
     objects = ProcedureQuerySet.as_manager()
 
@@ -221,7 +216,11 @@ class Procedure(models.Model):
     def promise_display(self) -> str:
         if not self.has_promise:
             return str(_("no promised deadline"))
-        amount = str(self.deadline_min) if self.deadline_min == self.deadline_max else f"{self.deadline_min}–{self.deadline_max}"
+        amount = (
+            str(self.deadline_min)
+            if self.deadline_min == self.deadline_max
+            else f"{self.deadline_min}–{self.deadline_max}"
+        )
         return f"{amount} {Unit(self.deadline_unit).label}"
 
     def clean(self):
@@ -234,10 +233,18 @@ class Procedure(models.Model):
             errors["deadline_unit"] = _("A deadline needs an amount and a unit, or neither.")
         elif self.deadline_min is not None and self.deadline_min > self.deadline_max:
             errors["deadline_max"] = _("The longest deadline cannot be shorter than the shortest.")
-        if self.policy_version_id and self.policy_version.source_text and self.quote not in self.policy_version.source_text:
+        if (
+            self.policy_version_id
+            and self.policy_version.source_text
+            and self.quote not in self.policy_version.source_text
+        ):
             errors["quote"] = _("The quote must be a verbatim passage of the policy text.")
         for channel in self.channels or []:
-            if not isinstance(channel, dict) or channel.get("kind") not in ChannelKind.values or not channel.get("value"):
+            if (
+                not isinstance(channel, dict)
+                or channel.get("kind") not in ChannelKind.values
+                or not channel.get("value")
+            ):
                 errors["channels"] = _('Each channel needs a known "kind" and a "value".')
                 break
         if errors:
@@ -250,8 +257,10 @@ class Procedure(models.Model):
         """The promise; the statutory default when the policy is silent; the cap when the promise exceeds it."""
         statutory = statutory if statutory is not None else self.statutory_default()
         if self.has_promise:
-            if statutory and statutory.is_cap and nominal_days(self.deadline_max, self.deadline_unit) > nominal_days(
-                statutory.amount, statutory.unit
+            if (
+                statutory
+                and statutory.is_cap
+                and nominal_days(self.deadline_max, self.deadline_unit) > nominal_days(statutory.amount, statutory.unit)
             ):
                 return EffectiveDeadline(
                     statutory.amount, statutory.amount, statutory.unit, self.clock_start, statutory, True

@@ -1,5 +1,6 @@
 """The catalog's vocabulary: rights, promised actions, units, clock starts, how firmly a promise is worded, channel
 kinds, and the importer's confidence and review states."""
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -43,8 +44,8 @@ class Hedge(models.TextChoices):
     """How firmly a promise is worded: "一般情况下/原则上/尽最大努力" is soft; "最长" is an outer cap."""
 
     FIRM = "", _("Firm")
-    SOFT = "soft", _("Soft (\"usually\", \"in principle\")")
-    CAP = "cap", _("Outer cap (\"at most\")")
+    SOFT = "soft", _('Soft ("usually", "in principle")')
+    CAP = "cap", _('Outer cap ("at most")')
 
 
 class ChannelKind(models.TextChoices):

@@ -1,4 +1,5 @@
 """An import of a policy started in the admin, run in the background (policies.importer.jobs)."""
+
 from __future__ import annotations
 
 from django.conf import settings

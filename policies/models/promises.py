@@ -1,5 +1,6 @@
 """What a request of some right is held to under the policy in force: its promises, each a procedure's or a
 statutory default's."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -58,7 +59,9 @@ def promises_for(app: App, right: str, on: date) -> list[Promise]:
                 Promise(
                     None,
                     action,
-                    EffectiveDeadline(default.amount, default.amount, default.unit, default.clock_start, default, False),
+                    EffectiveDeadline(
+                        default.amount, default.amount, default.unit, default.clock_start, default, False
+                    ),
                     default,
                 )
             )

@@ -1,5 +1,6 @@
 """The working-day calendar as entered in the admin: the years whose official schedule is in, and the days that
 differ from the holidays library (policies.workdays counts on them)."""
+
 from __future__ import annotations
 
 from django.db import models

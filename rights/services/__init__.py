@@ -11,6 +11,7 @@ The checks at the boundary (typed text, an event's time, permission, evidence fi
 the ones complaints.services calls too. `at` is when the event really happened (backdated entries); `now` is when
 it is being recorded. `acting_user` None is the system (commands without --by, tasks), which may record every event.
 """
+
 from .boundary import (
     RequestError,
     TransitionConflict,

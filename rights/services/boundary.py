@@ -2,6 +2,7 @@
 the files they attach. Requests (this package) and complaints (complaints.services) call these same functions, so
 a refusal reads the same on both; each check raises the caller's own one-line error (`error=`, RequestError by
 default), never a traceback."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -50,7 +51,9 @@ def may_record(event: CaseEvent | str, user) -> bool:
     return may(user, event.permission)
 
 
-def check_in_calendar(day: date, *, calendar: WorkCalendar, now: datetime, error: type[Exception] = RequestError) -> None:
+def check_in_calendar(
+    day: date, *, calendar: WorkCalendar, now: datetime, error: type[Exception] = RequestError
+) -> None:
     years = supported_years(this_year=local_date(now).year, entered_years=calendar.entered_years)
     if day.year not in years:
         raise error(
@@ -101,7 +104,9 @@ def parse_day(value: Any, *, label: str, error: type[Exception] = RequestError) 
             raise ValueError
         return date.fromisoformat(day)
     except ValueError:
-        raise error(_("%(field)s must be a date such as 2026-10-30, not %(value)r.") % {"field": label, "value": day}) from None
+        raise error(
+            _("%(field)s must be a date such as 2026-10-30, not %(value)r.") % {"field": label, "value": day}
+        ) from None
 
 
 def check_evidence(files: Iterable[Any], *, error: type[Exception] = RequestError) -> list[Any]:

@@ -1,5 +1,6 @@
 """Filing a request: one transaction that creates it, writes its "file" event and, when it was sent to the app,
 records "submit" through the same core as every other event (its clocks start then)."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -41,7 +42,10 @@ def file_request(
     calendar = work_calendar()
     at = event_time(at, now, calendar=calendar)
     if right not in Right.values:
-        raise RequestError(_("Unknown right %(right)r; expected one of %(rights)s.") % {"right": right, "rights": ", ".join(Right.values)})
+        raise RequestError(
+            _("Unknown right %(right)r; expected one of %(rights)s.")
+            % {"right": right, "rights": ", ".join(Right.values)}
+        )
     fields = {
         "requester_name": clean_text(requester_name, label=_("Requester"), max_length=200),
         "requester_contact": clean_text(requester_contact, label=_("Requester contact"), max_length=200),

@@ -1,5 +1,6 @@
 """A request event's inputs: checked and normalised before the lock (`clean_inputs`), then written onto the
 request and into the history row's details inside it (`apply_inputs`)."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -49,7 +50,11 @@ def clean_inputs(event: CaseEvent, inputs: dict, note: str, *, now: datetime, ca
                 raise TransitionRefused(_("Unknown promised action %(action)r.") % {"action": values[name]})
         elif name == "assignee":
             values[name] = raw
-    missing = [name for name in required if name == "note" and not values["note"] or name != "note" and values.get(name) in (None, "")]
+    missing = [
+        name
+        for name in required
+        if name == "note" and not values["note"] or name != "note" and values.get(name) in (None, "")
+    ]
     if missing:
         raise TransitionRefused(_missing_message(event, missing[0]))
     return values

@@ -1,4 +1,5 @@
 """Calendar corrections: replay the request clocks a changed calendar day or a published year can move."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable

@@ -1,4 +1,5 @@
 """Recording an event on a request: the one write path (see the package's docstring)."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -24,7 +25,9 @@ from .inputs import apply_inputs, clean_inputs
 def _condition(request: RightsRequest, event: CaseEvent) -> str | None:
     """Why the event cannot be recorded in this request's situation beyond its state (None: it can)."""
     if event.name == "pause" and request.paused_since is not None:
-        return _("The request is already paused (since %(day)s).") % {"day": local_date(request.paused_since).isoformat()}
+        return _("The request is already paused (since %(day)s).") % {
+            "day": local_date(request.paused_since).isoformat()
+        }
     if event.name == "resume" and request.paused_since is None:
         return _("The request is not paused.")
     return None
@@ -35,7 +38,9 @@ def allowed_events(request: RightsRequest, user=None) -> list[str]:
     return [
         name
         for name in EVENT_ORDER
-        if request.state in EVENTS[name].sources and may_record(name, user) and _condition(request, EVENTS[name]) is None
+        if request.state in EVENTS[name].sources
+        and may_record(name, user)
+        and _condition(request, EVENTS[name]) is None
     ]
 
 
@@ -103,7 +108,8 @@ def record_event(
             )  # fmt: skip
     except ConcurrentTransition as error:
         raise TransitionConflict(
-            _("Request #%(id)s was changed by someone else while you worked on it. Reload and try again.") % {"id": request.pk}
+            _("Request #%(id)s was changed by someone else while you worked on it. Reload and try again.")
+            % {"id": request.pk}
         ) from error
     return locked
 
@@ -133,7 +139,9 @@ def apply_event(
     if condition:
         raise TransitionRefused(condition)
     previous = locked.log.order_by("-at", "-id").values_list("at", flat=True).first()
-    event_time(at, now, calendar=calendar, previous=previous, event=spec.label, case=_("request"), error=TransitionRefused)
+    event_time(
+        at, now, calendar=calendar, previous=previous, event=spec.label, case=_("request"), error=TransitionRefused
+    )
     source = locked.state
     details = apply_inputs(locked, spec, values, at=at)
     if spec.changes_state:

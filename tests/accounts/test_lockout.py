@@ -4,6 +4,7 @@ Django's full set of password rules.
 The probe: 30 wrong passwords in 7.6 s were all answered normally and the right one then logged in at once;
 30 different usernames were not throttled either; "password" and "12345678" were accepted as passwords.
 """
+
 from datetime import timedelta
 
 import pytest
@@ -30,8 +31,9 @@ def wang(db):
 
 
 def sign_in(client, username, password, address="203.0.113.7", **headers):
-    return client.post(LOGIN, {"username": username, "password": password, "next": "/admin/"},
-                       REMOTE_ADDR=address, **headers)
+    return client.post(
+        LOGIN, {"username": username, "password": password, "next": "/admin/"}, REMOTE_ADDR=address, **headers
+    )
 
 
 def signed_in(client) -> bool:

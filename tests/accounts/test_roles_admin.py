@@ -1,6 +1,7 @@
 """Staff groups read as roles in the person's language (issue 10): the built-in roles keep their stored names
 (codes that rights.roles looks up) and the admin shows their translated labels on the role pages and wherever a
 user's roles are listed or chosen."""
+
 import re
 
 import pytest
@@ -38,20 +39,28 @@ def test_english_pages_name_the_roles_in_english(client, root):
     assert "case worker" in roles and "auditor" in roles
 
 
-@pytest.mark.skipif(not _translated("case worker"), reason="locale/pending/desk-finish.po is not merged into the catalog yet")
+@pytest.mark.skipif(
+    not _translated("case worker"), reason="locale/pending/desk-finish.po is not merged into the catalog yet"
+)
 def test_chinese_pages_name_the_roles_in_chinese(client, root):
     role = Role.objects.get(name=CASE_WORKER)
     pages = {
         url: visible_text(client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode())
-        for url in (ROLES, USERS, reverse("admin:accounts_role_change", args=[role.pk]),
-                    reverse("admin:auth_user_change", args=[root.pk]))
-    }  # fmt: skip
+        for url in (
+            ROLES,
+            USERS,
+            reverse("admin:accounts_role_change", args=[role.pk]),
+            reverse("admin:auth_user_change", args=[root.pk]),
+        )
+    }
     for url, text in pages.items():
         assert "case worker" not in text and "auditor" not in text, url
     assert "案件处理人" in pages[ROLES] and "审计员" in pages[ROLES]
     assert "案件处理人" in pages[USERS]  # the "by role" filter
     # The user's roles are chosen by their labels too.
-    form = client.get(reverse("admin:auth_user_change", args=[root.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    form = client.get(
+        reverse("admin:auth_user_change", args=[root.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans"
+    ).content.decode()
     assert re.search(rf'<option value="{role.pk}"[^>]*>案件处理人</option>', form)
 
 

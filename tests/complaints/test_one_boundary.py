@@ -1,6 +1,7 @@
 """Complaints are checked at the request track's boundary (rights.services.boundary, config.text, rights.uploads):
 the same evidence limit and content check, the same words for a control character, the same event-time check.
 A refusal is one line and writes nothing."""
+
 from datetime import datetime
 
 import pytest
@@ -117,7 +118,8 @@ def test_a_template_with_a_control_character_is_a_field_error_not_a_refused_save
 
     template = DraftTemplate.objects.get(key="reminder", language="zh-hans")
     response = admin_client.post(
-        reverse("admin:complaints_drafttemplate_change", args=[template.pk]), {"body": "致{{ respondent.name }}\x1b[31m"}
+        reverse("admin:complaints_drafttemplate_change", args=[template.pk]),
+        {"body": "致{{ respondent.name }}\x1b[31m"},
     )
     assert response.status_code == 200
     assert "Template contains a control character (U+001B); remove it and try again." in response.content.decode()

@@ -15,14 +15,14 @@ from django.utils import timezone
 
 from policies.deadlines import SHANGHAI
 from policies.models import Procedure, work_calendar
-from rights.models import Clock, Evidence, RightsRequest, State, TransitionLog
+from rights.models import Evidence, RightsRequest, State, TransitionLog
 from rights.presenters import dashboard, week_end
 from rights.querysets import today_in_shanghai
 from rights.roles import AUDITOR, CASE_WORKER
 from rights.services import allowed_events, record_event
 from tests.factories import UserFactory, file, shanghai
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english", "on_a_monday_and_a_friday")]
 
 CHANGELIST = reverse("admin:rights_rightsrequest_changelist")
 ADD = reverse("admin:rights_rightsrequest_add")
@@ -83,6 +83,16 @@ def offered_transitions(response) -> list[str]:
 def days_ago(days: int) -> datetime:
     """10:00 in Shanghai, `days` calendar days before today: data that is overdue whatever today is."""
     return datetime.combine(today_in_shanghai() - timedelta(days=days), time(10), tzinfo=SHANGHAI)
+
+
+def working_days_ago(days: int) -> datetime:
+    """10:00 in Shanghai on the `days`-th working day before today: two such filings never share a last day
+    (filings on a Saturday and a Sunday do: both count from Monday)."""
+    calendar, day = work_calendar(), today_in_shanghai()
+    while days:
+        day -= timedelta(days=1)
+        days -= calendar.is_working_day(day)
+    return datetime.combine(day, time(10), tzinfo=SHANGHAI)
 
 
 def start_overdue_within_statute(calendar, today):
@@ -180,8 +190,8 @@ def test_the_list_shows_the_nearest_deadline_first_for_everyone_and_mine_under_a
     colleague = UserFactory(username="colleague")
     colleague.groups.add(*clerk.groups.all())
     nearest = file(lumiere, at=days_ago(30), requester="最近", assignee=colleague)
-    mine_later = file(lumiere, at=days_ago(1), requester="我的", assignee=clerk)
-    other_later = file(lumiere, at=days_ago(2), requester="别人的", assignee=colleague)
+    mine_later = file(lumiere, at=working_days_ago(1), requester="我的", assignee=clerk)
+    other_later = file(lumiere, at=working_days_ago(2), requester="别人的", assignee=colleague)
     closed = record_event(event="withdraw", request=file(lumiere, at=days_ago(40), requester="撤回"), note="不需要了")
 
     def order(user, query=""):

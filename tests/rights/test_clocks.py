@@ -3,9 +3,8 @@ from datetime import date
 
 import pytest
 
-from policies.services import publish_calendar_year, set_calendar_day
-
 from policies.models import CalendarOverride, CalendarYear, Procedure
+from policies.services import publish_calendar_year, set_calendar_day
 from rights.models import Clock, RightsRequest
 from rights.services import recompute_provisional_clocks, record_event
 from tests.factories import file, shanghai

@@ -51,8 +51,8 @@ def test_two_sessions_transition_one_request_one_wins_the_other_gets_a_conflict(
 
 def test_the_model_itself_refuses_a_stale_save(catalog):
     """ConcurrentTransitionMixin: a save from a stale instance does not overwrite a newer state."""
-    from django_fsm import ConcurrentTransition
     from django.db import transaction
+    from django_fsm import ConcurrentTransition
 
     request = file(catalog["卢米埃影城"], at=shanghai(2026, 9, 28, 10))
     stale = RightsRequest.objects.get(pk=request.pk)

@@ -10,15 +10,15 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from policies.models import work_calendar
 from rights import pagination
 from rights.models import RightsRequest
-from policies.models import work_calendar
 from rights.presenters import dashboard
 from rights.services import record_event
 from rights.status import clock_status, request_verdict
 from tests.factories import file, shanghai
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english", "on_a_monday_and_a_friday")]
 
 CHANGELIST = reverse("admin:rights_rightsrequest_changelist")
 DASHBOARD = reverse("admin:rights_rightsrequest_dashboard")

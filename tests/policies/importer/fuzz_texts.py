@@ -8,6 +8,7 @@ nines), control characters (NUL, C0, C1, lone surrogates, BOM, line separators),
 Unicode. The same kinds are drawn through hypothesis (`texts()`, which shrinks a failure to its pieces) and
 through a seeded random.Random (`random_text(rng)`, for the 10,000-text run), so both explore one space.
 """
+
 from __future__ import annotations
 
 import random
@@ -17,7 +18,22 @@ from .helpers import chinese_numeral, fullwidth
 SUBJECTS = ["", "我们将", "我们会", "本公司将", "我行将", "您可以", "平台将", "对于您的请求，我们将"]
 HEDGES = ["", "一般情况下，", "原则上", "最长", "不超过", "最迟"]
 CLOCKS = ["", "在", "在收到您的请求后", "自收到申请之日起", "在验证您的身份后", "注销了账号后", "在您提交申请后"]
-UNITS = ["个工作日", "工作日", "天", "日", "自然日", "日历日", "小时", "周", "个月", "月", "个工作日天", "工作 日", "年", ""]
+UNITS = [
+    "个工作日",
+    "工作日",
+    "天",
+    "日",
+    "自然日",
+    "日历日",
+    "小时",
+    "周",
+    "个月",
+    "月",
+    "个工作日天",
+    "工作 日",
+    "年",
+    "",
+]
 WITHIN = ["内", "之内", "以内", "", "内（节假日顺延）"]
 VERBS = ["回复", "答复", "完成注销", "删除", "处理", "反馈", "完成核查", "发送", "予以更正", ""]
 ENDS = ["。", "，", "；", "\n", "", "！", "…"]
@@ -74,18 +90,89 @@ CONTACTS = [
     "https://example.com/privacy",
 ]
 CONTROLS = [
-    "\x00", "\x01", "\x08", "\x0b", "\x0c", "\x1b", "\x7f", "\x85", "\x9f", "\r", "\r\n", "\t",
-    "\u200b", "\ufeff", "\u2028", "\u2029", "\u3000", "\xa0", "\ud800", "\udfff", "\ue000", "\ufffd",
+    "\x00",
+    "\x01",
+    "\x08",
+    "\x0b",
+    "\x0c",
+    "\x1b",
+    "\x7f",
+    "\x85",
+    "\x9f",
+    "\r",
+    "\r\n",
+    "\t",
+    "\u200b",
+    "\ufeff",
+    "\u2028",
+    "\u2029",
+    "\u3000",
+    "\xa0",
+    "\ud800",
+    "\udfff",
+    "\ue000",
+    "\ufffd",
 ]
-RUN_UNITS = [" ", "\u3000", "\n", "\t ", "1", "0", "9", "１", "十", "一二", "。", "，", "、", "-", "》", ">", "【", "】",
-             "（", "“", "内", "日", "个工作日", "15天内", "在", "<", "&", "#"]
-HTML = ["<p>", "</p>", "<br/>", "<div>", "<!--", "-->", "<script>", "</script>", "<style>", "&#0;", "&#x85;",
-        "&nbsp;", "&amp;", "<a href='", "<![CDATA[", "<!DOCTYPE html>", "<td>", "<li>"]
+RUN_UNITS = [
+    " ",
+    "\u3000",
+    "\n",
+    "\t ",
+    "1",
+    "0",
+    "9",
+    "１",
+    "十",
+    "一二",
+    "。",
+    "，",
+    "、",
+    "-",
+    "》",
+    ">",
+    "【",
+    "】",
+    "（",
+    "“",
+    "内",
+    "日",
+    "个工作日",
+    "15天内",
+    "在",
+    "<",
+    "&",
+    "#",
+]
+HTML = [
+    "<p>",
+    "</p>",
+    "<br/>",
+    "<div>",
+    "<!--",
+    "-->",
+    "<script>",
+    "</script>",
+    "<style>",
+    "&#0;",
+    "&#x85;",
+    "&nbsp;",
+    "&amp;",
+    "<a href='",
+    "<![CDATA[",
+    "<!DOCTYPE html>",
+    "<td>",
+    "<li>",
+]
 NUMBER_STYLES = ["arabic", "fullwidth", "chinese", "bracketed", "padded", "huge", "odd digits", "negative", "range"]
 ODD_DIGITS = ["²", "³", "¹", "①", "⑮", "٣", "۵", "५", "𝟓", "Ⅻ", "⁵", "₅", "〡", "５"]
 # Drawn with these weights: promises most; a control character now and then (several make a text binary).
-PIECE_KINDS = ["promise"] * 6 + ["phrase"] * 3 + ["number"] * 2 + ["right"] * 2 + ["run", "title", "html", "contact",
-                                                                                     "random", "control"]
+PIECE_KINDS = (
+    ["promise"] * 6
+    + ["phrase"] * 3
+    + ["number"] * 2
+    + ["right"] * 2
+    + ["run", "title", "html", "contact", "random", "control"]
+)
 
 
 class HypothesisDraws:
@@ -111,8 +198,11 @@ class RandomDraws:
 
     # Mostly printable text, as a policy is; now and then any character at all (controls, astral planes and
     # the private use area make the reader refuse the text as binary once they are more than a few).
-    _RANGES = [(0x20, 0x7E)] * 4 + [(0x4E00, 0x9FFF)] * 4 + [(0x3000, 0x303F), (0xFF00, 0xFFEF), (0x80, 0x2FFF),
-                                                             (0x0, 0xFFFF), (0x0, 0x10FFFF)]
+    _RANGES = (
+        [(0x20, 0x7E)] * 4
+        + [(0x4E00, 0x9FFF)] * 4
+        + [(0x3000, 0x303F), (0xFF00, 0xFFEF), (0x80, 0x2FFF), (0x0, 0xFFFF), (0x0, 0x10FFFF)]
+    )
 
     def __init__(self, rng: random.Random):
         self.rng = rng
@@ -141,7 +231,11 @@ def number(d) -> str:
     if style == "chinese":
         return chinese_numeral(d.integer(1, 9999))
     if style == "bracketed":
-        return d.choice(["【", "[", "［", "〔", "「", "『"]) + d.choice([str(n), fullwidth(n), chinese_numeral(n)]) + d.choice(["】", "]", "］", "〕", "」", "』"])
+        return (
+            d.choice(["【", "[", "［", "〔", "「", "『"])
+            + d.choice([str(n), fullwidth(n), chinese_numeral(n)])
+            + d.choice(["】", "]", "］", "〕", "」", "』"])
+        )
     if style == "padded":
         return "0" * d.integer(1, 30) + str(n)
     if style == "huge":
@@ -155,8 +249,16 @@ def number(d) -> str:
 
 def promise(d) -> str:
     return "".join(
-        [d.choice(SUBJECTS), d.choice(HEDGES), d.choice(CLOCKS), number(d), d.choice(UNITS), d.choice(WITHIN),
-         d.choice(VERBS), d.choice(ENDS)]
+        [
+            d.choice(SUBJECTS),
+            d.choice(HEDGES),
+            d.choice(CLOCKS),
+            number(d),
+            d.choice(UNITS),
+            d.choice(WITHIN),
+            d.choice(VERBS),
+            d.choice(ENDS),
+        ]
     )
 
 

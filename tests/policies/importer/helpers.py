@@ -1,4 +1,5 @@
 """Builders for test phrasings: Chinese numerals written as policies write them."""
+
 from __future__ import annotations
 
 DIGITS = "零一二三四五六七八九"

@@ -4,6 +4,7 @@ Each shape is a function of a length in characters; together they cover what the
 a title line, one sentence with thousands of promises) and what a regex or a per-sentence loop could choke on:
 one huge line, one huge sentence, only spaces, only numerals, repeated CJK punctuation, paths, addresses, dates.
 """
+
 from __future__ import annotations
 
 
@@ -21,7 +22,9 @@ SHAPES = {
     "spaces after an address label": lambda n: _fill(" \n", n, head="地址为", tail="!"),
     "spaces in a book title": lambda n: _fill(" ", n, head="《", tail="隐私政策》"),
     "one line of prose": lambda n: _fill("我们会采取合理措施保护您的个人信息安全并持续改进相关制度", n),
-    "one sentence with commas": lambda n: _fill("您可以通过我的-设置-注销账号申请注销，我们将在15个工作日内答复您的请求，", n, head="注销账号：", tail="。"),
+    "one sentence with commas": lambda n: _fill(
+        "您可以通过我的-设置-注销账号申请注销，我们将在15个工作日内答复您的请求，", n, head="注销账号：", tail="。"
+    ),
     # The issue: one 40,000-character sentence with 2,500 promises took 11.4 s.
     "many promises in one sentence": lambda n: _fill("我们将在15个工作日内完成注销", n, head="用户请求注销账号"),
     "many promises, verbs far away": lambda n: _fill("在15天内", n, head="注销账号", tail="完成。"),

@@ -4,6 +4,7 @@ with the previous one.
 
 Here the import task runs in place (CELERY_TASK_ALWAYS_EAGER) when the request's transaction commits;
 test_admin_import_background.py runs it as the embedded default (a thread) and on a real Celery worker."""
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -87,7 +88,10 @@ def test_the_status_of_an_import_is_json_for_the_progress_page(admin_client):
     job = PolicyImport.objects.get()
     status = admin_client.get(url("import_status", job.pk)).json()
     assert status == {
-        "state": "done", "progress": 100, "stalled": False, "label": "Done.",
+        "state": "done",
+        "progress": 100,
+        "stalled": False,
+        "label": "Done.",
         "review_url": url("review", job.policy_version_id),
     }
 
@@ -105,7 +109,10 @@ def test_uploading_a_gb18030_file_works(admin_client):
         ({"text": "   "}, "Upload a file or paste the text"),
         ({"file": SimpleUploadedFile("x.bin", b"\x89PNG\r\n\x1a\n" + bytes(500))}, "binary"),
         ({"file": SimpleUploadedFile("x.txt", b"")}, "empty"),
-        ({"file": SimpleUploadedFile("x.txt", "隐私政策\n".encode() * 10000 + b"\x00")}, "x.txt contains a NUL character (line 10001)"),
+        (
+            {"file": SimpleUploadedFile("x.txt", "隐私政策\n".encode() * 10000 + b"\x00")},
+            "x.txt contains a NUL character (line 10001)",
+        ),
         ({"text": "隐私政策\x00"}, "Null characters are not allowed"),
     ],
 )

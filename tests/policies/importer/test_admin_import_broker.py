@@ -9,6 +9,7 @@ job, whose page starts it again (an uploaded file need not be uploaded again).
 The broker here is a Redis URL on a loopback port that nothing listens on: a real refused connection, through
 Celery and kombu as in production (no mock).
 """
+
 import socket
 
 import pytest
@@ -95,7 +96,9 @@ def test_the_failed_jobs_page_says_why_in_one_line(english_admin, unanswering_br
 def test_a_failed_import_is_started_again_from_its_page_once_the_tasks_run_again(
     english_admin, unanswering_broker, settings
 ):
-    english_admin.post(reverse("admin:policies_policyversion_import"), {"text": TEXT, "source_url": "https://a.example/p"})
+    english_admin.post(
+        reverse("admin:policies_policyversion_import"), {"text": TEXT, "source_url": "https://a.example/p"}
+    )
     first = PolicyImport.objects.get()
     progress = reverse("admin:policies_policyversion_import_progress", args=[first.pk])
     assert "Start this import again" in english_admin.get(progress).content.decode()
@@ -109,12 +112,16 @@ def test_a_failed_import_is_started_again_from_its_page_once_the_tasks_run_again
     # The tasks run again (here in this process): the same text is imported, with its source, nothing re-entered.
     settings.RIGHTSDESK_TASKS_IN_PROCESS = True
     settings.CELERY_TASK_ALWAYS_EAGER = True
-    response = english_admin.post(reverse("admin:policies_policyversion_import_progress", args=[second.pk]), follow=True)
+    response = english_admin.post(
+        reverse("admin:policies_policyversion_import_progress", args=[second.pk]), follow=True
+    )
     third = PolicyImport.objects.latest("pk")
     assert third.state == PolicyImport.State.DONE and third.source_url == "https://a.example/p"
     version = PolicyVersion.objects.get(app__name="网页应用")
     assert response.redirect_chain[-1][0] == reverse("admin:policies_policyversion_review", args=[version.pk])
     assert version.source_text == TEXT and version.procedures.count() == 2
     # A job that did not fail cannot be started twice.
-    assert english_admin.post(reverse("admin:policies_policyversion_import_progress", args=[third.pk])).status_code == 302
+    assert (
+        english_admin.post(reverse("admin:policies_policyversion_import_progress", args=[third.pk])).status_code == 302
+    )
     assert PolicyImport.objects.count() == 3

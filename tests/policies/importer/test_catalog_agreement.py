@@ -1,12 +1,13 @@
 """On the five policies, the extraction reproduces the catalog built by hand (policies/data/catalog.json):
 every promise with its deadline, unit and clock start, quoted from an overlapping passage, and every
 self-service path. The catalog is the expected data; the extractor never reads it."""
+
 import json
 
 import pytest
 
-from policies.importer.contacts import normalise_path
 from policies.importer.extract import extract
+from policies.importer.paths import normalise_path
 from policies.importer.reading import read_policy
 from policies.seed import DATA_DIR, POLICY_TEXTS_DIR
 
@@ -35,7 +36,9 @@ PROMISES = [
     if procedure.get("deadline")
 ]
 PATHS = [
-    pytest.param(entry, procedure["right"], channel["value"], id=f"{entry['slug']}-{procedure['right']}-{channel['value']}")
+    pytest.param(
+        entry, procedure["right"], channel["value"], id=f"{entry['slug']}-{procedure['right']}-{channel['value']}"
+    )
     for entry in CATALOG
     for procedure in entry["procedures"]
     for channel in procedure["channels"]

@@ -1,5 +1,6 @@
 """`manage.py import_policy FILE [--app NAME] [--dry-run] [--json]`: in-process through call_command, and as a
 user runs it (a subprocess) for the exit status and the one line on stderr."""
+
 import json
 import os
 import resource
@@ -86,7 +87,7 @@ def test_a_text_with_no_deadlines_is_a_valid_result_with_no_procedures(tmp_path)
     [
         (b"", "empty"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(300), "binary"),
-        ("政策".encode("utf-8") + b"\xff\xff", "GB18030"),
+        ("政策".encode() + b"\xff\xff", "GB18030"),
     ],
 )
 def test_bad_input_is_a_command_error_with_status_2_and_changes_nothing(tmp_path, content, message):
@@ -161,7 +162,13 @@ def import_policy_process(*args, stdin=subprocess.DEVNULL):
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test"}
     return subprocess.run(
         [sys.executable, "manage.py", "import_policy", *args],
-        cwd=ROOT, env=env, stdin=stdin, capture_output=True, text=True, timeout=120, preexec_fn=_at_most_2_gb,
+        cwd=ROOT,
+        env=env,
+        stdin=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=_at_most_2_gb,
     )
 
 
@@ -198,4 +205,6 @@ def test_stray_control_characters_are_not_stored(tmp_path):
     policy = tmp_path / "ctl.txt"
     policy.write_bytes("示例应用隐私政策\n我们将在15天\x1b内回复\x07您的请求。".encode("utf-16"))
     run(str(policy))
-    assert PolicyVersion.objects.get(source_name="ctl.txt").source_text == "示例应用隐私政策\n我们将在15天内回复您的请求。"
+    assert (
+        PolicyVersion.objects.get(source_name="ctl.txt").source_text == "示例应用隐私政策\n我们将在15天内回复您的请求。"
+    )

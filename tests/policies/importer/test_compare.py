@@ -1,5 +1,6 @@
 """Comparing versions: what changed in an app's promises (deadline, clock start, hedge, channels), what was
 added and what was dropped."""
+
 from datetime import date
 
 import pytest

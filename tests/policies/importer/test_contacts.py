@@ -1,4 +1,5 @@
 """Contacts, dates, names and self-service paths, on phrasings written for these tests."""
+
 from datetime import date
 
 import pytest
@@ -9,12 +10,9 @@ from policies.importer.contacts import (
     find_dates,
     find_emails,
     find_operator,
-    find_paths,
     find_phones,
-    find_self_service_places,
-    normalise_path,
-    path_kind,
 )
+from policies.importer.paths import find_paths, find_self_service_places, normalise_path, path_kind
 from policies.models import ChannelKind
 
 
@@ -26,8 +24,14 @@ def values(found):
 
 
 def test_emails_are_found_and_a_full_width_at_is_normalised():
-    text = "请发送邮件至privacy@example.com或dpo＠example.cn。个人信息保护负责人邮箱 ll-customer-service@mail.example.top"
-    assert values(find_emails(text)) == ["privacy@example.com", "dpo@example.cn", "ll-customer-service@mail.example.top"]
+    text = (
+        "请发送邮件至privacy@example.com或dpo＠example.cn。个人信息保护负责人邮箱 ll-customer-service@mail.example.top"
+    )
+    assert values(find_emails(text)) == [
+        "privacy@example.com",
+        "dpo@example.cn",
+        "ll-customer-service@mail.example.top",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -52,7 +56,10 @@ def test_phone_numbers(text, phones):
 
 def test_a_list_of_short_numbers_under_a_hotline_heading_are_phones():
     text = "附一:客户服务热线电话\n产品甲:10086;\n产品乙:10010;"
-    heading = lambda pos: "客户服务热线电话"  # noqa: E731
+
+    def heading(pos):
+        return "客户服务热线电话"
+
     assert values(find_phones(text, headings=heading)) == ["10086", "10010"]
 
 

@@ -1,6 +1,7 @@
 """The importer on whole labelled policies (tests/policies/importer/corpus, see its SOURCE.md): the goals of
 issue 13 on every dataset, the labels' own soundness, and the scorer counting what it says it counts.
 Timing is not asserted here: bench/score_importer.py prints it and the README keeps the figure."""
+
 import json
 from pathlib import Path
 
@@ -67,16 +68,29 @@ def _labelled(tmp_path, deadlines, not_deadlines=()):
 
 
 def _deadline(rights, action, amount, unit, clock, trigger):
-    return {"rights": rights, "action": action, "min": amount, "max": amount, "unit": unit, "clock_start": clock, "hedge": "", "trigger": trigger}
+    return {
+        "rights": rights,
+        "action": action,
+        "min": amount,
+        "max": amount,
+        "unit": unit,
+        "clock_start": clock,
+        "hedge": "",
+        "trigger": trigger,
+    }
 
 
-CANCELLATION = _deadline(["account_cancellation"], "completion", 10, "working_day", "receipt", "我们将在10个工作日内完成注销")
+CANCELLATION = _deadline(
+    ["account_cancellation"], "completion", 10, "working_day", "receipt", "我们将在10个工作日内完成注销"
+)
 REPLY = _deadline(["any_request"], "reply", 15, "calendar_day", "receipt", "我们将在15天内回复您")
 
 
 def test_the_scorer_counts_a_promise_found_with_the_wrong_right_as_found_but_not_strict(tmp_path):
     wrong_right = dict(CANCELLATION, rights=["deletion"])
-    score = score_policy(_labelled(tmp_path, [wrong_right, REPLY], [{"kind": "storage_cap", "text": "保存期限不超过30天内"}]))
+    score = score_policy(
+        _labelled(tmp_path, [wrong_right, REPLY], [{"kind": "storage_cap", "text": "保存期限不超过30天内"}])
+    )
     assert (score.labelled, score.found, score.strict) == (2, 2, 1)
     assert score.errors_by_kind()["scope"] >= 1
 

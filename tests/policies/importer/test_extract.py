@@ -1,5 +1,6 @@
 """The extractor on whole texts: which right each promise is for, what a path serves, what is left out, and
 that every fact is quoted verbatim. The policies here are written for the tests."""
+
 import time
 
 import pytest
@@ -49,7 +50,13 @@ def test_the_policy_s_own_facts(policy):
 def test_each_deadline_sentence_becomes_a_promise_for_its_right(policy):
     got = [(p.right, p.action, p.deadline, p.clock_start, p.hedge) for p in promises(policy)]
     assert got == [
-        (Right.ACCOUNT_CANCELLATION, Action.COMPLETION, (15, 15, Unit.WORKING_DAY), ClockStart.IDENTITY_VERIFIED, Hedge.FIRM),
+        (
+            Right.ACCOUNT_CANCELLATION,
+            Action.COMPLETION,
+            (15, 15, Unit.WORKING_DAY),
+            ClockStart.IDENTITY_VERIFIED,
+            Hedge.FIRM,
+        ),
         (Right.ANY_REQUEST, Action.REPLY, (15, 15, Unit.CALENDAR_DAY), ClockStart.RECEIPT, Hedge.SOFT),
         (Right.ANY_REQUEST, Action.REPLY, (30, 30, Unit.CALENDAR_DAY), ClockStart.RECEIPT, Hedge.CAP),
         (Right.ANY_REQUEST, Action.REPLY, (7, 7, Unit.WORKING_DAY), ClockStart.RECEIPT, Hedge.FIRM),
@@ -90,8 +97,17 @@ def test_the_json_shape_of_the_issue(policy):
     assert set(d["contacts"]) >= {"emails", "phones"}
     for p in d["procedures"]:
         assert set(p) == {
-            "right", "action", "deadline", "clock_start", "hedge", "channels", "paths", "quote",
-            "rule", "confidence", "reasons",
+            "right",
+            "action",
+            "deadline",
+            "clock_start",
+            "hedge",
+            "channels",
+            "paths",
+            "quote",
+            "rule",
+            "confidence",
+            "reasons",
         }
         assert p["confidence"] in Confidence.values and p["rule"] in RULES and set(p["reasons"]) <= set(REASONS)
         assert p["deadline"] is None or p["deadline"]["unit"] in Unit.values
@@ -118,7 +134,10 @@ def test_a_text_without_rights_promises_is_a_valid_result_with_no_procedures(tex
     "text, right",
     [
         ("收到您的更正申请后，我们将于七日内完成更正。", Right.CORRECTION),
-        ("您的账号注销后，我们将在30天内删除您的个人信息。", Right.ACCOUNT_CANCELLATION),  # cancellation implies deletion
+        (
+            "您的账号注销后，我们将在30天内删除您的个人信息。",
+            Right.ACCOUNT_CANCELLATION,
+        ),  # cancellation implies deletion
         ("对于您的删除请求，我们将在15个工作日内完成删除。", Right.DELETION),
         ("您可以获取个人信息副本，我们将在30天内完成导出。", Right.COPY),
         ("对于您的撤回同意请求，我们将在15个工作日内完成处理。", Right.CONSENT_WITHDRAWAL),
@@ -185,9 +204,17 @@ def test_cookie_settings_are_not_a_procedure_for_a_right():
 # --- Generated phrasings ----------------------------------------------------------------------------------
 
 UNITS = [
-    ("个工作日", Unit.WORKING_DAY), ("工作日", Unit.WORKING_DAY), ("天", Unit.CALENDAR_DAY), ("日", Unit.CALENDAR_DAY),
-    ("个自然日", Unit.CALENDAR_DAY), ("自然日", Unit.CALENDAR_DAY), ("小时", Unit.HOUR), ("个小时", Unit.HOUR),
-    ("周", Unit.WEEK), ("个星期", Unit.WEEK), ("个月", Unit.MONTH),
+    ("个工作日", Unit.WORKING_DAY),
+    ("工作日", Unit.WORKING_DAY),
+    ("天", Unit.CALENDAR_DAY),
+    ("日", Unit.CALENDAR_DAY),
+    ("个自然日", Unit.CALENDAR_DAY),
+    ("自然日", Unit.CALENDAR_DAY),
+    ("小时", Unit.HOUR),
+    ("个小时", Unit.HOUR),
+    ("周", Unit.WEEK),
+    ("个星期", Unit.WEEK),
+    ("个月", Unit.MONTH),
 ]
 CLOCKS = [
     ("", ClockStart.RECEIPT),
@@ -200,19 +227,34 @@ CLOCKS = [
     ("您注销账号之后", ClockStart.ACCOUNT_CANCELLED),
 ]
 HEDGES = [
-    ("", Hedge.FIRM), ("一般情况下，", Hedge.SOFT), ("原则上，", Hedge.SOFT), ("通常情况下，", Hedge.SOFT),
-    ("正常情况下，", Hedge.SOFT), ("特殊情况下，", Hedge.CAP), ("如情况复杂，", Hedge.CAP),
+    ("", Hedge.FIRM),
+    ("一般情况下，", Hedge.SOFT),
+    ("原则上，", Hedge.SOFT),
+    ("通常情况下，", Hedge.SOFT),
+    ("正常情况下，", Hedge.SOFT),
+    ("特殊情况下，", Hedge.CAP),
+    ("如情况复杂，", Hedge.CAP),
 ]
 VERBS = [
-    ("答复您的请求", Action.REPLY), ("回复您", Action.REPLY), ("给予答复", Action.REPLY), ("作出答复", Action.REPLY),
-    ("予以回复", Action.REPLY), ("完成处理", Action.COMPLETION), ("处理完毕", Action.COMPLETION),
+    ("答复您的请求", Action.REPLY),
+    ("回复您", Action.REPLY),
+    ("给予答复", Action.REPLY),
+    ("作出答复", Action.REPLY),
+    ("予以回复", Action.REPLY),
+    ("完成处理", Action.COMPLETION),
+    ("处理完毕", Action.COMPLETION),
     ("完成删除", Action.COMPLETION),
 ]
 RANGE_SEPARATORS = ["-", "–", "—", "~", "～", "至", "到"]
 
 
 def numeral(n, style):
-    return {"arabic": str(n), "fullwidth": fullwidth(n), "chinese": chinese_numeral(n), "explicit": chinese_numeral(n, explicit_ten=True)}[style]
+    return {
+        "arabic": str(n),
+        "fullwidth": fullwidth(n),
+        "chinese": chinese_numeral(n),
+        "explicit": chinese_numeral(n, explicit_ten=True),
+    }[style]
 
 
 @st.composite
@@ -245,7 +287,14 @@ def test_any_promise_built_from_the_grammar_is_read_back(case):
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet=st.sampled_from(list("我们将在收到您的请求后15个工作日内答复注销删除-》>“”（）。，\n一二三十天日小时周月内最长一般")), max_size=300))
+@given(
+    st.text(
+        alphabet=st.sampled_from(
+            list("我们将在收到您的请求后15个工作日内答复注销删除-》>“”（）。，\n一二三十天日小时周月内最长一般")
+        ),
+        max_size=300,
+    )
+)
 def test_any_text_is_extracted_without_error_and_every_quote_is_verbatim(text):
     extraction = extract(text)
     for p in extraction.procedures:

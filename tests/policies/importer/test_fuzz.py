@@ -15,6 +15,7 @@ Settings come from a hypothesis profile: a few hundred examples, each with a bud
 profile is derandomized: the same examples on every run, so a failure in CI reproduces locally with
 CI=true. Elsewhere each run explores new examples, and hypothesis' example database replays a failure found.
 """
+
 import os
 from datetime import timedelta
 
@@ -42,7 +43,7 @@ FUZZ = settings.get_profile("importer-fuzz-ci" if os.environ.get("CI") == "true"
 # Storing writes to the database: fewer examples, the same budget per text.
 FUZZ_STORE = settings(FUZZ, max_examples=60)
 
-MAX_AMOUNT = 10_000  # grammar.py refuses larger amounts
+MAX_AMOUNT = 10_000  # grammar/periods.py refuses larger amounts
 
 
 def read_and_extract(data):

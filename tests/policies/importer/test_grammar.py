@@ -1,5 +1,6 @@
 """The grammar of promises: deadline phrases, clock triggers, hedges and promised actions, each checked on
 phrasings written for these tests (not taken from the five policies)."""
+
 import pytest
 
 from policies.importer import grammar

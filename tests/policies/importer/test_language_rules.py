@@ -2,8 +2,8 @@
 surface forms, phrases that are no promise, request contexts it missed, and the scope of a sentence.
 Every phrasing here is written for these tests (none is copied from a policy of the corpus); each test
 says what a reviewer would otherwise have been shown."""
-import pytest
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -62,7 +62,12 @@ def test_spaces_left_inside_a_phrase_by_conversion_do_not_break_it(text, clock):
 
 def test_the_aspect_particle_le_after_a_verb_does_not_hide_the_event():
     text = "（四）注销账号\n在您注销了账号之后，我们将在20天内删除您的个人信息。"
-    assert promise_of(text) == (Right.ACCOUNT_CANCELLATION, Action.COMPLETION, (20, 20, D), ClockStart.ACCOUNT_CANCELLED)
+    assert promise_of(text) == (
+        Right.ACCOUNT_CANCELLATION,
+        Action.COMPLETION,
+        (20, 20, D),
+        ClockStart.ACCOUNT_CANCELLED,
+    )
 
 
 def test_le_jie_understand_is_not_an_aspect_particle():
@@ -128,8 +133,7 @@ def test_the_kind_of_period_that_is_no_promise(clause, kind):
 
 def test_a_real_deletion_promise_next_to_a_retention_period_is_still_read():
     text = (
-        "（三）删除您的信息\n收到您的删除请求后，我们将在15个工作日内完成删除。"
-        "备份数据最多保留30天，到期后自动清除。"
+        "（三）删除您的信息\n收到您的删除请求后，我们将在15个工作日内完成删除。备份数据最多保留30天，到期后自动清除。"
     )
     assert promises(text) == [(Right.DELETION, Action.COMPLETION, (15, 15, W), ClockStart.RECEIPT)]
 
@@ -219,10 +223,7 @@ def test_a_request_about_cancellation_stays_a_cancellation_promise():
 
 def test_a_complaint_route_offered_to_the_dissatisfied_is_not_held_to_the_first_promise():
     """The reply promise answers the request; a complaint after an unsatisfying reply gets no deadline from it."""
-    text = (
-        "（五）响应您的请求\n我们将在10个工作日内答复您的请求。"
-        "如您对答复不满意，还可以通过在线客服发起投诉。"
-    )
+    text = "（五）响应您的请求\n我们将在10个工作日内答复您的请求。如您对答复不满意，还可以通过在线客服发起投诉。"
     procedures = extract(text).procedures
     assert promises(text) == [(Right.ANY_REQUEST, Action.REPLY, (10, 10, W), ClockStart.RECEIPT)]
     complaint = next(p for p in procedures if p.right == Right.COMPLAINT)
@@ -293,7 +294,9 @@ def test_two_doubts_make_a_proposal_uncertain():
 
 
 def test_a_verb_before_the_deadline_is_a_doubt():
-    (p,) = [p for p in extract("（三）删除您的信息\n删除请求的处理时限为15个工作日。").procedures if p.deadline] or [None]
+    (p,) = [p for p in extract("（三）删除您的信息\n删除请求的处理时限为15个工作日。").procedures if p.deadline] or [
+        None
+    ]
     assert p is not None and "verb_before_deadline" in p.reasons and p.confidence != "high"
 
 
@@ -309,7 +312,12 @@ def test_a_channel_held_to_its_section_s_general_promise_says_so():
 
 @pytest.mark.parametrize(
     "text",
-    ["（" + " " * 100_000 + "我们将在15天内完成", "除" * 100_000 + "外", "保存" * 50_000 + "不超过15天内", "【" * 100_000],
+    [
+        "（" + " " * 100_000 + "我们将在15天内完成",
+        "除" * 100_000 + "外",
+        "保存" * 50_000 + "不超过15天内",
+        "【" * 100_000,
+    ],
     ids=["spaces-after-a-bracket", "exclusions", "keeping-verbs", "brackets"],
 )
 def test_the_scope_and_keeping_rules_read_a_hundred_thousand_characters_in_linear_time(text):
@@ -322,7 +330,9 @@ def test_the_scope_and_keeping_rules_read_a_hundred_thousand_characters_in_linea
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet=st.sampled_from(list("申请后了解注销工作日天内【】[]〔〕 　1５十五个我们，。\n")), max_size=200))
+@given(
+    st.text(alphabet=st.sampled_from(list("申请后了解注销工作日天内【】[]〔〕 　1５十五个我们，。\n")), max_size=200)
+)
 def test_every_normalised_character_comes_from_the_same_character_of_the_original(text):
     """Quotes are cut from the original by this map: it must be exact and in order."""
     view = normalised(text)

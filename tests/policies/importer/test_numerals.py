@@ -1,4 +1,5 @@
 """Numerals: policies write deadlines in Arabic, full-width and Chinese numerals (七, 十五, 一十五, 三十, 两)."""
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -11,8 +12,21 @@ from .helpers import chinese_numeral, fullwidth
 @pytest.mark.parametrize(
     "numeral, value",
     [
-        ("7", 7), ("15", 15), ("１５", 15), ("七", 7), ("十", 10), ("十五", 15), ("一十五", 15), ("三十", 30),
-        ("二十四", 24), ("四十八", 48), ("一百零五", 105), ("两", 2), ("〇", 0), ("二〇二一", 2021), ("壹拾伍", 15),
+        ("7", 7),
+        ("15", 15),
+        ("１５", 15),
+        ("七", 7),
+        ("十", 10),
+        ("十五", 15),
+        ("一十五", 15),
+        ("三十", 30),
+        ("二十四", 24),
+        ("四十八", 48),
+        ("一百零五", 105),
+        ("两", 2),
+        ("〇", 0),
+        ("二〇二一", 2021),
+        ("壹拾伍", 15),
     ],
 )
 def test_numerals_read_as_written(numeral, value):

@@ -1,5 +1,6 @@
 """Storing an import: a draft version with draft procedures, not in force until every proposal is reviewed
 and the version accepted; the same text twice is refused and changes nothing."""
+
 from datetime import date
 
 import pytest
@@ -153,7 +154,9 @@ def test_an_edit_that_breaks_the_catalog_s_rules_is_refused_and_not_saved(change
 
 def test_clearing_the_deadline_clears_its_unit():
     procedure = import_text().procedures.get(right=Right.ACCOUNT_CANCELLATION)
-    review_procedure(procedure=procedure, status=ReviewStatus.ACCEPTED, changes={"deadline_min": None, "deadline_max": None})
+    review_procedure(
+        procedure=procedure, status=ReviewStatus.ACCEPTED, changes={"deadline_min": None, "deadline_max": None}
+    )
     procedure.refresh_from_db()
     assert (procedure.deadline_min, procedure.deadline_unit) == (None, "")
 
@@ -216,7 +219,9 @@ def test_catalog_acceptance_leaves_an_audit_row_with_who_and_what():
     from records.models import AuditEntry
 
     reviewer = get_user_model().objects.create(username="reviewer")
-    version = import_policy_version(text="隐私政策\n\n如需注销账号，请联系客服，我们将在15个工作日内完成注销。", app_name="审计示例")
+    version = import_policy_version(
+        text="隐私政策\n\n如需注销账号，请联系客服，我们将在15个工作日内完成注销。", app_name="审计示例"
+    )
     for procedure in version.procedures.all():
         review_procedure(procedure=procedure, status="accepted", acting_user=reviewer)
     accept_policy_version(version=version, acting_user=reviewer)

@@ -1,6 +1,7 @@
 """TextIndex answers exactly what the pattern itself answers, whether it searches a span directly (a pattern
 asked about little text) or from its index (a pattern asked about more than the text holds): the importer's
 reading must not depend on which."""
+
 import re
 
 from hypothesis import given, settings
@@ -10,7 +11,7 @@ from policies.importer import grammar
 from policies.importer.spans import TextIndex
 
 PATTERNS = [
-    grammar._REPLY_OR_COMPLETION,
+    grammar.REPLY_OR_COMPLETION,
     grammar.CLAUSE_END,
     grammar.GENERIC_REQUEST,
     grammar.ESCALATION,
@@ -51,7 +52,7 @@ def test_search_and_last_are_the_pattern_s_own_answers_directly_or_from_the_inde
 def test_a_pattern_is_indexed_once_it_has_been_asked_about_more_than_the_text():
     text = "我们将在15天内答复。" * 10
     index = TextIndex(text)
-    pattern = grammar._REPLY_OR_COMPLETION
+    pattern = grammar.REPLY_OR_COMPLETION
     for _ in range(10):
         index.search(pattern, 0, 11)
     assert id(pattern) not in index._starts  # 110 characters asked about: searched directly

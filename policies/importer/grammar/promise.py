@@ -1,0 +1,99 @@
+"""What is promised and how firmly: who "we" are, the promised action (a reply or completion) and the
+hedge (一般情况下, 原则上 soften a promise; 最长, 特殊情形下 make it an outer cap)."""
+
+from __future__ import annotations
+
+import re
+
+from policies.models import Action, Hedge
+
+from ..spans import TextIndex
+
+# --- Who "we" are ------------------------------------------------------------------------------------------
+
+# How a policy names its author: platforms write 我们 or 平台, banks 我行 or 本行, companies 本公司 or 我司.
+SELF = r"(?:我们|我司|我行|本行|本公司|我公司|本平台|平台|本网站|本站|本应用)"
+
+# --- Promised action --------------------------------------------------------------------------------------
+
+REPLY_VERBS = r"答复|答覆|回复|回覆|回应|反馈|告知|通知您|响应|受理|联系您|与您联系|联系你|与你联系"
+# Sending the data (a copy to the mailbox) completes a request as much as deleting it does.
+COMPLETION_VERBS = (
+    r"完成|处理|删除|注销|停止|匿名化|更正|修改|核实|核查|审核|办理|办结|执行|清除|销毁|提供|导出|处置|解决|关闭"
+    r"|发送|发给|寄送|寄给|邮寄|传送"
+)
+ACTION = re.compile(rf"\s*(?:[给予作做出进行为向您对]{{1,4}}\s*)?(?P<verb>{REPLY_VERBS}|{COMPLETION_VERBS})")
+REPLY_OR_COMPLETION = re.compile(rf"(?P<reply>{REPLY_VERBS})|(?P<completion>{COMPLETION_VERBS})")
+CLAUSE_END = re.compile(r"[，,；;。！？!?\n]")
+
+
+# What the user does (or fails to do) within a period is no promise: "15天内重新登录，将视为撤销注销申请"
+# is a cooling-off period, "30日内未登录" an inactivity rule.
+_USER_CONDITION = re.compile(r"登录|登陆|使用|未|没有|视为|逾期")
+# A deadline written first and its verb in the next clause: "15个工作日内，我们将予以答复".
+_NEXT_CLAUSE_SUBJECT = re.compile(rf"\s*{SELF}")
+
+
+def action_of(
+    text: str,
+    deadline_start: int,
+    deadline_end: int,
+    sentence_start: int,
+    sentence_end: int,
+    *,
+    index: TextIndex | None = None,
+) -> str | None:
+    """What is promised within the deadline: the first verb after it in its clause, else in the next clause
+    when we are its subject, else the last verb before it. None when the sentence promises neither a reply
+    nor completion, or when the period is the user's. (`index`: the text's TextIndex, for many deadlines.)"""
+    found = action_and_place(text, deadline_start, deadline_end, sentence_start, sentence_end, index=index)
+    return found[0] if found else None
+
+
+def action_and_place(
+    text: str,
+    deadline_start: int,
+    deadline_end: int,
+    sentence_start: int,
+    sentence_end: int,
+    *,
+    index: TextIndex | None = None,
+) -> tuple[str, str] | None:
+    """action_of, with where its verb is: "after" the deadline (its clause or the next) or "before" it."""
+    index = index or TextIndex(text)
+    clause_end = index.search(CLAUSE_END, deadline_end, sentence_end)
+    own_end = clause_end.start() if clause_end else sentence_end
+    m = index.search(REPLY_OR_COMPLETION, deadline_end, own_end)
+    if m:
+        if index.search(_USER_CONDITION, deadline_end, m.start()):
+            return None
+        return (Action.REPLY if m["reply"] else Action.COMPLETION), "after"
+    if index.search(_USER_CONDITION, deadline_end, own_end):
+        return None
+    if clause_end and index.match(_NEXT_CLAUSE_SUBJECT, clause_end.end()):
+        next_end = index.search(CLAUSE_END, clause_end.end(), sentence_end)
+        m = index.search(REPLY_OR_COMPLETION, clause_end.end(), next_end.start() if next_end else sentence_end)
+        if m:
+            return (Action.REPLY if m["reply"] else Action.COMPLETION), "after"
+    before = index.last(REPLY_OR_COMPLETION, sentence_start, deadline_start)
+    if before:
+        return (Action.REPLY if before["reply"] else Action.COMPLETION), "before"
+    return None
+
+
+# --- Hedges -----------------------------------------------------------------------------------------------
+
+CAP_WORDS = re.compile(r"最长|最迟|最晚|最多|至多|特殊情[况形]下|复杂情[况形]下|情况复杂|特殊情况|延长")
+SOFT_WORDS = re.compile(
+    r"一般情况下|一般而言|一般来说|一般|通常情况下|通常|原则上|正常情况下|尽最大(?:的)?努力|尽力|尽量|尽可能|力争|争取|努力"
+)
+
+
+def hedge_of(text: str, start: int, end: int) -> tuple[str, tuple[int, int] | None]:
+    """How firmly the promise in text[start:end] (its clause up to the deadline) is worded, and where the
+    hedge is. An outer cap wins over a softener ("原则上最长不超过30天" is a cap)."""
+    for pattern, hedge in ((CAP_WORDS, Hedge.CAP), (SOFT_WORDS, Hedge.SOFT)):
+        matches = list(pattern.finditer(text, start, end))
+        if matches:
+            return hedge, matches[-1].span()
+    return Hedge.FIRM, None

@@ -1,0 +1,78 @@
+"""The rights a sentence or heading speaks of (注销, 删除, 更正, 查询, 副本, 撤回, 投诉, 申诉), and the words that
+make a sentence a request (or plainly not one)."""
+
+from __future__ import annotations
+
+import re
+
+from policies.models import Right
+
+from ..spans import TextIndex
+from .promise import SELF
+
+_PERSONAL_DATA = r"[^，。；,;\n]{0,12}?(?:信息|资料|记录|数据|订单|内容)"
+# Ordered: a sentence about cancelling an account also mentions deletion of data; cancellation comes first.
+RIGHT_TERMS = [
+    (Right.ACCOUNT_CANCELLATION, re.compile(r"注销")),
+    (Right.COPY, re.compile(r"副本|复制|转移至|转移到|导出|可携带?|转移(?:您的)?个人信息")),
+    (Right.DELETION, re.compile(r"删除|清除")),
+    (Right.CORRECTION, re.compile(r"更正|修改|修正|补充|编辑|更改|更新(?:您的)?(?:个人)?(?:信息|资料)")),
+    # 访问 and 查看 also mean "unauthorised access" and "read this policy": only with personal data after them.
+    (Right.ACCESS, re.compile(rf"查询|查阅|调阅|(?:访问|查看){_PERSONAL_DATA}|获取(?:您的)?个人信息(?!副本)")),
+    (
+        Right.CONSENT_WITHDRAWAL,
+        re.compile(
+            r"撤回|撤销(?:同意|授权)|收回(?:您的)?(?:同意|授权)|改变(?:您)?授权|授权同意的范围|取消[^，。；,;]{0,4}?授权|退订"
+        ),
+    ),
+    # 举报 alone reports unlawful content to the platform; it is a complaint about one's data only with 投诉.
+    # An appeal (申诉) against a decision about one's account or data is a complaint.
+    (Right.COMPLAINT, re.compile(r"投诉|申诉")),
+]
+# Words of a request or a contact route that make a deadline a rights promise even when no right is named.
+GENERIC_REQUEST = re.compile(
+    rf"请求|申请|反馈|联系{SELF}|与{SELF}(?:取得)?联系|联系方式|疑问|意见|建议|咨询|权利|管理您的|管理个人信息|上述"
+)
+# Deadlines that are not answers to a user's request: incidents, refunds, deliveries, retention.
+NOT_A_REQUEST = re.compile(
+    r"安全事件|泄露|退款|退票|退货|换货|商品|售后|发货|配送|物流|优惠|积分|保存期限|保留期限|存储期限|留存"
+)
+# Dissatisfied with the answer, a person escalates: a route offered then is not held to the first promise.
+ESCALATION = re.compile(r"不满意|不服|仍有异议|仍有疑问|未(?:能)?(?:获得|得到)(?:满意的?)?(?:答复|回复)")
+# Switching a setting off is how many policies let users withdraw consent, but only on a path.
+PATH_CONSENT_WITHDRAWAL = re.compile(r"关闭|不同意|拒绝|取消|退订")
+
+
+def rights_in(text: str, start: int = 0, end: int | None = None, *, index: TextIndex | None = None) -> list[str]:
+    """The specific rights text[start:end] speaks of, in the order of RIGHT_TERMS."""
+    end = len(text) if end is None else end
+    search = index.search if index else lambda pattern, lo, hi: pattern.search(text, lo, hi)
+    return [right for right, pattern in RIGHT_TERMS if search(pattern, start, end)]
+
+
+def rights_in_order(text: str, start: int = 0, end: int | None = None, *, index: TextIndex | None = None) -> list[str]:
+    """The specific rights in the order they are first written."""
+    end = len(text) if end is None else end
+    search = index.search if index else lambda pattern, lo, hi: pattern.search(text, lo, hi)
+    firsts = []
+    for right, pattern in RIGHT_TERMS:
+        m = search(pattern, start, end)
+        if m:
+            firsts.append((m.start(), right))
+    return [right for _, right in sorted(firsts)]
+
+
+# Verifying someone's identity only happens when they have asked for something.
+_IDENTITY = re.compile(r"(?:验证|核实|核验|确认|认证)[^，。；,;]{0,10}?身份|身份(?:验证|核实|核验|认证)")
+
+
+def is_request_context(text: str, start: int = 0, end: int | None = None) -> bool:
+    end = len(text) if end is None else end
+    return any(p.search(text, start, end) for p in (GENERIC_REQUEST, _IDENTITY)) or bool(rights_in(text, start, end))
+
+
+def right_mentions(text: str, start: int, end: int, *, index: TextIndex | None = None) -> list[tuple[int, str]]:
+    """Where each right is named in text[start:end]: (position, right), in text order (one reading of the
+    stretch; which right is named last before a deadline is then a bisection)."""
+    found = [(m.start(), right) for right, pattern in RIGHT_TERMS for m in pattern.finditer(text, start, end)]
+    return sorted(found)

@@ -1,0 +1,324 @@
+"""Means: the self-service paths and places, and the channels a sentence offers for a right, attached to the
+promise for that right in their section or gathered into procedures of their own."""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import re
+from dataclasses import dataclass
+
+from policies.models import Action, ChannelKind, ClockStart, Hedge, Right
+
+from . import grammar
+from .channels import channels_with_spans
+from .document import MAX_QUOTE, Document, Sentence
+from .paths import find_self_service_places, path_kind
+from .proposals import Fact, ProposedProcedure
+
+_INSTRUCTION = re.compile(r"您(?:也|还|均)?(?:可以|可)|请(?:您)?(?:通过|联系|与|向)|可通过|可联系|可以通过")
+
+
+@dataclass(frozen=True)
+class Means:
+    """One way to exercise a right, found at text[start:end]: a self-service path or place, or a channel."""
+
+    kind: str
+    value: str
+    start: int
+    end: int
+    rights: tuple[str, ...]
+
+    @property
+    def self_service(self) -> bool:
+        return self.kind == ChannelKind.SELF_SERVICE
+
+
+_REFERS_BACK = re.compile(r"上述(?:途径|方式|路径|操作|页面)|同样|同一(?:途径|路径|页面)")
+
+
+def _clauses(doc: Document, sentence: Sentence) -> _Clauses:
+    return doc.remember(("clauses", sentence.start), lambda: _Clauses(doc, sentence))
+
+
+# What is left of a clause without these is no clause ("，”" after a path).
+_CLAUSE_PADDING = ' ，,；;”“"'
+
+
+class _Clauses:
+    """A sentence cut into clauses at ，/；, with what the words around a path or channel ask of them: the
+    rights each names, whether it refers back (上述途径), and the first clause after a position."""
+
+    def __init__(self, doc: Document, sentence: Sentence):
+        self.doc, self.sentence = doc, sentence
+        text = doc.text
+        breaks = doc.quote_breaks
+        cuts = [sentence.start]
+        cuts += breaks[bisect.bisect_right(breaks, sentence.start) : bisect.bisect_right(breaks, sentence.end)]
+        cuts.append(sentence.end)
+        self.spans = [(a, b) for a, b in itertools.pairwise(cuts) if a < b]
+        self.starts = [a for a, _b in self.spans]
+        self._rights: dict[int, list[str]] = {}
+        # The last character of each clause that is not padding (-1: the clause is only padding).
+        self.last_text = []
+        for a, b in self.spans:
+            stripped = text[a:b].rstrip(_CLAUSE_PADDING)
+            self.last_text.append(a + len(stripped) - 1 if stripped.strip(_CLAUSE_PADDING) else -1)
+        # Backwards: the next clause with text, and the rights of the later clauses that refer back.
+        n = len(self.spans)
+        self.next_with_text = [n] * (n + 1)
+        self.referred_rights: list[list[str]] = [[] for _ in range(n + 1)]
+        for k in range(n - 1, -1, -1):
+            self.next_with_text[k] = k if self.last_text[k] >= 0 else self.next_with_text[k + 1]
+            own = self.rights(k) if _REFERS_BACK.search(text, *self.spans[k]) else []
+            self.referred_rights[k] = (
+                list(dict.fromkeys(own + self.referred_rights[k + 1])) if own else self.referred_rights[k + 1]
+            )
+
+    def rights(self, k: int) -> list[str]:
+        if k not in self._rights:
+            lo, hi = self.spans[k]
+            self._rights[k] = grammar.rights_in_order(self.doc.text, lo, hi, index=self.doc.index)
+        return self._rights[k]
+
+    def holding(self, pos: int) -> int | None:
+        """The clause that holds position `pos`."""
+        k = bisect.bisect_right(self.starts, pos) - 1
+        return k if k >= 0 and pos < self.spans[k][1] else None
+
+    def after(self, pos: int) -> tuple[list[str], tuple[int, int] | None]:
+        """What the clauses after `pos` say: the rights of the first one with text (the rest of pos's own clause,
+        or the next) and of every later one that refers back to it; and the first one's span."""
+        k = self.holding(pos)
+        if k is None:
+            return [], None
+        end = self.spans[k][1]
+        if self.last_text[k] >= pos:
+            first = (pos, end)
+            first_rights = grammar.rights_in_order(self.doc.text, pos, end, index=self.doc.index)
+        else:
+            k = self.next_with_text[k + 1]
+            if k >= len(self.spans):
+                return [], None
+            first, first_rights = self.spans[k], self.rights(k)
+        return list(dict.fromkeys(first_rights + self.referred_rights[k + 1])), first
+
+
+def _rights_of_means(doc: Document, start: int, end: int, own_words: str) -> list[str]:
+    """The rights a path or place serves: its own words say so ("…-注销账户"), or the words after it in its
+    clause ("“我的-电影票”查阅或删除…", "…路径选择关闭") and in later clauses that refer back to it
+    ("你也可通过上述途径更新"), or the words before it ("注销途径为:…"), its sentence, or its heading.
+    Switching something off (关闭, 取消) counts as withdrawing consent only right next to the place."""
+    text, index = doc.text, doc.index
+    sentence = doc.sentence_at(start)
+    by_words = grammar.rights_in_order(own_words)
+    after_rights, first_after = _clauses(doc, sentence).after(end)
+    if not after_rights and first_after and index.search(grammar.PATH_CONSENT_WITHDRAWAL, *first_after):
+        after_rights = [Right.CONSENT_WITHDRAWAL]
+    clause_start = doc.clause_start(sentence, start)
+    before_rights = grammar.rights_in_order(text, clause_start, start, index=index)
+    if not before_rights and index.search(grammar.PATH_CONSENT_WITHDRAWAL, clause_start, start):
+        before_rights = [Right.CONSENT_WITHDRAWAL]
+    context = after_rights or before_rights or doc.sentence_rights(sentence)
+    if not context:
+        heading = doc.heading_at(start)
+        context = grammar.rights_in_order(heading.title) if heading else []
+    return list(dict.fromkeys(by_words + context))
+
+
+def _rights_of_channel(doc: Document, start: int, end: int) -> list[str]:
+    """The rights a channel is offered for: those named in its clause ("您可以 联系与您对接的产品人员
+    申请注销账户"), else in its sentence ("…投诉渠道,您可以通过…电话…与我们联系")."""
+    sentence = doc.sentence_at(start)
+    clauses = _clauses(doc, sentence)
+    k = clauses.holding(start)
+    if k is not None and clauses.rights(k):
+        return clauses.rights(k)
+    rights = doc.sentence_rights(sentence)
+    return rights if len(rights) <= 3 else []
+
+
+# Cookies are the browser's business: their settings are not a procedure for a right against the app.
+_COOKIES = re.compile(r"cookie", re.IGNORECASE)
+
+
+def _means(doc: Document) -> list[Means]:
+    text = doc.text
+    means: list[Means] = []
+    taken: set[int] = set()  # positions already read as a path or place
+
+    def overlaps(start: int, end: int) -> bool:
+        return any(i in taken for i in range(start, end))
+
+    for path in doc.paths:
+        rights = _rights_of_means(doc, path.start, path.end, path.steps[-1])
+        taken.update(range(path.start, path.end))
+        if rights:
+            means.append(Means(path_kind(path), path.value, path.start, path.end, tuple(rights)))
+    for place in find_self_service_places(text):
+        if overlaps(place.start, place.end):
+            continue
+        sentence = doc.sentence_at(place.start)
+        if doc.index.search(_COOKIES, sentence.start, sentence.end):
+            continue
+        rights = _rights_of_means(doc, place.start, place.end, place.value)
+        taken.update(range(place.start, place.end))
+        if rights:
+            means.append(Means(ChannelKind.SELF_SERVICE, place.value, place.start, place.end, tuple(rights)))
+    # Channels a sentence offers for a right it names: "您可以 联系与您对接的产品人员 申请注销账户".
+    for sentence in doc.sentences:
+        if not _INSTRUCTION.search(text, sentence.start, sentence.end):
+            continue
+        if not doc.sentence_rights(sentence):
+            continue
+        for channel, span in channels_with_spans(doc, sentence.start, sentence.end):
+            if overlaps(*span):
+                continue
+            rights = _rights_of_channel(doc, *span)
+            if rights:
+                means.append(Means(channel["kind"], channel["value"], span[0], span[1], tuple(rights)))
+    return sorted(means, key=lambda m: m.start)
+
+
+def attach_means(doc: Document, promises: list[ProposedProcedure]) -> list[ProposedProcedure]:
+    """Put each means on the promise for its right in the same section; otherwise gather them into one
+    procedure per right and section: what a user does alone (completion) apart from what they ask the
+    company for (a reply). Channels in the same sentence as a self-service place go with it."""
+    text = doc.text
+    groups: dict[tuple, ProposedProcedure] = {}
+    all_means = _means(doc)
+    self_service_in_sentence = {
+        (doc.sentence_at(m.start).start, right) for m in all_means if m.self_service for right in m.rights
+    }
+    self_service_starts = sorted(m.start for m in all_means if m.self_service)
+    promises_of = _PromisesByRight(promises)
+    added: dict[int, set] = {}  # id(procedure) -> the paths and channels it has (lists would be searched)
+    for means in all_means:
+        section = doc.section(means.start)
+        section_id = doc.section_id(means.start)
+        sentence = doc.sentence_at(means.start)
+        for right in means.rights:
+            near = promises_of.in_span(right, *section)
+            if near:
+                target = promises[min(near)]
+            else:
+                self_service = means.self_service or (sentence.start, right) in self_service_in_sentence
+                key = (right, section_id, self_service)
+                target = groups.get(key)
+                if target is None:
+                    start, end = doc.quote_span(sentence, means.start, means.end)
+                    target = groups[key] = ProposedProcedure(
+                        right=right,
+                        action=Action.COMPLETION if self_service else Action.REPLY,
+                        deadline=None,
+                        clock_start=ClockStart.RECEIPT,
+                        hedge=Hedge.FIRM,
+                        quote=text[start:end],
+                        start=start,
+                        end=end,
+                        rule="self_service" if self_service else "channel",
+                        reasons=[
+                            "means_named"
+                            if right in grammar.rights_in(text, means.start, means.end)
+                            else "means_from_context"
+                        ],
+                    )
+                else:
+                    _extend_quote(doc, target, sentence, means)
+            _add_means(target, means, added.setdefault(id(target), set()))
+    procedures = _without_repeats(doc, list(groups.values()))
+    for procedure in procedures:
+        i = bisect.bisect_left(self_service_starts, procedure.start)
+        if not (i < len(self_service_starts) and self_service_starts[i] < procedure.end):
+            _inherit_general_promise(doc, procedure, promises, promises_of)
+    return procedures
+
+
+class _PromisesByRight:
+    """The promises of each right by where their quotes start, to find those in a section by bisection."""
+
+    def __init__(self, promises: list[ProposedProcedure]):
+        self._by_right: dict[str, tuple[list[int], list[int]]] = {}
+        for i in sorted(range(len(promises)), key=lambda i: (promises[i].start, i)):
+            starts, ids = self._by_right.setdefault(promises[i].right, ([], []))
+            starts.append(promises[i].start)
+            ids.append(i)
+
+    def in_span(self, right: str, start: int, end: int) -> list[int]:
+        """The indexes (in the promises list) of the right's promises quoted from within text[start:end]."""
+        starts, ids = self._by_right.get(right, ([], []))
+        return ids[bisect.bisect_left(starts, start) : bisect.bisect_left(starts, end)]
+
+
+def _without_repeats(doc: Document, procedures: list[ProposedProcedure]) -> list[ProposedProcedure]:
+    """A path given twice for one right (under 撤回同意 and again under 注销帐号) is one procedure, quoted
+    where the heading names that right."""
+    kept: list[ProposedProcedure] = []
+    position: dict[tuple, int] = {}  # what makes two procedures twins -> where the first is in kept
+    for procedure in sorted(procedures, key=lambda p: p.start):
+        key = (
+            procedure.right,
+            procedure.action,
+            tuple(sorted(procedure.paths)),
+            tuple((c["kind"], c["value"]) for c in procedure.channels),
+        )
+        if key not in position:
+            position[key] = len(kept)
+            kept.append(procedure)
+        elif _heading_names(doc, procedure) and not _heading_names(doc, kept[position[key]]):
+            kept[position[key]] = procedure
+    return kept
+
+
+def _heading_names(doc: Document, procedure: ProposedProcedure) -> bool:
+    heading = doc.heading_at(procedure.start)
+    return bool(heading) and procedure.right in grammar.rights_in(heading.title)
+
+
+def _add_means(procedure: ProposedProcedure, means: Means, added: set) -> None:
+    """Add a path or channel once; `added` holds what the procedure has (in its lists, in order)."""
+    if not added:
+        added.update(("path", p) for p in procedure.paths)
+        added.update(("channel", c["kind"], c["value"]) for c in procedure.channels)
+    if means.self_service:
+        if ("path", means.value) not in added:
+            added.add(("path", means.value))
+            procedure.paths.append(means.value)
+    else:
+        if ("channel", means.kind, means.value) not in added:
+            added.add(("channel", means.kind, means.value))
+            procedure.channels.append({"kind": means.kind, "value": means.value})
+    procedure.facts.append(Fact("path" if means.self_service else "channel", means.start, means.end))
+
+
+def _extend_quote(doc: Document, procedure: ProposedProcedure, sentence: Sentence, means: Means) -> None:
+    """Quote every sentence a procedure is built from, while they are close together."""
+    start, end = doc.quote_span(sentence, means.start, means.end)
+    new_start, new_end = min(start, procedure.start), max(end, procedure.end)
+    if new_end - new_start <= 2 * MAX_QUOTE:
+        procedure.start, procedure.end, procedure.quote = new_start, new_end, doc.text[new_start:new_end]
+
+
+def _inherit_general_promise(
+    doc: Document, procedure: ProposedProcedure, promises: list[ProposedProcedure], promises_of: _PromisesByRight
+) -> None:
+    """A request for a right made through a channel that a section offers is answered under that section's
+    general promise ("如何联系我们 … 我们将在7-15个工作日内回复您的请求 … 投诉渠道"). A route offered to
+    someone dissatisfied with that answer ("如您不满意，还可以通过客服投诉") escalates it: the promise that
+    was not enough does not bind it."""
+    section = doc.section(procedure.start)
+    general = promises_of.in_span(Right.ANY_REQUEST, *section)
+    if not general:
+        return
+    promise = promises[min(general, key=lambda i: (abs(promises[i].start - procedure.start), i))]
+    if promise.start < procedure.start and doc.index.search(grammar.ESCALATION, promise.end, procedure.end):
+        return
+    start, end = min(promise.start, procedure.start), max(promise.end, procedure.end)
+    if end - start > 2 * MAX_QUOTE:
+        return  # too far apart to quote together; the general promise itself still stands for any request
+    procedure.deadline, procedure.clock_start, procedure.hedge = promise.deadline, promise.clock_start, promise.hedge
+    procedure.action = promise.action
+    procedure.rule = "general_promise"
+    procedure.reasons = procedure.reasons + ["general_promise"]
+    procedure.start, procedure.end, procedure.quote = start, end, doc.text[start:end]
+    procedure.facts.extend(f for f in promise.facts if f.kind != "channel")

@@ -1,0 +1,176 @@
+"""Promises: the deadline sentences that promise a reply or completion of a request, with the rights each
+is for and the reasons for reading them so."""
+
+from __future__ import annotations
+
+import bisect
+
+from policies.models import ClockStart, Right
+
+from . import grammar
+from .channels import channels_in
+from .document import Document, Sentence
+from .proposals import Fact, ProposedProcedure
+
+
+def deadline_promises(doc: Document, reading: Document) -> list[ProposedProcedure]:
+    """Every deadline sentence of `reading` (the normalised text) that promises a reply or completion of a
+    request, as proposals positioned and quoted in the original text of `doc`."""
+    text = reading.text
+    view = reading.view
+    promises = []
+    previous_end: dict[int, int] = {}  # sentence start -> end of the previous deadline in it
+    for phrase in grammar.find_deadlines(text):
+        sentence = reading.sentence_at(phrase.start)
+        scope_start = previous_end.get(sentence.start, sentence.start)
+        previous_end[sentence.start] = phrase.end
+        clause_start, clause_end = reading.clause_around(sentence, phrase.start, phrase.end)
+        if grammar.period_kept(text, phrase, clause_start, clause_end, index=reading.index):
+            continue
+        found = grammar.action_and_place(
+            text, phrase.start, phrase.end, sentence.start, sentence.end, index=reading.index
+        )
+        if found is None:
+            continue
+        action, verb_place = found
+        rights, right_reasons = rights_of_promise(reading, sentence, phrase.start)
+        if not rights:
+            continue
+        trigger = grammar.clock_start_of(text, sentence.start, phrase.start, triggers=reading.clock_triggers(sentence))
+        hedge, hedge_span = grammar.hedge_of(text, scope_start, phrase.start)
+        start, end = reading.quote_span(sentence, phrase.start, phrase.end)
+        facts = [Fact("deadline", phrase.start, phrase.end)]
+        if trigger:
+            facts.append(Fact("clock", trigger.start, trigger.end))
+        if hedge_span:
+            facts.append(Fact("hedge", *hedge_span))
+        reasons = right_reasons + [
+            "verb_after_deadline" if verb_place == "after" else "verb_before_deadline",
+            "clock_stated" if trigger else "clock_from_receipt",
+        ]
+        if view is not None:
+            start, end = view.span_to_original(start, end)
+            facts = [Fact(f.kind, *view.span_to_original(f.start, f.end)) for f in facts]
+            # A doubt only where the promise itself was read after normalising (a space elsewhere in the
+            # sentence changes nothing a reviewer must check).
+            lo = min(f.start for f in facts)
+            hi = max(f.end for f in facts)
+            if view.rules_between(lo, hi):
+                reasons.append("normalised")
+        channels = channels_in(doc, *doc.section(start))
+        for right in rights:
+            promises.append(
+                ProposedProcedure(
+                    right=right,
+                    action=action,
+                    deadline=(phrase.min, phrase.max, phrase.unit),
+                    clock_start=trigger.clock_start if trigger else ClockStart.RECEIPT,
+                    hedge=hedge,
+                    quote=doc.text[start:end],
+                    start=start,
+                    end=end,
+                    channels=list(channels),
+                    facts=list(facts),
+                    rule="deadline_sentence",
+                    reasons=list(reasons),
+                )
+            )
+    return promises
+
+
+class _PromiseWords:
+    """What a deadline sentence says about its rights that depends on where the deadline is: the first
+    catch-all in it (除上述…外) and where each right is named."""
+
+    def __init__(self, doc: Document, sentence: Sentence):
+        self.catch = grammar.catch_all(doc.text, sentence.start, sentence.end)
+        self.mentions = grammar.right_mentions(doc.text, sentence.start, sentence.end, index=doc.index)
+        self._starts = [pos for pos, _right in self.mentions]
+
+    def key(self, deadline_start: int) -> tuple[bool, bool]:
+        """(a catch-all is written before the deadline, the right named last before it is a complaint)."""
+        i = bisect.bisect_left(self._starts, deadline_start) - 1
+        last_before = self.mentions[i][1] if i >= 0 else None
+        return (self.catch is not None and self.catch.start < deadline_start, last_before == Right.COMPLAINT)
+
+
+def rights_of_promise(doc: Document, sentence: Sentence, deadline_start: int) -> tuple[list[str], list[str]]:
+    """_rights_of_promise for the deadline at deadline_start: the sentence is read once; what differs from
+    one deadline to the next (is a catch-all written before it, is a complaint the last right before it)
+    is looked up, so at most four readings are made per sentence whatever the number of deadlines."""
+    words = doc.remember(("promise words", sentence.start), lambda: _PromiseWords(doc, sentence))
+    key = words.key(deadline_start)
+    return doc.remember(("promise", sentence.start, key), lambda: _rights_of_promise(doc, sentence, words, *key))
+
+
+def _rights_of_promise(
+    doc: Document, sentence: Sentence, words: _PromiseWords, after_catch_all: bool, complaint_last: bool
+) -> tuple[list[str], list[str]]:
+    """The rights a deadline sentence promises for, and the reasons (confidence.py) for reading them so.
+
+    The sentence names them; or its paragraph's inline sub-title does ("【查阅】…", "更正：…"); or its heading
+    does ("(四)注销您的账户"); or, when it names nothing and is no request in itself ("我们将在15个工作日内
+    完成。"), the sentence before it. When both sentence and heading name rights, their common one wins.
+    Cancelling an account implies deleting its data: a sentence naming both is about cancellation. A
+    complaint or appeal filed about something (对注销结果有异议，可以提出申诉) is a complaint: the right named
+    last before the deadline (complaint_last). A deadline after a catch-all (除上述…外，您有任何其他要求;
+    after_catch_all) is for the requests it does not exclude, never the heading's. A promise for requests in
+    general ("响应您的上述请求", "如何联系我们") is any_request. A deadline in neither kind of context (a
+    refund, a security incident) is no rights promise."""
+    text = doc.text
+    if after_catch_all:
+        catch = words.catch
+        own = [r for pos, r in words.mentions if not catch.start <= pos < catch.end and r not in catch.excluded]
+        own = list(dict.fromkeys(own))
+        if 1 <= len(own) <= 2:
+            return own, ["right_in_sentence"] + (["several_rights"] if len(own) > 1 else [])
+        return [Right.ANY_REQUEST], ["catch_all"]
+
+    title = doc.remember(
+        ("inline title", doc.line_of(sentence.start)), lambda: grammar.inline_title(text, *doc.line_of(sentence.start))
+    )
+    heading = doc.heading_at(sentence.start)
+    if title:
+        in_heading, heading_reason = title[2], "right_in_inline_title"
+    else:
+        in_heading, heading_reason = (grammar.rights_in_order(heading.title) if heading else []), "right_from_heading"
+
+    in_sentence = doc.sentence_rights(sentence)
+    sentence_reason = "right_in_sentence"
+    request_here = grammar.is_request_context(text, sentence.start, sentence.end)
+    context = [(sentence.start, sentence.end)]
+    if not in_sentence and not request_here and not title:
+        i = bisect.bisect_right(doc.sentence_starts, sentence.start) - 1
+        section_start = doc.section(sentence.start)[0]
+        if i > 0 and doc.sentences[i - 1].start >= section_start:
+            previous = doc.sentences[i - 1]
+            context.append((previous.start, previous.end))
+            in_sentence = doc.sentence_rights(previous)
+            sentence_reason = "right_from_previous_sentence"
+    if set(in_sentence) == {Right.ACCOUNT_CANCELLATION, Right.DELETION}:
+        in_sentence = [Right.ACCOUNT_CANCELLATION]
+    if complaint_last and sentence_reason == "right_in_sentence":
+        in_sentence = [Right.COMPLAINT]
+    if not in_sentence and any(grammar.NOT_A_REQUEST.search(text, lo, hi) for lo, hi in context):
+        return [], []
+    if in_heading and in_sentence:
+        common = [r for r in in_heading if r in in_sentence]
+        if common:
+            chosen, reasons = common[:1], [sentence_reason]
+        elif len(in_sentence) == 1:
+            chosen, reasons = in_sentence, [sentence_reason]
+        elif len(in_heading) == 1:
+            chosen, reasons = in_heading, [heading_reason]
+        else:
+            chosen, reasons = [], []
+    elif in_sentence:
+        chosen, reasons = (in_sentence, [sentence_reason]) if len(in_sentence) <= 2 else ([], [])
+    else:
+        chosen, reasons = (in_heading, [heading_reason]) if len(in_heading) <= 2 else ([], [])
+    if chosen:
+        return chosen, reasons + (["several_rights"] if len(chosen) > 1 else [])
+    if any(grammar.is_request_context(text, lo, hi) for lo, hi in context):
+        return [Right.ANY_REQUEST], ["request_in_sentence"]
+    if any(grammar.is_request_context(h.title) for h in doc.heading_chain(sentence.start)):
+        return [Right.ANY_REQUEST], ["request_from_heading"]
+    return [], []
