@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from config.local_time import local_date
-from config.text import clean_text
 from config.numbers import whole_number
+from config.text import clean_text
 from policies.models import work_calendar
 from records.models import AuditEntry
 from rights.models import RightsRequest, local_minute

@@ -6,6 +6,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from config.admin_lists import OddInputAdminMixin
+
 from .admin_import import PolicyImportAdminMixin
 from .forms import ProcedureForm
 from .models import App, CalendarOverride, CalendarYear, PolicyVersion, Procedure, StatutoryDefault, Unit

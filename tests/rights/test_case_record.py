@@ -13,14 +13,14 @@ from django.db import connection
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from policies.models import App, PolicyVersion, Procedure, work_calendar
-from policies.services import publish_calendar_year, set_calendar_day
+from policies.models import PolicyVersion, Procedure, work_calendar
+from policies.services import set_calendar_day
 from rights.clocks import differences, rebuild
-from rights.events import EVENTS, EVENT_ORDER, STATE_EVENTS
+from rights.events import EVENT_ORDER, EVENTS, STATE_EVENTS
 from rights.models import Clock, ReminderSettings, ReminderSnooze, RightsRequest, State, TransitionLog
 from rights.presenters import dashboard
 from rights.roles import AUDITOR, CASE_WORKER
-from rights.services import RequestError, TransitionRefused, allowed_events, file_request, record_event, snooze_request
+from rights.services import RequestError, TransitionRefused, allowed_events, record_event, snooze_request
 from rights.status import ClockStatus, clock_status, status_q
 from tests.factories import UserFactory, file, shanghai
 
