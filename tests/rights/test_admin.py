@@ -391,7 +391,7 @@ def test_a_stale_page_gets_the_conflict_message_and_changes_nothing(as_clerk, lu
     assert TransitionLog.objects.count() == before
 
 
-def test_record_reply_is_offered_while_the_app_owes_an_answer_and_keeps_the_reply_clocks(as_clerk, catalog):
+def test_reply_is_offered_while_the_app_owes_an_answer_and_keeps_the_reply_clocks(as_clerk, catalog):
     migu = catalog["咪咕云书店"]
     filed = file(migu, "deletion", at=SENT)
     assert "reply" in offered_transitions(as_clerk.get(change_url(filed)))
@@ -405,7 +405,7 @@ def test_record_reply_is_offered_while_the_app_owes_an_answer_and_keeps_the_repl
     assert "reply" not in offered_transitions(as_clerk.get(change_url(filed)))
 
 
-def test_assigning_from_the_page_goes_through_assign_request(as_clerk, clerk, lumiere):
+def test_assigning_from_the_page_records_an_assign_event(as_clerk, clerk, lumiere):
     filed = file(lumiere, at=SENT)
     page = as_clerk.get(change_url(filed)).content.decode()
     assert page.count('id="id_assign-assignee"') == 1  # one assignee form, no duplicate ids
