@@ -10,6 +10,13 @@ def _grant(sender, using, **kwargs):
     grant_complaint_permissions(using=using)
 
 
+def _register_desk():
+    # The complaints' clocks on rights' desk (rights.registry): rights never imports complaints.
+    from .desk import register_desk
+
+    register_desk()
+
+
 class ComplaintsConfig(AppConfig):
     name = "complaints"
     verbose_name = _("Complaints")
@@ -22,3 +29,10 @@ class ComplaintsConfig(AppConfig):
         post_migrate.connect(_grant, sender=self, dispatch_uid="complaints.grant_roles")
         m2m_changed.connect(regrant_after_role_reset, sender=Group.permissions.through, dispatch_uid="complaints.regrant")
         from . import signals  # noqa: F401  (provisional complaint deadlines follow calendar edits)
+        from rights.reminders import register_clock_source
+
+        from .reminder_clocks import COMPLAINT_CLOCKS
+
+        register_clock_source(COMPLAINT_CLOCKS)  # the reminder sweep reads complaint clocks through its registry
+
+        _register_desk()

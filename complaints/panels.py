@@ -1,9 +1,6 @@
-"""What the rights admin shows of complaints: the request page's "Complain" panel and the dashboard figures.
-
-The lead wires them into rights/admin.py:
-    context.update(request_panel_context(http_request, obj))   # in RightsRequestAdmin.case_context
-    {% include "admin/complaints/_request_panel.html" %}        # in the request page
-    dashboard_figures()                                          # in the dashboard view
+"""What the rights admin shows of complaints: the request page's "Complain" panel (each complaint with its clocks'
+last days and status) and the dashboard figures. complaints.desk registers them into rights.registry; rights
+renders whatever is registered and imports nothing from here.
 """
 from __future__ import annotations
 
@@ -38,17 +35,24 @@ def channel_states(rights_request: RightsRequest, *, on=None, calendar=None, fac
     return rows
 
 
-def request_panel_context(http_request, rights_request: RightsRequest) -> dict:
+def request_panel_context(http_request, rights_request: RightsRequest, *, now=None, calendar=None, clocks=None) -> dict:
+    """The "Complain" panel; `clocks`: each complaint's clocks in words by complaint id (complaints.desk)."""
     user = http_request.user
     can_view = user.has_perm("complaints.view_complaint")
     if not can_view:
         return {"complaints_panel": None}
+    now = now or timezone.now()
+    calendar = calendar or work_calendar()
+    clocks = clocks or {}
     complaints = list(Complaint.objects.filter(request=rights_request).select_related("channel").order_by("-drafted_at", "-id"))
     return {
         "complaints_panel": {
             "request": rights_request,
-            "channels": channel_states(rights_request),
-            "complaints": [{"complaint": c, "url": reverse("admin:complaints_complaint_change", args=[c.pk])} for c in complaints],
+            "channels": channel_states(rights_request, on=now.astimezone(SHANGHAI).date(), calendar=calendar),
+            "complaints": [
+                {"complaint": c, "url": reverse("admin:complaints_complaint_change", args=[c.pk]), "clocks": clocks.get(c.pk, [])}
+                for c in complaints
+            ],
             "can_draft": user.has_perm("complaints.add_complaint"),
             "casefile_url": reverse("admin:complaints_casefile", args=[rights_request.pk]),
             "casefile_pdf_url": reverse("admin:complaints_casefile_pdf", args=[rights_request.pk]),

@@ -1,205 +1,45 @@
-"""The web admin for rights requests: the list, the case page, filing, transitions, CSV export, the dashboard.
+"""The web admin for rights requests: the list, the case page, the history. Registered here; the rest is split by
+what it does: rights/admin_html.py (the page's clock and HTML helpers), admin_filters.py, admin_csv.py,
+admin_views.py (the custom pages and their URLs), admin_reminders.py (the reminder pages).
 
-Thin by design: every write goes through rights.services (file_request, move_request, assign_request), whose
-refusals and conflicts come back to the person as admin messages. The list loads the work calendar once per
-page and the clocks in one prefetch, so its query count does not depend on the page size.
+Thin by design: every write goes through rights.services (record_event, file_request), whose refusals and
+conflicts come back to the person as admin messages. The list loads the work calendar once per page, the clocks
+in one prefetch and its complaints' clocks in one query per track, so its query count does not depend on the
+page size.
 """
 from __future__ import annotations
 
-import csv
-from datetime import datetime
-from urllib.parse import urlencode
-
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.contrib.admin.options import IncorrectLookupParameters
-from django.contrib.admin.utils import quote, unquote
+from django.contrib.admin.utils import quote
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
-from django.db.models import BooleanField, Case, F, Q, Value, When
-from django.http import (
-    Http404,
-    HttpResponseNotAllowed,
-    HttpResponseRedirect,
-    JsonResponse,
-    StreamingHttpResponse,
-)
+from django.db.models import F
 from django.shortcuts import redirect
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
-from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from config.admin_lists import OddInputAdminMixin
 from config.admin_readonly import ReadOnlyAdminMixin
-from config.numbers import whole_number
-from policies.models import work_calendar
 
-from complaints.panels import dashboard_figures, request_panel_context
-
-from .csvsafe import safe_row
-from .desk import BULK_HELP, delete_view, filing_preview, record_for_each, save_view, view_query, visible_views
-from .events import AMENDABLE_FIELDS, BUTTON_LABELS, EVENT_LABELS, EVENT_ORDER, GRAVE_EVENTS, event_label
-from .forms import AssignForm, BulkEventForm, EventForm, FileRequestForm, FilingPreviewForm, event_forms
-from .models import Clock, Evidence, ReminderSettings, RightsRequest, State, TransitionLog, local_minute, mask_contact
-from .presenters import DeadlineStatus, PageCalendar, dashboard, deadline_statuses, week_end
-from .querysets import today_in_shanghai
+from .admin_filters import AssigneeFilter, DeadlineFilter, EventFilter, OpenFilter
+from .admin_html import PageClock, deadlines_html, history_details, state_badge
+from .admin_reminders import (  # also registers the reminder pages
+    ReminderInline,
+    ReminderSnoozeInline,
+)
+from .admin_views import RequestViews
+from .desk import view_query, visible_views
+from .events import BUTTON_LABELS, EVENT_LABELS, GRAVE_EVENTS, event_label
+from .forms import AssignForm, BulkEventForm, event_forms
+from .models import Clock, RightsRequest, TransitionLog, local_minute, mask_contact
 from .pagination import EstimatedCountPaginator
+from .registry import tracks
 from .search import search_requests
-from .services import RequestError, allowed_events, event_time, file_request, record_event
-from .uploads import evidence_response
-from .admin_reminders import ReminderInline, ReminderSnoozeInline  # also registers the reminder pages
-
-
-class PageClock:
-    """`now`, today in Shanghai and the work calendar, read once per HTTP request and shared by every row."""
-
-    def __init__(self):
-        self.now = timezone.now()
-        self.today = today_in_shanghai(self.now)
-        self._calendar = None
-        self._due_soon = None
-
-    @property
-    def due_soon(self) -> int:
-        """The one "due soon" setting (Reminder settings), shared with the reminders."""
-        if self._due_soon is None:
-            self._due_soon = ReminderSettings.load().due_soon_working_days
-        return self._due_soon
-
-    def statuses(self, obj, clocks=None) -> list[DeadlineStatus]:
-        return deadline_statuses(obj, now=self.now, calendar=self.calendar, due_soon_working_days=self.due_soon, clocks=clocks)
-
-    @property
-    def calendar(self):
-        if self._calendar is None:
-            self._calendar = PageCalendar(work_calendar())
-        return self._calendar
-
-    @classmethod
-    def of(cls, request) -> PageClock:
-        if not hasattr(request, "_rights_page_clock"):
-            request._rights_page_clock = cls()
-        return request._rights_page_clock
-
-
-# ------------------------------------------------------------------------------------------------ filters
-
-
-class DeadlineFilter(admin.SimpleListFilter):
-    title = gettext_lazy("deadline")
-    parameter_name = "deadline"
-
-    def lookups(self, request, model_admin):
-        return [
-            ("overdue", gettext_lazy("Overdue")),
-            ("soon", gettext_lazy("Due soon")),
-            ("week", gettext_lazy("Due this week")),
-            ("breach", gettext_lazy("Statutory limit breached")),
-        ]
-
-    def queryset(self, request, queryset):
-        page = PageClock.of(request)
-        match self.value():
-            case "overdue":
-                return queryset.overdue(page.now)
-            case "soon":
-                return queryset.due_within(page.due_soon, page.now, calendar=page.calendar)
-            case "week":
-                return queryset.due_by(week_end(page.today), page.now)
-            case "breach":
-                return queryset.statutory_breach(page.now)
-        return queryset
-
-
-class AssigneeFilter(admin.SimpleListFilter):
-    title = gettext_lazy("assignee")
-    parameter_name = "assignee"
-
-    def lookups(self, request, model_admin):
-        from .forms import staff_users
-
-        return [
-            ("me", gettext_lazy("Assigned to me")),
-            ("none", gettext_lazy("Unassigned")),
-            *((str(user.pk), user.get_full_name() or user.get_username()) for user in staff_users()),
-        ]
-
-    def queryset(self, request, queryset):
-        value = self.value()
-        if value == "me":
-            return queryset.for_assignee(request.user)
-        if value == "none":
-            return queryset.filter(assignee__isnull=True)
-        if value:
-            # An id that is no number (?assignee=²) is nobody's: an empty list, never a 500.
-            number = whole_number(value)
-            return queryset.filter(assignee_id=number) if number is not None else queryset.none()
-        return queryset
-
-
-class OpenFilter(admin.SimpleListFilter):
-    """Open (the app or the team still has something to do) or closed; the queue's "mine" and "unassigned"."""
-
-    title = gettext_lazy("open or closed")
-    parameter_name = "open"
-
-    def lookups(self, request, model_admin):
-        return [("open", gettext_lazy("Open")), ("closed", gettext_lazy("Closed"))]
-
-    def queryset(self, request, queryset):
-        match self.value():
-            case "open":
-                return queryset.open()
-            case "closed":
-                return queryset.closed()
-        return queryset
-
-
-# ------------------------------------------------------------------------------------------------ display
-
-
-def deadline_html(status: DeadlineStatus, *, with_action: bool = True):
-    clock = status.clock
-    provisional = (
-        format_html(
-            ' <abbr class="rd-provisional" title="{}">{}</abbr>',
-            _("Provisional: relies on a year whose official working-day schedule is not published yet."),
-            _("provisional"),
-        )
-        if clock.provisional
-        else ""
-    )
-    return format_html(
-        '<li class="rd-deadline rd-deadline--{tone}" data-tone="{tone}" data-last-day="{day}">'
-        '{action}<time datetime="{day}">{day}</time> <span class="rd-deadline__left">{text}</span>{provisional}</li>',
-        tone=status.tone,
-        day=f"{status.last_day:%Y-%m-%d}",
-        action=format_html('<span class="rd-deadline__action">{}</span> ', clock.get_action_display()) if with_action else "",
-        text=status.text,
-        provisional=provisional,
-    )
-
-
-def lead_first(statuses: list[DeadlineStatus]) -> list[DeadlineStatus]:
-    """The clock a person must look at first: the nearest one still running, then the rest in date order."""
-    running = [s for s in statuses if s.days_left is not None]
-    return [*running, *(s for s in statuses if s.days_left is None)]
-
-
-def deadlines_html(obj: RightsRequest, page: PageClock):
-    statuses = lead_first(page.statuses(obj))
-    if not statuses:
-        return format_html('<span class="rd-muted">{}</span>', _("no clock yet"))
-    # The leading clock is the big one; the others follow, smaller (rd-deadlines > li:first-child in the CSS).
-    return format_html('<ul class="rd-deadlines">{}</ul>', format_html_join("", "{}", ((deadline_html(s),) for s in statuses)))
-
-
-def state_badge(state: str):
-    return format_html('<span class="rd-state rd-state--{}" data-state="{}">{}</span>', state, state, State(state).label)
+from .services import RequestError, allowed_events, record_event
 
 
 class RequestChangeList(ChangeList):
@@ -211,6 +51,8 @@ class RequestChangeList(ChangeList):
         super().__init__(request, *args, **kwargs)
         # Kept for our links; emptied so that items_for_result does not resolve every link again.
         self.link_query, self.preserved_filters = self.preserved_filters, ""
+        # The page's complaint clocks for the deadline column: one query per track for all rows.
+        PageClock.of(request).load_tracks(row.pk for row in self.result_list)
 
     def url_for_result(self, result):
         prefix = getattr(self, "_change_url_prefix", None)
@@ -227,7 +69,7 @@ class RequestChangeList(ChangeList):
 
 
 @admin.register(RightsRequest)
-class RightsRequestAdmin(admin.ModelAdmin):
+class RightsRequestAdmin(RequestViews, admin.ModelAdmin):
     # The deadline leads (issue 10): it is what a case worker acts on. App and right share a column, so the
     # list fits a 1280-px laptop in Chinese and English; at phone width the rows become cards (desk.css).
     list_display = ("deadlines", "number", "requester", "app_right", "state_display", "assignee_display")
@@ -411,94 +253,6 @@ class RightsRequestAdmin(admin.ModelAdmin):
         selected = list(queryset.select_related("app", "assignee").order_by("pk"))
         return self.bulk_page(request, selected, BulkEventForm())
 
-    def bulk_page(self, request, selected, form, results=None):
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Record an event for %(n)d requests") % {"n": len(selected)} if results is None
-            else _("Bulk results: %(done)d done, %(refused)d refused") % {
-                "done": sum(r.done for r in results), "refused": sum(not r.done for r in results)},
-            "subtitle": None,
-            "opts": self.opts,
-            "selected": selected,
-            "form": form,
-            "results": results,
-            "bulk_help": BULK_HELP,
-            "bulk_url": reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_bulk"),
-            "changelist_url": reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist"),
-            "media": self.media + form.media,
-        }
-        return TemplateResponse(request, "admin/rights/rightsrequest/bulk.html", context)
-
-    def bulk_view(self, request):
-        """Step two: record the event on each selected request through record_event; a result per row."""
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        if not self.has_change_permission(request):
-            raise PermissionDenied
-        ids = [int(v) for v in request.POST.getlist("selected") if v.isascii() and v.isdigit() and len(v) < 19]
-        selected = list(self.get_queryset(request).filter(pk__in=ids).select_related("app", "assignee").order_by("pk"))
-        form = BulkEventForm(request.POST)
-        if not form.is_valid():
-            return self.bulk_page(request, selected, form)
-        expected = {obj.pk: request.POST.get(f"state_{obj.pk}") or obj.state for obj in selected}
-        try:
-            results = record_for_each(
-                selected, acting_user=request.user, expected_states=expected, **form.service_kwargs()
-            )
-        except RequestError as error:
-            form.add_error("event", str(error))
-            return self.bulk_page(request, selected, form)
-        return self.bulk_page(request, selected, form, results=results)
-
-    def saved_views_view(self, request):
-        """Save the list's current filters and sorting under a name, or delete one of one's own views."""
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        if not self.has_view_or_change_permission(request):
-            raise PermissionDenied
-        changelist_url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
-        query = request.POST.get("query", "")
-        delete = request.POST.get("delete", "")
-        if delete:
-            if delete.isascii() and delete.isdigit() and len(delete) < 19 and delete_view(owner=request.user, pk=int(delete)):
-                messages.success(request, _("The view was deleted."))
-            else:
-                messages.error(request, _("Only the person who saved a view can delete it."))
-            return redirect(changelist_url)
-        try:
-            saved = save_view(owner=request.user, name=request.POST.get("name", ""), query=query,
-                              shared=request.POST.get("shared") == "on")
-        except RequestError as error:
-            messages.error(request, str(error))
-            return redirect(f"{changelist_url}?{view_query(query)}" if query else changelist_url)
-        messages.success(request, _("Saved the view “%(name)s”.") % {"name": saved.name})
-        return redirect(f"{changelist_url}?{saved.query}" if saved.query else changelist_url)
-
-    # --- the case page ------------------------------------------------------------------------------
-
-    def get_urls(self):
-        info = self.opts.app_label, self.opts.model_name
-        wrap = self.admin_site.admin_view
-        return [
-            path("dashboard/", wrap(self.dashboard_view), name="%s_%s_dashboard" % info),
-            path("export/", wrap(self.export_view), name="%s_%s_export" % info),
-            path("bulk/", wrap(self.bulk_view), name="%s_%s_bulk" % info),
-            path("add/preview/", wrap(self.filing_preview_view), name="%s_%s_filing_preview" % info),
-            path("saved-views/", wrap(self.saved_views_view), name="%s_%s_saved_views" % info),
-            path("<path:object_id>/transition/<str:name>/", wrap(self.transition_view), name="%s_%s_transition" % info),
-            path("<path:object_id>/assign/", wrap(self.assign_view), name="%s_%s_assign" % info),
-            path(
-                "<path:object_id>/evidence/<int:evidence_id>/", wrap(self.evidence_view), name="%s_%s_evidence" % info
-            ),
-            *super().get_urls(),
-        ]
-
-    def has_export_permission(self, request) -> bool:
-        return request.user.has_perm(f"{self.opts.app_label}.export_{self.opts.model_name}")
-
-    def change_url(self, obj) -> str:
-        return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[obj.pk])
-
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and obj.pk:
             context.update(self.case_context(request, obj))
@@ -515,6 +269,11 @@ class RightsRequestAdmin(admin.ModelAdmin):
         forms = event_forms(obj, names)
         statuses = page.statuses(obj, clocks=clocks)
         history = list(obj.log.select_related("by").prefetch_related("evidence").order_by("at", "id"))
+        panels = [
+            panel for track in tracks() if track.request_panel
+            if (panel := track.request_panel(
+                request, obj, now=page.now, calendar=page.calendar, due_soon_working_days=page.due_soon)) is not None
+        ]  # fmt: skip
         for entry in history:
             entry.label = event_label(entry.transition)
             entry.detail_text = history_details(entry)
@@ -533,242 +292,9 @@ class RightsRequestAdmin(admin.ModelAdmin):
             ],
             "can_work": can_work,
             "assign_form": AssignForm(initial={"assignee": obj.assignee_id}, prefix="assign") if can_work else None,
-            **request_panel_context(request, obj),
+            "track_panels": panels,
+            **{key: value for panel in panels for key, value in panel.context.items()},
         }
-
-    def _object_or_404(self, request, object_id) -> RightsRequest:
-        obj = self.get_object(request, unquote(object_id))
-        if obj is None:
-            raise Http404(_("No rights request #%(id)s.") % {"id": object_id})
-        return obj
-
-    def transition_view(self, request, object_id, name):
-        """One transition from a button of the case page; refusals and conflicts come back as messages."""
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        obj = self._object_or_404(request, object_id)
-        if not self.has_change_permission(request, obj):
-            raise PermissionDenied
-        if name not in EVENT_LABELS or name == "file":
-            raise Http404(_("No such event."))
-        form = EventForm(name, request.POST, request.FILES)
-        if not form.is_valid():
-            errors = "; ".join(
-                f"{form.fields[field].label}: {' '.join(problems)}" if field in form.fields else " ".join(problems)
-                for field, problems in form.errors.items()
-            )
-            messages.error(request, _("“%(transition)s” was not recorded: %(errors)s") % {
-                "transition": event_label(name), "errors": errors})
-            return redirect(self.change_url(obj))
-        try:
-            moved = record_event(request=obj, event=name, acting_user=request.user, **form.service_kwargs())
-        except RequestError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(
-                request,
-                _("“%(transition)s” recorded: request #%(id)s is “%(state)s”.")
-                % {"transition": event_label(name), "id": moved.pk, "state": moved.get_state_display()},
-            )
-        return redirect(self.change_url(obj))
-
-    def assign_view(self, request, object_id):
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        obj = self._object_or_404(request, object_id)
-        if not self.has_change_permission(request, obj):
-            raise PermissionDenied
-        form = AssignForm(request.POST, prefix="assign")
-        if not form.is_valid():
-            messages.error(request, _("Choose an active staff member."))
-        elif form.cleaned_data["assignee"] == obj.assignee:
-            messages.info(request, _("The assignee did not change."))
-        else:
-            assignee = form.cleaned_data["assignee"]
-            try:
-                record_event(request=obj, event="assign", assignee=assignee, acting_user=request.user)
-            except RequestError as error:
-                messages.error(request, str(error))
-                return redirect(self.change_url(obj))
-            messages.success(
-                request,
-                _("Request #%(id)s is assigned to %(user)s.") % {"id": obj.pk, "user": assignee or _("nobody")}
-                if assignee
-                else _("Request #%(id)s is unassigned.") % {"id": obj.pk},
-            )
-        return redirect(self.change_url(obj))
-
-    def evidence_view(self, request, object_id, evidence_id):
-        """Evidence is personal data: served only to staff who may view the request, never from a public URL."""
-        obj = self._object_or_404(request, object_id)
-        if not self.has_view_or_change_permission(request, obj):
-            raise PermissionDenied
-        evidence = Evidence.objects.filter(request=obj, pk=evidence_id).first()
-        if evidence is None or not evidence.file:
-            raise Http404
-        return evidence_response(evidence)
-
-    # --- filing -------------------------------------------------------------------------------------
-
-    def add_view(self, request, form_url="", extra_context=None):
-        """File a request through services.file_request: submitted, clocks started at "sent at"."""
-        if not self.has_add_permission(request):
-            raise PermissionDenied
-        # "File and add another" comes back with the app and the right it filed (the next one is usually alike).
-        kept = {key: value for key in ("app", "right") if (value := request.GET.get(key, "")) and value.isascii() and value.isprintable()}
-        form = FileRequestForm(request.POST or None, user=request.user, initial=kept)
-        if request.method == "POST" and form.is_valid():
-            data = form.cleaned_data
-            try:
-                # The time is checked first so its error stands next to "sent at", not above the form.
-                event_time(data["sent_at"], timezone.now(), calendar=work_calendar())
-            except RequestError as error:
-                form.add_error("sent_at", str(error))
-        if request.method == "POST" and form.is_valid():
-            data = form.cleaned_data
-            try:
-                filed = file_request(
-                    app=data["app"],
-                    right=data["right"],
-                    procedure=data["procedure_obj"],
-                    requester_name=data["requester_name"],
-                    requester_contact=data["requester_contact"],
-                    channel_used=data["channel_used"],
-                    app_ticket_number=data["app_ticket_number"],
-                    assignee=data["assignee"],
-                    notes=data["notes"],
-                    at=data["sent_at"],
-                    acting_user=request.user,
-                )
-            except RequestError as error:
-                form.add_error(None, str(error))
-            else:
-                self.log_addition(request, filed, [{"added": {}}])
-                messages.success(request, _("Filed request #%(id)s.") % {"id": filed.pk})
-                if "_addanother" in request.POST:
-                    add_url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_add")
-                    return redirect(f"{add_url}?{urlencode({'app': data['app'].pk, 'right': data['right']})}")
-                return redirect(self.change_url(filed))
-        fieldsets = [
-            (_("What was asked, of which app"), {"fields": ["app", "right", "procedure"]}),
-            (_("Requester"), {"fields": ["requester_name", "requester_contact"]}),
-            (_("How and when it was sent"), {"fields": ["sent_at", "channel_used", "app_ticket_number"]}),
-            (_("Case"), {"fields": ["assignee", "notes"]}),
-        ]
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("File a rights request"),
-            "subtitle": None,
-            "opts": self.opts,
-            "form": form,
-            "adminform": admin.helpers.AdminForm(form, fieldsets, {}),
-            "errors": admin.helpers.AdminErrorList(form, []),
-            "media": self.media + form.media,
-            "has_view_permission": self.has_view_permission(request),
-            "preview_url": reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_filing_preview"),
-            **(extra_context or {}),
-        }
-        return TemplateResponse(request, "admin/rights/rightsrequest/file_request.html", context)
-
-    def filing_preview_view(self, request):
-        """JSON for the filing page: the clocks this filing would start, computed as filing does; writes nothing."""
-        if not self.has_add_permission(request):
-            raise PermissionDenied
-        form = FilingPreviewForm(request.GET)
-        if not form.is_valid():
-            first = next(iter(form.errors.values()))[0]
-            return JsonResponse({"error": str(first)}, status=400)
-        data = form.cleaned_data
-        try:
-            preview = filing_preview(app=data["app"], right=data["right"], at=data["sent_at"])
-        except RequestError as error:
-            return JsonResponse({"error": str(error)}, status=400)
-        return JsonResponse(preview)
-
-    # --- export and dashboard ----------------------------------------------------------------------
-
-    def export_view(self, request):
-        """The list as CSV, with the changelist's filters, search and order (the query string is shared)."""
-        if not self.has_export_permission(request):
-            raise PermissionDenied
-        try:
-            changelist = self.get_changelist_instance(request)
-        except IncorrectLookupParameters:
-            changelist_url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
-            return HttpResponseRedirect(f"{changelist_url}?e=1")
-        page = PageClock.of(request)
-        rows = csv_rows(changelist.queryset, page=page)
-        writer = csv.writer(_Echo())
-        response = StreamingHttpResponse((writer.writerow(safe_row(row)) for row in rows), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="rights-requests-{page.today:%Y-%m-%d}.csv"'
-        return response
-
-    def dashboard_view(self, request):
-        if not self.has_view_or_change_permission(request):
-            raise PermissionDenied
-        page = PageClock.of(request)
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Rights requests dashboard"),
-            "subtitle": None,
-            "opts": self.opts,
-            "board": dashboard(page.now),
-            "complaint_figures": dashboard_figures(),
-            "changelist_url": reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist"),
-        }
-        return TemplateResponse(request, "admin/rights/rightsrequest/dashboard.html", context)
-
-
-class _Echo:
-    """csv.writer target that hands each line back, for streaming."""
-
-    def write(self, value):
-        return value
-
-
-def csv_rows(queryset, *, page: PageClock):
-    # A UTF-8 byte-order mark, so Excel opens the Chinese names as UTF-8.
-    yield ["\ufeff#", _("app"), _("right"), _("state"), _("requester"), _("requester contact (masked)"),
-           _("channel used"), _("app's ticket number"), _("assignee"), _("filed at"), _("closed at"),
-           _("next last day"), _("working days left"), _("overdue"), _("statutory limit breached"),
-           _("provisional"), _("deadlines")]
-    for obj in queryset.iterator(chunk_size=500):
-        statuses = page.statuses(obj)
-        running = [s for s in statuses if s.days_left is not None]
-        nearest = running[0] if running else None
-        yield [
-            obj.pk,
-            obj.app.name,
-            obj.get_right_display(),
-            obj.get_state_display(),
-            obj.requester_name,
-            mask_contact(obj.requester_contact),
-            obj.channel_used,
-            obj.app_ticket_number,
-            (obj.assignee.get_username() if obj.assignee else ""),
-            local_minute(obj.filed_at),
-            local_minute(obj.closed_at),
-            f"{nearest.last_day:%Y-%m-%d}" if nearest else "",
-            nearest.days_left if nearest else "",
-            _("yes") if any(s.overdue for s in statuses) else "",
-            _("yes") if any(s.breach for s in statuses) else "",
-            _("yes") if any(s.provisional for s in statuses) else "",
-            "; ".join(f"{s.clock.get_action_display()} {s.last_day:%Y-%m-%d} ({s.text})" for s in statuses),
-        ]
-
-
-class EventFilter(admin.SimpleListFilter):
-    """The history's events by their labels (the table in rights/events.py), never by their codes."""
-
-    title = gettext_lazy("event")
-    parameter_name = "transition"
-
-    def lookups(self, request, model_admin):
-        return [(name, EVENT_LABELS[name]) for name in ("file", *EVENT_ORDER) if name in EVENT_LABELS]
-
-    def queryset(self, request, queryset):
-        value = self.value()
-        return queryset.filter(transition=value) if value in EVENT_LABELS else queryset
 
 
 @admin.register(TransitionLog)
@@ -798,21 +324,3 @@ class TransitionLogAdmin(OddInputAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmi
     @admin.display(description=gettext_lazy("event"), ordering="transition")
     def transition_label(self, obj):
         return event_label(obj.transition)
-
-
-def history_details(entry: TransitionLog) -> str:
-    """An event's details in words, for the history (an amendment's old and new value, an extension's day)."""
-    details = entry.details or {}
-    match entry.transition:
-        case "amend":
-            label = AMENDABLE_FIELDS.get(details.get("field"), details.get("field", ""))
-            return _("%(field)s: “%(old)s” → “%(new)s”") % {"field": label, "old": details.get("old", ""), "new": details.get("new", "")}
-        case "extend":
-            return _("to %(day)s; legal basis: %(basis)s") % {"day": details.get("until", ""), "basis": details.get("basis", "")}
-        case "assign":
-            return "%s → %s" % (details.get("old") or "—", details.get("new") or "—")
-        case "escalate":
-            return " · ".join(v for v in (details.get("regulator"), details.get("reference")) if v)
-        case "snooze":
-            return _("until %(day)s") % {"day": details.get("until", "")}
-    return ""

@@ -2,7 +2,7 @@
 preferences, snoozes — and `ReminderInline`, the "reminders sent" table of the request page.
 
 rights/admin.py imports this module (which registers these pages) and puts `ReminderInline` on the request page.
-Nothing here sends mail: the sweep (rights/reminders.py) does, on its schedule.
+Nothing here sends mail: the sweep (rights/reminders/) does, on its schedule.
 """
 from __future__ import annotations
 
@@ -18,10 +18,18 @@ from django.utils.translation import ngettext
 
 from config.admin_lists import OddInputAdminMixin
 from config.admin_readonly import ReadOnlyAdminMixin
-from .models import Reminder, ReminderPreference, ReminderSettings, ReminderSnooze, ReminderStatus, local_minute
-from .querysets import today_in_shanghai
+
+from .models import (
+    Reminder,
+    ReminderPreference,
+    ReminderSettings,
+    ReminderSnooze,
+    ReminderStatus,
+    local_minute,
+)
 from .pagination import EstimatedCountPaginator
-from .reminders import snooze_reminders
+from .querysets import today_in_shanghai
+from .reminders import clock_source, snooze_reminders
 from .services import RequestError
 
 # How long the "snooze" action of the ledger stops overdue repeats.
@@ -55,6 +63,18 @@ class LedgerDates:
     """Dates as on the rest of the desk: Y-m-d, moments in Asia/Shanghai to the minute (the ledger list and the
     request page's table of reminders)."""
 
+    @admin.display(description=_("clock"))
+    def about(self, obj):
+        # What is due ("Reply", "12300 Admission decision"); its last day is the deadline column. Another track's
+        # clock is named by its clock source (rights.reminders.sources), one query for such a row.
+        if obj.clock_id is not None:
+            return obj.clock.get_action_display() if obj.clock else "—"
+        source = clock_source(obj.source)
+        if source is None or source.describe is None or obj.source_clock_id is None:
+            return "—"
+        found = source.describe([obj.source_clock_id]).get(obj.source_clock_id)
+        return found.label if found else "—"
+
     @admin.display(description=_("deadline"))
     def deadline(self, obj):
         return f"{obj.due:%Y-%m-%d}"
@@ -76,7 +96,7 @@ class ReminderAdmin(OddInputAdminMixin, LedgerDates, admin.ModelAdmin):
     # A date filter rather than Django's date drill-down, whose years and months are a DISTINCT over the whole
     # ledger (0.2 s at a million rows, on every page).
     list_filter = ("status", "kind", SentToMeFilter, "due", "created_at")
-    list_select_related = ("clock", "complaint_clock")
+    list_select_related = ("clock",)
     search_fields = ("=request__id", "recipient")
     search_help_text = _("Request number or recipient address.")
     # Newest first by id, the order rows are recorded in, on the primary key (the ledger keeps no other index it
@@ -87,7 +107,7 @@ class ReminderAdmin(OddInputAdminMixin, LedgerDates, admin.ModelAdmin):
     show_facets = admin.ShowFacets.NEVER  # counts per filter choice over the whole ledger (see the request list)
     actions = ["snooze_repeats"]
     fields = (
-        "request_link", "clock", "complaint_clock", "kind", "due", "repeat", "recipient", "status", "attempts", "last_error",
+        "request_link", "about", "kind", "due", "repeat", "recipient", "status", "attempts", "last_error",
         "message_id", "created_at", "sent_at",
     )  # fmt: skip
     readonly_fields = fields
@@ -105,12 +125,6 @@ class ReminderAdmin(OddInputAdminMixin, LedgerDates, admin.ModelAdmin):
         # A narrow column breaks an address after its "@", not inside a word.
         local, at, domain = obj.recipient.rpartition("@")
         return format_html("{}@<wbr>{}", local, domain) if at else obj.recipient
-
-    @admin.display(description=_("clock"))
-    def about(self, obj):
-        # What is due ("Reply", "Admission decision"); its last day is the deadline column.
-        clock = obj.clock or obj.complaint_clock
-        return clock.get_action_display() if clock else "—"
 
     def get_search_results(self, request, queryset, search_term):
         """A number ("123", "#123") finds the request's rows on the ledger's unique key, which starts with the
@@ -174,13 +188,16 @@ class ReminderInline(LedgerDates, admin.TabularInline):
     """The request page's "reminders sent" table (read-only)."""
 
     model = Reminder
-    fields = ("kind", "clock", "complaint_clock", "deadline", "repeat", "status", "recipient", "sent", "attempts", "last_error")
+    fields = ("kind", "about", "deadline", "repeat", "status", "recipient", "sent", "attempts", "last_error")
     readonly_fields = fields
     extra = 0
     can_delete = False
     ordering = ("-created_at", "-id")
     verbose_name = _("reminder")
     verbose_name_plural = _("reminders sent")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("clock")
 
     def has_add_permission(self, request, obj=None):
         return False

@@ -17,3 +17,7 @@ class RightsConfig(AppConfig):
     def ready(self):
         post_migrate.connect(_ensure_roles, sender=self, dispatch_uid="rights.ensure_roles")
         from . import signals  # noqa: F401  (provisional deadlines follow calendar edits)
+        from .reminders import register_clock_source
+        from .reminders.request_clocks import REQUEST_CLOCKS
+
+        register_clock_source(REQUEST_CLOCKS)  # the sweep's first source; complaints registers its clocks after

@@ -1,23 +1,40 @@
 """The desk a team works at all day (issue 10): the queue on the home page, saved views of the request list,
-and bulk events. Reads use the named querysets (rights.querysets) so a count on the home page is what the list
-it links to shows; writes go through rights.services.record_event, one request at a time.
+and bulk events. Reads use rights.status's conditions, so a count on the home page is what the list it links to
+shows; the tracks registered in rights.registry (complaints) add their clocks to both. Writes go through
+rights.services.record_event, one request at a time.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from urllib.parse import parse_qsl, urlencode
 
-from django.apps import apps
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from policies.models import PolicyVersion, ReviewStatus, Unit, work_calendar
+
+from .clocks import EventRecord, _row_values, local_day, replay, snapshot_promises
 from .events import EVENT_ORDER, EVENTS, event_label
-from .models import RightsRequest, SavedView, local_minute
-from .services import RequestError, TransitionRefused, clean_text, record_event
+from .models import OPEN_STATES, Clock, RightsRequest, SavedView, local_minute
+from .presenters import PageCalendar, deadline_status
+from .registry import Condition, DeskClock, by_tracks_only, tracks
+from .services import RequestError, TransitionRefused, clean_text, event_time, record_event
+from .status import (
+    clock_status,
+    due_by_q,
+    due_soon_horizon,
+    due_soon_working_days,
+    overdue_q,
+    running_q,
+    statutory_breach_q,
+    today_in_shanghai,
+)
+from .tally import figures
 
 # --------------------------------------------------------------------------------------------- the queue
 
@@ -38,20 +55,18 @@ def requests_url(query: str = "") -> str:
 
 def queue(user, *, now: datetime | None = None) -> list[QueueItem]:
     """What waits for `user`: each count is the named queryset of the list filter its link applies."""
-    from policies.models import work_calendar
-
-    from .status import due_soon_horizon, due_soon_working_days, today_in_shanghai
-    from .tally import figures
-
     now = now or timezone.now()
     today = today_in_shanghai(now)
     # The counts of the named filters (rights.status's request conditions), from the tally the database keeps
-    # (rights.tally) on PostgreSQL: at 1,000,000 requests counting them took 2 s.
+    # (rights.tally) on PostgreSQL: at 1,000,000 requests counting them took 2 s. Requests late or due soon only
+    # by a complaint's clock are added (by_tracks_only): the list's filters show them too.
     counts = figures(now, today)
     horizon = due_soon_horizon(today, due_soon_working_days(), work_calendar())
+    overdue = sum(counts.overdue().values()) + sum(by_tracks_only(Condition.OVERDUE, now=now).values())
+    due_soon = counts.due_by(horizon) + sum(by_tracks_only(Condition.DUE_BY, now=now, last_day=horizon).values())
     items = [
-        QueueItem("overdue", _("Overdue"), sum(counts.overdue().values()), requests_url("deadline=overdue"), "overdue"),
-        QueueItem("due_soon", _("Due soon"), counts.due_by(horizon), requests_url("deadline=soon"), "soon"),
+        QueueItem("overdue", _("Overdue"), overdue, requests_url("deadline=overdue"), "overdue"),
+        QueueItem("due_soon", _("Due soon"), due_soon, requests_url("deadline=soon"), "soon"),
         QueueItem(
             "mine", _("Assigned to me, open"), counts.open_assigned(user.pk),
             requests_url("assignee=me&open=open"),
@@ -62,8 +77,6 @@ def queue(user, *, now: datetime | None = None) -> list[QueueItem]:
         ),
     ]  # fmt: skip
     if user.has_perm("policies.view_policyversion"):
-        from policies.models import PolicyVersion, ReviewStatus
-
         items.append(
             QueueItem(
                 "drafts", _("Imported policies awaiting review"),
@@ -71,21 +84,51 @@ def queue(user, *, now: datetime | None = None) -> list[QueueItem]:
                 f"{reverse('admin:policies_policyversion_changelist')}?status__exact={ReviewStatus.DRAFT}",
             )
         )  # fmt: skip
-    items.extend(extension_items(user, now=now))
     return items
 
 
-def extension_items(user, *, now: datetime) -> list[QueueItem]:
-    """Items other apps add to the queue. The complaints app (built on another branch), when installed, offers
-    `complaints.desk.queue_items(user, now=...)` returning QueueItems (e.g. complaints whose regulator clock
-    runs); without it the queue shows nothing more."""
-    if not apps.is_installed("complaints"):
-        return []
-    try:
-        from complaints.desk import queue_items  # type: ignore[import-not-found]
-    except ImportError:
-        return []
-    return list(queue_items(user, now=now))
+def desk_clocks(*, now: datetime, assignee=None, tracks_only: bool = False) -> list[DeskClock]:
+    """Every due-soon, overdue and statutory-breach clock of open requests and of the registered tracks (open
+    complaints), sorted by last day: what `manage.py queue --json` prints. `assignee`: only requests assigned
+    to that user. `tracks_only`: the tracks' clocks alone (the home lists those under its counts; a request's own
+    are behind the counts' links)."""
+    calendar = PageCalendar(work_calendar())
+    soon = due_soon_working_days()
+    horizon = due_soon_horizon(today_in_shanghai(now), soon, calendar)
+    rows = [] if tracks_only else request_desk_clocks(now=now, horizon=horizon, calendar=calendar, due_soon_working_days=soon, assignee=assignee)
+    for track in tracks():
+        rows.extend(
+            row
+            for row in track.clocks(now=now, horizon=horizon, calendar=calendar, due_soon_working_days=soon)
+            if assignee is None or row.assignee_id == assignee.pk
+        )
+    return sorted(rows, key=lambda row: (row.due_at, row.request, row.complaint or 0, row.action))
+
+
+def request_desk_clocks(*, now: datetime, horizon: date, calendar, due_soon_working_days: int, assignee=None) -> list[DeskClock]:
+    """The requests' own running clocks that are due soon, overdue or past the statute, on open requests."""
+    wanted = overdue_q(now) | due_by_q(horizon, now) | (running_q() & statutory_breach_q(now))
+    chosen = Clock.objects.filter(wanted, request__state__in=OPEN_STATES).select_related("request__app", "request__assignee")
+    if assignee is not None:
+        chosen = chosen.filter(request__assignee=assignee)
+    rows = []
+    for clock in chosen:
+        request = clock.request
+        rows.append(
+            DeskClock(
+                kind="request",
+                request=request.pk,
+                complaint=None,
+                app=request.app.name,
+                action=str(clock.get_action_display()),
+                due=clock.deadline,
+                due_at=clock.deadline_at,
+                status=clock_status(clock, now=now, calendar=calendar, due_soon_working_days=due_soon_working_days),
+                assignee=request.assignee.get_username() if request.assignee else "",
+                assignee_id=request.assignee_id,
+            )
+        )
+    return rows
 
 
 # ------------------------------------------------------------------------------------------ saved views
@@ -101,8 +144,6 @@ def view_query(query: str) -> str:
 
 
 def visible_views(user):
-    from django.db.models import Q
-
     return SavedView.objects.filter(Q(owner=user) | Q(shared=True)).select_related("owner")
 
 
@@ -187,14 +228,6 @@ def filing_preview(*, app, right: str, at: datetime, now: datetime | None = None
     """The clocks a filing sent at `at` would start, and those that start later (identity verification), computed
     exactly as filing does (rights.clocks.snapshot_promises + replay of file and submit) on nothing saved.
     Raises RequestError (one line) for a time the services would refuse."""
-    from policies.models import Unit, work_calendar
-
-    from .clocks import EventRecord, _row_values, local_day, replay, snapshot_promises
-    from .models import Clock
-    from .presenters import deadline_status
-    from .services import event_time
-    from .status import due_soon_working_days
-
     now = now or timezone.now()
     calendar = work_calendar()
     at = event_time(at, now, calendar=calendar)

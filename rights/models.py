@@ -422,8 +422,9 @@ RETRYABLE_REMINDER_STATES = (ReminderStatus.PENDING, ReminderStatus.FAILED)
 class Reminder(models.Model):
     """The reminder ledger: one row per reminder that is due, written before any mail goes out.
 
-    The unique key is the reminder itself (which request, which clock — the request's own or one of its
-    complaints' — what kind, which deadline, which repeat), so a second sweep, a second beat or two workers at once can only ever find the row that is already there.
+    The unique key is the reminder itself (which request, which clock — the request's own or another track's, such
+    as a complaint's — what kind, which deadline, which repeat), so a second sweep, a second beat or two workers at
+    once can only ever find the row that is already there.
     """
 
     # No index of its own: the unique key starts with the request. Every index is written once per row recorded
@@ -442,20 +443,20 @@ class Reminder(models.Model):
         RightsRequest, models.CASCADE, related_name="reminders", verbose_name=_("request"), db_index=False,
         db_constraint=False,
     )
-    # About exactly one clock: one of the request's own, or one of its complaints' (a regulator's admission or
-    # answer, the app's answer to a complaint). A string reference: complaints depends on rights, not the reverse.
+    # About exactly one clock: one of the request's own (`clock`), or one of another track's (`source` and
+    # `source_clock_id`: a complaint's, registered by the complaints app in the sweep's registry of clock sources,
+    # rights.reminders.sources). rights never names a track above it: complaints depends on rights, not the reverse.
     # No index of its own either: every index costs each of those 80,000 rows twice (recorded, marked sent; 0.27 s
-    # of marking them at a million). The projection, the one place that drops a clock, deletes its rows by (request,
-    # clock), the unique key's first columns (rights.clocks.delete_clock); hence DO_NOTHING, not Django's cascade,
-    # whose `WHERE clock_id IN (...)` would read the whole ledger.
+    # of marking them at a million). The projection, the one place that drops a request clock, deletes its rows by
+    # (request, clock), the unique key's first columns (rights.clocks.delete_clock); hence DO_NOTHING, not Django's
+    # cascade, whose `WHERE clock_id IN (...)` would read the whole ledger. Another track's clock that disappears
+    # leaves rows about no clock: never sent (it does not run, so the next sweep cancels them).
     clock = models.ForeignKey(
         Clock, models.DO_NOTHING, null=True, blank=True, related_name="reminders", verbose_name=_("clock"),
         db_constraint=False, db_index=False,
     )
-    complaint_clock = models.ForeignKey(
-        "complaints.ComplaintClock", models.CASCADE, null=True, blank=True, related_name="reminders",
-        verbose_name=_("complaint clock"), db_index=False,  # a partial index below: most rows have none
-    )  # fmt: skip
+    source = models.CharField(_("clock of"), max_length=20, default="request", editable=False)
+    source_clock_id = models.BigIntegerField(_("clock number"), null=True, blank=True, editable=False)
     kind = models.CharField(_("kind"), max_length=20, choices=ReminderKind)
     due = models.DateField(_("deadline"), help_text=_("The last day the reminder is about."))
     repeat = models.PositiveSmallIntegerField(_("repeat"), default=0)
@@ -473,24 +474,21 @@ class Reminder(models.Model):
         verbose_name_plural = _("reminders")
         constraints = [
             models.UniqueConstraint(fields=["request", "clock", "kind", "due", "repeat"], name="reminder_sent_once"),
-            # The same key for a complaint's clocks (partial: rows about the request's own clocks stay out of it).
+            # The same key for another track's clocks (partial: rows about the request's own clocks stay out of it).
             models.UniqueConstraint(
-                fields=["request", "complaint_clock", "kind", "due", "repeat"],
-                condition=Q(complaint_clock__isnull=False),
-                name="reminder_complaint_clock_sent_once",
+                fields=["request", "source", "source_clock_id", "kind", "due", "repeat"],
+                condition=Q(source_clock_id__isnull=False),
+                name="reminder_source_clock_sent_once",
             ),
             models.CheckConstraint(
-                condition=Q(clock__isnull=False, complaint_clock__isnull=True)
-                | Q(clock__isnull=True, complaint_clock__isnull=False),
+                condition=Q(source="request", clock__isnull=False, source_clock_id__isnull=True)
+                | (~Q(source="request") & Q(clock__isnull=True, source_clock_id__isnull=False)),
                 name="reminder_about_exactly_one_clock",
             ),
         ]
         indexes = [
             models.Index(
                 fields=["status"], name="reminder_retryable_idx", condition=Q(status__in=["pending", "failed"])
-            ),
-            models.Index(
-                fields=["complaint_clock"], name="reminder_complaint_clock_idx", condition=Q(complaint_clock__isnull=False)
             ),
         ]
 

@@ -18,11 +18,8 @@ from policies.workdays import WorkCalendar
 
 from .models import OPEN_STATES, Clock, RightsRequest, State, local_date
 from .querysets import today_in_shanghai
-from .status import (
-    ClockStatus,
-    Verdict,
-    clock_status,
-)
+from .registry import Condition, by_tracks_only
+from .status import ClockStatus, Verdict, clock_status
 
 
 class Tone:
@@ -95,13 +92,15 @@ class PageCalendar:
         return getattr(self._calendar, name)
 
 
-def _left(days_left: int) -> str:
+def working_days_left_text(days_left: int) -> str:
+    """The one wording of a deadline ahead, on the list, the pages and in the reminders."""
     if days_left == 0:
         return str(_("due today"))
     return ngettext("%(n)d working day left", "%(n)d working days left", days_left) % {"n": days_left}
 
 
-def _late(days_left: int) -> str:
+def overdue_by_text(days_left: int) -> str:
+    """The one wording of a deadline passed (`days_left` is negative), on the list, the pages and in the reminders."""
     late = -days_left
     if late <= 0:
         return str(_("overdue"))
@@ -131,7 +130,7 @@ def deadline_status(clock: Clock, *, now: datetime, calendar: WorkCalendar, due_
         return DeadlineStatus(clock, name, _("paused since %(day)s: waiting for the requester") % {"day": day}, None)
     days_left = calendar.working_days_between(today_in_shanghai(now), clock.deadline)
     past_promise = now >= clock.deadline_at
-    text = _late(days_left) if past_promise else _left(days_left)
+    text = overdue_by_text(days_left) if past_promise else working_days_left_text(days_left)
     if name == ClockStatus.STATUTORY_BREACH:
         text = f"{text} · {_('statutory limit passed')}"
     return DeadlineStatus(clock, name, text, days_left, past_promise)
@@ -242,10 +241,11 @@ def dashboard(now: datetime | None = None) -> Dashboard:
     by_state = _bars(
         [(s, State(s).label, open_counts.get(s, 0), f"state__exact={s}") for s in OPEN_STATES if s != State.DRAFT or open_counts.get(s)]
     )
-    # The list's own filters (rights.status's request conditions on the projected columns).
-    overdue = counts.overdue()
-    breach = counts.breach()
-    due_this_week = counts.due_by(sunday)
+    # The list's own filters: rights.status's request conditions on the projected columns, plus the requests
+    # that meet them only by a complaint's clock (rights.desk.by_tracks_only, the tracks in rights.registry).
+    overdue = counts.overdue() + by_tracks_only(Condition.OVERDUE, now=now)
+    breach = counts.breach() + by_tracks_only(Condition.BREACH, now=now)
+    due_this_week = counts.due_by(sunday) + sum(by_tracks_only(Condition.DUE_BY, now=now, last_day=sunday).values())
     verdicts = counts.verdicts()
     # Not decided by finished clocks, but a running one is late now: missed (rights.status.request_verdict).
     for app_id, n in counts.late().items():

@@ -1,6 +1,7 @@
-"""The HTML and text of a reminder digest's entries (rights.reminders builds the entries, the templates under
+"""The HTML and text of a reminder digest's entries (rights.reminders.digest builds the entries, the templates under
 templates/rights/email/ the frame). Read in mail clients, not under the site's Content-Security-Policy: the HTML
-carries its styles inline, as mail needs."""
+carries its styles inline, as mail needs (which is why it lives under email/: tests/test_deploy.py exempts it)."""
+
 from __future__ import annotations
 
 from html import escape
@@ -12,7 +13,7 @@ from django.utils.translation import gettext as _
 from rights.models import ReminderKind
 
 if TYPE_CHECKING:
-    from rights.reminders import DigestEntry
+    from rights.reminders.digest import DigestEntry
 
 # The entries are the part of a digest that grows with it (up to DIGEST_ENTRIES requests of several lines each):
 # they are written here, the frame around them by the templates. Through the template engine each digest took
@@ -25,10 +26,11 @@ _ROW_BACKGROUND = {ReminderKind.STATUTORY_BREACH: " background: #ffebe9;", Remin
 def entries_text(entries: list[DigestEntry]) -> str:
     """The entries of the text mail, in the active language."""
     promise, last_day, state = _("Promise"), _("last day"), _("state")
-    provisional = " (%s)" % _("provisional: next year's calendar is not published yet")
+    provisional = _("provisional: next year's calendar is not published yet")
+    provisional = f" ({provisional})"
     out = []
     for number, entry in enumerate(entries, 1):
-        out.append(f"\n{number}. #{entry.number} {entry.app} · {entry.right} · {entry.requester} · {state}: {entry.state}")
+        out.append(f"\n{number}. #{entry.request_id} {entry.app} · {entry.right} · {entry.requester} · {state}: {entry.state}")
         for line in entry.lines:
             out.append(
                 f"\n   {line.kind_label}: {line.status_text}\n      {promise}: {line.action} · {last_day} {line.due}"
@@ -43,14 +45,14 @@ def entries_html(entries: list[DigestEntry]) -> SafeString:
     provisional = f"<br><small>{escape(_('provisional'))}</small>"
     out = []
     for entry in entries:
-        rows = escape(entry.rows)
+        rows = len(entry.lines)
         for n, line in enumerate(entry.lines):
             first = n == 0
             border = "border-top: 1px solid #d0d7de;" if first else ""
             out.append(f'    <tr style="{border}{_ROW_BACKGROUND.get(line.kind, "")}">\n      ')
             if first:
                 out.append(
-                    f'<td rowspan="{rows}"><a href="{escape(entry.url)}">#{escape(entry.number)}</a></td>\n'
+                    f'<td rowspan="{rows}"><a href="{escape(entry.url)}">#{entry.request_id}</a></td>\n'
                     f'      <td rowspan="{rows}">{escape(entry.app)}</td>\n'
                     f'      <td rowspan="{rows}">{escape(entry.right)}<br><small>{escape(entry.requester)} · '
                     f"{escape(entry.state)}</small></td>\n      "
@@ -61,4 +63,4 @@ def entries_html(entries: list[DigestEntry]) -> SafeString:
                 f'      <td style="text-align: right;">{escape(line.days_overdue_text or "—")}</td>\n'
                 f"      <td><strong>{escape(line.kind_label)}</strong><br>{escape(line.status_text)}</td>\n    </tr>\n"
             )
-    return mark_safe("".join(out))  # noqa: S308 - every value above is escaped
+    return mark_safe("".join(out))

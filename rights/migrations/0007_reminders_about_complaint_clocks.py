@@ -5,9 +5,11 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
+    # Rewritten with 0017: `complaint_clock` was a foreign key to complaints.ComplaintClock, which made rights'
+    # migrations depend on complaints (an app above it). It is stated here as the plain integer column it is in the
+    # table (complaint_clock_id), so rights needs no complaints migration; a database that applied the foreign key
+    # keeps its constraint until 0017 drops the column with it (the rows move to `source`/`source_clock_id` first).
     dependencies = [
-        ('complaints', '0003_one_audit_log'),
         ('rights', '0006_clock_status_indexes'),
     ]
 
@@ -15,7 +17,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='reminder',
             name='complaint_clock',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='reminders', to='complaints.complaintclock', verbose_name='complaint clock'),
+            field=models.BigIntegerField(blank=True, db_column='complaint_clock_id', null=True, verbose_name='complaint clock'),
         ),
         migrations.AlterField(
             model_name='reminder',

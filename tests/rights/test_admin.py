@@ -184,7 +184,9 @@ def test_list_masks_contacts_and_shows_each_deadline_with_working_days(as_clerk,
     assert f"overdue by {late} working days" in html
 
 
-def test_the_list_shows_the_nearest_deadline_first_for_everyone_and_mine_under_assigned_to_me(client, clerk, lumiere, catalog):
+def test_the_list_shows_the_nearest_deadline_first_for_everyone_and_mine_under_assigned_to_me(
+    client, clerk, lumiere, catalog
+):
     """One order for everyone (the indexed nearest last day, then the newest; nothing running last): a per-user
     sort key made PostgreSQL sort every request on every page. "Assigned to me" shows a clerk's own work."""
     colleague = UserFactory(username="colleague")

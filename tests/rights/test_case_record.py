@@ -188,7 +188,11 @@ def test_the_breach_tile_and_the_breach_list_count_the_same_requests(lumiere, as
 
 
 def test_due_soon_is_one_setting_for_the_list_and_the_reminders(lumiere):
-    from rights.reminders import find_due_reminders
+    from rights.reminders import sweep_reminders
+
+    def reminded(config):
+        result = sweep_reminders(now=on, dry_run=True, settings=config)  # recorded and planned, then rolled back
+        return {(r.request, r.kind) for r in result.reminders}
 
     request = file(lumiere, at=FILED, now=FILED)  # last day 2026-10-13
     config = ReminderSettings(pk=1, due_soon_working_days=3)
@@ -196,12 +200,12 @@ def test_due_soon_is_one_setting_for_the_list_and_the_reminders(lumiere):
     on = shanghai(2026, 10, 9, 10)  # 10-10 (make-up Saturday), 10-12, 10-13: three working days ahead
     calendar = work_calendar()
     assert RightsRequest.objects.due_soon(on).filter(pk=request.pk).exists()
-    assert find_due_reminders(now=on, config=config, calendar=calendar, snoozes=(set(), set()))
+    assert reminded(config) == {(request.pk, "due_soon")}
     assert request.clocks.get().status(on, calendar=calendar, due_soon_working_days=ReminderSettings.load().due_soon_working_days) == ClockStatus.DUE_SOON
     config.due_soon_working_days = 2
     config.save()
     assert not RightsRequest.objects.due_soon(on).filter(pk=request.pk).exists()
-    assert not find_due_reminders(now=on, config=config, calendar=calendar, snoozes=(set(), set()))
+    assert reminded(config) == set()
     assert request.clocks.get().status(on, calendar=calendar, due_soon_working_days=ReminderSettings.load().due_soon_working_days) == ClockStatus.RUNNING
 
 

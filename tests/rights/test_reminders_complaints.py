@@ -51,9 +51,13 @@ def with_12300(catalog, clerk):
 
 
 def ledger():
+    """The ledger's rows, each with the complaint clock it names by (source, clock id)."""
+    rows = list(Reminder.objects.all())
+    assert {r.source for r in rows} <= {"complaint"} and all(r.clock_id is None for r in rows)
+    clocks = ComplaintClock.objects.select_related("complaint__channel").in_bulk([r.source_clock_id for r in rows])
     return sorted(
-        (r.complaint_clock.complaint.channel.code, r.complaint_clock.action, r.kind, r.due, r.repeat, r.status)
-        for r in Reminder.objects.select_related("complaint_clock__complaint__channel")
+        (clocks[r.source_clock_id].complaint.channel.code, clocks[r.source_clock_id].action, r.kind, r.due, r.repeat, r.status)
+        for r in rows
     )
 
 
@@ -142,13 +146,23 @@ def test_the_ledger_holds_a_complaint_reminder_once_and_about_exactly_one_clock(
     admission = ComplaintClock.objects.get(complaint=with_12300, action="admission")
     request_clock = with_12300.request.clocks.first()
     key = {"request_id": with_12300.request_id, "kind": ReminderKind.OVERDUE, "due": ADMISSION_LAST_DAY, "repeat": 1}
-    Reminder.objects.create(complaint_clock=admission, **key)
-    for clocks in ({"complaint_clock": admission}, {}, {"complaint_clock": admission, "clock": request_clock}):
+    about_admission = {"source": "complaint", "source_clock_id": admission.pk}
+    Reminder.objects.create(**about_admission, **key)
+    for clocks in (
+        about_admission,  # the same reminder again
+        {},  # about no clock
+        {"source": "complaint"},
+        {**about_admission, "clock": request_clock},  # about two clocks
+        {"source": "request", "source_clock_id": admission.pk},  # the request's source without its clock
+        {"source": "complaint", "clock": request_clock},  # a request clock under another source
+    ):
         with pytest.raises(IntegrityError), transaction.atomic():
             Reminder.objects.create(**clocks, **key)
-    # The same key about the request's own clock is another reminder.
+    # The same key about the request's own clock, or about a clock of another source with the same id, is another
+    # reminder.
     Reminder.objects.create(clock=request_clock, **key)
-    assert Reminder.objects.count() == 2
+    Reminder.objects.create(source="elsewhere", source_clock_id=admission.pk, **key)
+    assert Reminder.objects.count() == 3
 
 
 def test_the_digest_reaches_a_real_smtp_server_with_the_channel_label(with_12300, smtp_backend):
@@ -190,6 +204,9 @@ def test_each_ledger_row_is_about_its_own_requests_clock(with_12300, catalog, cl
     request): the sweep takes it from the clock's row, for the request's own clocks and for a complaint's."""
     other = file(catalog["卢米埃影城"], at=shanghai(2026, 10, 30, 10), assignee=clerk)
     sweep_reminders(now=WEDNESDAY)
-    rows = list(Reminder.objects.values_list("request_id", "clock__request_id", "complaint_clock__complaint__request_id"))
+    rows = list(Reminder.objects.values_list("request_id", "clock__request_id", "source", "source_clock_id"))
     assert {row[0] for row in rows} == {with_12300.request_id, other.pk}
-    assert all(request_id == (clock_request or complaint_request) for request_id, clock_request, complaint_request in rows)
+    complaint_requests = dict(ComplaintClock.objects.values_list("pk", "complaint__request_id"))
+    assert {source for _request, _clock, source, _id in rows} == {"request", "complaint"}
+    for request_id, clock_request, source, source_clock_id in rows:
+        assert request_id == (clock_request if source == "request" else complaint_requests[source_clock_id])

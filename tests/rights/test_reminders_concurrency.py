@@ -73,9 +73,9 @@ def ledger_row_estimate() -> float:
 def test_a_sweep_that_grows_the_ledger_by_a_tenth_refreshes_its_statistics(catalog, monkeypatch):
     # Until the ledger is analyzed the planner takes it for empty, and the next sweep's NOT EXISTS rules run as nested
     # loops over it (a repeat sweep at a million requests: 10-35 s instead of 0.2 s; bench/README.md).
-    import rights.reminders
+    from rights.reminders import ledger
 
-    monkeypatch.setattr(rights.reminders, "ANALYZE_AFTER_ROWS", 2)  # a test holds a few rows, not thousands
+    monkeypatch.setattr(ledger, "ANALYZE_AFTER_ROWS", 2)  # a test holds a few rows, not thousands
     for n in range(3):
         file(catalog["卢米埃影城"], at=shanghai(2026, 11, 10, 10), requester=f"请求人{n}")
     with connection.cursor() as cursor:
@@ -94,10 +94,10 @@ def test_a_sweep_that_grows_the_ledger_by_a_tenth_refreshes_its_statistics(catal
         ])  # fmt: skip
 
     add_rows(range(1, 21))
-    rights.reminders.refresh_ledger_statistics(60)
+    ledger.refresh_ledger_statistics(60)
     assert ledger_row_estimate() == 63
     add_rows([21])
-    rights.reminders.refresh_ledger_statistics(3)
+    ledger.refresh_ledger_statistics(3)
     assert ledger_row_estimate() == 63  # 3 < 6.3
-    rights.reminders.refresh_ledger_statistics(7)
+    ledger.refresh_ledger_statistics(7)
     assert ledger_row_estimate() == 66

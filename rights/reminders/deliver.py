@@ -1,0 +1,252 @@
+"""Delivery: the send window (quiet hours), the digest as a MIME message, SMTP, and the outcome of a sweep.
+
+On working days from the send time on, each recipient's digest goes out in one short transaction: claim its rows
+and mark them sent (rights.reminders.ledger.claim_as_sent), send, commit - or mark them failed, which the next
+sweep retries. At least once (and, in practice, once): the mark is visible to others only at the commit, after the
+server accepted the message. The one remaining window - the server accepted, then the process died before COMMIT -
+would repeat the digest rather than lose it (for a deadline, a duplicate is the lesser harm), under the same
+Message-ID (derived from its ledger rows), which mail systems use to show it once.
+"""
+from __future__ import annotations
+
+import logging
+import smtplib
+from contextlib import suppress
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.conf import settings as django_settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from policies.deadlines import SHANGHAI
+from policies.models import work_calendar
+from policies.workdays import WorkCalendar
+
+from ..email.digest import entries_html, entries_text
+from ..models import Reminder, ReminderSettings, ReminderStatus
+from ..querysets import today_in_shanghai
+from .digest import Digest, digest_entries, fill_details, shown_items, summary_of
+from .ledger import claim_as_sent
+from .sources import clock_sources
+
+logger = logging.getLogger(__name__)
+
+
+def in_send_window(now: datetime, config: ReminderSettings, calendar: WorkCalendar) -> bool:
+    """Quiet hours: mail goes out on working days, from the send time (Asia/Shanghai) on."""
+    local = now.astimezone(SHANGHAI)
+    return calendar.is_working_day(local.date()) and local.time() >= config.send_time
+
+
+def next_send_time(now: datetime, config: ReminderSettings, calendar: WorkCalendar) -> datetime:
+    if in_send_window(now, config, calendar):
+        return now
+    local = now.astimezone(SHANGHAI)
+    day = local.date()
+    if not calendar.is_working_day(day) or local.time() >= config.send_time:
+        day = calendar.next_working_day_from(day + timedelta(days=1))[0]
+    return datetime.combine(day, config.send_time, tzinfo=SHANGHAI)
+
+
+def build_digest_message(digest: Digest, *, today: date, calendar: WorkCalendar | None = None) -> EmailMultiAlternatives:
+    """The digest as text and HTML, in the recipient's language (templates/rights/email/reminder_digest*).
+    Only the DIGEST_ENTRIES most urgent requests are loaded, labelled and rendered; the rest are counted."""
+    shown, more_entries = shown_items(digest.items)
+    with translation.override(digest.language):
+        fill_details(shown, today=today, calendar=calendar or work_calendar())
+        # The entries are written in Python (rights/email/digest.py), the frame around them by the templates.
+        entries = digest_entries(shown)
+        site = django_settings.SITE_URL.rstrip("/")
+        try:
+            list_url = site + reverse("admin:rights_rightsrequest_changelist") + "?open=open"
+        except NoReverseMatch:
+            list_url = site
+        sources = {item.source for item in shown}
+        context = {
+            "digest": digest,
+            "count": len(digest.items),
+            "entries_text": entries_text(entries),
+            "entries_html": entries_html(entries),
+            "more_entries": more_entries,
+            "list_url": list_url,
+            "today": today,
+            "summary": summary_of(digest.items),
+            # What stops the repeats of another track's clocks (a complaint's), when the digest shows one.
+            "source_notes": [str(source.note) for source in clock_sources() if source.note and source.name in sources],
+            "site_url": site,
+            "settings_url": site + _preferences_path(),
+        }
+        subject = " ".join(render_to_string("rights/email/reminder_digest_subject.txt", context).split())
+        text = render_to_string("rights/email/reminder_digest.txt", context)
+        html = render_to_string("rights/email/reminder_digest.html", context)
+    message = EmailMultiAlternatives(
+        subject,
+        text,
+        to=[digest.address],
+        headers={
+            "Message-ID": digest.message_id(),
+            "Auto-Submitted": "auto-generated",  # RFC 3834: no vacation replies to the robot
+            "Content-Language": digest.language,
+            "X-RightsDesk-Reminders": ",".join(map(str, digest.reminder_ids)),
+        },
+    )
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+def _preferences_path() -> str:
+    try:
+        return reverse("admin:rights_reminderpreference_changelist")
+    except NoReverseMatch:
+        return "/admin/rights/reminderpreference/"
+
+
+class NoAddress(Exception):
+    """Nobody to send to (no assignee address and an empty TEAM_EMAIL): recorded as a failure and retried."""
+
+
+def _is_connection_failure(error: Exception) -> bool:
+    """The server could not be reached at all (as opposed to refusing one recipient or one message)."""
+    refused = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError)
+    return isinstance(error, OSError) and not isinstance(error, refused)
+
+
+def _close_quietly(mail_connection) -> None:
+    with suppress(Exception):  # a broken connection is being thrown away anyway
+        mail_connection.close()
+
+
+@dataclass(slots=True)
+class ReminderOutcome:
+    request: int
+    kind: str
+    due: date
+    repeat: int
+    status: str
+    recipient: str
+
+    def as_dict(self) -> dict:
+        return {
+            "request": self.request,
+            "kind": self.kind,
+            "due": self.due.isoformat(),
+            "repeat": self.repeat,
+            "status": self.status,
+            "recipient": self.recipient,
+        }
+
+
+@dataclass
+class SweepResult:
+    now: datetime
+    dry_run: bool = False
+    enabled: bool = True
+    sending: bool = False  # inside the send window
+    send_at: datetime | None = None  # when held reminders go out
+    recorded: int = 0
+    cancelled: int = 0
+    held: int = 0
+    reminders: list[ReminderOutcome] = field(default_factory=list)
+    digests: list[dict] = field(default_factory=list)  # {"to", "subject", "count", "status"}
+    skipped: list[tuple[int, str]] = field(default_factory=list)  # (request id, why): bad rows, reported
+
+    @property
+    def sent(self) -> int:
+        return sum(r.status == ReminderStatus.SENT for r in self.reminders)
+
+    @property
+    def failed(self) -> int:
+        return sum(r.status == ReminderStatus.FAILED for r in self.reminders)
+
+    def note_digest(self, digest: Digest, subject: str, status: str) -> None:
+        self.digests.append({"to": digest.address, "subject": subject, "count": len(digest.items), "status": status})
+        self.reminders.extend(
+            ReminderOutcome(i.request_id, i.kind, i.due, i.repeat, status, digest.address) for i in digest.items
+        )
+
+    def as_dict(self) -> dict:
+        return {
+            "sent": self.sent,
+            "failed": self.failed,
+            "reminders": [r.as_dict() for r in self.reminders],
+            "recorded": self.recorded,
+            "cancelled": self.cancelled,
+            "held": self.held,
+            "send_at": self.send_at.astimezone(SHANGHAI).isoformat() if self.send_at else None,
+            "digests": self.digests,
+            "dry_run": self.dry_run,
+            "enabled": self.enabled,
+            "now": self.now.astimezone(SHANGHAI).isoformat(),
+            "skipped": [{"request": request_id, "why": why} for request_id, why in self.skipped],
+        }
+
+    def summary_line(self) -> str:
+        if not self.enabled:
+            return "reminders are switched off (Reminder settings)"
+        if self.dry_run:
+            would = sum(r.status == "would_send" for r in self.reminders)
+            line = f"dry run: would record {self.recorded}, send {would} in {len(self.digests)} digest(s), cancel {self.cancelled}"
+        else:
+            mails = sum(d["status"] == ReminderStatus.SENT for d in self.digests)
+            line = (
+                f"recorded {self.recorded}, sent {self.sent} in {mails} digest(s), failed {self.failed}, "
+                f"cancelled {self.cancelled}"
+            )
+        if self.skipped:
+            line += f", skipped {len(self.skipped)} unreadable (" + ", ".join(f"#{pk}" for pk, _why in self.skipped[:5]) + ")"
+        if self.held:
+            line += f", held {self.held} until {self.send_at.astimezone(SHANGHAI):%Y-%m-%d %H:%M}"
+        return line
+
+
+def deliver_digests(
+    digests: list[Digest], *, now: datetime, result: SweepResult, calendar: WorkCalendar | None = None
+) -> None:
+    """One digest per recipient, each in its own short transaction (claim, send, mark)."""
+    today = today_in_shanghai(now)
+    calendar = calendar or work_calendar()
+    mail_connection = get_connection(fail_silently=False)  # one per sweep
+    unreachable: Exception | None = None
+    for digest in digests:
+        with transaction.atomic():
+            # Marked sent in this transaction, which commits only once the server has accepted the digest (a
+            # failure below marks them failed instead, in the same transaction).
+            claimed = set(claim_as_sent(digest, now=now))
+            if not claimed:
+                continue  # another sweep holds or already sent them
+            rows = Reminder.objects.filter(pk__in=claimed)
+            if len(claimed) < len(digest.items):
+                # Only what this sweep claimed goes in the mail (a concurrent sweep may have sent the rest), under
+                # the Message-ID of exactly those rows.
+                digest = Digest(digest.address, digest.language, [i for i in digest.items if i.reminder_id in claimed])
+                rows.update(message_id=digest.message_id())
+            # Once the server proved unreachable, the remaining digests are recorded as failed with the same error
+            # instead of each waiting for a connection timeout; the next sweep retries them all.
+            subject, error = "", unreachable
+            if error is None and not digest.address:
+                error = NoAddress("no address to send to: set TEAM_EMAIL")  # a log entry, like the SMTP errors
+            if error is None:
+                try:
+                    message = build_digest_message(digest, today=today, calendar=calendar)
+                    subject = message.subject
+                    if mail_connection.send_messages([message]) != 1:
+                        raise smtplib.SMTPException(_("The mail backend did not accept the message."))
+                except Exception as exc:
+                    logger.warning("reminder digest to %s failed: %s", digest.address, exc, exc_info=True)
+                    error = exc
+                    _close_quietly(mail_connection)
+                    if _is_connection_failure(exc):
+                        unreachable = exc  # do not wait for a dead server once per recipient
+            if error is None:
+                result.note_digest(digest, subject, ReminderStatus.SENT)
+            else:
+                rows.update(
+                    status=ReminderStatus.FAILED, sent_at=None, message_id="",
+                    last_error=f"{type(error).__name__}: {error}"[:2000],
+                )  # fmt: skip
+                result.note_digest(digest, subject, ReminderStatus.FAILED)

@@ -1,0 +1,245 @@
+"""What a digest says: its items (codes), its lines and entries (words, in the recipient's language). The entries
+are written as text and HTML by rights/email/digest.py, the frame around them by the templates
+(templates/rights/email/reminder_digest*).
+
+The wording of a deadline is the request list's (rights.presenters): "N working days left", "overdue by N working
+days", counted in working days the same way.
+"""
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from urllib.parse import urlsplit
+
+from django.conf import settings as django_settings
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
+
+from policies.models import Action, Right
+from policies.workdays import WorkCalendar
+
+from ..models import Reminder, ReminderKind, State
+from ..presenters import overdue_by_text, working_days_left_text
+from .ledger import BATCH
+from .sources import REQUEST, clock_source
+
+# Most urgent first, in every digest.
+URGENCY = {
+    ReminderKind.STATUTORY_BREACH: 0,
+    ReminderKind.ESCALATE: 1,
+    ReminderKind.OVERDUE: 2,
+    ReminderKind.DUE_SOON: 3,
+}
+# A digest shows at most this many requests, most urgent first; the rest are counted and linked to the list.
+DIGEST_ENTRIES = 50
+
+
+@dataclass(slots=True)
+class DigestItem:
+    """One line of a digest. The plan fills the ledger key (codes, not labels: the labels depend on the recipient's
+    language); what a line shows is loaded by `fill_details` for the lines a digest shows, in that language."""
+
+    reminder_id: int
+    request_id: int
+    kind: str
+    due: date
+    repeat: int
+    source: str = REQUEST
+    app: str = ""
+    right: str = ""
+    action: str = ""  # what is due, as the line shows it: "Reply", "12300 受理决定"
+    requester: str = ""
+    state: str = ""
+    provisional: bool = False
+    url: str = ""
+    days_overdue: int = 0
+    working_days_left: int | None = None
+
+    @property
+    def urgency(self):
+        return (URGENCY[self.kind], self.due, self.request_id, self.reminder_id)
+
+
+@dataclass
+class Digest:
+    """Everything one recipient gets from one sweep."""
+
+    address: str
+    language: str
+    items: list[DigestItem] = field(default_factory=list)
+
+    @property
+    def reminder_ids(self) -> list[int]:
+        return sorted(item.reminder_id for item in self.items)
+
+    def message_id(self) -> str:
+        """Stable for the same set of ledger rows, so a digest sent twice is recognisable as one."""
+        digest = hashlib.sha256(",".join(map(str, self.reminder_ids)).encode()).hexdigest()[:24]
+        domain = urlsplit(django_settings.SITE_URL).hostname or "rightsdesk.invalid"
+        return f"<reminders.{digest}@{domain}>"
+
+
+def shown_items(items: list[DigestItem]) -> tuple[list[DigestItem], int]:
+    """The items of the DIGEST_ENTRIES most urgent requests (items come sorted by urgency), and how many
+    requests are left out."""
+    chosen: set[int] = set()
+    requests: set[int] = set()
+    for item in items:
+        requests.add(item.request_id)
+        if len(chosen) < DIGEST_ENTRIES:
+            chosen.add(item.request_id)
+    return [item for item in items if item.request_id in chosen], len(requests) - len(chosen)
+
+
+def _admin_link_pattern() -> str:
+    try:
+        path = reverse("admin:rights_rightsrequest_change", args=[987654321])
+    except NoReverseMatch:  # the request admin is not registered (e.g. a trimmed URLconf): Django's usual path
+        path = "/admin/rights/rightsrequest/987654321/change/"
+    return django_settings.SITE_URL.rstrip("/") + path.replace("987654321", "{id}")
+
+
+_DETAIL_FIELDS = (
+    "id", "source", "source_clock_id", "request__app__name", "request__right", "request__requester_name",
+    "request__state", "clock__action", "clock__provisional",
+)  # fmt: skip
+
+
+def fill_details(items: list[DigestItem], *, today: date, calendar: WorkCalendar) -> None:
+    """Load what the lines show, in the active language: one query for the requests and their own clocks, one per
+    other clock source present (its `describe`), and count their working days, as the list does."""
+    link = _admin_link_pattern()
+    actions = {value: str(label) for value, label in Action.choices}
+    details, elsewhere = {}, defaultdict(set)
+    ids = [item.reminder_id for item in items]
+    for start in range(0, len(ids), BATCH):
+        for row in Reminder.objects.filter(pk__in=ids[start : start + BATCH]).values_list(*_DETAIL_FIELDS):
+            details[row[0]] = row
+            if row[1] != REQUEST:
+                elsewhere[row[1]].add(row[2])
+    described = {}
+    for name, clock_ids in elsewhere.items():
+        source = clock_source(name)
+        if source is not None and source.describe is not None:
+            described.update(((name, pk), found) for pk, found in source.describe(sorted(clock_ids)).items())
+    for item in items:
+        row = details.get(item.reminder_id)
+        if row is not None:
+            (_id, item.source, source_clock_id, item.app, item.right, item.requester, item.state, action,
+             item.provisional) = row  # fmt: skip
+            if item.source == REQUEST:
+                item.action = actions.get(action, action or "")
+            else:
+                clock = described.get((item.source, source_clock_id))
+                item.action, item.provisional = (one_line(clock.label), clock.provisional) if clock else ("", False)
+            item.provisional = bool(item.provisional)
+        item.url = link.format(id=item.request_id)
+        # Working days, as the request list counts them ("overdue by 6 working days" in both places); the sweep's
+        # calendar counts each last day once for all its digests (rights.presenters.PageCalendar).
+        days = calendar.working_days_between(today, item.due)
+        if item.due < today:
+            item.days_overdue = -days
+        else:
+            item.working_days_left = days
+
+
+def status_text(item: DigestItem) -> str:
+    """How the deadline stands, in the active language, in the request list's words."""
+    if item.kind == ReminderKind.DUE_SOON:
+        return working_days_left_text(max(item.working_days_left or 0, 0))
+    days = item.days_overdue
+    if item.kind == ReminderKind.STATUTORY_BREACH:
+        return ngettext(
+            "%(n)d working day past the statutory last day", "%(n)d working days past the statutory last day", days
+        ) % {"n": days}
+    overdue = overdue_by_text(-days)  # "overdue" alone when no working day has passed since (a weekend)
+    if item.kind == ReminderKind.ESCALATE:
+        return _("%(overdue)s and not escalated: consider a complaint to a regulator") % {"overdue": overdue}
+    return overdue
+
+
+def summary_of(items: list[DigestItem]) -> str:
+    counts = defaultdict(int)
+    for item in items:
+        counts[item.kind] += 1
+    parts = {
+        ReminderKind.STATUTORY_BREACH: lambda n: ngettext(
+            "%(n)d past the statutory limit", "%(n)d past the statutory limit", n
+        ),
+        ReminderKind.ESCALATE: lambda n: ngettext("%(n)d to escalate", "%(n)d to escalate", n),
+        ReminderKind.OVERDUE: lambda n: ngettext("%(n)d overdue", "%(n)d overdue", n),
+        ReminderKind.DUE_SOON: lambda n: ngettext("%(n)d due soon", "%(n)d due soon", n),
+    }
+    separator = pgettext("list separator", ", ")  # 、 in Chinese
+    return separator.join(parts[kind](counts[kind]) % {"n": counts[kind]} for kind in URGENCY if counts[kind])
+
+
+# Line breaks, other control characters and the Unicode line and paragraph separators in a name or note would
+# start a new line in the text mail (a forged "Overdue: ..." line); in a digest every value is one line.
+_LINE_BREAKERS = {"Cc", "Zl", "Zp"}
+
+
+def one_line(value: str) -> str:
+    return "".join(" " if unicodedata.category(char) in _LINE_BREAKERS else char for char in value or "")
+
+
+@dataclass(frozen=True)
+class DigestLine:
+    """A digest line as it is written: plain strings in the recipient's language. Numbers as text: a number would
+    go through Django's localisation, the larger part of rendering a long digest."""
+
+    request_id: int
+    kind: str
+    kind_label: str
+    status_text: str
+    due: str
+    action: str
+    provisional: bool
+    days_overdue_text: str = ""
+
+
+@dataclass(frozen=True)
+class DigestEntry:
+    """One request in a digest, with the lines of its clocks inside (most urgent first)."""
+
+    request_id: int
+    app: str
+    right: str
+    requester: str
+    state: str
+    url: str
+    lines: list[DigestLine]
+
+
+def digest_entries(items: list[DigestItem]) -> list[DigestEntry]:
+    """One entry per request, in the order of its most urgent line (the items come sorted by urgency), with the
+    labels resolved once per digest in the active language."""
+    labels = {
+        "right": {value: str(label) for value, label in Right.choices},
+        "state": {value: str(label) for value, label in State.choices},
+        "kind": {value: str(label) for value, label in ReminderKind.choices},
+    }
+    repeat_label = _("(reminder %(n)d)")
+    grouped: dict[int, list[DigestItem]] = {}
+    for item in items:
+        grouped.setdefault(item.request_id, []).append(item)
+    entries = []
+    for group in grouped.values():
+        lines = []
+        for item in group:
+            kind_label = labels["kind"][item.kind]
+            if item.repeat:
+                kind_label += " " + repeat_label % {"n": item.repeat + 1}
+            if item.source != REQUEST:
+                kind_label = f"{item.action} {kind_label}"  # "12300 受理决定 已逾期": which clock, on its own line
+            days = str(item.days_overdue) if item.days_overdue else ""
+            due = f"{item.due:%Y-%m-%d}"
+            lines.append(DigestLine(item.request_id, item.kind, kind_label, status_text(item), due, item.action, item.provisional, days))
+        first = group[0]
+        right, state = labels["right"].get(first.right, first.right), labels["state"].get(first.state, first.state)
+        entries.append(DigestEntry(first.request_id, one_line(first.app), right, one_line(first.requester), state, first.url, lines))
+    return entries
