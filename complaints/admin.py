@@ -15,13 +15,16 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from config.local_time import local_date
 from config.numbers import whole_number
-from deadlines.counting import SHANGHAI
+from config.text import clean_text
 from deadlines.status import is_overdue
-from policies.models import AuditEntry, work_calendar
+from policies.models import work_calendar
+from records.models import AuditEntry
 from rights.models import RightsRequest, local_minute
 from rights.querysets import today_in_shanghai
 
@@ -164,7 +167,7 @@ class ComplaintAdmin(admin.ModelAdmin):
                     return HttpResponseRedirect(reverse("admin:complaints_complaint_change", args=[complaint.pk]))
             else:
                 messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
-        on = timezone.now().astimezone(SHANGHAI).date()
+        on = local_date(timezone.now())
         preview = preview_en = refusal = None
         admissibility = None
         # One reading of the request and of the calendar for this channel and the channel list.
@@ -307,7 +310,7 @@ class ComplaintAdmin(admin.ModelAdmin):
         rights_request = self._rights_request(request, request_id)
         if key not in DOCUMENTS:
             raise Http404
-        on = timezone.now().astimezone(SHANGHAI).date()
+        on = local_date(timezone.now())
         channel = Channel.objects.filter(kind="app").first()
         if request.GET.get("format") == "pdf":
             try:
@@ -426,14 +429,16 @@ class DraftTemplateAdmin(AuditedAdmin):
         form = super().get_form(request, obj, **kwargs)
 
         def clean_body(form_self):
+            from django import forms
+
             from .drafting import check_template
 
-            body = form_self.cleaned_data["body"]
+            # The services' text rule, as a field error rather than a refused save.
+            body = clean_text(form_self.cleaned_data["body"], label=capfirst(_("template")), max_length=100_000,
+                              multiline=True, error=forms.ValidationError)
             try:
                 check_template(body)
             except DraftError as error:
-                from django import forms
-
                 raise forms.ValidationError(str(error)) from None
             return body
 

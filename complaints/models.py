@@ -16,7 +16,8 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from deadlines.models import ClockBase
 from deadlines.querysets import ClockQuerySet
 from deadlines.status import running_q
-from policies.models import App, AppendOnly, PolicyVersion, Unit
+from policies.models import App, PolicyVersion, Unit
+from records.models import AppendOnly
 from rights.models import RightsRequest
 
 from .events import EVENTS, ComplaintState

@@ -13,31 +13,26 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
-from typing import Any
+from datetime import datetime
 
-from django.core.files.base import File
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
-from deadlines.counting import SHANGHAI
-from deadlines.workdays import OutsideCalendar, check_supported_day
+from config.local_time import local_date
+from config.text import clean_text
 from policies.models import work_calendar
 from policies.services import audit
 from rights.models import RightsRequest, local_minute
+from rights.services import RequestError, check_evidence, event_time, may, record_event_within
 
 from .admissibility import check_admissibility
 from .clocks import after_event
 from .events import EVENTS_BY_NAME, INPUT_LABELS, ComplaintState
 from .models import Channel, Complaint, ComplaintEvidence, ComplaintLog, DraftTemplate, RequesterDetails
-
-MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
-# Control characters other than tab and newlines break the PDF, the CSV and people's terminals.
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class ComplaintError(Exception):
@@ -57,37 +52,16 @@ def event_label(name: str) -> str:
     return str(event.label) if event else name
 
 
-def clean_text(value: Any, label: str, *, max_length: int | None = None, required: bool = False) -> str:
-    text = "" if value is None else str(value)
-    if CONTROL.search(text):
-        raise ComplaintError(_("The %(field)s contains control characters.") % {"field": label})
-    text = text.strip()
-    if required and not text:
-        raise ComplaintError(_("The %(field)s is required.") % {"field": label})
-    if max_length and len(text) > max_length:
-        raise ComplaintError(_("The %(field)s is too long (at most %(n)d characters).") % {"field": label, "n": max_length})
-    return text
+# The boundary is the request track's (rights.services.boundary): the same text rule, event time, permission and
+# evidence check, raised here as complaint errors so the admin and the command show them as one line.
 
 
-def event_time(at: datetime | date | None, *, now: datetime, entered_years: Iterable[int] = ()) -> datetime:
-    """When the event happened: not in the future, within the calendar's years. A bare date is 00:00 Shanghai."""
-    if at is None:
-        at = now
-    elif not isinstance(at, datetime):
-        at = datetime.combine(at, datetime.min.time())
-    if timezone.is_naive(at):
-        at = at.replace(tzinfo=SHANGHAI)
-    try:
-        check_supported_day(at.astimezone(SHANGHAI).date(), this_year=now.astimezone(SHANGHAI).year, entered_years=entered_years)
-    except OutsideCalendar as error:
-        raise ComplaintError(str(error)) from None
-    if at > now:
-        raise ComplaintError(_("An event cannot be dated in the future (%(at)s).") % {"at": at.astimezone(SHANGHAI).isoformat()})
-    return at
+def _text(value, name: str, *, max_length: int, multiline: bool = False) -> str:
+    return clean_text(value, label=capfirst(INPUT_LABELS[name]), max_length=max_length, multiline=multiline, error=ComplaintError)
 
 
-def _may(user, permission: str) -> bool:
-    return user is None or user.has_perm(permission)
+def _event_time(at, now: datetime) -> datetime:
+    return event_time(at, now, calendar=work_calendar(), error=ComplaintError)
 
 
 @dataclass
@@ -100,9 +74,9 @@ class Inputs:
 
 def _inputs(event, *, note, reason, reference, satisfied) -> Inputs:
     inputs = Inputs(
-        note=clean_text(note, str(INPUT_LABELS["note"]), max_length=20_000),
-        reason=clean_text(reason, str(INPUT_LABELS["reason"]), max_length=20_000),
-        reference=clean_text(reference, str(INPUT_LABELS["reference"]), max_length=100),
+        note=_text(note, "note", max_length=20_000, multiline=True),
+        reason=_text(reason, "reason", max_length=20_000, multiline=True),
+        reference=_text(reference, "reference", max_length=100),
         satisfied=satisfied if "satisfied" in event.optional else None,
     )
     for name in event.inputs:
@@ -111,15 +85,15 @@ def _inputs(event, *, note, reason, reference, satisfied) -> Inputs:
     return inputs
 
 
-def _check_time(complaint: Complaint, at: datetime) -> None:
+def _check_time(complaint: Complaint, event: str, at: datetime, now: datetime) -> None:
+    """The request track's event-time check against the complaint's own history; and no complaint predates its
+    request."""
     request = complaint.request
     if at < request.filed_at:
         raise EventRefused(_("An event of a complaint cannot be dated before its request was filed (%(filed)s).") % {
             "filed": local_minute(request.filed_at)})
-    previous = complaint.log.order_by("-at", "-id").first() if complaint.pk else None
-    if previous is not None and at < previous.at:
-        raise EventRefused(_("An event cannot be dated before the complaint's previous event (%(event)s at %(at)s).") % {
-            "event": event_label(previous.event), "at": local_minute(previous.at)})
+    previous = complaint.log.order_by("-at", "-id").values_list("at", flat=True).first() if complaint.pk else None
+    event_time(at, now, calendar=work_calendar(), previous=previous, event=event_label(event), case=_("complaint"), error=EventRefused)
 
 
 def safe_file_name(name: str) -> str:
@@ -128,23 +102,21 @@ def safe_file_name(name: str) -> str:
 
 
 def _evidence(files, *, complaint, entry, acting_user) -> None:
-    for item in files or ():
-        size = getattr(item, "size", None)
-        if size is not None and size > MAX_EVIDENCE_BYTES:
-            raise EventRefused(_("The file %(name)s is too large (at most %(mb)d MB).") % {"name": getattr(item, "name", ""), "mb": MAX_EVIDENCE_BYTES // (1024 * 1024)})
+    """Files checked at the boundary (check_evidence: the size limit and the type by content), stored with their
+    SHA-256 for the case file's manifest."""
+    for item in files:
         digest = hashlib.sha256()
-        for chunk in (item.chunks() if hasattr(item, "chunks") else File(item).chunks()):
+        for chunk in item.chunks():
             digest.update(chunk)
-        if hasattr(item, "seek"):
-            item.seek(0)
-        name = clean_text(getattr(item, "name", "") or "evidence", _("file name"), max_length=200)
+        item.seek(0)
+        name = clean_text(getattr(item, "name", "") or "evidence", label=capfirst(_("file name")), max_length=200, error=EventRefused)
         stored = ComplaintEvidence(complaint=complaint, log_entry=entry, description=name, sha256=digest.hexdigest(), uploaded_by=acting_user)
         stored.file.save(safe_file_name(name), item, save=False)
         stored.save()
 
 
-def _record(complaint: Complaint, name: str, *, at: datetime, acting_user, inputs: Inputs, expected_state: str | None,
-            evidence=(), details: dict | None = None) -> Complaint:
+def _record(complaint: Complaint, name: str, *, at: datetime, now: datetime, acting_user, inputs: Inputs,
+            expected_state: str | None, evidence=(), details: dict | None = None) -> Complaint:
     """The core of every event, inside the caller's durable transaction; `complaint` is locked."""
     event = EVENTS_BY_NAME[name]
     if expected_state and complaint.state != expected_state:
@@ -154,7 +126,7 @@ def _record(complaint: Complaint, name: str, *, at: datetime, acting_user, input
         raise EventRefused(_("Cannot record “%(event)s” for complaint #%(id)s while it is “%(state)s”. Allowed now: %(allowed)s.") % {
             "event": event_label(name), "id": complaint.pk, "state": complaint.get_state_display(),
             "allowed": ", ".join(allowed_events(complaint)) or _("none")})
-    _check_time(complaint, at)
+    _check_time(complaint, name, at, now)
     source = complaint.state
     if event.target:
         getattr(complaint, name)()
@@ -184,7 +156,7 @@ def allowed_events(complaint: Complaint, user=None) -> list[str]:
 
     return [
         n for n in OFFERED_EVENTS
-        if complaint.state in EVENTS_BY_NAME[n].sources and _may(user, EVENTS_BY_NAME[n].permission)
+        if complaint.state in EVENTS_BY_NAME[n].sources and may(user, EVENTS_BY_NAME[n].permission)
         and (complaint.channel.is_regulator or not EVENTS_BY_NAME[n].regulator_only)
     ]
 
@@ -197,11 +169,12 @@ def record_complaint_event(*, complaint: Complaint, event: str, acting_user=None
     if spec is None or not spec.sources:
         raise EventRefused(_("Unknown complaint event “%(name)s”; expected one of %(names)s.") % {
             "name": event, "names": ", ".join(n for n, e in EVENTS_BY_NAME.items() if e.offered and e.sources)})
-    if not _may(acting_user, spec.permission):
+    if not may(acting_user, spec.permission):
         raise EventRefused(_("You may not record “%(event)s” on complaints.") % {"event": event_label(event)})
     now = now or timezone.now()
-    at = event_time(at, now=now, entered_years=work_calendar().entered_years)
+    at = _event_time(at, now)
     inputs = _inputs(spec, note=note, reason=reason, reference=reference, satisfied=satisfied)
+    evidence = check_evidence(evidence, error=EventRefused)
     try:
         with transaction.atomic(durable=True):
             # One lock order for every writer, so two never wait on each other: the request first (as every request
@@ -211,9 +184,9 @@ def record_complaint_event(*, complaint: Complaint, event: str, acting_user=None
                 Complaint.objects.select_for_update(of=("self",)).select_related("request__app", "channel").get(pk=complaint.pk)
             )
             if event == "lodge":
-                _check_time(locked, at)  # the time checks first: their message is the one that helps
+                _check_time(locked, event, at, now)  # the time checks first: their message is the one that helps
                 _check_admissible(locked.request, locked.channel, at)
-            locked = _record(locked, event, at=at, acting_user=acting_user, inputs=inputs,
+            locked = _record(locked, event, at=at, now=now, acting_user=acting_user, inputs=inputs,
                              expected_state=expected_state or complaint.state, evidence=evidence)
             if event == "lodge":
                 escalate_within(locked, locked_request, acting_user=acting_user, at=at, now=now)
@@ -226,7 +199,7 @@ def record_complaint_event(*, complaint: Complaint, event: str, acting_user=None
 
 
 def _check_admissible(request: RightsRequest, channel: Channel, at: datetime):
-    result = check_admissibility(request=request, channel=channel, on=at.astimezone(SHANGHAI).date(), calendar=work_calendar())
+    result = check_admissibility(request=request, channel=channel, on=local_date(at), calendar=work_calendar())
     if not result.ok:
         raise EventRefused(result.refusal())
     return result
@@ -234,27 +207,27 @@ def _check_admissible(request: RightsRequest, channel: Channel, at: datetime):
 
 def draft_complaint(*, request: RightsRequest, channel: Channel, acting_user=None, at=None, now=None, note: str = "") -> Complaint:
     """Draft a complaint: refused (one line, with the day it will be admissible) unless admissible on `at`."""
-    if not _may(acting_user, "complaints.add_complaint"):
+    if not may(acting_user, "complaints.add_complaint"):
         raise EventRefused(_("You may not draft complaints."))
     now = now or timezone.now()
-    at = event_time(at, now=now, entered_years=work_calendar().entered_years)
+    at = _event_time(at, now)
     inputs = _inputs(EVENTS_BY_NAME["draft"], note=note, reason="", reference="", satisfied=None)
     with transaction.atomic(durable=True):
         locked_request = RightsRequest.objects.select_for_update().select_related("app").get(pk=request.pk)
-        complaint = _create_draft(locked_request, channel, at=at, acting_user=acting_user, inputs=inputs)
+        complaint = _create_draft(locked_request, channel, at=at, now=now, acting_user=acting_user, inputs=inputs)
     return complaint
 
 
-def _create_draft(request, channel, *, at, acting_user, inputs) -> Complaint:
+def _create_draft(request, channel, *, at, now, acting_user, inputs) -> Complaint:
     from .drafting import DraftError, render_complaint
 
     complaint = Complaint(request=request, channel=channel, drafted_at=at, created_by=acting_user)
-    _check_time(complaint, at)
+    _check_time(complaint, "draft", at, now)
     _check_admissible(request, channel, at)
     if channel.drafting:
         try:
-            complaint.text = render_complaint(request=request, channel=channel, on=at.astimezone(SHANGHAI).date(), language="zh-hans")
-            complaint.text_en = render_complaint(request=request, channel=channel, on=at.astimezone(SHANGHAI).date(), language="en")
+            complaint.text = render_complaint(request=request, channel=channel, on=local_date(at), language="zh-hans")
+            complaint.text_en = render_complaint(request=request, channel=channel, on=local_date(at), language="en")
         except DraftError as error:
             raise EventRefused(str(error)) from error
     complaint.save()
@@ -270,16 +243,17 @@ def lodge_complaint(*, request: RightsRequest, channel: Channel, acting_user=Non
         return record_complaint_event(complaint=drafted, event="lodge", acting_user=acting_user, at=at, now=now,
                                       reference=reference, note=note, evidence=evidence)
     for permission, label in (("complaints.add_complaint", "draft"), (EVENTS_BY_NAME["lodge"].permission, "lodge")):
-        if not _may(acting_user, permission):
+        if not may(acting_user, permission):
             raise EventRefused(_("You may not record “%(event)s” on complaints.") % {"event": event_label(label)})
     now = now or timezone.now()
-    at = event_time(at, now=now, entered_years=work_calendar().entered_years)
+    at = _event_time(at, now)
     inputs = _inputs(EVENTS_BY_NAME["lodge"], note=note, reason="", reference=reference, satisfied=None)
+    evidence = check_evidence(evidence, error=EventRefused)
     with transaction.atomic(durable=True):
         locked_request = RightsRequest.objects.select_for_update().select_related("app").get(pk=request.pk)
-        _check_time(Complaint(request=locked_request, channel=channel), at)
-        complaint = _create_draft(locked_request, channel, at=at, acting_user=acting_user, inputs=Inputs())
-        complaint = _record(complaint, "lodge", at=at, acting_user=acting_user, inputs=inputs, expected_state=None, evidence=evidence)
+        _check_time(Complaint(request=locked_request, channel=channel), "lodge", at, now)
+        complaint = _create_draft(locked_request, channel, at=at, now=now, acting_user=acting_user, inputs=Inputs())
+        complaint = _record(complaint, "lodge", at=at, now=now, acting_user=acting_user, inputs=inputs, expected_state=None, evidence=evidence)
         escalate_within(complaint, locked_request, acting_user=acting_user, at=at, now=now)
     return complaint
 
@@ -287,8 +261,6 @@ def lodge_complaint(*, request: RightsRequest, channel: Channel, acting_user=Non
 def escalate_within(complaint: Complaint, locked_request: RightsRequest, *, acting_user, at: datetime, now: datetime) -> str | None:
     """Inside the lodging's transaction: record the request's escalation to the regulator the complaint was lodged
     with, and its outcome in the complaint's history. Returns the refusal, if the request refused it."""
-    from rights.services import RequestError, record_event_within
-
     channel = complaint.channel
     if not channel.escalates_request:
         return None
@@ -332,7 +304,7 @@ def _plain(value):
 
 def update_channel(*, channel: Channel, changes: dict, acting_user=None) -> Channel:
     """Edit a channel's catalog data; the audit row says who changed what from what."""
-    if acting_user is not None and not acting_user.has_perm("complaints.change_channel"):
+    if not may(acting_user, "complaints.change_channel"):
         raise ComplaintError(_("You may not change complaint channels."))
     with transaction.atomic():
         locked = Channel.objects.select_for_update().get(pk=channel.pk)
@@ -348,9 +320,11 @@ def update_channel(*, channel: Channel, changes: dict, acting_user=None) -> Chan
 def save_template(*, template: DraftTemplate, body: str, acting_user=None) -> DraftTemplate:
     from .drafting import check_template
 
-    if acting_user is not None and not acting_user.has_perm("complaints.change_drafttemplate"):
+    if not may(acting_user, "complaints.change_drafttemplate"):
         raise ComplaintError(_("You may not change draft templates."))
-    body = clean_text(body, _("template"), max_length=100_000, required=True)
+    body = clean_text(body, label=capfirst(_("template")), max_length=100_000, multiline=True, error=ComplaintError)
+    if not body:
+        raise ComplaintError(_("The %(field)s is required.") % {"field": _("template")})
     check_template(body)
     with transaction.atomic():
         locked = DraftTemplate.objects.select_for_update().get(pk=template.pk) if template.pk else template
@@ -363,26 +337,33 @@ def save_template(*, template: DraftTemplate, body: str, acting_user=None) -> Dr
 
 DETAIL_FIELDS = ("phone", "address", "postcode", "email", "agent_name", "agent_phone", "agent_address",
                  "power_of_attorney", "agent_identity_document")
+DETAIL_FILES = ("power_of_attorney", "agent_identity_document")
+DETAIL_ADDRESSES = ("address", "agent_address")  # a postal address may run over several lines
 
 
 def update_requester_details(*, request: RightsRequest, changes: dict, acting_user=None) -> RequesterDetails:
     """The complainant's (and agent's) details a complaint needs; every change leaves an audit row."""
-    if acting_user is not None and not acting_user.has_perm("complaints.change_requesterdetails"):
+    if not may(acting_user, "complaints.change_requesterdetails"):
         raise ComplaintError(_("You may not change complainant details."))
     unknown = set(changes) - set(DETAIL_FIELDS)
     if unknown:
         raise ComplaintError(_("Unknown detail: %(names)s") % {"names": ", ".join(sorted(unknown))})
+    files = {key: value for key, value in changes.items() if key in DETAIL_FILES and value is not None}
+    files = dict(zip(files, check_evidence(files.values(), error=ComplaintError), strict=True))
     with transaction.atomic():
         RightsRequest.objects.select_for_update().get(pk=request.pk)
         details, _created = RequesterDetails.objects.get_or_create(request=request)
         before = {k: _plain(getattr(details, k)) for k in changes}
         for key, value in changes.items():
-            if key in ("power_of_attorney", "agent_identity_document"):
-                if value is not None:
-                    getattr(details, key).save(safe_file_name(getattr(value, "name", "") or key), value, save=False)
+            if key in DETAIL_FILES:
+                if key in files:
+                    getattr(details, key).save(safe_file_name(getattr(value, "name", "") or key), files[key], save=False)
                 continue
-            limit = details._meta.get_field(key).max_length
-            setattr(details, key, clean_text(value, str(details._meta.get_field(key).verbose_name), max_length=limit))
+            field = details._meta.get_field(key)
+            setattr(details, key, clean_text(
+                value, label=capfirst(field.verbose_name), max_length=field.max_length, multiline=key in DETAIL_ADDRESSES,
+                error=ComplaintError,
+            ))  # fmt: skip
         from .admissibility import POSTCODE
 
         if details.postcode and not POSTCODE.fullmatch(details.postcode):

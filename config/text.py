@@ -1,10 +1,15 @@
 """Text people type, at the boundary: the one rule for control characters and lengths, and its one-line
-messages (the services' clean_text, the admin's channel rows). Each returns the message, or "" when the text is
-fine; the caller raises it as its own error (RequestError, ValidationError)."""
+messages. `clean_text` is what both tracks call (rights.services, complaints.services, their forms); the two checks
+under it also serve the admin's channel rows. A refusal is raised as the caller's own error (`error=`: RequestError,
+ComplaintError, a form's ValidationError), so the same text is refused with the same words wherever it is typed."""
 
 import unicodedata
+from typing import Any
 
 from django.utils.translation import gettext as _
+
+# Line breaks and tabs are text; every other control character (NUL included) is a paste accident or an attack.
+MULTILINE_CONTROLS = frozenset({"\n", "\t"})
 
 
 def control_character_error(text: str, label: str, allowed=frozenset()) -> str:
@@ -26,3 +31,23 @@ def length_error(text: str, label: str, max_length: int | None) -> str:
             "max": max_length,
         }
     return ""
+
+
+def clean_text(
+    value: Any,
+    *,
+    label: str,
+    max_length: int | None = None,
+    multiline: bool = False,
+    error: type[Exception] = ValueError,
+) -> str:
+    """`value` as text, stripped, Windows line ends made plain; refused (raised as `error`, one line) when it holds
+    a control character (line breaks and tabs are allowed in `multiline` text) or is longer than `max_length`."""
+    text = "" if value is None else str(value)
+    text = text.replace("\r\n", "\n").strip()
+    problem = control_character_error(text, label, MULTILINE_CONTROLS if multiline else ()) or length_error(
+        text, label, max_length
+    )
+    if problem:
+        raise error(problem)
+    return text

@@ -6,10 +6,10 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from config.admin_lists import OddInputAdminMixin
-from config.admin_readonly import ReadOnlyAdminMixin
+
 from .admin_import import PolicyImportAdminMixin
 from .forms import ProcedureForm
-from .models import AuditEntry, App, CalendarOverride, CalendarYear, PolicyVersion, Procedure, StatutoryDefault, Unit
+from .models import App, CalendarOverride, CalendarYear, PolicyVersion, Procedure, StatutoryDefault, Unit
 from .services import publish_calendar_year, remove_calendar_day, remove_calendar_year, set_calendar_day
 
 
@@ -177,14 +177,4 @@ class CalendarOverrideAdmin(OddInputAdminMixin, admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         for obj in queryset:
             remove_calendar_day(override=obj, acting_user=request.user)
-
-
-@admin.register(AuditEntry)
-class AuditEntryAdmin(OddInputAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
-    """Who changed the calendar, the catalog or the reminder settings: read-only for everyone."""
-
-    list_display = ("at", "action", "subject", "by", "changes")
-    list_filter = ("action",)
-    search_fields = ("subject",)
-    date_hierarchy = "at"
 

@@ -10,7 +10,9 @@ from datetime import date
 from django.db import transaction
 from django.dispatch import Signal
 
-from .models import AuditEntry, CalendarOverride, CalendarYear
+from records.models import AuditEntry
+
+from .models import CalendarOverride, CalendarYear
 
 # Sent after commit with `days` (the calendar days that changed) and `year` (a year whose schedule was entered).
 calendar_changed = Signal()

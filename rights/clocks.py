@@ -13,7 +13,15 @@ from datetime import date, datetime
 from django.db import transaction
 
 from deadlines.querysets import moved_by_day_q
-from deadlines.replay import ClockState, EventRecord, count_last_days, projected_fields, row_differences, row_values, sync_rows
+from deadlines.replay import (
+    ClockState,
+    EventRecord,
+    count_last_days,
+    projected_fields,
+    row_differences,
+    row_values,
+    sync_rows,
+)
 from deadlines.workdays import WorkCalendar
 from policies.models import App, promises_for, work_calendar
 

@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from config.local_time import local_date
 from policies.models import Action, App, Procedure, Right
 
 from .events import AMENDABLE_FIELDS, EVENTS
@@ -120,7 +121,7 @@ class FileRequestForm(forms.Form):
             initial["assignee"] = user.pk
         super().__init__(*args, initial=initial, **kwargs)
         self.fields["assignee"].queryset = staff_users()
-        self._procedures = self._procedures_in_force(timezone.localdate(now))
+        self._procedures = self._procedures_in_force(local_date(now))
         widget = self.fields["procedure"].widget
         widget.option_data = {
             str(p.pk): {"data-app": str(p.policy_version.app_id), "data-right": p.right} for p in self._procedures
@@ -143,7 +144,7 @@ class FileRequestForm(forms.Form):
         data["procedure_obj"] = None
         if pk is None or app is None or right is None:
             return data
-        on = timezone.localtime(sent_at).date() if sent_at else timezone.localdate()
+        on = local_date(sent_at or timezone.now())
         procedure = Procedure.objects.in_force(app, on).filter(pk=pk).first()
         if procedure is None:
             self.add_error("procedure", _("This procedure is not in force for %(app)s on %(day)s.") % {"app": app, "day": f"{on:%Y-%m-%d}"})
@@ -223,10 +224,6 @@ class EventForm(forms.Form):
             if name in self.fields:
                 kwargs[name] = data.get(name)
         return kwargs
-
-
-# The old name, for callers that still say "transition".
-TransitionForm = EventForm
 
 
 class AssignForm(forms.Form):

@@ -1,7 +1,7 @@
 """Rights requests: what people asked of which app, the state machine, the deadline clocks and the audit log.
 
 The state machine lives here (django-fsm-2, protected field); the operations that move it live in
-`rights/services.py`, which lock the row, write the log and start or stop clocks in one transaction.
+`rights/services/` (record_event), which locks the row, writes the log and replays the clocks in one transaction.
 """
 from __future__ import annotations
 
@@ -21,7 +21,6 @@ from deadlines.status import running_q
 from policies.models import (
     Action,
     App,
-    AppendOnly,
     ClockStart,
     Hedge,
     PolicyVersion,
@@ -29,11 +28,10 @@ from policies.models import (
     Right,
     StatutoryDefault,
 )
-
-from .querysets import RightsRequestQuerySet
-
+from records.models import AppendOnly
 
 from .events import EVENTS, STATE_EVENTS
+from .querysets import RightsRequestQuerySet
 from .states import ACTIVE_STATES, CLOSED_STATES, OPEN_STATES, State  # noqa: F401 - re-exported
 
 

@@ -10,20 +10,13 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from deadlines.status import (
     ClockStatus,
     clock_status,
-    finished_q,
     is_overdue,
-    kept_q,
-    missed_q,
-    overdue_q,
-    refused_q,
-    statutory_breach_q,
 )
 from deadlines.workdays import WorkCalendar
 from policies.models import App
@@ -206,30 +199,6 @@ class AppRecord:
 def _bars(rows: list[tuple[str, str, int, str]]) -> list[Bar]:
     top = max((row[2] for row in rows), default=0) or 1
     return [Bar(key, label, count, count / top, query) for key, label, count, query in rows]
-
-
-def with_verdict(queryset, now: datetime):
-    """Requests annotated `verdict_refused`, `verdict_missed`, `verdict_kept` (rights.status.request_verdict in
-    SQL): refused when the app refused; missed when a promise was missed, broke the statute or is overdue; kept
-    when a promise was kept and nothing is missed, refused or still owed."""
-    clocks = Clock.objects.filter(request=OuterRef("pk"))
-    return queryset.annotate(
-        verdict_refused=Exists(clocks.filter(refused_q())),
-        verdict_missed=Exists(clocks.filter(missed_q() | statutory_breach_q(now) | overdue_q(now))),
-        verdict_kept=Exists(clocks.filter(kept_q())),
-        verdict_owed=Exists(clocks.exclude(finished_q())),
-    )
-
-
-def verdict_of(row) -> str | None:
-    """The verdict of a row annotated by `with_verdict` (the precedence of rights.status.request_verdict)."""
-    if row.verdict_refused:
-        return Verdict.REFUSED
-    if row.verdict_missed:
-        return Verdict.MISSED
-    if row.verdict_kept and not row.verdict_owed:
-        return Verdict.KEPT
-    return None
 
 
 @dataclass(frozen=True)

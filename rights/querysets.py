@@ -11,7 +11,8 @@ from datetime import date, datetime
 from django.db import models
 from django.utils import timezone
 
-from deadlines.status import due_soon_horizon, today_in_shanghai as _today
+from deadlines.status import due_soon_horizon
+from deadlines.status import today_in_shanghai as _today
 
 from . import status
 

@@ -20,7 +20,7 @@ def role_label(name: str):
     """A group's name as people read it: the translated label of a built-in role, any other group's own name."""
     return ROLE_LABELS.get(name, name)
 
-ROLE_APPS = ("rights", "policies")
+ROLE_APPS = ("rights", "policies", "records")
 # What a case worker may do beyond reading.
 CASE_WORKER_WRITES = {
     ("rights", "add_rightsrequest"),

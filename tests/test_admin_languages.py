@@ -16,7 +16,7 @@ from django.urls import NoReverseMatch, reverse
 
 from rights.desk import save_view
 from rights.roles import ROLE_LABELS
-from rights.services import acknowledge_request
+from rights.services import record_event
 from tests.factories import UserFactory, file, shanghai
 
 pytestmark = pytest.mark.django_db
@@ -89,7 +89,7 @@ def walked(client, catalog, roles):
     root = UserFactory(username="root", is_superuser=True)
     client.force_login(root)
     filed = file(catalog["卢米埃影城"], at=shanghai(2026, 11, 20, 10), assignee=root, requester="张三")
-    acknowledge_request(request=filed, acting_user=root, note="已受理")
+    record_event(event="acknowledge", request=filed, acting_user=root, note="已受理")
     save_view(owner=root, name="逾期", query="deadline=overdue", shared=True)
     return client, admin_pages(filed)
 

@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "axes",
     "csp",
+    "records",  # the lowest layer: every app may import it
     "deadlines",
     "policies",
     "rights",

@@ -7,9 +7,9 @@ import pytest
 from django.urls import reverse
 
 from complaints.models import Channel, Complaint, ComplaintLog, DraftTemplate
-from policies.models import AuditEntry
 from complaints.panels import dashboard_figures, request_panel_context
 from complaints.services import lodge_complaint, update_requester_details
+from records.models import AuditEntry
 from rights.roles import AUDITOR, CASE_WORKER
 from tests.factories import UserFactory, file, shanghai
 

@@ -43,7 +43,7 @@ def test_case_file_zip_holds_every_evidence_file_with_a_sha256_manifest(overdue,
     complaint = lodge_complaint(request=overdue, channel=Channel.objects.get(code="app"), at=shanghai(2026, 10, 14, 10),
                                 evidence=[ContentFile("截图：客服未回复".encode(), name="客服截图 1.txt")])
     record_complaint_event(complaint=complaint, event="answer", note="客服称处理中", at=shanghai(2026, 10, 20, 10),
-                           evidence=[ContentFile(b"\x89PNG fake", name="../../etc/passwd.png")])
+                           evidence=[ContentFile(b"\x89PNG\r\n\x1a\n fake", name="../../etc/passwd.png")])
     out = tmp_path / "case.zip"
     call_command("complaints", "draft", str(overdue.pk), "--channel", "12300", "--at", "2026-10-30T09:00", "--format", "zip", "--out", str(out))
     archive = zipfile.ZipFile(out)

@@ -49,7 +49,7 @@ def test_a_regulator_lodging_and_a_request_event_at_the_same_moment_never_deadlo
     acknowledgement on the same request at that moment. Every writer locks the request first, so neither waits on
     the other in a cycle: both finish, each either recorded or told why not, and the records agree."""
     from rights.models import RightsRequest, TransitionLog
-    from rights.services import RequestError, acknowledge_request
+    from rights.services import RequestError, record_event
 
     app = catalog["卢米埃影城"]
     app.addresses = ["北京市东城区测试路1号（测试地址）"]
@@ -78,7 +78,7 @@ def test_a_regulator_lodging_and_a_request_event_at_the_same_moment_never_deadlo
     threads = [
         threading.Thread(target=worker, args=("lodge", lambda: record_complaint_event(
             complaint=seen, event="lodge", expected_state="drafted", at=shanghai(2026, 10, 14, 10)))),
-        threading.Thread(target=worker, args=("acknowledge", lambda: acknowledge_request(
+        threading.Thread(target=worker, args=("acknowledge", lambda: record_event(event="acknowledge", 
             request=request, expected_state="submitted", at=shanghai(2026, 10, 14, 10)))),
     ]
     for thread in threads:

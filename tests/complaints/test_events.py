@@ -75,7 +75,7 @@ def test_a_case_worker_records_with_their_name_on_the_history(overdue, roles):
 
 @pytest.mark.parametrize("at, message", [
     (shanghai(2026, 9, 27, 10), "before its request was filed"),
-    (shanghai(2026, 10, 14, 8), "before the complaint's previous event"),
+    (shanghai(2026, 10, 14, 8), "the complaint's previous event happened at 2026-10-14 09:00"),
     (timezone.now() + timedelta(hours=2), "in the future"),
     (datetime(26, 11, 2, 10), "outside the working-day calendar"),  # "0026-11-02", a year typo
     (datetime(1900, 1, 1), "dates from 2001"),
@@ -99,7 +99,7 @@ def test_required_inputs_and_control_characters_are_refused(overdue, english):
     complaint = lodge_complaint(request=overdue, channel=channel("app"), at=shanghai(2026, 10, 14, 9))
     with pytest.raises(EventRefused, match="needs the note"):
         record_complaint_event(complaint=complaint, event="answer")
-    with pytest.raises(ComplaintError, match="control characters"):
+    with pytest.raises(ComplaintError, match=r"control character \(U\+0000\)"):
         record_complaint_event(complaint=complaint, event="answer", note="ok\x00")
     with pytest.raises(ComplaintError, match="too long"):
         record_complaint_event(complaint=complaint, event="answer", note="x", reference="R" * 101)

@@ -88,7 +88,7 @@ def test_case_worker_files_a_lumiere_cancellation_and_moves_it_twice(browser, li
 
 
 def test_the_pages_read_in_english_too(browser, live_server, case_worker):
-    from rights.services import acknowledge_request, complete_request, confirm_request, file_request
+    from rights.services import file_request, record_event
     from tests.factories import shanghai
 
     for name, right, at in [
@@ -99,14 +99,14 @@ def test_the_pages_read_in_english_too(browser, live_server, case_worker):
         app = App.objects.filter(name=name).first() or App.objects.first()
         filed = file_request(app=app, right=right, requester_name="Li Lei", requester_contact="lilei@example.com",
                              at=at, acting_user=case_worker, assignee=case_worker)
-    acknowledge_request(request=filed, acting_user=case_worker, note="Ticket 42 opened")
+    record_event(event="acknowledge", request=filed, acting_user=case_worker, note="Ticket 42 opened")
     # Two closed cases for the dashboard's share of kept promises: one on time, one late.
     lumiere = App.objects.get(name="卢米埃影城")
     for done_on in (shanghai(2026, 10, 9, 10), shanghai(2026, 10, 20, 10)):
         closed = file_request(app=lumiere, right="account_cancellation", requester_name="Han Meimei",
                               at=shanghai(2026, 9, 28, 10), acting_user=case_worker)
-        closed = complete_request(request=closed, acting_user=case_worker, at=done_on)
-        confirm_request(request=closed, acting_user=case_worker, at=done_on)
+        closed = record_event(event="complete", request=closed, acting_user=case_worker, at=done_on)
+        record_event(event="confirm", request=closed, acting_user=case_worker, at=done_on)
 
     page = new_page(browser, "en-US")
     sign_in(page, live_server.url, case_worker)

@@ -23,7 +23,7 @@ LOCALES = {"zh": "zh-CN", "en": "en-US"}
 
 def seed(user):
     """A desk's worth of requests: long names, both languages, overdue and fresh, assigned and not."""
-    from rights.services import acknowledge_request, file_request
+    from rights.services import file_request, record_event
 
     apps = list(App.objects.order_by("name"))
     filed = []
@@ -39,7 +39,7 @@ def seed(user):
             app=app, right=right, requester_name=name, requester_contact=f"user{index}@example.com", at=at,
             acting_user=user, assignee=user if index % 2 == 0 else None,
         ))  # fmt: skip
-    acknowledge_request(request=filed[0], acting_user=user, note="已受理")
+    record_event(event="acknowledge", request=filed[0], acting_user=user, note="已受理")
     return filed
 
 

@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
+from deadlines.counting import compute_deadline
 from policies.models import (
     App,
     CalendarOverride,
@@ -14,7 +15,6 @@ from policies.models import (
     StatutoryDefault,
     work_calendar,
 )
-from deadlines.counting import compute_deadline
 
 pytestmark = pytest.mark.django_db
 

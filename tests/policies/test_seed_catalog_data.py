@@ -191,7 +191,8 @@ def test_website_is_an_http_url_whose_host_the_text_names_or_empty():
 def test_allowed_values_mirror_the_models_text_choices():
     # The catalog's choices, and the counting units, which the deadline layer defines (deadlines.models.Unit).
     models_source = "".join(
-        path.read_text(encoding="utf-8") for path in (DATA_DIR.parent / "models.py", DATA_DIR.parents[1] / "deadlines" / "models.py")
+        path.read_text(encoding="utf-8")
+        for path in (DATA_DIR.parent / "models" / "choices.py", DATA_DIR.parents[1] / "deadlines" / "models.py")
     )
     for value in RIGHTS | ACTIONS | UNITS | CLOCK_STARTS | (HEDGES - {""}) | CHANNEL_KINDS:
         assert f'= "{value}", _(' in models_source, value

@@ -15,18 +15,11 @@ from django.utils import timezone
 
 from deadlines.counting import SHANGHAI
 from policies.models import Procedure, work_calendar
-from rights.models import Clock, Evidence, RightsRequest, State, TransitionLog
+from rights.models import Evidence, RightsRequest, State, TransitionLog
 from rights.presenters import dashboard, week_end
 from rights.querysets import today_in_shanghai
 from rights.roles import AUDITOR, CASE_WORKER
-from rights.services import (
-    acknowledge_request,
-    allowed_transitions,
-    complete_request,
-    confirm_request,
-    refuse_request,
-    withdraw_request,
-)
+from rights.services import allowed_events, record_event
 from tests.factories import UserFactory, file, shanghai
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english", "on_a_monday_and_a_friday")]
@@ -201,7 +194,7 @@ def test_the_list_shows_the_nearest_deadline_first_for_everyone_and_mine_under_a
     nearest = file(lumiere, at=days_ago(30), requester="最近", assignee=colleague)
     mine_later = file(lumiere, at=working_days_ago(1), requester="我的", assignee=clerk)
     other_later = file(lumiere, at=working_days_ago(2), requester="别人的", assignee=colleague)
-    closed = withdraw_request(request=file(lumiere, at=days_ago(40), requester="撤回"), note="不需要了")
+    closed = record_event(event="withdraw", request=file(lumiere, at=days_ago(40), requester="撤回"), note="不需要了")
 
     def order(user, query=""):
         client.force_login(user)
@@ -227,7 +220,7 @@ def deadlines_today(lumiere):
         day -= timedelta(days=1)
     due_today = file(lumiere, at=datetime.combine(day, time(10), tzinfo=SHANGHAI), requester="本周")
     later = file(lumiere, at=days_ago(0) - timedelta(hours=10), requester="以后")
-    closed_late = withdraw_request(request=file(lumiere, at=days_ago(60), requester="撤回"), note="撤回")
+    closed_late = record_event(event="withdraw", request=file(lumiere, at=days_ago(60), requester="撤回"), note="撤回")
     assert overdue.clocks.get().statutory_due >= today > overdue.clocks.get().final_due
     return {"breached": breached, "overdue": overdue, "due_today": due_today, "later": later, "closed": closed_late}
 
@@ -252,7 +245,7 @@ def test_deadline_filters_return_the_requests_of_that_rule(as_clerk, deadlines_t
 def test_filters_by_state_app_right_and_assignee(as_clerk, clerk, lumiere, catalog):
     mine = file(lumiere, at=SENT, assignee=clerk)
     other = file(catalog["E票电影"], at=SENT)
-    acknowledge_request(request=other, note="")
+    record_event(event="acknowledge", request=other, note="")
 
     def ids(params):
         return {row.pk for row in as_clerk.get(CHANGELIST, params).context["cl"].result_list}
@@ -313,7 +306,7 @@ def test_csv_export_masks_the_contact(as_clerk, lumiere):
 
 def test_case_page_shows_the_promise_the_clocks_and_the_history(as_clerk, clerk, lumiere):
     filed = file(lumiere, at=SENT, acting_user=clerk)
-    acknowledge_request(request=filed, acting_user=clerk, note="工单 42", at=shanghai(2026, 9, 29, 9))
+    record_event(event="acknowledge", request=filed, acting_user=clerk, note="工单 42", at=shanghai(2026, 9, 29, 9))
     html = as_clerk.get(change_url(filed)).content.decode()
     assert "在7个工作日内完成注销处理" in html  # the quote
     assert "卢米埃隐私政策" in html  # its source
@@ -329,13 +322,11 @@ def test_case_page_shows_the_promise_the_clocks_and_the_history(as_clerk, clerk,
      ["acknowledge", "complete", "confirm"], ["withdraw"]],
 )
 def test_transition_buttons_are_exactly_the_allowed_transitions(as_clerk, clerk, lumiere, path):
-    from rights.services import move_request
-
     filed = file(lumiere, at=SENT)
     for name in path:
-        filed = move_request(request=filed, transition=name, note="说明", reason="不符合条件", at=SENT + timedelta(days=1))
+        filed = record_event(request=filed, event=name, note="说明", reason="不符合条件", at=SENT + timedelta(days=1))
     offered = offered_transitions(as_clerk.get(change_url(filed)))
-    assert offered == [name for name in allowed_transitions(filed, clerk) if name != "assign"]  # assign: its own panel
+    assert offered == [name for name in allowed_events(filed, clerk) if name != "assign"]  # assign: its own panel
     assert ("reply" in offered) == (filed.state in ("submitted", "awaiting_identity", "in_progress"))
 
 
@@ -393,7 +384,7 @@ def test_a_refused_transition_shows_a_message_and_writes_no_log_entry(as_clerk, 
 
 def test_a_stale_page_gets_the_conflict_message_and_changes_nothing(as_clerk, lumiere):
     filed = file(lumiere, at=SENT)  # the page was loaded while it was "submitted"
-    acknowledge_request(request=filed, note="someone else")  # then a colleague moved it
+    record_event(event="acknowledge", request=filed, note="someone else")  # then a colleague moved it
     before = TransitionLog.objects.count()
     response = post_transition(as_clerk, filed, "refuse", expected_state=State.SUBMITTED, reason="不符合条件")
     assert any("changed by someone else" in message for message in messages_of(response))
@@ -402,7 +393,7 @@ def test_a_stale_page_gets_the_conflict_message_and_changes_nothing(as_clerk, lu
     assert TransitionLog.objects.count() == before
 
 
-def test_record_reply_is_offered_while_the_app_owes_an_answer_and_keeps_the_reply_clocks(as_clerk, catalog):
+def test_reply_is_offered_while_the_app_owes_an_answer_and_keeps_the_reply_clocks(as_clerk, catalog):
     migu = catalog["咪咕云书店"]
     filed = file(migu, "deletion", at=SENT)
     assert "reply" in offered_transitions(as_clerk.get(change_url(filed)))
@@ -411,12 +402,12 @@ def test_record_reply_is_offered_while_the_app_owes_an_answer_and_keeps_the_repl
     reply_clocks = filed.clocks.filter(action="reply")
     assert reply_clocks.exists() and all(c.met_at == shanghai(2026, 9, 30, 10) for c in reply_clocks)
 
-    filed = complete_request(request=filed, note="已删除")
-    filed = confirm_request(request=filed, note="确认")
+    filed = record_event(event="complete", request=filed, note="已删除")
+    filed = record_event(event="confirm", request=filed, note="确认")
     assert "reply" not in offered_transitions(as_clerk.get(change_url(filed)))
 
 
-def test_assigning_from_the_page_goes_through_assign_request(as_clerk, clerk, lumiere):
+def test_assigning_from_the_page_records_an_assign_event(as_clerk, clerk, lumiere):
     filed = file(lumiere, at=SENT)
     page = as_clerk.get(change_url(filed)).content.decode()
     assert page.count('id="id_assign-assignee"') == 1  # one assignee form, no duplicate ids
@@ -461,7 +452,7 @@ def test_the_plain_change_form_saves_nothing_details_change_through_amend(as_cle
 
 
 def test_a_closed_request_is_read_only_until_it_is_reopened(as_clerk, lumiere):
-    filed = confirm_request(request=complete_request(request=file(lumiere, at=SENT), at=LATER_DAY), at=LATER_DAY)
+    filed = record_event(event="confirm", request=record_event(event="complete", request=file(lumiere, at=SENT), at=LATER_DAY), at=LATER_DAY)
     assert offered_transitions(as_clerk.get(change_url(filed))) == ["reopen"]
     response = post_transition(as_clerk, filed, "amend", field="requester_name", value="李四")
     assert any("Cannot" in m for m in messages_of(response))
@@ -524,15 +515,15 @@ def test_a_year_typo_in_sent_at_is_refused_in_one_line_and_leaves_no_draft(as_cl
 
 def test_dashboard_counts_open_by_state_overdue_by_app_and_the_share_of_kept_promises(as_clerk, lumiere, catalog):
     kept = file(lumiere, at=SENT, requester="按时")
-    kept = complete_request(request=kept, at=shanghai(2026, 10, 9, 10), note="")
-    confirm_request(request=kept, at=shanghai(2026, 10, 10, 10), note="")
+    kept = record_event(event="complete", request=kept, at=shanghai(2026, 10, 9, 10), note="")
+    record_event(event="confirm", request=kept, at=shanghai(2026, 10, 10, 10), note="")
     late = file(lumiere, at=SENT, requester="迟了")
-    late = complete_request(request=late, at=shanghai(2026, 10, 20, 10), note="")
-    confirm_request(request=late, at=shanghai(2026, 10, 21, 10), note="")
+    late = record_event(event="complete", request=late, at=shanghai(2026, 10, 20, 10), note="")
+    record_event(event="confirm", request=late, at=shanghai(2026, 10, 21, 10), note="")
     refused_in_time = file(lumiere, at=SENT, requester="拒绝")
-    refuse_request(request=refused_in_time, reason="不符合条件", at=shanghai(2026, 9, 30, 10))
+    record_event(event="refuse", request=refused_in_time, reason="不符合条件", at=shanghai(2026, 9, 30, 10))
     withdrawn_early = file(lumiere, at=SENT, requester="撤回")
-    withdraw_request(request=withdrawn_early, note="不需要了", at=shanghai(2026, 9, 29, 10))
+    record_event(event="withdraw", request=withdrawn_early, note="不需要了", at=shanghai(2026, 9, 29, 10))
     file(lumiere, at=days_ago(60), requester="逾期")  # open and overdue
     file(catalog["E票电影"], at=days_ago(0) - timedelta(hours=10), requester="刚提交")
 
@@ -554,7 +545,7 @@ def test_the_history_across_requests_lists_the_newest_entries_first_with_a_date_
     a date filter instead of the drill-down whose years are a DISTINCT over the whole history."""
     older = file(lumiere, at=SENT)
     newer = file(lumiere, at=LATER_DAY)
-    acknowledge_request(request=newer, note="", at=LATER_DAY + timedelta(hours=1))
+    record_event(event="acknowledge", request=newer, note="", at=LATER_DAY + timedelta(hours=1))
     client.force_login(auditor)
     url = reverse("admin:rights_transitionlog_changelist")
     response = client.get(url)

@@ -13,32 +13,15 @@ from django.db import connection
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from policies.models import App, PolicyVersion, Procedure, work_calendar
-from policies.services import publish_calendar_year, set_calendar_day
+from deadlines.status import ClockStatus, clock_status, status_q
+from policies.models import PolicyVersion, Procedure, work_calendar
+from policies.services import set_calendar_day
 from rights.clocks import differences, rebuild
-from rights.events import EVENTS, EVENT_ORDER, STATE_EVENTS
+from rights.events import EVENT_ORDER, EVENTS, STATE_EVENTS
 from rights.models import Clock, ReminderSettings, ReminderSnooze, RightsRequest, State, TransitionLog
 from rights.presenters import dashboard
 from rights.roles import AUDITOR, CASE_WORKER
-from rights.services import (
-    RequestError,
-    TransitionRefused,
-    allowed_events,
-    amend_request,
-    assign_request,
-    complete_request,
-    escalate_request,
-    extend_deadline,
-    file_request,
-    pause_request,
-    record_event,
-    record_reply,
-    refuse_request,
-    reopen_request,
-    resume_request,
-    snooze_request,
-)
-from deadlines.status import ClockStatus, clock_status, status_q
+from rights.services import RequestError, TransitionRefused, allowed_events, record_event, snooze_request
 from tests.factories import UserFactory, file, shanghai
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
@@ -77,7 +60,7 @@ def status(clock, now=NOW):
 def test_an_event_dated_before_the_filing_is_refused_and_the_history_stays_in_order(lumiere):
     request = file(lumiere, at=FILED)
     with pytest.raises(TransitionRefused, match="previous event happened at 2026-09-28 10:00"):
-        complete_request(request=request, at=shanghai(2026, 9, 20, 10), now=NOW)
+        record_event(event="complete", request=request, at=shanghai(2026, 9, 20, 10), now=NOW)
     request.refresh_from_db()
     assert request.state == State.SUBMITTED
     assert list(request.log.values_list("transition", flat=True)) == ["file", "submit"]
@@ -99,14 +82,14 @@ def test_a_year_typo_on_a_later_event_is_refused_and_the_sweep_keeps_working(lum
 
     request = file(lumiere, at=FILED, now=NOW)
     with pytest.raises(RequestError, match="outside the working-day calendar"):
-        record_reply(request=request, at=datetime(26, 11, 2, 10), now=NOW)
+        record_event(event="reply", request=request, at=datetime(26, 11, 2, 10), now=NOW)
     assert sweep_reminders(now=NOW).recorded > 0
 
 
 def test_an_event_in_the_future_is_refused(lumiere):
     request = file(lumiere, at=FILED, now=NOW)
     with pytest.raises(RequestError, match="future"):
-        complete_request(request=request, at=NOW + timedelta(minutes=1), now=NOW)
+        record_event(event="complete", request=request, at=NOW + timedelta(minutes=1), now=NOW)
 
 
 @pytest.mark.parametrize("text", ["张三\x00", "张\x1b[31m三"])
@@ -128,10 +111,10 @@ def test_an_auditors_refused_filing_leaves_nothing_behind(lumiere, auditor):
 @pytest.mark.parametrize(
     "record",
     [
-        lambda r, u: record_reply(request=r, acting_user=u, now=NOW),
-        lambda r, u: assign_request(request=r, assignee=u, acting_user=u, now=NOW),
+        lambda r, u: record_event(event="reply", request=r, acting_user=u, now=NOW),
+        lambda r, u: record_event(event="assign", request=r, assignee=u, acting_user=u, now=NOW),
         lambda r, u: snooze_request(request=r, until=date(2026, 12, 31), acting_user=u, now=NOW),
-        lambda r, u: amend_request(request=r, field="requester_name", value="李四", acting_user=u, now=NOW),
+        lambda r, u: record_event(event="amend", request=r, field="requester_name", value="李四", acting_user=u, now=NOW),
     ],
     ids=["reply", "assign", "snooze", "amend"],
 )
@@ -157,7 +140,7 @@ def test_every_state_changing_event_is_an_fsm_transition_derived_from_the_table(
 
 def test_amend_keeps_the_old_and_the_new_value_in_the_history(lumiere, clerk):
     request = file(lumiere, at=FILED, now=NOW)
-    amend_request(request=request, field="requester_contact", value="zs@example.com", acting_user=clerk, now=NOW, note="用户更正")
+    record_event(event="amend", request=request, field="requester_contact", value="zs@example.com", acting_user=clerk, now=NOW, note="用户更正")
     entry = request.log.get(transition="amend")
     assert entry.details == {"field": "requester_contact", "old": "", "new": "zs@example.com"}
     assert (entry.by, entry.note) == (clerk, "用户更正")
@@ -166,19 +149,19 @@ def test_amend_keeps_the_old_and_the_new_value_in_the_history(lumiere, clerk):
 
 
 def test_a_closed_request_takes_no_amendment_until_it_is_reopened(lumiere):
-    request = refuse_request(request=file(lumiere, at=FILED, now=NOW), reason="不符合条件", at=shanghai(2026, 9, 29), now=NOW)
+    request = record_event(event="refuse", request=file(lumiere, at=FILED, now=NOW), reason="不符合条件", at=shanghai(2026, 9, 29), now=NOW)
     with pytest.raises(TransitionRefused, match="Cannot"):
-        amend_request(request=request, field="requester_name", value="李四", now=NOW)
-    request = reopen_request(request=request, note="复核", now=NOW)
-    amend_request(request=request, field="requester_name", value="李四", now=NOW)
+        record_event(event="amend", request=request, field="requester_name", value="李四", now=NOW)
+    request = record_event(event="reopen", request=request, note="复核", now=NOW)
+    record_event(event="amend", request=request, field="requester_name", value="李四", now=NOW)
     request.refresh_from_db()
     assert request.requester_name == "李四" and request.state == State.IN_PROGRESS
 
 
 def test_an_escalated_request_still_records_the_apps_reply_and_completion(lumiere):
-    request = escalate_request(request=file(lumiere, at=FILED, now=NOW), regulator="网信办 12377", at=shanghai(2026, 10, 20), now=NOW)
-    record_reply(request=request, at=shanghai(2026, 10, 21, 10), now=NOW)
-    request = complete_request(request=request, at=shanghai(2026, 10, 22, 10), now=NOW)
+    request = record_event(event="escalate", request=file(lumiere, at=FILED, now=NOW), regulator="网信办 12377", at=shanghai(2026, 10, 20), now=NOW)
+    record_event(event="reply", request=request, at=shanghai(2026, 10, 21, 10), now=NOW)
+    request = record_event(event="complete", request=request, at=shanghai(2026, 10, 22, 10), now=NOW)
     assert request.state == State.COMPLETED
     (clock,) = request.clocks.all()
     assert clock.met_at == shanghai(2026, 10, 22, 10) and status(clock) == ClockStatus.MISSED
@@ -189,7 +172,7 @@ def test_an_escalated_request_still_records_the_apps_reply_and_completion(lumier
 
 def test_a_refusal_is_never_a_kept_promise(epiao):
     request = file(epiao, "deletion", at=FILED, now=NOW)
-    refuse_request(request=request, reason="账户余额未清", at=shanghai(2026, 9, 29, 10), now=NOW)
+    record_event(event="refuse", request=request, reason="账户余额未清", at=shanghai(2026, 9, 29, 10), now=NOW)
     assert {status(c) for c in request.clocks.all()} == {ClockStatus.REFUSED}
     record = next(r for r in dashboard(NOW).apps if r.app == epiao)
     assert (record.kept, record.refused, record.kept_percent) == (0, 1, 0)
@@ -198,7 +181,7 @@ def test_a_refusal_is_never_a_kept_promise(epiao):
 def test_the_breach_tile_and_the_breach_list_count_the_same_requests(lumiere, as_clerk_client):
     file(lumiere, at=FILED, now=NOW)  # kept nowhere: past its statutory last day (2026-10-23)
     done = file(lumiere, at=FILED, now=NOW, requester="迟办")
-    complete_request(request=done, at=shanghai(2026, 11, 2, 10), now=NOW)  # kept only after the statutory day
+    record_event(event="complete", request=done, at=shanghai(2026, 11, 2, 10), now=NOW)  # kept only after the statutory day
     board = dashboard(NOW)
     listed = RightsRequest.objects.statutory_breach(NOW).count()
     assert board.breach_total == listed == 2
@@ -249,9 +232,9 @@ def test_epiao_cancellation_paused_over_the_make_up_saturday_moves_the_promise_n
     completion = request.clocks.get(action="completion", clock_start="account_cancelled")
     assert (completion.due, completion.final_due) == (date(2026, 10, 15), date(2026, 10, 27))
     statutory = completion.statutory_due
-    pause_request(request=request, at=shanghai(2026, 10, 9, 10), now=NOW, note="要求补充身份证明")
+    record_event(event="pause", request=request, at=shanghai(2026, 10, 9, 10), now=NOW, note="要求补充身份证明")
     assert request.clocks.get(pk=completion.pk).paused_since is not None
-    resume_request(request=request, at=shanghai(2026, 10, 12, 9), now=NOW)
+    record_event(event="resume", request=request, at=shanghai(2026, 10, 12, 9), now=NOW)
     completion.refresh_from_db()
     # 10-09 (Fri) and the make-up working day 10-10 (Sat) were paused: two working days.
     assert completion.paused_working_days == 2
@@ -262,15 +245,15 @@ def test_epiao_cancellation_paused_over_the_make_up_saturday_moves_the_promise_n
 def test_a_pause_cannot_be_recorded_twice_nor_a_resume_without_a_pause(epiao):
     request = file(epiao, at=FILED, now=NOW)
     with pytest.raises(TransitionRefused, match="not paused"):
-        resume_request(request=request, now=NOW)
-    pause_request(request=request, at=shanghai(2026, 10, 9), now=NOW)
+        record_event(event="resume", request=request, now=NOW)
+    record_event(event="pause", request=request, at=shanghai(2026, 10, 9), now=NOW)
     with pytest.raises(TransitionRefused, match="already paused"):
-        pause_request(request=request, now=NOW)
+        record_event(event="pause", request=request, now=NOW)
 
 
 def test_an_extension_without_a_legal_basis_never_clears_a_missed_promise(lumiere):
     request = file(lumiere, at=FILED, now=NOW)  # last day 2026-10-13
-    extend_deadline(request=request, until=date(2026, 10, 30), basis="none", at=shanghai(2026, 10, 12, 10), now=NOW)
+    record_event(event="extend", request=request, until=date(2026, 10, 30), basis="none", at=shanghai(2026, 10, 12, 10), now=NOW)
     (clock,) = request.clocks.all()
     assert (clock.extended_to, clock.final_due, clock.deadline) == (date(2026, 10, 30), date(2026, 10, 13), date(2026, 10, 13))
     assert status(clock, shanghai(2026, 10, 20, 10)) == ClockStatus.OVERDUE
@@ -278,13 +261,13 @@ def test_an_extension_without_a_legal_basis_never_clears_a_missed_promise(lumier
 
 def test_an_extension_with_a_legal_basis_moves_the_deadline_and_keeps_the_original_dates(lumiere):
     request = file(lumiere, at=FILED, now=NOW)
-    extend_deadline(
+    record_event(event="extend", 
         request=request, until=date(2026, 10, 20), basis="《个人信息保护法》第五十条（示例依据）", at=shanghai(2026, 10, 12, 10), now=NOW
     )
     (clock,) = request.clocks.all()
     assert (clock.final_due, clock.deadline) == (date(2026, 10, 13), date(2026, 10, 20))
     assert status(clock, shanghai(2026, 10, 16, 10)) != ClockStatus.OVERDUE
-    complete_request(request=request, at=shanghai(2026, 10, 19, 10), now=NOW)
+    record_event(event="complete", request=request, at=shanghai(2026, 10, 19, 10), now=NOW)
     assert status(request.clocks.get()) == ClockStatus.KEPT
 
 
@@ -310,7 +293,7 @@ def test_calendar_commands_record_the_change_and_say_how_many_requests_changed(l
     call_command("calendar", "override", "2026-10-13", "off", "--reason", "更正", stdout=out)
     assert "1 request(s) changed" in out.getvalue()
     assert request.clocks.get().final_due == date(2026, 10, 14)
-    from policies.models import AuditEntry
+    from records.models import AuditEntry
 
     entry = AuditEntry.objects.get(action="calendar override")
     assert entry.changes["new"] == {"working": False, "name": "更正"}
@@ -373,13 +356,13 @@ def test_stored_clocks_equal_a_replay_from_scratch_for_any_valid_sequence(epiao,
 
 def test_the_sql_status_conditions_agree_with_the_python_definition_on_every_kind_of_clock(epiao, lumiere):
     made = [file(epiao, at=FILED, now=NOW), file(lumiere, at=FILED, now=NOW), file(lumiere, at=shanghai(2026, 11, 27, 10), now=NOW)]
-    complete_request(request=file(lumiere, at=FILED, now=NOW), at=shanghai(2026, 10, 9), now=NOW)
-    complete_request(request=file(lumiere, at=FILED, now=NOW), at=shanghai(2026, 10, 16), now=NOW)
-    complete_request(request=file(lumiere, at=FILED, now=NOW), at=shanghai(2026, 10, 28), now=NOW)
-    refuse_request(request=file(lumiere, at=FILED, now=NOW), reason="不符合条件", now=NOW)
+    record_event(event="complete", request=file(lumiere, at=FILED, now=NOW), at=shanghai(2026, 10, 9), now=NOW)
+    record_event(event="complete", request=file(lumiere, at=FILED, now=NOW), at=shanghai(2026, 10, 16), now=NOW)
+    record_event(event="complete", request=file(lumiere, at=FILED, now=NOW), at=shanghai(2026, 10, 28), now=NOW)
+    record_event(event="refuse", request=file(lumiere, at=FILED, now=NOW), reason="不符合条件", now=NOW)
     record_event(request=file(lumiere, at=FILED, now=NOW), event="withdraw", note="撤回", at=shanghai(2026, 9, 29), now=NOW)
     record_event(request=file(lumiere, at=FILED, now=NOW), event="withdraw", note="撤回", at=shanghai(2026, 10, 20), now=NOW)
-    pause_request(request=made[0], at=shanghai(2026, 10, 9), now=NOW)
+    record_event(event="pause", request=made[0], at=shanghai(2026, 10, 9), now=NOW)
     calendar = work_calendar()
     horizon = date(2026, 12, 2)
     seen = set()
@@ -458,7 +441,7 @@ def test_policy_versions_change_only_through_the_importer_review(admin_client, l
 
 
 def test_reminder_settings_changes_leave_an_audit_row(admin_client):
-    from policies.models import AuditEntry
+    from records.models import AuditEntry
 
     response = admin_client.get("/admin/rights/remindersettings/")
     admin_client.post(response["Location"], {

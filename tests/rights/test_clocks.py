@@ -7,15 +7,7 @@ from deadlines.registry import recompute_after_calendar_change
 from policies.models import CalendarOverride, CalendarYear, Procedure, work_calendar
 from policies.services import publish_calendar_year, set_calendar_day
 from rights.models import Clock, RightsRequest
-from rights.services import (
-    acknowledge_request,
-    complete_request,
-    refuse_request,
-    reopen_request,
-    request_identity,
-    verify_identity,
-    withdraw_request,
-)
+from rights.services import record_event
 from tests.factories import file, shanghai
 
 pytestmark = pytest.mark.django_db
@@ -51,8 +43,8 @@ def test_epiao_cancellation_submitted_2026_09_30_is_expected_after_7_and_due_aft
 def test_migu_request_verified_on_2026_09_25_is_due_on_the_make_up_saturday_2026_10_10(catalog):
     request = file(catalog["咪咕云书店"], "deletion", at=shanghai(2026, 9, 20, 9))
     assert not clocks(request, clock_start="identity_verified")  # waits for verification
-    request = request_identity(request=request, at=shanghai(2026, 9, 22, 9))
-    request = verify_identity(request=request, at=shanghai(2026, 9, 25, 16))
+    request = record_event(event="request_identity", request=request, at=shanghai(2026, 9, 22, 9))
+    request = record_event(event="verify_identity", request=request, at=shanghai(2026, 9, 25, 16))
     (verified,) = clocks(request, clock_start="identity_verified")
     assert (verified.amount_max, verified.unit) == (15, "calendar_day")
     assert verified.final_due == date(2026, 10, 10)
@@ -70,7 +62,7 @@ def test_aimiliao_cancellation_without_a_promise_is_held_to_the_statutory_15_wor
 def test_a_request_held_to_several_promises_carries_several_clocks(catalog):
     request = file(catalog["联联营商宝"], "access", at=shanghai(2026, 11, 2, 10))
     actions = {(c.action, c.clock_start) for c in clocks(request)}
-    request = acknowledge_request(request=request, at=shanghai(2026, 11, 3, 10))
+    request = record_event(event="acknowledge", request=request, at=shanghai(2026, 11, 3, 10))
     after = {(c.action, c.clock_start) for c in clocks(request)}
     assert ("reply", "receipt") in actions
     assert ("reply", "identity_verified") in after - actions
@@ -90,16 +82,16 @@ def test_overdue_is_derived_from_clocks_and_state_not_stored(catalog):
     on_last_day, day_after = shanghai(2026, 10, 13, 23, 59), shanghai(2026, 10, 14, 0, 1)
     assert not RightsRequest.objects.overdue(on_last_day).filter(pk=request.pk).exists()
     assert RightsRequest.objects.overdue(day_after).filter(pk=request.pk).exists()
-    complete_request(request=request, at=shanghai(2026, 10, 14, 9), now=shanghai(2026, 10, 14, 9))
+    record_event(event="complete", request=request, at=shanghai(2026, 10, 14, 9), now=shanghai(2026, 10, 14, 9))
     assert not RightsRequest.objects.overdue(day_after).filter(pk=request.pk).exists()
     (clock,) = clocks(request)
     assert status_of(clock) == "missed"  # completed a day late
 
 
 def test_reopening_a_completed_request_puts_its_promise_back_on_the_clock(catalog):
-    request = complete_request(request=file(catalog["卢米埃影城"], at=shanghai(2026, 9, 28, 10)), at=shanghai(2026, 10, 9, 10))
+    request = record_event(event="complete", request=file(catalog["卢米埃影城"], at=shanghai(2026, 9, 28, 10)), at=shanghai(2026, 10, 9, 10))
     assert status_of(clocks(request)[0]) == "kept"
-    reopen_request(request=request, note="账号仍可登录", at=shanghai(2026, 10, 20, 10))
+    record_event(event="reopen", request=request, note="账号仍可登录", at=shanghai(2026, 10, 20, 10))
     assert clocks(request)[0].met_at is None
     assert RightsRequest.objects.overdue(shanghai(2026, 10, 21, 10)).filter(pk=request.pk).exists()
 
@@ -108,9 +100,9 @@ def test_reopening_a_completed_request_puts_its_promise_back_on_the_clock(catalo
 def test_a_refused_or_withdrawn_request_is_never_overdue(catalog, close):
     request = file(catalog["卢米埃影城"], at=shanghai(2026, 9, 28, 10))
     if close == "refuse":
-        refuse_request(request=request, reason="身份不符", at=shanghai(2026, 9, 29, 10))
+        record_event(event="refuse", request=request, reason="身份不符", at=shanghai(2026, 9, 29, 10))
     else:
-        withdraw_request(request=request, note="用户撤回", at=shanghai(2026, 9, 29, 10))
+        record_event(event="withdraw", request=request, note="用户撤回", at=shanghai(2026, 9, 29, 10))
     assert not RightsRequest.objects.overdue(shanghai(2026, 12, 1)).filter(pk=request.pk).exists()
     assert RightsRequest.objects.closed().filter(pk=request.pk).exists()
 

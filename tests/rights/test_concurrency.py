@@ -6,7 +6,7 @@ from django.db import connection
 from django.utils import translation
 
 from rights.models import RightsRequest, State, TransitionLog
-from rights.services import RequestError, complete_request, refuse_request
+from rights.services import RequestError, record_event
 from tests.factories import file, shanghai
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -30,8 +30,8 @@ def test_two_sessions_transition_one_request_one_wins_the_other_gets_a_conflict(
             connection.close()  # each thread has its own connection
 
     threads = [
-        threading.Thread(target=clerk, args=("completer", complete_request)),
-        threading.Thread(target=clerk, args=("refuser", lambda **kw: refuse_request(reason="不符合条件", **kw))),
+        threading.Thread(target=clerk, args=("completer", lambda **kw: record_event(event="complete", **kw))),
+        threading.Thread(target=clerk, args=("refuser", lambda **kw: record_event(event="refuse", reason="不符合条件", **kw))),
     ]
     for thread in threads:
         thread.start()
@@ -51,12 +51,12 @@ def test_two_sessions_transition_one_request_one_wins_the_other_gets_a_conflict(
 
 def test_the_model_itself_refuses_a_stale_save(catalog):
     """ConcurrentTransitionMixin: a save from a stale instance does not overwrite a newer state."""
-    from django_fsm import ConcurrentTransition
     from django.db import transaction
+    from django_fsm import ConcurrentTransition
 
     request = file(catalog["卢米埃影城"], at=shanghai(2026, 9, 28, 10))
     stale = RightsRequest.objects.get(pk=request.pk)
-    complete_request(request=request, at=shanghai(2026, 10, 9, 10))
+    record_event(event="complete", request=request, at=shanghai(2026, 10, 9, 10))
     stale.acknowledge()
     with pytest.raises(ConcurrentTransition), transaction.atomic():
         stale.save()

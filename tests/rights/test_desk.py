@@ -12,7 +12,7 @@ from rights.events import EVENTS
 from rights.models import RightsRequest, SavedView, State, TransitionLog
 from rights.pagination import EstimatedCountPaginator
 from rights.roles import AUDITOR, CASE_WORKER
-from rights.services import RequestError, TransitionRefused, acknowledge_request
+from rights.services import RequestError, TransitionRefused, record_event
 from tests.factories import UserFactory, file, shanghai
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
@@ -59,9 +59,9 @@ def test_home_queue_counts_are_what_the_linked_list_shows(as_clerk, clerk, lumie
     mine = file(lumiere, at=SENT, assignee=clerk)
     unassigned = file(catalog["E票电影"], at=SENT)
     closed_mine = file(lumiere, at=SENT, assignee=clerk)
-    from rights.services import withdraw_request
+    from rights.services import record_event
 
-    withdraw_request(request=closed_mine, note="dup")
+    record_event(event="withdraw", request=closed_mine, note="dup")
 
     items = {item.key: item for item in queue(clerk)}
     assert items["mine"].count == 1 and items["unassigned"].count == 1
@@ -145,7 +145,7 @@ def test_bulk_acknowledge_reports_each_request_done_or_refused_with_why(as_clerk
     first = file(lumiere, at=SENT)
     second = file(catalog["E票电影"], at=SENT)
     already = file(lumiere, at=SENT)
-    acknowledge_request(request=already, note="")  # in progress: cannot be acknowledged again
+    record_event(event="acknowledge", request=already, note="")  # in progress: cannot be acknowledged again
 
     # Step one: the admin action shows the selected requests and the event form.
     step_one = as_clerk.post(
@@ -171,7 +171,7 @@ def test_bulk_acknowledge_reports_each_request_done_or_refused_with_why(as_clerk
 
 def test_bulk_with_a_state_the_person_did_not_see_is_a_conflict_not_a_change(as_clerk, lumiere):
     one = file(lumiere, at=SENT)
-    acknowledge_request(request=one, note="")  # someone else moved it after the page was shown
+    record_event(event="acknowledge", request=one, note="")  # someone else moved it after the page was shown
     response = as_clerk.post(BULK, {"event": "reply", "selected": [one.pk], f"state_{one.pk}": "submitted"})
     (result,) = response.context["results"]
     assert not result.done and "changed by someone else" in result.message
@@ -387,7 +387,7 @@ def test_the_request_page_buttons_say_what_to_do_and_the_history_what_happened(a
     assert summaries["acknowledge"] == "Record the acknowledgement"
     assert summaries["amend"] == "Amend" and summaries["snooze"] == "Snooze the reminders"
     assert "Record “App acknowledged”" in page  # the submit button names the history entry it writes
-    acknowledge_request(request=filed, acting_user=clerk, note="已受理")
+    record_event(event="acknowledge", request=filed, acting_user=clerk, note="已受理")
     page = as_clerk.get(reverse("admin:rights_rightsrequest_change", args=[filed.pk])).content.decode()
     history = re.search(r'id="history".*?</section>', page, re.S).group(0)
     assert "App acknowledged" in history and "Record the acknowledgement" not in history

@@ -17,7 +17,7 @@ from django.utils import translation
 
 from rights.models import Reminder, ReminderKind, ReminderPreference, ReminderSettings, ReminderSnooze, ReminderStatus
 from rights.reminders import overdue_repeat, sweep_reminders
-from rights.services import complete_request, escalate_request
+from rights.services import record_event
 from tests.factories import UserFactory, file, shanghai
 
 pytestmark = pytest.mark.django_db
@@ -119,7 +119,7 @@ def test_an_unsent_repeat_is_superseded_by_the_next_one(cancellation):
 
 def test_a_request_completed_before_the_send_time_gets_no_reminder(cancellation):
     send("2026-11-20T07:00")
-    complete_request(request=cancellation, at=shanghai(2026, 11, 20, 8))
+    record_event(event="complete", request=cancellation, at=shanghai(2026, 11, 20, 8))
     result = send("2026-11-20T09:30")
     assert result["reminders"] == [] and mail.outbox == []
     assert Reminder.objects.get().status == ReminderStatus.CANCELLED
@@ -127,7 +127,7 @@ def test_a_request_completed_before_the_send_time_gets_no_reminder(cancellation)
 
 def test_an_escalated_request_stops_the_overdue_repeats(cancellation):
     send("2026-11-20T09:30")
-    escalate_request(request=cancellation, regulator="上海市网信办", at=shanghai(2026, 11, 21, 10))
+    record_event(event="escalate", request=cancellation, regulator="上海市网信办", at=shanghai(2026, 11, 21, 10))
     assert send("2026-11-23T09:30")["reminders"] == []
     assert send("2026-12-03T09:30")["reminders"] == []  # not even the statutory breach: the regulator has it
 

@@ -179,10 +179,10 @@ def test_the_digest_reaches_a_real_smtp_server_with_the_channel_label(with_12300
 
 
 def test_an_unassigned_requests_complaint_is_reminded_to_the_team(with_12300, settings):
-    from rights.services import assign_request
+    from rights.services import record_event
 
     settings.TEAM_EMAIL = "team@example.com"
-    assign_request(request=with_12300.request, assignee=None, at=shanghai(2026, 11, 10, 12), now=shanghai(2026, 11, 10, 12))
+    record_event(event="assign", request=with_12300.request, assignee=None, at=shanghai(2026, 11, 10, 12), now=shanghai(2026, 11, 10, 12))
     assert sweep_reminders(now=WEDNESDAY).sent == 1
     (message,) = mail.outbox
     assert message.to == ["team@example.com"] and "12300" in message.body

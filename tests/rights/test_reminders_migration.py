@@ -22,7 +22,7 @@ def channels(transactional_db):
     load_templates(DraftTemplate)
 
 
-def test_the_ledgers_complaint_clock_rows_survive_the_move_to_clock_sources_both_ways(with_12300):
+def test_the_ledgers_complaint_clock_rows_survive_the_move_to_clock_sources_both_ways(with_12300):  # noqa: F811 (fixture)
     assert sweep_reminders(now=WEDNESDAY).sent == 1
     admission = ComplaintClock.objects.get(complaint=with_12300, action="admission")
     rows = list(Reminder.objects.values_list("id", "request_id", "kind", "due", "repeat", "status"))

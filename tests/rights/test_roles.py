@@ -13,7 +13,7 @@ def codenames(group):
 
 
 def every_view_permission():
-    perms = Permission.objects.filter(content_type__app_label__in=["rights", "policies", "complaints"], codename__startswith="view_")
+    perms = Permission.objects.filter(content_type__app_label__in=["rights", "policies", "records", "complaints"], codename__startswith="view_")
     return {f"{p.content_type.app_label}.{p.codename}" for p in perms.select_related("content_type")}
 
 

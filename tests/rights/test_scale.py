@@ -10,10 +10,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from policies.models import work_calendar
 from rights import pagination
 from rights.models import RightsRequest
-from rights.presenters import dashboard, verdict_of, with_verdict
-from rights.services import complete_request, refuse_request
+from rights.presenters import dashboard
+from rights.services import record_event
+from rights.status import clock_status, request_verdict
 from tests.factories import file, shanghai
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english", "on_a_monday_and_a_friday")]
@@ -149,22 +151,24 @@ def test_control_characters_in_a_search_are_ignored_never_an_error(admin_client,
 
 def test_dashboard_verdicts_per_app_are_the_status_modules_verdict_of_every_request(admin_client, catalog, lumiere):
     """The dashboard counts verdicts from the projected `verdict` column plus live lateness; a per-request
-    evaluation of rights.status (with_verdict / verdict_of) must give the same kept / missed / refused per app."""
+    evaluation of rights.status (clock_status / request_verdict) must give the same kept / missed / refused per app."""
     now = timezone.now()
     on_time = file(lumiere, at=now - timedelta(days=40), requester="按时")
-    complete_request(request=on_time, at=now - timedelta(days=39))  # kept
+    record_event(event="complete", request=on_time, at=now - timedelta(days=39))  # kept
     late = file(lumiere, at=now - timedelta(days=60), requester="迟了")
-    complete_request(request=late, at=now - timedelta(days=2))  # missed (and past the statute)
-    refuse_request(request=file(lumiere, at=now - timedelta(days=10), requester="拒绝"), reason="无法核实")
+    record_event(event="complete", request=late, at=now - timedelta(days=2))  # missed (and past the statute)
+    record_event(event="refuse", request=file(lumiere, at=now - timedelta(days=10), requester="拒绝"), reason="无法核实")
     file(lumiere, at=now - timedelta(days=50), requester="逾期")  # running and overdue now: missed
     file(lumiere, at=now - timedelta(hours=5), requester="刚交")  # running on time: no verdict yet
     file_many(catalog, 10)
 
     expected: dict[int, Counter] = {}
-    for row in with_verdict(RightsRequest.objects.all(), now):
-        verdict = verdict_of(row)
+    calendar = work_calendar()
+    for request in RightsRequest.objects.prefetch_related("clocks"):
+        statuses = [clock_status(c, now=now, calendar=calendar, due_soon_working_days=0) for c in request.clocks.all()]
+        verdict = request_verdict(statuses)
         if verdict:
-            expected.setdefault(row.app_id, Counter())[verdict] += 1
+            expected.setdefault(request.app_id, Counter())[verdict] += 1
     board = dashboard(now)
     shown = {r.app.pk: Counter(kept=r.kept, missed=r.missed, refused=r.refused) for r in board.apps}
     for app_id, counts in shown.items():
@@ -226,16 +230,16 @@ def test_the_request_level_deadline_filters_are_the_clock_conditions_on_the_proj
     """The list's filters read the projection's moments (next_due_at, breach_at) instead of joining the clocks:
     overdue and past the statute must be exactly "has such a clock" (deadlines.status on the clocks), and due by a
     day exactly "the nearest running clock is", at every moment, for requests of every kind."""
-    from rights.models import Clock
-    from rights.services import acknowledge_request, record_event
     from deadlines.status import due_by_q, overdue_q, statutory_breach_q
+    from rights.models import Clock
+    from rights.services import record_event
 
     now = timezone.now()
     made = file_many(catalog, 24)
-    complete_request(request=file(lumiere, at=now - timedelta(days=60), requester="迟了"), at=now - timedelta(days=2))
-    complete_request(request=file(lumiere, at=now - timedelta(days=30), requester="按时"), at=now - timedelta(days=29))
-    refuse_request(request=file(lumiere, at=now - timedelta(days=50), requester="拒绝"), reason="无法核实")
-    acknowledge_request(request=made[3], at=now - timedelta(hours=1))
+    record_event(event="complete", request=file(lumiere, at=now - timedelta(days=60), requester="迟了"), at=now - timedelta(days=2))
+    record_event(event="complete", request=file(lumiere, at=now - timedelta(days=30), requester="按时"), at=now - timedelta(days=29))
+    record_event(event="refuse", request=file(lumiere, at=now - timedelta(days=50), requester="拒绝"), reason="无法核实")
+    record_event(event="acknowledge", request=made[3], at=now - timedelta(hours=1))
     record_event(request=made[5], event="pause", at=now - timedelta(hours=1))
     requests = RightsRequest.objects.all()
     for moment in [now - timedelta(days=30), now - timedelta(days=3), now, now + timedelta(days=4), now + timedelta(days=40)]:
@@ -263,18 +267,18 @@ def test_on_postgresql_the_dashboards_tally_counts_what_the_request_filters_coun
     """The tally the database keeps (rights.tally) as requests are filed, moved, refused, paused and reopened
     equals a recount, and gives the dashboard the very counts of rights.status's request filters (rights.tally.
     Direct) at moments before, around and after the deadlines, today's moments up to now included."""
-    from rights import tally
-    from rights.services import acknowledge_request, record_event, reopen_request
     from deadlines.status import today_in_shanghai
+    from rights import tally
+    from rights.services import record_event
 
     now = timezone.now()
     made = file_many(catalog, 30)
-    complete_request(request=file(lumiere, at=now - timedelta(days=60), requester="迟了"), at=now - timedelta(days=2))
-    done = complete_request(request=file(lumiere, at=now - timedelta(days=30), requester="按时"), at=now - timedelta(days=29))
-    reopen_request(request=done, note="未完成", at=now - timedelta(days=1))
-    refuse_request(request=file(lumiere, at=now - timedelta(days=50), requester="拒绝"), reason="无法核实")
-    refuse_request(request=made[7], reason="  无法核实 ", at=now - timedelta(hours=3))
-    acknowledge_request(request=made[3], at=now - timedelta(hours=1))
+    record_event(event="complete", request=file(lumiere, at=now - timedelta(days=60), requester="迟了"), at=now - timedelta(days=2))
+    done = record_event(event="complete", request=file(lumiere, at=now - timedelta(days=30), requester="按时"), at=now - timedelta(days=29))
+    record_event(event="reopen", request=done, note="未完成", at=now - timedelta(days=1))
+    record_event(event="refuse", request=file(lumiere, at=now - timedelta(days=50), requester="拒绝"), reason="无法核实")
+    record_event(event="refuse", request=made[7], reason="  无法核实 ", at=now - timedelta(hours=3))
+    record_event(event="acknowledge", request=made[3], at=now - timedelta(hours=1))
     record_event(request=made[5], event="pause", at=now - timedelta(hours=1))
     for n in (1, 2, 9):
         record_event(request=RightsRequest.objects.get(pk=made[n].pk), event="assign", assignee=admin_user)

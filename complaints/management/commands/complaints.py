@@ -13,6 +13,7 @@ from deadlines.counting import SHANGHAI
 from deadlines.status import clock_status, is_overdue
 from policies.models import work_calendar
 from rights.models import RightsRequest
+from rights.services import event_time
 from rights.status import due_soon_working_days
 
 from ...admissibility import check_admissibility
@@ -20,7 +21,7 @@ from ...casefile import CaseFileError, case_file_zip, draft_pdf
 from ...drafting import DraftError, render_complaint
 from ...events import OFFERED_EVENTS
 from ...models import Channel, Complaint
-from ...services import ComplaintError, allowed_events, event_time, lodge_complaint, record_complaint_event
+from ...services import ComplaintError, allowed_events, lodge_complaint, record_complaint_event
 
 
 def fail(message: str):
@@ -157,7 +158,7 @@ class Command(BaseCommand):
     def do_draft(self, options):
         request, channel = self.request(options["request"]), self.channel(options["channel"])
         now = timezone.now()
-        at = event_time(parse_moment(options["at"]), now=now, entered_years=work_calendar().entered_years)
+        at = event_time(parse_moment(options["at"]), now, calendar=work_calendar(), error=ComplaintError)
         on = at.astimezone(SHANGHAI).date()
         result = check_admissibility(request=request, channel=channel, on=on, calendar=work_calendar())
         if not result.ok:

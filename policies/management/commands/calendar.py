@@ -6,7 +6,8 @@ from datetime import date
 from django.core.management.base import CommandError
 from django.utils import timezone
 
-from config.commands import Command as OneLineErrorsCommand, count
+from config.commands import Command as OneLineErrorsCommand
+from config.commands import count
 from deadlines.registry import recompute_after_calendar_change
 from deadlines.workdays import supported_years
 from policies.models import work_calendar

@@ -11,7 +11,8 @@ from django.core.management.base import CommandError
 from django.db.models import Q
 from django.utils import timezone
 
-from config.commands import Command as OneLineErrorsCommand, count
+from config.commands import Command as OneLineErrorsCommand
+from config.commands import count
 from deadlines.status import clock_status, is_overdue, kept_promise
 from policies.models import App, Right, work_calendar
 from rights.events import AMENDABLE_FIELDS, EVENT_ORDER

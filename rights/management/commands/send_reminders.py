@@ -8,8 +8,8 @@ from datetime import datetime
 from config.commands import Command as BaseCommand
 from config.commands import UsageError
 from deadlines.counting import SHANGHAI
-from policies.models import CalendarYear
 from deadlines.workdays import OutsideCalendar, check_supported_day
+from policies.models import CalendarYear
 from rights.querysets import today_in_shanghai
 from rights.reminders import parse_moment, sweep_reminders
 

@@ -11,9 +11,9 @@ reported in bench/README.md: a ratio of two timings on a shared machine is a ben
 """
 import pytest
 
+from policies.importer.errors import ReadError
 from policies.importer.extract import extract
 from policies.importer.reading import read_policy
-from policies.importer.errors import ReadError
 
 from .shapes import SHAPES, shape
 from .timing import budget_for, within

@@ -216,7 +216,7 @@ def test_catalog_acceptance_leaves_an_audit_row_with_who_and_what():
     from django.contrib.auth import get_user_model
 
     from policies.importer.store import accept_policy_version, import_policy_version, review_procedure
-    from policies.models import AuditEntry
+    from records.models import AuditEntry
 
     reviewer = get_user_model().objects.create(username="reviewer")
     version = import_policy_version(

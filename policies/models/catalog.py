@@ -1,98 +1,18 @@
-"""The catalog: what each app's privacy policy promises for each right, and the statutory defaults."""
+"""The catalog: each app, its policy versions and the procedure each version states for a right, and the
+statutory defaults that apply when a policy is silent and cap what it may promise."""
+
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
 from datetime import date
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
-from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from deadlines.models import Unit
-from deadlines.workdays import WorkCalendar
-
-
-class Right(models.TextChoices):
-    ACCOUNT_CANCELLATION = "account_cancellation", _("Account cancellation")
-    DELETION = "deletion", _("Deletion")
-    CORRECTION = "correction", _("Correction")
-    ACCESS = "access", _("Access")
-    COPY = "copy", _("Copy")
-    CONSENT_WITHDRAWAL = "consent_withdrawal", _("Consent withdrawal")
-    COMPLAINT = "complaint", _("Complaint")
-    ANY_REQUEST = "any_request", _("Any request")
-
-
-class Action(models.TextChoices):
-    """What the app promises to do within the deadline."""
-
-    REPLY = "reply", _("Reply")
-    COMPLETION = "completion", _("Completion")
-
-
-class ClockStart(models.TextChoices):
-    """The event that starts a promise's clock."""
-
-    RECEIPT = "receipt", _("Receipt of the request")
-    IDENTITY_VERIFIED = "identity_verified", _("Identity verified")
-    ACCOUNT_CANCELLED = "account_cancelled", _("Account cancelled")
-    APPLICATION = "application", _("Application filed")
-
-
-class Hedge(models.TextChoices):
-    """How firmly a promise is worded: "一般情况下/原则上/尽最大努力" is soft; "最长" is an outer cap."""
-
-    FIRM = "", _("Firm")
-    SOFT = "soft", _("Soft (\"usually\", \"in principle\")")
-    CAP = "cap", _("Outer cap (\"at most\")")
-
-
-class ChannelKind(models.TextChoices):
-    SELF_SERVICE = "self_service", _("Self-service path")
-    CUSTOMER_SERVICE = "customer_service", _("Customer service")
-    PHONE = "phone", _("Phone")
-    EMAIL = "email", _("E-mail")
-    IN_APP_AGENT = "in_app_agent", _("In-app agent")
-    CONTACT_PERSON = "contact_person", _("Assigned contact person")
-    POST = "post", _("Post")
-    WEB = "web", _("Website")
-
-
-class Confidence(models.TextChoices):
-    """How sure the importer is of a proposed procedure: high when everything it proposes is written in the
-    sentence itself; lower for each part read from around it (a heading, the sentence before, a normalised
-    surface form). Hand-made catalog entries have none."""
-
-    HIGH = "high", _("High")
-    MEDIUM = "medium", _("Medium")
-    LOW = "low", _("Low")
-
-
-class ReviewStatus(models.TextChoices):
-    """Imported procedures wait for a person to accept them; the hand-made catalog is accepted."""
-
-    DRAFT = "draft", _("Awaiting review")
-    ACCEPTED = "accepted", _("Accepted")
-    REJECTED = "rejected", _("Rejected")
-
-
-# Nominal lengths in days, only to compare a promise with a cap stated in another unit.
-_NOMINAL_DAYS = {
-    Unit.WORKING_DAY: 7 / 5,
-    Unit.CALENDAR_DAY: 1,
-    Unit.HOUR: 1 / 24,
-    Unit.WEEK: 7,
-    Unit.MONTH: 30,
-}
-
-
-def nominal_days(amount: int, unit: str) -> float:
-    return amount * _NOMINAL_DAYS[Unit(unit)]
+from .choices import Action, ChannelKind, ClockStart, Confidence, Hedge, ReviewStatus, Right, Unit, nominal_days
 
 
 class App(models.Model):
@@ -157,13 +77,13 @@ class PolicyVersion(models.Model):
         when = self.effective_on or self.published_on
         return f"{self.app} · {self.title}" + (f" ({when:%Y-%m-%d})" if when else "")
 
-    @staticmethod
-    def checksum_of(text: str) -> str:
-        return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
     def save(self, *args, **kwargs):
         self.checksum = self.checksum_of(self.source_text)
         super().save(*args, **kwargs)
+
+    @staticmethod
+    def checksum_of(text: str) -> str:
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
     def previous(self) -> PolicyVersion | None:
         """The app's version in force just before this one (for comparing promises)."""
@@ -182,9 +102,7 @@ class StatutoryDefault(models.Model):
     citation = models.CharField(_("citation"), max_length=300)
     clause = models.TextField(_("clause"), help_text=_("The rule, quoted."))
     rights = models.JSONField(_("rights"), default=list, help_text=_("Rights this limit governs."))
-    action = models.CharField(
-        _("action"), max_length=12, choices=Action, blank=True, help_text=_("Empty: any action.")
-    )
+    action = models.CharField(_("action"), max_length=12, choices=Action, blank=True, help_text=_("Empty: any action."))
     amount = models.PositiveIntegerField(_("amount"))
     unit = models.CharField(_("unit"), max_length=12, choices=Unit)
     clock_start = models.CharField(_("clock starts at"), max_length=20, choices=ClockStart)
@@ -261,9 +179,7 @@ class Procedure(models.Model):
     deadline_min = models.PositiveIntegerField(_("deadline (least)"), null=True, blank=True)
     deadline_max = models.PositiveIntegerField(_("deadline (most)"), null=True, blank=True)
     deadline_unit = models.CharField(_("deadline unit"), max_length=12, choices=Unit, blank=True)
-    clock_start = models.CharField(
-        _("clock starts at"), max_length=20, choices=ClockStart, default=ClockStart.RECEIPT
-    )
+    clock_start = models.CharField(_("clock starts at"), max_length=20, choices=ClockStart, default=ClockStart.RECEIPT)
     hedge = models.CharField(_("hedge"), max_length=4, choices=Hedge, blank=True, default=Hedge.FIRM)
     quote = models.TextField(_("quoted clause"), help_text=_("Verbatim from the policy text."))
     # The analyst's note, in both languages of the desk: the catalog is read in Chinese and in English.
@@ -273,9 +189,7 @@ class Procedure(models.Model):
     extraction_rule = models.CharField(_("extraction rule"), max_length=40, blank=True)
     confidence = models.CharField(_("confidence"), max_length=8, choices=Confidence, blank=True)
     confidence_reasons = models.JSONField(_("reasons"), default=list, blank=True)
-    review_status = models.CharField(
-        _("review"), max_length=10, choices=ReviewStatus, default=ReviewStatus.ACCEPTED
-    )
+    review_status = models.CharField(_("review"), max_length=10, choices=ReviewStatus, default=ReviewStatus.ACCEPTED)
 
     objects = ProcedureQuerySet.as_manager()
 
@@ -302,7 +216,11 @@ class Procedure(models.Model):
     def promise_display(self) -> str:
         if not self.has_promise:
             return str(_("no promised deadline"))
-        amount = str(self.deadline_min) if self.deadline_min == self.deadline_max else f"{self.deadline_min}–{self.deadline_max}"
+        amount = (
+            str(self.deadline_min)
+            if self.deadline_min == self.deadline_max
+            else f"{self.deadline_min}–{self.deadline_max}"
+        )
         return f"{amount} {Unit(self.deadline_unit).label}"
 
     def clean(self):
@@ -315,10 +233,18 @@ class Procedure(models.Model):
             errors["deadline_unit"] = _("A deadline needs an amount and a unit, or neither.")
         elif self.deadline_min is not None and self.deadline_min > self.deadline_max:
             errors["deadline_max"] = _("The longest deadline cannot be shorter than the shortest.")
-        if self.policy_version_id and self.policy_version.source_text and self.quote not in self.policy_version.source_text:
+        if (
+            self.policy_version_id
+            and self.policy_version.source_text
+            and self.quote not in self.policy_version.source_text
+        ):
             errors["quote"] = _("The quote must be a verbatim passage of the policy text.")
         for channel in self.channels or []:
-            if not isinstance(channel, dict) or channel.get("kind") not in ChannelKind.values or not channel.get("value"):
+            if (
+                not isinstance(channel, dict)
+                or channel.get("kind") not in ChannelKind.values
+                or not channel.get("value")
+            ):
                 errors["channels"] = _('Each channel needs a known "kind" and a "value".')
                 break
         if errors:
@@ -331,8 +257,10 @@ class Procedure(models.Model):
         """The promise; the statutory default when the policy is silent; the cap when the promise exceeds it."""
         statutory = statutory if statutory is not None else self.statutory_default()
         if self.has_promise:
-            if statutory and statutory.is_cap and nominal_days(self.deadline_max, self.deadline_unit) > nominal_days(
-                statutory.amount, statutory.unit
+            if (
+                statutory
+                and statutory.is_cap
+                and nominal_days(self.deadline_max, self.deadline_unit) > nominal_days(statutory.amount, statutory.unit)
             ):
                 return EffectiveDeadline(
                     statutory.amount, statutory.amount, statutory.unit, self.clock_start, statutory, True
@@ -372,183 +300,3 @@ class Procedure(models.Model):
                 else None
             ),
         }
-
-
-class CalendarYear(models.Model):
-    """A year whose official working-day schedule (State Council notice) has been entered."""
-
-    year = models.PositiveSmallIntegerField(_("year"), unique=True)
-    published_on = models.DateField(_("schedule published on"), null=True, blank=True)
-    source = models.CharField(_("source"), max_length=300, blank=True, help_text=_("The State Council notice."))
-
-    class Meta:
-        ordering = ["year"]
-        verbose_name = _("published calendar year")
-        verbose_name_plural = _("published calendar years")
-
-    def __str__(self):
-        return str(self.year)
-
-
-class CalendarOverride(models.Model):
-    """A day whose status differs from the holidays library: a holiday, a bridging day off, a make-up working day."""
-
-    day = models.DateField(_("day"), unique=True)
-    is_working_day = models.BooleanField(
-        _("working day"), help_text=_("Checked: a make-up working day (调休上班). Unchecked: a day off.")
-    )
-    name = models.CharField(_("name"), max_length=100, blank=True)
-
-    class Meta:
-        ordering = ["day"]
-        verbose_name = _("calendar override")
-        verbose_name_plural = _("calendar overrides")
-
-    def __str__(self):
-        return f"{self.day:%Y-%m-%d} {'上班' if self.is_working_day else '休息'} {self.name}".strip()
-
-
-def work_calendar() -> WorkCalendar:
-    """The calendar as entered today: the library's official schedules plus the admin's overrides and years."""
-    return WorkCalendar(
-        overrides=dict(CalendarOverride.objects.values_list("day", "is_working_day")),
-        entered_years=frozenset(CalendarYear.objects.values_list("year", flat=True)),
-    )
-
-
-@dataclass(frozen=True)
-class Promise:
-    """One obligation a request of some right is held to: a procedure's promise or a statutory default."""
-
-    procedure: Procedure | None
-    action: str
-    deadline: EffectiveDeadline
-    cap: StatutoryDefault | None  # the statutory limit the last day is checked against
-
-    @property
-    def clock_start(self) -> str:
-        return self.deadline.clock_start
-
-
-def promises_for(app: App, right: str, on: date) -> list[Promise]:
-    """What a request of `right` against `app` is held to, under the policy version in force on `on`.
-
-    The right's own procedures come first; "any request" procedures fill actions the right's own leave open.
-    A procedure without a deadline is held to the statutory default. Where the policy states nothing for
-    completion (or nothing at all), the statutory default for that action applies on its own.
-    """
-    version = app.policy_in_force(on)
-    procedures = list(version.procedures.accepted()) if version else []
-    own = [p for p in procedures if p.right == right]
-    own_actions = {p.action for p in own}
-    chosen = own + [p for p in procedures if p.right == Right.ANY_REQUEST and p.action not in own_actions]
-
-    promises, seen = [], set()
-    for procedure in chosen:
-        cap = StatutoryDefault.governing(right, procedure.action)
-        effective = procedure.effective_deadline(cap)
-        if effective is None:
-            continue
-        key = (procedure.action, effective.min, effective.max, effective.unit, effective.clock_start)
-        if key in seen:  # several self-service paths held to the same default are one obligation
-            continue
-        seen.add(key)
-        promises.append(Promise(procedure, procedure.action, effective, cap))
-
-    actions = {p.action for p in promises}
-    for action in (Action.COMPLETION, Action.REPLY):
-        if action in actions or (action == Action.REPLY and Action.COMPLETION in actions):
-            continue  # a promised completion answers the request; no separate statutory reply clock
-        default = StatutoryDefault.governing(right, action)
-        if default is not None:
-            promises.append(
-                Promise(
-                    None,
-                    action,
-                    EffectiveDeadline(default.amount, default.amount, default.unit, default.clock_start, default, False),
-                    default,
-                )
-            )
-            actions.add(action)
-    return promises
-
-
-class AppendOnly:
-    """A record's entries are written once: the audit log, a request's and a complaint's history are evidence, so
-    an entry is never changed or deleted through the ORM's instance methods."""
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValidationError(
-                _("%(entries)s cannot be changed: they are a record.") % {"entries": capfirst(self._meta.verbose_name_plural)}
-            )
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError(
-            _("%(entries)s cannot be deleted: they are a record.") % {"entries": capfirst(self._meta.verbose_name_plural)}
-        )
-
-
-class AuditEntry(AppendOnly, models.Model):
-    """Who changed the catalog, the calendar or the reminder settings, when, and what (old -> new)."""
-
-    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("by")
-    )
-    action = models.CharField(_("action"), max_length=40)
-    subject = models.CharField(_("subject"), max_length=300)
-    changes = models.JSONField(_("changes"), default=dict, blank=True)
-
-    class Meta:
-        ordering = ["-at", "-id"]
-        verbose_name = _("audit entry")
-        verbose_name_plural = _("audit entries")
-
-    def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.subject}"
-
-
-class PolicyImport(models.Model):
-    """One import of a policy started in the admin. It runs in the background (policies.importer.jobs): the
-    admin shows its progress and, once done, the review of the draft version it stored. Its error, if it
-    fails, is one line for people."""
-
-    class State(models.TextChoices):
-        QUEUED = "queued", _("Waiting to start")
-        RUNNING = "running", _("Running")
-        DONE = "done", _("Done")
-        FAILED = "failed", _("Failed")
-
-    state = models.CharField(_("state"), max_length=10, choices=State, default=State.QUEUED)
-    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
-    error = models.CharField(_("error"), max_length=500, blank=True)
-    # What to import: the text as read (decoded, checked) when the import was started.
-    text = models.TextField(_("text"))
-    app_name = models.CharField(_("app"), max_length=200, blank=True)
-    source_name = models.CharField(_("source file"), max_length=255, blank=True)
-    source_url = models.URLField(_("source URL"), blank=True)
-    policy_version = models.ForeignKey(
-        PolicyVersion, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("policy version")
-    )
-    started_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("started by")
-    )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-
-    class Meta:
-        ordering = ["-id"]
-        verbose_name = _("policy import")
-        verbose_name_plural = _("policy imports")
-        constraints = [
-            models.CheckConstraint(condition=Q(progress__lte=100), name="policy_import_progress_at_most_100"),
-        ]
-
-    def __str__(self):
-        return f"#{self.pk} {self.source_name or self.app_name or ''}".strip()
-
-    @property
-    def finished(self) -> bool:
-        return self.state in (self.State.DONE, self.State.FAILED)
