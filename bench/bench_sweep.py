@@ -210,9 +210,9 @@ def loaded_counts(size: int, today: date) -> dict | None:
 
 def run_sweep(now, label, *, trace_memory=False):
     from django.core import mail
-    from rights.reminders import deliver, sweep
 
     import rights.reminders as reminders
+    from rights.reminders import deliver, sweep
 
     mail.outbox = []
     # Each phase is wrapped where the sweep looks it up: the sweep module calls the three phases, deliver the claim

@@ -263,7 +263,7 @@ def draft_context(*, request: RightsRequest, channel: Channel | None, on: date, 
         if extra:
             text += f"（{'；'.join(extra)}）" if language == "zh-hans" else f" ({'; '.join(extra)})"
         timeline.append({"at": local_minute(event.at), "text": text})
-    for judged, promise in zip(facts.clocks(on), promises):
+    for judged, promise in zip(facts.clocks(on), promises, strict=False):
         if judged.overdue:
             timeline.append({"at": promise["last_day"], "text": pick(
                 (f"App承诺的{promise['action']}期限（{promise['promise']}）届满", f"the promised time for the {promise['action']} ({promise['promise']}) ran out"), language)})

@@ -8,6 +8,7 @@ carry no inline script or style (a strict Content-Security-Policy allows them): 
 from __future__ import annotations
 
 from datetime import timedelta
+from itertools import pairwise
 
 from django import forms
 from django.contrib import messages
@@ -409,7 +410,7 @@ def highlighted_text(text: str, procedures: list[Procedure]):
     active: list = []
     parts, anchored = [], set()
     order = {ReviewStatus.DRAFT: 0, ReviewStatus.ACCEPTED: 1, ReviewStatus.REJECTED: 2}
-    for a, b in zip(cuts, cuts[1:]):
+    for a, b in pairwise(cuts):
         active = [item for item in active if item not in closes.get(a, [])] + opens.get(a, [])
         covering = [item[2][1] for item in active if item[2][0] == "quote"]
         kinds = sorted({item[2][1] for item in active if item[2][0] == "fact"})

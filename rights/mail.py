@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from django.conf import settings
@@ -29,7 +29,7 @@ class EmlFileBackend(BaseEmailBackend):
         for message in email_messages:
             if not message.recipients():
                 continue
-            stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
+            stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
             name = f"{stamp}-{secrets.token_hex(6)}.eml"
             temporary = self.directory / f".{name}.tmp"
             temporary.write_bytes(message.message().as_bytes(linesep="\r\n"))

@@ -12,7 +12,7 @@ def recompute_after_calendar_change(sender, days, year=None, **kwargs):
 
     try:
         run_task(recompute_clocks, days=[day.isoformat() for day in days], provisional=year is not None)
-    except Exception:  # noqa: BLE001 - the edit is committed; `clocks rebuild` repairs what a failed run left
+    except Exception:  # the edit is committed; `clocks rebuild` repairs what a failed run left
         import logging
 
         logging.getLogger(__name__).exception("recomputing clocks after a calendar change failed")

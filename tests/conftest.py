@@ -3,9 +3,8 @@ Chromium fail when those are missing; elsewhere they are skipped, and `pytest -r
 import os
 import shutil
 import socket
-from urllib.parse import urlparse
-
 from datetime import datetime
+from urllib.parse import urlparse
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -134,10 +133,10 @@ def _clocks_agree_with_a_replay(request):
         return
     request.getfixturevalue("db")
     yield
+    from django.db import Error as DatabaseError
+
     from deadlines.registry import rebuild_all
     from policies.models import work_calendar
-
-    from django.db import Error as DatabaseError
 
     try:
         with connection.cursor() as cursor:

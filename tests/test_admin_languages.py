@@ -69,7 +69,7 @@ def data_text() -> str:
 
 def admin_pages(catalog_request) -> list[str]:
     urls = [reverse("admin:index"), reverse("admin:rights_rightsrequest_dashboard")]
-    for model, model_admin in admin.site._registry.items():
+    for model in admin.site._registry:
         info = model._meta.app_label, model._meta.model_name
         urls.append(reverse("admin:%s_%s_changelist" % info))
         try:

@@ -4,7 +4,7 @@ Art. 201: a period in days starts the day after the event; in hours, from the mo
 the corresponding day, or the month's last day. Art. 203: a last day that is a day off (weekend or holiday, but
 not a make-up working day) moves to the next working day; the period ends at 24:00 of its last day.
 """
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from hypothesis import given, settings
@@ -14,7 +14,7 @@ from deadlines.counting import SHANGHAI, add_months, compute_deadline, local
 from deadlines.workdays import LIBRARY_CALENDAR
 from policies.models import CalendarOverride, CalendarYear, work_calendar
 
-UTC = timezone.utc
+UTC = UTC
 
 
 def last_day(start, amount, unit, calendar=LIBRARY_CALENDAR):

@@ -87,7 +87,7 @@ class RandomSequences(TestCase):
         at = shanghai(2026, 9, 28, 10)
         request = file(App.objects.get(name=app), at=at, now=NOW)
         at += timedelta(days=first_after)  # the app's first answer: before, on or long after its last days
-        for name, gap in zip(events, gaps):
+        for name, gap in zip(events, gaps, strict=False):
             at += timedelta(hours=gap)
             if name not in allowed_events(request):
                 continue
@@ -123,7 +123,7 @@ class RandomSequences(TestCase):
             # Not admissible yet (12300 hears a complaint only after the app had its days to answer); the
             # admissible cases of the other channels still cover every event.
             return
-        for name, gap in zip(events, gaps):
+        for name, gap in zip(events, gaps, strict=False):
             at += timedelta(hours=gap)
             try:
                 complaint = record_complaint_event(complaint=complaint, event=name, at=at, now=NOW, **COMPLAINT_INPUTS.get(name, {}))

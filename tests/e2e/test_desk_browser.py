@@ -43,7 +43,7 @@ def seed(user):
     return filed
 
 
-def open_page(browser, live_server, locale, screen):  # noqa: F811
+def open_page(browser, live_server, locale, screen):
     return shared.new_page(browser, locale, **SCREENS[screen], timeout=60_000)
 
 
@@ -92,7 +92,7 @@ def assert_preview_readable(page, screen):
 
 @pytest.mark.parametrize("lang", list(LOCALES))
 @pytest.mark.parametrize("screen", list(SCREENS))
-def test_file_filter_bulk_acknowledge_and_open(browser, live_server, case_worker, lang, screen):  # noqa: F811
+def test_file_filter_bulk_acknowledge_and_open(browser, live_server, case_worker, lang, screen):  # noqa: F811 (fixture)
     seed(case_worker)
     page = open_page(browser, live_server, LOCALES[lang], screen)
     tag = f"{screen}-{lang}"
@@ -175,12 +175,11 @@ def superuser(catalog):
 
 @pytest.mark.parametrize("lang", list(LOCALES))
 @pytest.mark.parametrize("screen", list(SCREENS))
-def test_channel_rows_and_roles_fit_the_screen(browser, live_server, superuser, lang, screen):  # noqa: F811
+def test_channel_rows_and_roles_fit_the_screen(browser, live_server, superuser, lang, screen):
     """The procedure's channel rows are edited in the browser and stored as the list; the channel editor and the
     role list fit a laptop and a phone without sideways scrolling."""
-    from rights.roles import ensure_roles
-
     from policies.models import Procedure
+    from rights.roles import ensure_roles
 
     ensure_roles()
     procedure = Procedure.objects.filter(policy_version__app__name="卢米埃影城", right="consent_withdrawal").order_by("pk").last()
@@ -222,7 +221,7 @@ def test_channel_rows_and_roles_fit_the_screen(browser, live_server, superuser, 
 
 @pytest.mark.parametrize("lang", list(LOCALES))
 @pytest.mark.parametrize("screen", list(SCREENS))
-def test_history_and_reminder_ledger_fit_the_screen_as_labelled_cards_on_a_phone(browser, live_server, superuser, lang, screen):  # noqa: F811
+def test_history_and_reminder_ledger_fit_the_screen_as_labelled_cards_on_a_phone(browser, live_server, superuser, lang, screen):
     """The history across requests and the reminder ledger: no sideways scrolling and no cell cut off; on a phone
     each value of a card is preceded by its column's name (a bare "0" or a date means nothing on its own)."""
     from rights.reminders import sweep_reminders

@@ -48,7 +48,7 @@ def importer(db):
 
 @pytest.mark.parametrize("width", [1280, 390])
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
-def test_staff_import_a_pasted_policy_and_review_it_under_the_csp(browser, live_server, importer, language, width):  # noqa: F811
+def test_staff_import_a_pasted_policy_and_review_it_under_the_csp(browser, live_server, importer, language, width):
     locale, html_lang, accept_word = LANGUAGES[language]
     watched = Watched(browser, live_server, locale=locale)
     page = watched.page

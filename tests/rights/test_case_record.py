@@ -335,7 +335,7 @@ def test_stored_clocks_equal_a_replay_from_scratch_for_any_valid_sequence(epiao,
         "escalate": {"regulator": "12377"}, "extend": {"until": date(2026, 12, 31), "basis": "none"},
         "amend": {"field": "notes", "value": "x"}, "snooze": {"until": date(2026, 12, 31)},
     }  # fmt: skip
-    for name, gap in zip(events, gaps):
+    for name, gap in zip(events, gaps, strict=False):
         at = at + timedelta(hours=gap)
         if name not in allowed_events(request):
             continue

@@ -165,7 +165,7 @@ def test_the_ledger_holds_a_complaint_reminder_once_and_about_exactly_one_clock(
     assert Reminder.objects.count() == 3
 
 
-def test_the_digest_reaches_a_real_smtp_server_with_the_channel_label(with_12300, smtp_backend):
+def test_the_digest_reaches_a_real_smtp_server_with_the_channel_label(with_12300, smtp_backend):  # noqa: F811 (fixture)
     with smtp_server(smtp_backend, Inbox()) as inbox:
         result = sweep_reminders(now=WEDNESDAY)
         again = sweep_reminders(now=shanghai(2026, 11, 11, 10, 30))

@@ -17,7 +17,7 @@ def parse_start(value: str) -> date | datetime:
     try:
         return datetime.fromisoformat(value) if "T" in value or " " in value.strip() else date.fromisoformat(value)
     except ValueError:
-        raise CommandError(f"START must be an ISO date (2026-09-28) or datetime (2026-09-28T10:30), not {value!r}", returncode=2)
+        raise CommandError(f"START must be an ISO date (2026-09-28) or datetime (2026-09-28T10:30), not {value!r}", returncode=2) from None
 
 
 class Command(BaseCommand):
@@ -36,7 +36,7 @@ class Command(BaseCommand):
         try:
             deadline = compute_deadline(start, amount, unit, work_calendar())
         except (ValueError, OverflowError):  # the last day would fall after 9999-12-31
-            raise CommandError(f"{amount} {unit} after {start.isoformat()} is beyond the calendar", returncode=2)
+            raise CommandError(f"{amount} {unit} after {start.isoformat()} is beyond the calendar", returncode=2) from None
         if options["json"]:
             self.stdout.write(json.dumps(deadline.as_dict()))
         else:

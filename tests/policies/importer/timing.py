@@ -5,6 +5,7 @@ time (a 40k policy took 0.15 s of CPU and 0.56 s of wall time at a load of 12), 
 generous on purpose (5 s of CPU per 100,000 characters, five times the issue's "under 1 s"); the code this
 replaced took minutes to hours on the same texts. How time grows with the length is measured in bench/ (bench_importer_shapes.py), not asserted here.
 """
+
 from __future__ import annotations
 
 import signal
