@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "policies",
+    "watch",  # above policies, below rights (README "Policy watch")
     "rights",
     "accounts",  # after axes: replaces axes' admin pages
     "complaints",
@@ -177,6 +178,17 @@ POLICY_IMPORT_MAX_BYTES = env.int("POLICY_IMPORT_MAX_BYTES", default=5 * 1024 * 
 # large (Django's own 2.5 MB default would answer a 400 first).
 DATA_UPLOAD_MAX_MEMORY_SIZE = POLICY_IMPORT_MAX_BYTES + 1024 * 1024
 
+# Policy watch (watch/, README "Policy watch"). Loopback, private and link-local addresses are refused (a watched
+# URL must not reach the server's own network: SSRF) unless this is set; dev and test settings set it.
+WATCH_ALLOW_PRIVATE_ADDRESSES = env.bool("WATCH_ALLOW_PRIVATE_ADDRESSES", default=False)
+WATCH_MAX_BYTES = env.int("WATCH_MAX_BYTES", default=5 * 1024 * 1024)  # a page larger than this is an error
+WATCH_TIMEOUT_SECONDS = env.float("WATCH_TIMEOUT_SECONDS", default=20.0)
+WATCH_RETRIES = env.int("WATCH_RETRIES", default=2)  # after a 5xx or a timeout; never after a 4xx
+WATCH_RETRY_BACKOFF_SECONDS = env.float("WATCH_RETRY_BACKOFF_SECONDS", default=2.0)  # doubled each retry
+WATCH_PER_HOST = env.int("WATCH_PER_HOST", default=2)  # requests at once to one host
+WATCH_CONCURRENCY = env.int("WATCH_CONCURRENCY", default=32)  # requests at once in all
+WATCH_FAILURE_ALERT = 3  # consecutive failures of a source before the team is told (once)
+
 # Celery: only used when REDIS_URL is set; without it the dev loop runs the sweep in-process.
 REDIS_URL = env("REDIS_URL", default="")
 CELERY_BROKER_URL = REDIS_URL or "memory://"
@@ -193,6 +205,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     # expires: after a worker outage, a backlog of hourly sweeps collapses into the next one.
     "send-reminders": {"task": "rights.tasks.send_reminders", "schedule": crontab(minute=0), "options": {"expires": 3300}},
+    # The policy watch checks the sources that are due (each has its own interval, daily by default).
+    "policy-watch": {"task": "watch.tasks.run_policy_watch", "schedule": crontab(minute=20), "options": {"expires": 3300}},
 }
 
 LOGGING = {

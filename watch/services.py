@@ -1,0 +1,238 @@
+"""The watch's writes: adding a source, and checking sources (claim, fetch, record).
+
+A check is recorded in one transaction per source. What it stores depends on what came back:
+- an error, an empty page, a login wall or a page that is not a policy: only the source's last result (and its
+  consecutive failures; the team is told once, at settings.WATCH_FAILURE_ALERT);
+- 304, or a text whose hash equals the last snapshot's: unchanged, only the check time;
+- a new text: an append-only snapshot and a draft policy version in the importer's review (the importer's own
+  service, policies.importer.store.import_policy_version), with the promise diff against the catalog.
+  The first fetch of a text the catalog already has in force records the snapshot and no change.
+"""
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from functools import partial
+from urllib.parse import urlsplit
+
+from asgiref.sync import async_to_sync, sync_to_async
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from policies.importer import ImporterError
+from policies.importer.extract import extract
+from policies.importer.store import import_policy_version
+from policies.models import App, PolicyVersion, ReviewStatus
+
+from . import fetch as fetching
+from .diff import promise_diff
+from .models import PolicySnapshot, Status, WatchedSource
+from .notify import safely, send_failure_alert, send_promise_digest
+from .reading import NotAPolicy, check_policy, main_text, normalise, text_hash
+
+# How long a worker holds the sources it took. Longer than any run; a worker that dies frees them after this.
+LEASE = timedelta(minutes=30)
+
+
+class WatchRefused(Exception):
+    """A source that cannot be added; the message is one line."""
+
+
+@dataclass
+class CheckResult:
+    url: str
+    status: str
+    http_status: int | None
+    version: int | None = None
+    promise_diff: list = field(default_factory=list)
+    error: str = ""
+
+    def as_dict(self) -> dict:
+        return {
+            "url": self.url,
+            "status": self.status,
+            "http_status": self.http_status,
+            "version": self.version,
+            "promise_diff": self.promise_diff,
+            "error": self.error or None,
+        }
+
+
+def add_source(*, app: App, url: str, check_every_hours: int = 24, now: datetime | None = None) -> WatchedSource:
+    """Watch `url` for `app`. Refuses a malformed URL, an address the watch may not fetch, and a duplicate."""
+    now = now or timezone.now()
+    url = url.strip()
+    try:
+        fetching.check_url_allowed(url)
+    except fetching.Refused as e:
+        raise WatchRefused(str(e)) from None
+    if len(url) > 2000:
+        raise WatchRefused(_("The URL is longer than 2000 characters."))
+    if check_every_hours < 1:
+        raise WatchRefused(_("A source is checked at most once an hour."))
+    if WatchedSource.objects.filter(app=app, url=url).exists():
+        raise WatchRefused(_("%(app)s already watches %(url)s.") % {"app": app.name, "url": url})
+    try:
+        with transaction.atomic():
+            return WatchedSource.objects.create(app=app, url=url, check_every_hours=check_every_hours, created_at=now)
+    except IntegrityError:
+        raise WatchRefused(_("%(app)s already watches %(url)s.") % {"app": app.name, "url": url}) from None
+
+
+def claim_sources(*, now: datetime, app: App | None = None) -> list[WatchedSource]:
+    """Take the sources to check (the due ones, or all of `app`'s) that no other worker holds. Each is taken by a
+    conditional UPDATE (free -> leased), which the database runs one at a time, so two workers never both win a
+    source; on PostgreSQL the candidates are read with SKIP LOCKED so a worker does not wait for another."""
+    candidates = WatchedSource.objects.free(now)
+    candidates = candidates.filter(app=app) if app is not None else candidates.due(now)
+    with transaction.atomic():
+        ids = list(
+            candidates.select_for_update(skip_locked=True).order_by("next_check_at", "id").values_list("pk", flat=True)
+        )
+    taken = [pk for pk in ids if WatchedSource.objects.filter(pk=pk).free(now).update(leased_until=now + LEASE)]
+    return list(WatchedSource.objects.filter(pk__in=taken).select_related("app").order_by("id"))
+
+
+def _interleaved(sources: list[WatchedSource]) -> list[WatchedSource]:
+    """One source of each host in turn, so a host with many sources does not hold every slot while the others
+    wait (each host takes at most WATCH_PER_HOST at once anyway)."""
+    by_host: dict[str, list[WatchedSource]] = {}
+    for source in sources:
+        host = urlsplit(source.url).hostname or ""
+        by_host.setdefault(host, []).append(source)
+    queues, ordered = list(by_host.values()), []
+    for rank in range(max((len(q) for q in queues), default=0)):
+        ordered += [q[rank] for q in queues if rank < len(q)]
+    return ordered
+
+
+def run_watch(*, now: datetime | None = None, app: App | None = None) -> list[CheckResult]:
+    """Check the due sources (or all of `app`'s): fetch them concurrently and record each as it arrives. Never
+    raises for a source that fails: its failure is its result."""
+    now = now or timezone.now()
+    sources = claim_sources(now=now, app=app)
+    if not sources:
+        return []
+    return async_to_sync(_run)(_interleaved(sources), now)
+
+
+async def _run(sources: list[WatchedSource], now: datetime) -> list[CheckResult]:
+    # A source's body is in memory from its fetch until it is recorded: this bounds how many are, whatever the
+    # pages' sizes (each is at most WATCH_MAX_BYTES).
+    slots = asyncio.Semaphore(settings.WATCH_CONCURRENCY)
+    # The records are written by the calling (sync) thread: thread_sensitive under async_to_sync runs there, on
+    # its database connection and transaction.
+    record = sync_to_async(record_check, thread_sensitive=True)
+
+    async with fetching.client() as http:
+        fetcher = fetching._Fetcher(http)
+
+        async def one(source: WatchedSource) -> CheckResult:
+            async with slots:
+                job = fetching.Fetch(source.pk, source.url, source.etag, source.last_modified)
+                fetched = await fetcher.fetch(job)
+                return await record(source=source, fetched=fetched, now=now)
+
+        results = await asyncio.gather(*(one(s) for s in sources))
+    by_id = {s.pk: r for s, r in zip(sources, results)}
+    return [by_id[pk] for pk in sorted(by_id)]
+
+
+def record_check(*, source: WatchedSource, fetched: fetching.Fetched, now: datetime) -> CheckResult:
+    """Record one fetch of `source` (see the module's docstring); frees the source's lease."""
+    if fetched.outcome == "error":
+        return _failed(source, fetched, now, Status.ERROR, fetched.error)
+    if fetched.outcome == "not_modified":
+        return _unchanged(source, fetched, now)
+    try:
+        text = normalise(main_text(fetched.body, fetched.content_type))
+        check_policy(text, fetched.body)
+    except NotAPolicy as e:
+        return _failed(source, fetched, now, Status.NOT_A_POLICY, str(e))
+    digest = text_hash(text)
+    last = source.last_snapshot()
+    if last is not None and last.text_sha256 == digest:
+        return _unchanged(source, fetched, now)
+
+    extraction = extract(text)
+    app = source.app
+    on = timezone.localdate(now)
+    with transaction.atomic():
+        version = app.policy_versions.filter(checksum=PolicyVersion.checksum_of(text)).first()
+        in_force = app.policy_in_force(on)
+        if version is None and in_force is not None and text_hash(normalise(in_force.source_text)) == digest:
+            version = in_force  # the catalog's text, as written (the watch's copy only differs in spacing)
+        if last is None and version is not None and version.status == ReviewStatus.ACCEPTED:
+            # The first fetch reads what the catalog already holds: evidence of the text, no change to review.
+            _snapshot(source, fetched, now, text, digest, version, is_change=False, diff=[])
+            return _unchanged(source, fetched, now)
+        diff = promise_diff(app=app, proposals=extraction.procedures, new_text=text, on=on)
+        if version is None:
+            try:
+                version = import_policy_version(
+                    text=text,
+                    app_name=app.name,
+                    source_name=_("policy watch"),
+                    source_url=fetched.url if len(fetched.url) <= 200 else "",
+                    extraction=extraction,
+                )
+            except ImporterError as e:
+                return _failed(source, fetched, now, Status.ERROR, str(e))
+        snapshot = _snapshot(source, fetched, now, text, digest, version, is_change=True, diff=diff)
+        _checked(source, fetched, now, Status.CHANGED)
+        if diff:
+            transaction.on_commit(partial(safely, send_promise_digest, snapshot.pk))
+    return CheckResult(source.url, Status.CHANGED, fetched.http_status, version.pk, diff)
+
+
+def _snapshot(source, fetched, now, text, digest, version, *, is_change, diff) -> PolicySnapshot:
+    return PolicySnapshot.objects.create(
+        source=source,
+        fetched_at=now,
+        final_url=fetched.url[:2000],
+        http_status=fetched.http_status,
+        headers=fetched.headers,
+        raw=PolicySnapshot.compress(fetched.body),
+        text=text,
+        text_sha256=digest,
+        policy_version=version,
+        is_change=is_change,
+        promise_diff=diff,
+    )
+
+
+def _checked(source: WatchedSource, fetched: fetching.Fetched, now: datetime, status: str, error: str = "") -> None:
+    """Write the source's last result and free it. Failures count up; anything else resets the count."""
+    failed = status in (Status.ERROR, Status.NOT_A_POLICY)
+    with transaction.atomic():
+        locked = WatchedSource.objects.select_for_update().get(pk=source.pk)
+        locked.last_checked_at = now
+        locked.last_status = status
+        locked.last_http_status = fetched.http_status
+        locked.last_error = " ".join(error.split())[:500]
+        locked.consecutive_failures = locked.consecutive_failures + 1 if failed else 0
+        if not failed:
+            # A 304 may omit the validators; keep the ones that still hold.
+            locked.etag = fetched.headers.get("etag", locked.etag if status == Status.UNCHANGED else "")[:500]
+            locked.last_modified = fetched.headers.get(
+                "last-modified", locked.last_modified if status == Status.UNCHANGED else ""
+            )[:100]
+        locked.next_check_at = now + locked.interval()
+        locked.leased_until = None
+        locked.save()
+        if failed and locked.consecutive_failures == settings.WATCH_FAILURE_ALERT:
+            transaction.on_commit(partial(safely, send_failure_alert, locked.pk))
+    source.refresh_from_db()
+
+
+def _failed(source, fetched, now, status, error) -> CheckResult:
+    _checked(source, fetched, now, status, error)
+    return CheckResult(source.url, status, fetched.http_status, None, [], error)
+
+
+def _unchanged(source, fetched, now) -> CheckResult:
+    _checked(source, fetched, now, Status.UNCHANGED)
+    return CheckResult(source.url, Status.UNCHANGED, fetched.http_status)
