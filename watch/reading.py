@@ -105,13 +105,16 @@ def main_text(body: bytes, content_type: str = "") -> str:
 # unchanged page; runs of spaces (full-width U+3000 and no-break included) are layout, not text.
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _SPACES = re.compile("[ \t\u00a0\u3000\u2002\u2003\u2009\u202f]+")
+# Chinese is written without spaces: one between two Chinese characters (or full-width punctuation) is layout.
+_CJK = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef"
+_SPACE_IN_CHINESE = re.compile(f"(?<=[{_CJK}]) (?=[{_CJK}])")
 
 
 def normalise(text: str) -> str:
-    """The text as hashed, stored and imported: no zero-width characters, one space for each run of spaces, no
-    blank lines, no spaces at line ends. Lines stay lines (the importer reads headings by line)."""
+    """The text as hashed, stored and imported: no zero-width characters, one space for each run of spaces and
+    none between Chinese characters, no blank lines, no spaces at line ends. Lines stay lines (the importer reads headings by line)."""
     text = _ZERO_WIDTH.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
-    lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+    lines = (_SPACE_IN_CHINESE.sub("", _SPACES.sub(" ", line)).strip() for line in text.split("\n"))
     return "\n".join(line for line in lines if line)
 
 

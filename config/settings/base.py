@@ -215,7 +215,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     # django-axes narrates every sign-in at INFO; its warnings (failures, lockouts) are what operators need.
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "httpx": {"level": "WARNING"},  # one INFO line per request of the policy watch
+    },
 }
 
 # The running-clock indexes INCLUDE the columns the reminder sweep reads (index-only scans on PostgreSQL). SQLite,
