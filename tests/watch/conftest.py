@@ -56,7 +56,7 @@ class Site:
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
-            def do_GET(self):  # noqa: N802 - http.server's name
+            def do_GET(self):
                 headers = {k.lower(): v for k, v in self.headers.items()}
                 with site.lock:
                     site.hits.append(Hit(self.path, headers))
@@ -104,7 +104,11 @@ def site():
 
 def accepted_app(text: str = POLICY):
     """An app whose policy in force is `text`, its procedures as the importer proposed them, accepted."""
-    from policies.importer.store import accept_policy_version, import_policy_version, review_procedure
+    from policies.importer.store import (
+        accept_policy_version,
+        import_policy_version,
+        review_procedure,
+    )
     from policies.models import ReviewStatus
 
     version = import_policy_version(text=text)

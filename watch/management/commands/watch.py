@@ -6,10 +6,9 @@ from django.utils import timezone
 from config.commands import Command as BaseCommand
 from config.commands import UsageError, positive_count
 from policies.importer.store import find_app
-
-from ..export import ExportError, export_git
-from ..queries import app_watch
-from ..services import WatchRefused, add_source, run_watch
+from watch.export import ExportError, export_git
+from watch.queries import app_watch
+from watch.services import WatchRefused, add_source, run_watch
 
 
 class Command(BaseCommand):
