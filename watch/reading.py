@@ -73,7 +73,7 @@ def pdf_text(body: bytes) -> str:
         f.write(body)
         f.flush()
         done = subprocess.run(
-            ["pdftotext", "-enc", "UTF-8", "-layout", f.name, "-"], capture_output=True, timeout=60, check=False
+            ["pdftotext", "-enc", "UTF-8", f.name, "-"], capture_output=True, timeout=60, check=False
         )
     if done.returncode != 0:
         raise NotAPolicy(_("The PDF could not be read."))
