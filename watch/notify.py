@@ -13,6 +13,7 @@ from django.core.mail import EmailMessage
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from policies.models import Action, ClockStart, Right, Unit
 
@@ -42,10 +43,12 @@ def _promise(side: dict | None) -> str:
 def digest_text(snapshot: PolicySnapshot) -> tuple[str, str]:
     """(subject, body) of the promise-change digest, in the active language."""
     app = snapshot.source.app
-    subject = _("%(app)s changed its privacy policy: %(count)s promise changes") % {
-        "app": app.name,
-        "count": len(snapshot.promise_diff),
-    }
+    count = len(snapshot.promise_diff)
+    subject = ngettext(
+        "%(app)s changed %(count)s promise in its privacy policy",
+        "%(app)s changed %(count)s promises in its privacy policy",
+        count,
+    ) % {"app": app.name, "count": count}
     lines = [
         _("The policy watch fetched %(url)s on %(when)s and read new promises.")
         % {"url": snapshot.source.url, "when": timezone.localtime(snapshot.fetched_at).strftime("%Y-%m-%d %H:%M")},

@@ -61,20 +61,27 @@ class CheckResult:
         }
 
 
-def add_source(*, app: App, url: str, check_every_hours: int = 24, now: datetime | None = None) -> WatchedSource:
-    """Watch `url` for `app`. Refuses a malformed URL, an address the watch may not fetch, and a duplicate."""
-    now = now or timezone.now()
+def check_source(*, app: App, url: str, check_every_hours: int = 24, exclude_pk: int | None = None) -> str:
+    """The URL as it will be watched; WatchRefused (one line) for a malformed URL, an address the watch may not
+    fetch, an interval under an hour, or a URL the app already watches. The command and the admin both ask this."""
     url = url.strip()
+    if len(url) > 2000:
+        raise WatchRefused(_("The URL is longer than 2000 characters."))
     try:
         fetching.check_url_allowed(url)
     except fetching.Refused as e:
         raise WatchRefused(str(e)) from None
-    if len(url) > 2000:
-        raise WatchRefused(_("The URL is longer than 2000 characters."))
     if check_every_hours < 1:
         raise WatchRefused(_("A source is checked at most once an hour."))
-    if WatchedSource.objects.filter(app=app, url=url).exists():
+    if WatchedSource.objects.filter(app=app, url=url).exclude(pk=exclude_pk).exists():
         raise WatchRefused(_("%(app)s already watches %(url)s.") % {"app": app.name, "url": url})
+    return url
+
+
+def add_source(*, app: App, url: str, check_every_hours: int = 24, now: datetime | None = None) -> WatchedSource:
+    """Watch `url` for `app` (check_source's refusals); its first check is due at once."""
+    now = now or timezone.now()
+    url = check_source(app=app, url=url, check_every_hours=check_every_hours)
     try:
         with transaction.atomic():
             return WatchedSource.objects.create(app=app, url=url, check_every_hours=check_every_hours, created_at=now)

@@ -140,3 +140,12 @@ def watch_source(app, site):
         return add_source(app=app, url=site.url(path), now=NOW)
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Errors are stored as the desk words them in its language; the tests assert them in English, the source."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

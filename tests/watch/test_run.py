@@ -101,7 +101,7 @@ def test_a_promise_change_mails_one_digest_to_the_team_and_the_registered_assign
         unregister_recipients(assignees)
     [message] = mail.outbox
     assert message.to == ["team@example.org"] and message.bcc == ["case.worker@example.org"]
-    assert "示例应用" in message.subject
+    assert message.subject == "示例应用 的隐私政策变更了 1 项承诺"  # the desk's language (LANGUAGE_CODE), not the caller's
     assert "我们将在15个工作日内完成注销。" in message.body and "我们将在30个工作日内完成注销。" in message.body
     assert f"/admin/policies/policyversion/{result.version}/review/" in message.body
 
