@@ -19,11 +19,12 @@ from urllib.parse import urlsplit
 from asgiref.sync import async_to_sync, sync_to_async
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.db.models import OuterRef, Subquery
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from policies.importer import ImporterError
-from policies.importer.extract import extract
+from policies.importer.extract import Extraction, extract
 from policies.importer.store import import_policy_version
 from policies.models import App, PolicyVersion, ReviewStatus
 
@@ -100,7 +101,13 @@ def claim_sources(*, now: datetime, app: App | None = None) -> list[WatchedSourc
             candidates.select_for_update(skip_locked=True).order_by("next_check_at", "id").values_list("pk", flat=True)
         )
     taken = [pk for pk in ids if WatchedSource.objects.filter(pk=pk).free(now).update(leased_until=now + LEASE)]
-    return list(WatchedSource.objects.filter(pk__in=taken).select_related("app").order_by("id"))
+    last = PolicySnapshot.objects.filter(source=OuterRef("pk")).order_by("-fetched_at", "-id")
+    return list(
+        WatchedSource.objects.filter(pk__in=taken)
+        .annotate(last_digest=Subquery(last.values("text_sha256")[:1]))
+        .select_related("app")
+        .order_by("id")
+    )
 
 
 def _interleaved(sources: list[WatchedSource]) -> list[WatchedSource]:
@@ -133,6 +140,7 @@ async def _run(sources: list[WatchedSource], now: datetime) -> list[CheckResult]
     # The records are written by the calling (sync) thread: thread_sensitive under async_to_sync runs there, on
     # its database connection and transaction.
     record = sync_to_async(record_check, thread_sensitive=True)
+    language = translation.get_language()  # a worker thread's messages read as the caller's
 
     async with fetching.client() as http:
         fetcher = fetching._Fetcher(http)
@@ -141,30 +149,68 @@ async def _run(sources: list[WatchedSource], now: datetime) -> list[CheckResult]
             async with slots:
                 job = fetching.Fetch(source.pk, source.url, source.etag, source.last_modified)
                 fetched = await fetcher.fetch(job)
-                return await record(source=source, fetched=fetched, now=now)
+                # Reading and extraction need no database: a worker thread does them while this thread records.
+                reading = await asyncio.to_thread(_read_in, language, fetched, source.last_digest)
+                return await record(source=source, fetched=fetched, now=now, reading=reading)
 
         results = await asyncio.gather(*(one(s) for s in sources))
     by_id = {s.pk: r for s, r in zip(sources, results)}
     return [by_id[pk] for pk in sorted(by_id)]
 
 
-def record_check(*, source: WatchedSource, fetched: fetching.Fetched, now: datetime) -> CheckResult:
+@dataclass
+class Reading:
+    """What a fetched page says: its normalised text and hash, and the importer's extraction when the text is new
+    (none when it equals the last snapshot's: an unchanged page costs no extraction); or why it is no policy."""
+
+    text: str = ""
+    digest: str = ""
+    extraction: Extraction | None = None
+    not_a_policy: str = ""
+
+
+def read_fetched(fetched: fetching.Fetched, last_digest: str | None) -> Reading | None:
+    """Read a fetched page (no database); None when nothing was downloaded (an error, a 304)."""
+    if fetched.outcome != "ok":
+        return None
+    try:
+        text = normalise(main_text(fetched.body, fetched.content_type))
+        check_policy(text, fetched.body)
+    except NotAPolicy as e:
+        return Reading(not_a_policy=str(e))
+    digest = text_hash(text)
+    return Reading(text, digest, None if digest == last_digest else extract(text))
+
+
+def _read_in(language: str | None, fetched: fetching.Fetched, last_digest: str | None) -> Reading | None:
+    with translation.override(language):
+        return read_fetched(fetched, last_digest)
+
+
+def _last_digest(source: WatchedSource) -> str | None:
+    if hasattr(source, "last_digest"):  # annotated by claim_sources
+        return source.last_digest
+    last = source.last_snapshot()
+    return last.text_sha256 if last else None
+
+
+def record_check(
+    *, source: WatchedSource, fetched: fetching.Fetched, now: datetime, reading: Reading | None = None
+) -> CheckResult:
     """Record one fetch of `source` (see the module's docstring); frees the source's lease."""
     if fetched.outcome == "error":
         return _failed(source, fetched, now, Status.ERROR, fetched.error)
     if fetched.outcome == "not_modified":
         return _unchanged(source, fetched, now)
-    try:
-        text = normalise(main_text(fetched.body, fetched.content_type))
-        check_policy(text, fetched.body)
-    except NotAPolicy as e:
-        return _failed(source, fetched, now, Status.NOT_A_POLICY, str(e))
-    digest = text_hash(text)
-    last = source.last_snapshot()
-    if last is not None and last.text_sha256 == digest:
+    last_digest = _last_digest(source)
+    reading = reading or read_fetched(fetched, last_digest)
+    if reading.not_a_policy:
+        return _failed(source, fetched, now, Status.NOT_A_POLICY, reading.not_a_policy)
+    text, digest = reading.text, reading.digest
+    if digest == last_digest:
         return _unchanged(source, fetched, now)
 
-    extraction = extract(text)
+    extraction = reading.extraction if reading.extraction is not None else extract(text)
     app = source.app
     on = timezone.localdate(now)
     with transaction.atomic():
@@ -172,7 +218,7 @@ def record_check(*, source: WatchedSource, fetched: fetching.Fetched, now: datet
         in_force = app.policy_in_force(on)
         if version is None and in_force is not None and text_hash(normalise(in_force.source_text)) == digest:
             version = in_force  # the catalog's text, as written (the watch's copy only differs in spacing)
-        if last is None and version is not None and version.status == ReviewStatus.ACCEPTED:
+        if last_digest is None and version is not None and version.status == ReviewStatus.ACCEPTED:
             # The first fetch reads what the catalog already holds: evidence of the text, no change to review.
             _snapshot(source, fetched, now, text, digest, version, is_change=False, diff=[])
             return _unchanged(source, fetched, now)
@@ -212,27 +258,33 @@ def _snapshot(source, fetched, now, text, digest, version, *, is_change, diff) -
 
 
 def _checked(source: WatchedSource, fetched: fetching.Fetched, now: datetime, status: str, error: str = "") -> None:
-    """Write the source's last result and free it. Failures count up; anything else resets the count."""
-    failed = status in (Status.ERROR, Status.NOT_A_POLICY)
+    """Write the source's last result and free it. Failures count up (and the team is told when the count reaches
+    settings.WATCH_FAILURE_ALERT); anything else resets the count, in one UPDATE (the common case: unchanged)."""
+    result = {
+        "last_checked_at": now,
+        "last_status": status,
+        "last_http_status": fetched.http_status,
+        "last_error": " ".join(error.split())[:500],
+        "next_check_at": now + source.interval(),
+        "leased_until": None,
+    }
+    if status not in (Status.ERROR, Status.NOT_A_POLICY):
+        # A 304 may leave out the validators: the ones it does not repeat still hold.
+        validators = {"etag": fetched.headers.get("etag", ""), "last_modified": fetched.headers.get("last-modified", "")}
+        if status != Status.UNCHANGED or fetched.http_status != 304:
+            result.update(etag=validators["etag"][:500], last_modified=validators["last_modified"][:100])
+        else:
+            result.update({k if k == "etag" else "last_modified": v[:500] for k, v in validators.items() if v})
+        WatchedSource.objects.filter(pk=source.pk).update(consecutive_failures=0, **result)
+        return
     with transaction.atomic():
         locked = WatchedSource.objects.select_for_update().get(pk=source.pk)
-        locked.last_checked_at = now
-        locked.last_status = status
-        locked.last_http_status = fetched.http_status
-        locked.last_error = " ".join(error.split())[:500]
-        locked.consecutive_failures = locked.consecutive_failures + 1 if failed else 0
-        if not failed:
-            # A 304 may omit the validators; keep the ones that still hold.
-            locked.etag = fetched.headers.get("etag", locked.etag if status == Status.UNCHANGED else "")[:500]
-            locked.last_modified = fetched.headers.get(
-                "last-modified", locked.last_modified if status == Status.UNCHANGED else ""
-            )[:100]
-        locked.next_check_at = now + locked.interval()
-        locked.leased_until = None
+        for name, value in result.items():
+            setattr(locked, name, value)
+        locked.consecutive_failures += 1
         locked.save()
-        if failed and locked.consecutive_failures == settings.WATCH_FAILURE_ALERT:
+        if locked.consecutive_failures == settings.WATCH_FAILURE_ALERT:
             transaction.on_commit(partial(safely, send_failure_alert, locked.pk))
-    source.refresh_from_db()
 
 
 def _failed(source, fetched, now, status, error) -> CheckResult:

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+
 def needs(missing: bool, reason: str):
     """Skip when a tool is missing, except with CI=true, where the test runs (and fails)."""
     return pytest.mark.skipif(missing and os.environ.get("CI") != "true", reason=reason)
