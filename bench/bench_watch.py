@@ -35,6 +35,7 @@ parser.add_argument("--hosts", type=int, default=20)
 parser.add_argument("--delay", type=float, default=0.05)
 parser.add_argument("--pad-kb", type=int, default=0)
 parser.add_argument("--database", default="rd_watch_bench")
+parser.add_argument("--profile", action="store_true", help="cProfile the full run (slower); print the top functions")
 args = parser.parse_args()
 
 BENCH_URL = urlunsplit(urlsplit(os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/x"))._replace(path=f"/{args.database}"))
@@ -152,7 +153,15 @@ def main():
         before = dict(served)
         mail.outbox = []
         started = time.perf_counter()
-        results = run_watch(now=moment)
+        if args.profile and label == "full":
+            import cProfile
+            import pstats
+
+            profile = cProfile.Profile()
+            results = profile.runcall(run_watch, now=moment)
+            pstats.Stats(profile).sort_stats("tottime").print_stats(25)
+        else:
+            results = run_watch(now=moment)
         elapsed = time.perf_counter() - started
         counts = Counter(r.status for r in results)
         print(

@@ -11,6 +11,8 @@ A check is recorded in one transaction per source. What it stores depends on wha
 from __future__ import annotations
 
 import asyncio
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
@@ -18,7 +20,7 @@ from urllib.parse import urlsplit
 
 from asgiref.sync import async_to_sync, sync_to_async
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -91,16 +93,23 @@ def add_source(*, app: App, url: str, check_every_hours: int = 24, now: datetime
 
 
 def claim_sources(*, now: datetime, app: App | None = None) -> list[WatchedSource]:
-    """Take the sources to check (the due ones, or all of `app`'s) that no other worker holds. Each is taken by a
-    conditional UPDATE (free -> leased), which the database runs one at a time, so two workers never both win a
-    source; on PostgreSQL the candidates are read with SKIP LOCKED so a worker does not wait for another."""
+    """Take the sources to check (the due ones, or all of `app`'s) that no other worker holds, and lease them: a
+    worker that dies frees them when the lease runs out. On PostgreSQL the candidates are locked with SKIP LOCKED
+    (a second worker skips them rather than waiting) and leased in the same transaction; elsewhere each is taken
+    by a conditional UPDATE (free -> leased) that only one worker can win."""
     candidates = WatchedSource.objects.free(now)
     candidates = candidates.filter(app=app) if app is not None else candidates.due(now)
     with transaction.atomic():
         ids = list(
             candidates.select_for_update(skip_locked=True).order_by("next_check_at", "id").values_list("pk", flat=True)
         )
-    taken = [pk for pk in ids if WatchedSource.objects.filter(pk=pk).free(now).update(leased_until=now + LEASE)]
+        if connection.vendor == "postgresql":
+            # The rows are locked until this commits, and other workers skip them: one UPDATE takes them all.
+            WatchedSource.objects.filter(pk__in=ids).update(leased_until=now + LEASE)
+            taken = ids
+    if connection.vendor != "postgresql":
+        # No row locks (SQLite): each source is taken by its own conditional UPDATE, which only one worker wins.
+        taken = [pk for pk in ids if WatchedSource.objects.filter(pk=pk).free(now).update(leased_until=now + LEASE)]
     last = PolicySnapshot.objects.filter(source=OuterRef("pk")).order_by("-fetched_at", "-id")
     return list(
         WatchedSource.objects.filter(pk__in=taken)
@@ -133,29 +142,63 @@ def run_watch(*, now: datetime | None = None, app: App | None = None) -> list[Ch
     return async_to_sync(_run)(_interleaved(sources), now)
 
 
+def _recording_threads() -> int:
+    # SQLite has one writer at a time: more threads would only wait for its lock.
+    return max(1, settings.WATCH_RECORD_THREADS) if connection.vendor == "postgresql" else 1
+
+
 async def _run(sources: list[WatchedSource], now: datetime) -> list[CheckResult]:
     # A source's body is in memory from its fetch until it is recorded: this bounds how many are, whatever the
     # pages' sizes (each is at most WATCH_MAX_BYTES).
     slots = asyncio.Semaphore(settings.WATCH_CONCURRENCY)
-    # The records are written by the calling (sync) thread: thread_sensitive under async_to_sync runs there, on
-    # its database connection and transaction.
-    record = sync_to_async(record_check, thread_sensitive=True)
-    language = translation.get_language()  # a worker thread's messages read as the caller's
+    language = translation.get_language()  # the worker threads' messages read as the caller's
+    threads = _recording_threads()
+    loop = asyncio.get_running_loop()
+    if threads == 1:
+        # The records are written by the calling (sync) thread (thread_sensitive under async_to_sync runs there, on
+        # its connection and transaction); reading needs no database and runs in a worker thread meanwhile.
+        record_in_caller = sync_to_async(record_check, thread_sensitive=True)
 
-    async with fetching.client() as http:
-        fetcher = fetching._Fetcher(http)
+        async def read_and_record(source, fetched):
+            reading = await asyncio.to_thread(_read_in, language, fetched, source.last_digest)
+            return await record_in_caller(source=source, fetched=fetched, now=now, reading=reading)
 
-        async def one(source: WatchedSource) -> CheckResult:
-            async with slots:
-                job = fetching.Fetch(source.pk, source.url, source.etag, source.last_modified)
-                fetched = await fetcher.fetch(job)
-                # Reading and extraction need no database: a worker thread does them while this thread records.
-                reading = await asyncio.to_thread(_read_in, language, fetched, source.last_digest)
-                return await record(source=source, fetched=fetched, now=now, reading=reading)
+    else:
+        # Most of a changed source's time is spent waiting for the database: several threads, each with its own
+        # connection, read and record at once.
+        pool = ThreadPoolExecutor(threads, thread_name_prefix="watch-record")
 
-        results = await asyncio.gather(*(one(s) for s in sources))
+        async def read_and_record(source, fetched):
+            return await loop.run_in_executor(pool, _read_and_record, language, source, fetched, now)
+
+    try:
+        async with fetching.client() as http:
+            fetcher = fetching._Fetcher(http)
+
+            async def one(source: WatchedSource) -> CheckResult:
+                async with slots:
+                    job = fetching.Fetch(source.pk, source.url, source.etag, source.last_modified)
+                    return await read_and_record(source, await fetcher.fetch(job))
+
+            results = await asyncio.gather(*(one(s) for s in sources))
+    finally:
+        if threads > 1:
+            # Each pool thread closes its own connection: one task per thread, held at a barrier until all run.
+            barrier = threading.Barrier(threads)
+            await asyncio.gather(*(loop.run_in_executor(pool, _close_connection, barrier) for _ in range(threads)))
+            pool.shutdown()
     by_id = {s.pk: r for s, r in zip(sources, results)}
     return [by_id[pk] for pk in sorted(by_id)]
+
+
+def _read_and_record(language, source, fetched, now) -> CheckResult:
+    with translation.override(language):
+        return record_check(source=source, fetched=fetched, now=now, reading=read_fetched(fetched, source.last_digest))
+
+
+def _close_connection(barrier: threading.Barrier) -> None:
+    barrier.wait(30)
+    connection.close()
 
 
 @dataclass

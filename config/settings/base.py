@@ -186,7 +186,8 @@ WATCH_TIMEOUT_SECONDS = env.float("WATCH_TIMEOUT_SECONDS", default=20.0)
 WATCH_RETRIES = env.int("WATCH_RETRIES", default=2)  # after a 5xx or a timeout; never after a 4xx
 WATCH_RETRY_BACKOFF_SECONDS = env.float("WATCH_RETRY_BACKOFF_SECONDS", default=2.0)  # doubled each retry
 WATCH_PER_HOST = env.int("WATCH_PER_HOST", default=2)  # requests at once to one host
-WATCH_CONCURRENCY = env.int("WATCH_CONCURRENCY", default=32)  # requests at once in all
+WATCH_CONCURRENCY = env.int("WATCH_CONCURRENCY", default=16)  # requests (and pages in memory) at once in all
+WATCH_RECORD_THREADS = env.int("WATCH_RECORD_THREADS", default=4)  # threads reading and recording pages (PostgreSQL)
 WATCH_FAILURE_ALERT = 3  # consecutive failures of a source before the team is told (once)
 
 # Celery: only used when REDIS_URL is set; without it the dev loop runs the sweep in-process.

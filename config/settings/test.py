@@ -22,3 +22,5 @@ WHITENOISE_AUTOREFRESH = True
 WATCH_ALLOW_PRIVATE_ADDRESSES = True
 WATCH_RETRY_BACKOFF_SECONDS = 0.01
 WATCH_TIMEOUT_SECONDS = 2.0
+# Records are written on the test's own connection (inside its transaction); one test turns the threads on.
+WATCH_RECORD_THREADS = 1

@@ -100,3 +100,29 @@ def test_two_workers_never_fetch_one_source_at_once(site):
     assert results["b"] == []
     assert [r.status for r in results["a"]] == ["unchanged"]
     assert len(site.hits) == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_several_recording_threads_record_every_source_on_its_own_connection(site, settings):
+    from watch.models import WatchedSource
+    from watch.services import add_source
+
+    settings.WATCH_RECORD_THREADS = 3
+    app = accepted_app()
+    site.routes.update(
+        {
+            "/same": Answer(200, page()),
+            "/longer": Answer(200, page(LONGER)),
+            "/gone": Answer(404, b""),
+            "/ad": Answer(200, "<p>今日上映：电影票九折。</p>".encode()),
+        }
+    )
+    for path in site.routes:
+        add_source(app=app, url=site.url(path), now=NOW)
+    results = run_watch(now=NOW)
+    assert [(r.url.rsplit("/", 1)[1], r.status) for r in results] == [
+        ("same", "unchanged"), ("longer", "changed"), ("gone", "error"), ("ad", "not_a_policy"),
+    ]  # fmt: skip
+    assert sorted(WatchedSource.objects.values_list("last_status", flat=True)) == sorted(r.status for r in results)
+    assert not WatchedSource.objects.filter(leased_until__isnull=False).exists()
