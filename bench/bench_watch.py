@@ -15,6 +15,7 @@ It prints wall time, requests the site served, and the process's peak RSS (ru_ma
 """
 import argparse
 import hashlib
+import multiprocessing
 import os
 import resource
 import sys
@@ -36,6 +37,7 @@ parser.add_argument("--delay", type=float, default=0.05)
 parser.add_argument("--pad-kb", type=int, default=0)
 parser.add_argument("--database", default="rd_watch_bench")
 parser.add_argument("--profile", action="store_true", help="cProfile the full run (slower); print the top functions")
+parser.add_argument("--tracemalloc", action="store_true", help="trace Python allocations in the full run (slower)")
 args = parser.parse_args()
 
 BENCH_URL = urlunsplit(urlsplit(os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/x"))._replace(path=f"/{args.database}"))
@@ -72,8 +74,8 @@ def page(n: int) -> bytes:
     return html.encode("utf-8")
 
 
-served = {"200": 0, "304": 0}
-lock = threading.Lock()
+# Counters shared with the site's process (the site runs in its own process, so the RSS measured is the watch's).
+served = {"200": None, "304": None}
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -85,15 +87,15 @@ class Handler(BaseHTTPRequestHandler):
         body = page(n)
         etag = '"%s"' % hashlib.sha1(body).hexdigest()
         if self.headers.get("If-None-Match") == etag:
-            with lock:
-                served["304"] += 1
+            with served["304"].get_lock():
+                served["304"].value += 1
             self.send_response(304)
             self.send_header("ETag", etag)
             self.send_header("Content-Length", "0")
             self.end_headers()
             return
-        with lock:
-            served["200"] += 1
+        with served["200"].get_lock():
+            served["200"].value += 1
         self.send_response(200)
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("ETag", etag)
@@ -105,7 +107,7 @@ class Handler(BaseHTTPRequestHandler):
         pass
 
 
-def start_site(hosts: int) -> list[tuple[str, int]]:
+def _serve(hosts: int, ready) -> None:
     addresses = []
     for h in range(hosts):
         server = ThreadingHTTPServer((f"127.0.0.{h + 1}", 0), Handler)
@@ -113,7 +115,17 @@ def start_site(hosts: int) -> list[tuple[str, int]]:
         server.request_queue_size = 128
         threading.Thread(target=server.serve_forever, daemon=True).start()
         addresses.append(server.server_address)
-    return addresses
+    ready.put(addresses)
+    threading.Event().wait()
+
+
+def start_site(hosts: int) -> list[tuple[str, int]]:
+    """The test site in a child process (forked before Django loads), so its pages are not in the watch's RSS."""
+    context = multiprocessing.get_context("fork")
+    served["200"], served["304"] = context.Value("i", 0), context.Value("i", 0)
+    ready = context.Queue()
+    context.Process(target=_serve, args=(hosts, ready), daemon=True).start()
+    return ready.get(timeout=30)
 
 
 def peak_rss_mb() -> float:
@@ -121,6 +133,7 @@ def peak_rss_mb() -> float:
 
 
 def main():
+    addresses = start_site(args.hosts)
     recreate_database()
     import django
 
@@ -133,7 +146,6 @@ def main():
     from policies.models import App
     from watch.models import WatchedSource
 
-    addresses = start_site(args.hosts)
     now = datetime(2026, 12, 7, 11, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
     apps = App.objects.bulk_create(App(name=f"测试应用{n:04d}", slug=f"bench-{n:04d}") for n in range(args.sources))
     WatchedSource.objects.bulk_create(
@@ -142,15 +154,16 @@ def main():
         )
         for n, app in enumerate(apps)
     )
-    print(f"{args.sources} sources on {args.hosts} hosts, {args.delay * 1000:g} ms per answer, pages {len(page(0)) // 1024}-"
-          f"{max(len(page(n)) for n in range(5)) // 1024} KB; RSS before: {peak_rss_mb():.0f} MB")
+    sizes = [len(page(n)) // 1024 for n in range(len(TEXTS))] if not args.pad_kb else [args.pad_kb]
+    print(f"{args.sources} sources on {args.hosts} hosts, {args.delay * 1000:g} ms per answer, pages {min(sizes)}-"
+          f"{max(sizes)}{'+' if args.pad_kb else ''} KB; RSS before: {peak_rss_mb():.0f} MB")
 
     from collections import Counter
 
     from watch.services import run_watch
 
     for label, moment in (("full", now), ("no change", now + timedelta(days=1))):
-        before = dict(served)
+        before = {k: v.value for k, v in served.items()}
         mail.outbox = []
         started = time.perf_counter()
         if args.profile and label == "full":
@@ -160,13 +173,22 @@ def main():
             profile = cProfile.Profile()
             results = profile.runcall(run_watch, now=moment)
             pstats.Stats(profile).sort_stats("tottime").print_stats(25)
+        elif args.tracemalloc and label == "full":
+            import tracemalloc
+
+            tracemalloc.start(10)
+            results = run_watch(now=moment)
+            peak = tracemalloc.get_traced_memory()[1]
+            top = tracemalloc.take_snapshot().statistics("lineno")[:8]
+            tracemalloc.stop()
+            print(f"Python allocations peak: {peak / 1048576:.0f} MB; largest still held:", *top, sep="\n  ")
         else:
             results = run_watch(now=moment)
         elapsed = time.perf_counter() - started
         counts = Counter(r.status for r in results)
         print(
-            f"{label:<10} {elapsed:6.1f} s  {dict(counts)}  served 200: {served['200'] - before['200']}, "
-            f"304: {served['304'] - before['304']}  mails: {len(mail.outbox)}  peak RSS so far: {peak_rss_mb():.0f} MB"
+            f"{label:<10} {elapsed:6.1f} s  {dict(counts)}  served 200: {served['200'].value - before['200']}, "
+            f"304: {served['304'].value - before['304']}  mails: {len(mail.outbox)}  peak RSS so far: {peak_rss_mb():.0f} MB"
         )
     from django.db import connections
 

@@ -6,7 +6,9 @@ to fetch and stores what comes back.
   means unchanged, and nothing is downloaded.
 - Redirects are followed here, not by httpx, so every hop's address is checked: at most 5; a URL seen twice is a
   loop.
-- The body is streamed and dropped as soon as it passes settings.WATCH_MAX_BYTES.
+- The body is streamed and dropped as soon as it passes settings.WATCH_MAX_BYTES. A body over
+  WATCH_SPOOL_BYTES waits on disk (a spooled temporary file) until a reader takes it: many fetches in flight do
+  not mean many large pages in memory.
 - 5xx answers and timeouts are retried (WATCH_RETRIES times, backoff doubling from WATCH_RETRY_BACKOFF_SECONDS);
   4xx answers never are: the server has said no.
 - Addresses (SSRF): the host is resolved and every address it resolves to is checked; loopback, private,
@@ -17,8 +19,11 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import socket
+import tempfile
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
+from typing import IO
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -46,9 +51,19 @@ class Fetched:
     outcome: str  # "ok", "not_modified", "error"
     http_status: int | None = None
     headers: dict = field(default_factory=dict)
-    body: bytes = b""
     error: str = ""
     timed_out: bool = False
+    spool: IO[bytes] | None = field(default=None, repr=False)
+
+    @cached_property
+    def body(self) -> bytes:
+        """The body, read from its spool when first asked for (by the reader), then kept with this result."""
+        if self.spool is None:
+            return b""
+        self.spool.seek(0)
+        data = self.spool.read()
+        self.spool.close()
+        return data
 
     @property
     def content_type(self) -> str:
@@ -173,8 +188,8 @@ class _Fetcher:
                         return Fetched(key, url, "redirect", status, response_headers)
                     if status >= 400:
                         return Fetched(key, url, "error", status, response_headers, error=_("HTTP %(status)s") % {"status": status})
-                    body = await self._read(response)
-                    return Fetched(key, url, "ok", status, response_headers, body)
+                    spool = await self._read(response)
+                    return Fetched(key, url, "ok", status, response_headers, spool=spool)
             except _TooLarge:
                 return Fetched(
                     key, url, "error", status,
@@ -188,18 +203,23 @@ class _Fetcher:
             except httpx.HTTPError as e:
                 return Fetched(key, url, "error", error=" ".join(f"{type(e).__name__}: {e}".split())[:300])
 
-    async def _read(self, response: httpx.Response) -> bytes:
+    async def _read(self, response: httpx.Response) -> IO[bytes]:
         declared = response.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > self.max_bytes:
             raise _TooLarge
-        chunks, size = [], 0
-        # Counted after decompression: a small gzip body that inflates past the limit is stopped too.
-        async for chunk in response.aiter_bytes():
-            size += len(chunk)
-            if size > self.max_bytes:
-                raise _TooLarge
-            chunks.append(chunk)
-        return b"".join(chunks)
+        spool = tempfile.SpooledTemporaryFile(max_size=settings.WATCH_SPOOL_BYTES)  # noqa: SIM115 - closed when read
+        size = 0
+        try:
+            # Counted after decompression: a small gzip body that inflates past the limit is stopped too.
+            async for chunk in response.aiter_bytes():
+                size += len(chunk)
+                if size > self.max_bytes:
+                    raise _TooLarge
+                spool.write(chunk)
+        except BaseException:
+            spool.close()
+            raise
+        return spool
 
 
 def client() -> httpx.AsyncClient:

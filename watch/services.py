@@ -34,7 +34,8 @@ from . import fetch as fetching
 from .diff import promise_diff
 from .models import PolicySnapshot, Status, WatchedSource
 from .notify import safely, send_failure_alert, send_promise_digest
-from .reading import NotAPolicy, check_policy, main_text, normalise, text_hash
+from .reading import NotAPolicy, check_policy, is_pdf, main_text, normalise, text_hash
+from .render import can_render, render
 
 # How long a worker holds the sources it took. Longer than any run; a worker that dies frees them after this.
 LEASE = timedelta(minutes=30)
@@ -217,12 +218,24 @@ def read_fetched(fetched: fetching.Fetched, last_digest: str | None) -> Reading 
     if fetched.outcome != "ok":
         return None
     try:
-        text = normalise(main_text(fetched.body, fetched.content_type))
-        check_policy(text, fetched.body)
+        text = _policy_text(fetched.body, fetched.content_type)
     except NotAPolicy as e:
-        return Reading(not_a_policy=str(e))
+        # A single-page site: its text appears only once its scripts run.
+        rendered = render(fetched.url) if not is_pdf(fetched.body, fetched.content_type) and can_render(fetched.body) else None
+        if rendered is None:
+            return Reading(not_a_policy=str(e))
+        try:
+            text = _policy_text(rendered, "text/html; charset=utf-8")
+        except NotAPolicy as again:
+            return Reading(not_a_policy=str(again))
     digest = text_hash(text)
     return Reading(text, digest, None if digest == last_digest else extract(text))
+
+
+def _policy_text(body: bytes, content_type: str) -> str:
+    text = normalise(main_text(body, content_type))
+    check_policy(text, body)
+    return text
 
 
 def _read_in(language: str | None, fetched: fetching.Fetched, last_digest: str | None) -> Reading | None:

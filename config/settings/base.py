@@ -182,12 +182,16 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = POLICY_IMPORT_MAX_BYTES + 1024 * 1024
 # URL must not reach the server's own network: SSRF) unless this is set; dev and test settings set it.
 WATCH_ALLOW_PRIVATE_ADDRESSES = env.bool("WATCH_ALLOW_PRIVATE_ADDRESSES", default=False)
 WATCH_MAX_BYTES = env.int("WATCH_MAX_BYTES", default=5 * 1024 * 1024)  # a page larger than this is an error
+WATCH_SPOOL_BYTES = 256 * 1024  # a fetched page larger than this waits for its reader on disk, not in memory
 WATCH_TIMEOUT_SECONDS = env.float("WATCH_TIMEOUT_SECONDS", default=20.0)
 WATCH_RETRIES = env.int("WATCH_RETRIES", default=2)  # after a 5xx or a timeout; never after a 4xx
 WATCH_RETRY_BACKOFF_SECONDS = env.float("WATCH_RETRY_BACKOFF_SECONDS", default=2.0)  # doubled each retry
 WATCH_PER_HOST = env.int("WATCH_PER_HOST", default=2)  # requests at once to one host
 WATCH_CONCURRENCY = env.int("WATCH_CONCURRENCY", default=16)  # requests (and pages in memory) at once in all
 WATCH_RECORD_THREADS = env.int("WATCH_RECORD_THREADS", default=4)  # threads reading and recording pages (PostgreSQL)
+# A page with scripts and no policy text in its HTML is rendered in headless Chromium (Playwright).
+WATCH_RENDER_SCRIPTS = env.bool("WATCH_RENDER_SCRIPTS", default=True)
+WATCH_CHROMIUM = env("WATCH_CHROMIUM", default="/usr/bin/chromium")
 WATCH_FAILURE_ALERT = 3  # consecutive failures of a source before the team is told (once)
 
 # Celery: only used when REDIS_URL is set; without it the dev loop runs the sweep in-process.
