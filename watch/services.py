@@ -11,6 +11,7 @@ A check is recorded in one transaction per source. What it stores depends on wha
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -36,6 +37,8 @@ from .models import PolicySnapshot, Status, WatchedSource
 from .notify import safely, send_failure_alert, send_promise_digest
 from .reading import NotAPolicy, check_policy, is_pdf, main_text, normalise, text_hash
 from .render import can_render, render
+
+logger = logging.getLogger(__name__)
 
 # How long a worker holds the sources it took. Longer than any run; a worker that dies frees them after this.
 LEASE = timedelta(minutes=30)
@@ -158,7 +161,7 @@ async def _run(sources: list[WatchedSource], now: datetime) -> list[CheckResult]
     if threads == 1:
         # The records are written by the calling (sync) thread (thread_sensitive under async_to_sync runs there, on
         # its connection and transaction); reading needs no database and runs in a worker thread meanwhile.
-        record_in_caller = sync_to_async(record_check, thread_sensitive=True)
+        record_in_caller = sync_to_async(_record_safely, thread_sensitive=True)
 
         async def read_and_record(source, fetched):
             reading = await asyncio.to_thread(_read_in, language, fetched, source.last_digest)
@@ -194,7 +197,17 @@ async def _run(sources: list[WatchedSource], now: datetime) -> list[CheckResult]
 
 def _read_and_record(language, source, fetched, now) -> CheckResult:
     with translation.override(language):
-        return record_check(source=source, fetched=fetched, now=now, reading=read_fetched(fetched, source.last_digest))
+        return _record_safely(source=source, fetched=fetched, now=now, reading=read_fetched(fetched, source.last_digest))
+
+
+def _record_safely(*, source, fetched, now, reading) -> CheckResult:
+    """record_check; an unexpected error (a bug, a database error) is that source's result, not the run's end."""
+    try:
+        return record_check(source=source, fetched=fetched, now=now, reading=reading)
+    except Exception:  # noqa: BLE001 - the log keeps the traceback; the source is freed and counts a failure
+        logger.exception("policy watch: recording %s failed", source.url)
+        message = _("The check failed unexpectedly (the error is logged for the administrator).")
+        return _failed(source, fetched, now, Status.ERROR, message)
 
 
 def _close_connection(barrier: threading.Barrier) -> None:
@@ -211,12 +224,21 @@ class Reading:
     digest: str = ""
     extraction: Extraction | None = None
     not_a_policy: str = ""
+    error: str = ""  # the reader failed unexpectedly (the log has the traceback)
 
 
 def read_fetched(fetched: fetching.Fetched, last_digest: str | None) -> Reading | None:
     """Read a fetched page (no database); None when nothing was downloaded (an error, a 304)."""
     if fetched.outcome != "ok":
         return None
+    try:
+        return _read(fetched, last_digest)
+    except Exception:  # noqa: BLE001 - one page the reader cannot handle must not stop the others' checks
+        logger.exception("policy watch: reading %s failed", fetched.url)
+        return Reading(error=_("The page could not be read (an unexpected error, logged for the administrator)."))
+
+
+def _read(fetched: fetching.Fetched, last_digest: str | None) -> Reading:
     try:
         text = _policy_text(fetched.body, fetched.content_type)
     except NotAPolicy as e:
@@ -260,6 +282,8 @@ def record_check(
         return _unchanged(source, fetched, now)
     last_digest = _last_digest(source)
     reading = reading or read_fetched(fetched, last_digest)
+    if reading.error:
+        return _failed(source, fetched, now, Status.ERROR, reading.error)
     if reading.not_a_policy:
         return _failed(source, fetched, now, Status.NOT_A_POLICY, reading.not_a_policy)
     text, digest = reading.text, reading.digest
