@@ -26,6 +26,7 @@ from functools import cached_property
 from typing import IO
 from urllib.parse import urljoin, urlsplit
 
+import httpcore
 import httpx
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -222,12 +223,57 @@ class _Fetcher:
         return spool
 
 
+class GuardedBackend(httpcore.AsyncNetworkBackend):
+    """The network under httpx: it resolves the host itself, checks every address (check_addresses) and connects
+    to an address it checked. A host that resolved to a public address for the watch's own check and to a private
+    one a moment later (DNS rebinding) is refused here, at the connection."""
+
+    def __init__(self):
+        self._backend = httpcore.AnyIOBackend()
+
+    async def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
+        loop = asyncio.get_running_loop()
+        try:
+            infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        except (socket.gaierror, UnicodeError) as e:
+            raise httpcore.ConnectError(f"{host} does not resolve: {e}") from None
+        addresses = list(dict.fromkeys(info[4][0] for info in infos))
+        check_addresses(host, addresses)
+        error = None
+        for address in addresses:
+            try:
+                return await self._backend.connect_tcp(address, port, timeout, local_address, socket_options)
+            except httpcore.ConnectError as e:
+                error = e
+        raise error
+
+    async def connect_unix_socket(self, path, timeout=None, socket_options=None):
+        raise httpcore.ConnectError("the watch does not connect to unix sockets")
+
+    async def sleep(self, seconds):
+        await self._backend.sleep(seconds)
+
+
+class GuardedTransport(httpx.AsyncHTTPTransport):
+    """httpx's transport on a connection pool whose network is GuardedBackend (httpx offers no argument for it)."""
+
+    def __init__(self, *, limits: httpx.Limits):
+        super().__init__(limits=limits, trust_env=False)
+        self._pool = httpcore.AsyncConnectionPool(
+            ssl_context=httpx.create_ssl_context(),
+            max_connections=limits.max_connections,
+            max_keepalive_connections=limits.max_keepalive_connections,
+            keepalive_expiry=limits.keepalive_expiry,
+            network_backend=GuardedBackend(),
+        )
+
+
 def client() -> httpx.AsyncClient:
     timeout = httpx.Timeout(settings.WATCH_TIMEOUT_SECONDS, connect=min(10.0, settings.WATCH_TIMEOUT_SECONDS))
     limits = httpx.Limits(max_connections=settings.WATCH_CONCURRENCY, max_keepalive_connections=settings.WATCH_CONCURRENCY)
     return httpx.AsyncClient(
+        transport=GuardedTransport(limits=limits),
         timeout=timeout,
-        limits=limits,
         follow_redirects=False,
         headers={"User-Agent": user_agent(), "Accept": "text/html,application/xhtml+xml,application/pdf,text/plain;q=0.9,*/*;q=0.5"},
         trust_env=False,

@@ -166,3 +166,24 @@ def test_an_empty_page_and_a_page_about_something_else_are_not_policies():
 def test_normalising_drops_zero_width_characters_and_folds_full_width_spaces():
     assert normalise("隐\u200b私\u3000\u3000政策  \n\n\t第一条 ") == "隐私政策\n第一条"
     assert normalise("Privacy\u3000\u3000Policy 隐私 政策 v2") == "Privacy Policy 隐私政策 v2"
+
+
+def test_the_connection_itself_checks_the_address_it_connects_to(site, settings):
+    """Even when a name resolved to a public address for the first check (DNS rebinding), the connection
+    resolves again, checks again, and connects only to an address it checked."""
+    import asyncio
+
+    from watch.fetch import GuardedBackend
+
+    port = int(site.base.rsplit(":", 1)[1])
+    settings.WATCH_ALLOW_PRIVATE_ADDRESSES = False
+    with pytest.raises(Refused, match="127.0.0.1"):
+        asyncio.run(GuardedBackend().connect_tcp("localhost", port))
+    settings.WATCH_ALLOW_PRIVATE_ADDRESSES = True
+
+    async def connect():
+        stream = await GuardedBackend().connect_tcp("localhost", port)
+        await stream.aclose()
+        return True
+
+    assert asyncio.run(connect())
