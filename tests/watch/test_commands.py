@@ -116,3 +116,12 @@ def test_a_refusal_is_one_line_on_stderr_with_exit_status_2(manage):
     done = manage("watch", "add", "--app", "nobody", "--url", "http://example.org/")
     assert done.returncode == 2
     assert done.stderr.strip().count("\n") == 0 and "unknown app" in done.stderr
+
+
+def test_run_in_a_loop_checks_again_each_time_until_its_runs_are_done(app, site):
+    site.routes["/privacy"] = Answer(200, page())
+    watch("add", "--app", app.slug, "--url", site.url("/privacy"))
+    lines = watch("run", "--loop", "0", "--runs", "2").splitlines()
+    # Both runs at the same (frozen) moment: the second finds nothing due.
+    assert [line.split()[0] for line in lines] == ["unchanged", "no"]
+    assert lines[1] == "no source is due"

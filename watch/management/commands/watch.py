@@ -1,10 +1,11 @@
 import json
+import time
 from pathlib import Path
 
 from django.utils import timezone
 
 from config.commands import Command as BaseCommand
-from config.commands import UsageError, positive_count
+from config.commands import UsageError, positive_count, seconds
 from policies.importer.store import find_app
 from watch.export import ExportError, export_git
 from watch.queries import app_watch
@@ -24,6 +25,11 @@ class Command(BaseCommand):
         run = sub.add_parser("run", help="check the sources that are due (or all of one app's)")
         run.add_argument("--app", default="", help="check every source of this app, due or not")
         run.add_argument("--json", action="store_true")
+        run.add_argument(
+            "--loop", type=seconds, metavar="SECONDS",
+            help="run again every SECONDS until stopped (the watch without a Celery broker, as bin/up runs it)",
+        )  # fmt: skip
+        run.add_argument("--runs", type=positive_count, help="with --loop: stop after this many runs")
         show = sub.add_parser("show", help="an app's sources and detected changes")
         show.add_argument("app")
         show.add_argument("--json", action="store_true")
@@ -53,6 +59,20 @@ class Command(BaseCommand):
 
     def _run(self, options):
         app = self._app(options["app"]) if options["app"] else None
+        if options["loop"] is None:
+            self._run_once(app, options)
+            return
+        runs = 0
+        try:
+            while options["runs"] is None or runs < options["runs"]:
+                if runs:
+                    time.sleep(options["loop"])
+                self._run_once(app, options)
+                runs += 1
+        except KeyboardInterrupt:
+            pass  # stopping the loop is its normal end
+
+    def _run_once(self, app, options):
         results = run_watch(app=app)
         if options["json"]:
             self.stdout.write(json.dumps([r.as_dict() for r in results], ensure_ascii=False, indent=2))
