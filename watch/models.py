@@ -84,7 +84,7 @@ class PolicySnapshot(AppendOnly, models.Model):
     text = models.TextField(_("text"))
     text_sha256 = models.CharField(_("SHA-256 of the normalised text"), max_length=64, db_index=True)
     policy_version = models.ForeignKey(
-        PolicyVersion, models.PROTECT, null=True, blank=True, related_name="snapshots", verbose_name=_("policy version")
+        PolicyVersion, models.RESTRICT, null=True, blank=True, related_name="snapshots", verbose_name=_("policy version")
     )
     # Whether this text is a change to review (False: the first fetch of a text already in the catalog).
     is_change = models.BooleanField(_("a change"), default=True)

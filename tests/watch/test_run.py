@@ -191,3 +191,16 @@ def test_watch_run_for_an_app_checks_its_sources_even_when_not_due(watch_source,
     assert len(run_watch(now=NOW, app=app)) == 1
     assert len(site.hits) == 2
     assert WatchedSource.objects.get().leased_until is None
+
+
+def test_a_version_a_snapshot_refers_to_cannot_be_deleted_but_its_app_can(watch_source, app, site):
+    from django.db.models import RestrictedError
+
+    watch_source(answer=Answer(200, page()))
+    run_watch(now=NOW)
+    site.routes["/privacy"] = Answer(200, page(LONGER))
+    [result] = run_watch(now=NOW + timedelta(days=1))
+    with pytest.raises(RestrictedError):
+        PolicyVersion.objects.get(pk=result.version).delete()
+    app.delete()
+    assert not PolicySnapshot.objects.exists()

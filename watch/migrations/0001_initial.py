@@ -52,7 +52,7 @@ class Migration(migrations.Migration):
                 ('text_sha256', models.CharField(db_index=True, max_length=64, verbose_name='SHA-256 of the normalised text')),
                 ('is_change', models.BooleanField(default=True, verbose_name='a change')),
                 ('promise_diff', models.JSONField(blank=True, default=list, verbose_name='promise diff')),
-                ('policy_version', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='snapshots', to='policies.policyversion', verbose_name='policy version')),
+                ('policy_version', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.RESTRICT, related_name='snapshots', to='policies.policyversion', verbose_name='policy version')),
                 ('source', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='snapshots', to='watch.watchedsource', verbose_name='source')),
             ],
             options={
