@@ -38,7 +38,14 @@ parser.add_argument("--pad-kb", type=int, default=0)
 parser.add_argument("--database", default="rd_watch_bench")
 parser.add_argument("--profile", action="store_true", help="cProfile the full run (slower); print the top functions")
 parser.add_argument("--tracemalloc", action="store_true", help="trace Python allocations in the full run (slower)")
+parser.add_argument("--default-malloc", action="store_true", help="do not set the allocator variables (below)")
 args = parser.parse_args()
+
+# As README "Policy watch" recommends for the watch's worker: glibc otherwise keeps a heap per thread and raises its
+# mmap threshold after the first large page, so freed pages stay in RSS (298 MB instead of 181 MB with 4.5 MB pages).
+MALLOC = {"MALLOC_ARENA_MAX": "2", "MALLOC_MMAP_THRESHOLD_": "262144"}
+if not args.default_malloc and any(os.environ.get(k) != v for k, v in MALLOC.items()):
+    os.execve(sys.executable, [sys.executable, *sys.argv], {**os.environ, **MALLOC})
 
 BENCH_URL = urlunsplit(urlsplit(os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/x"))._replace(path=f"/{args.database}"))
 os.environ["DATABASE_URL"] = BENCH_URL

@@ -55,6 +55,7 @@ class Fetched:
     error: str = ""
     timed_out: bool = False
     spool: IO[bytes] | None = field(default=None, repr=False)
+    size: int = 0  # bytes downloaded
 
     @cached_property
     def body(self) -> bytes:
@@ -189,8 +190,8 @@ class _Fetcher:
                         return Fetched(key, url, "redirect", status, response_headers)
                     if status >= 400:
                         return Fetched(key, url, "error", status, response_headers, error=_("HTTP %(status)s") % {"status": status})
-                    spool = await self._read(response)
-                    return Fetched(key, url, "ok", status, response_headers, spool=spool)
+                    spool, size = await self._read(response)
+                    return Fetched(key, url, "ok", status, response_headers, spool=spool, size=size)
             except _TooLarge:
                 return Fetched(
                     key, url, "error", status,
@@ -204,7 +205,7 @@ class _Fetcher:
             except httpx.HTTPError as e:
                 return Fetched(key, url, "error", error=" ".join(f"{type(e).__name__}: {e}".split())[:300])
 
-    async def _read(self, response: httpx.Response) -> IO[bytes]:
+    async def _read(self, response: httpx.Response) -> tuple[IO[bytes], int]:
         declared = response.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > self.max_bytes:
             raise _TooLarge
@@ -220,7 +221,7 @@ class _Fetcher:
         except BaseException:
             spool.close()
             raise
-        return spool
+        return spool, size
 
 
 class GuardedBackend(httpcore.AsyncNetworkBackend):

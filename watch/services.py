@@ -14,6 +14,7 @@ import asyncio
 import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
@@ -232,7 +233,8 @@ def read_fetched(fetched: fetching.Fetched, last_digest: str | None) -> Reading 
     if fetched.outcome != "ok":
         return None
     try:
-        return _read(fetched, last_digest)
+        with _reading_budget().hold(fetched.size):
+            return _read(fetched, last_digest)
     except Exception:  # noqa: BLE001 - one page the reader cannot handle must not stop the others' checks
         logger.exception("policy watch: reading %s failed", fetched.url)
         return Reading(error=_("The page could not be read (an unexpected error, logged for the administrator)."))
@@ -252,6 +254,39 @@ def _read(fetched: fetching.Fetched, last_digest: str | None) -> Reading:
             return Reading(not_a_policy=str(again))
     digest = text_hash(text)
     return Reading(text, digest, None if digest == last_digest else extract(text))
+
+
+class ByteBudget:
+    """Pages being read at once, counted in bytes: reading a page takes about ten times its size (the parsed tree,
+    the text, their copies), so a few large pages are read one after another while many small ones are read
+    together. A page larger than the whole budget is read alone."""
+
+    def __init__(self, limit: int):
+        self.limit, self.used = limit, 0
+        self.changed = threading.Condition()
+
+    @contextmanager
+    def hold(self, size: int):
+        size = min(size, self.limit)
+        with self.changed:
+            self.changed.wait_for(lambda: self.used == 0 or self.used + size <= self.limit)
+            self.used += size
+        try:
+            yield
+        finally:
+            with self.changed:
+                self.used -= size
+                self.changed.notify_all()
+
+
+_budgets: dict[int, ByteBudget] = {}
+
+
+def _reading_budget() -> ByteBudget:
+    limit = settings.WATCH_READING_BYTES
+    if limit not in _budgets:
+        _budgets[limit] = ByteBudget(limit)
+    return _budgets[limit]
 
 
 def _policy_text(body: bytes, content_type: str) -> str:

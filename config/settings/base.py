@@ -183,6 +183,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = POLICY_IMPORT_MAX_BYTES + 1024 * 1024
 WATCH_ALLOW_PRIVATE_ADDRESSES = env.bool("WATCH_ALLOW_PRIVATE_ADDRESSES", default=False)
 WATCH_MAX_BYTES = env.int("WATCH_MAX_BYTES", default=5 * 1024 * 1024)  # a page larger than this is an error
 WATCH_SPOOL_BYTES = 256 * 1024  # a fetched page larger than this waits for its reader on disk, not in memory
+WATCH_READING_BYTES = 6 * 1024 * 1024  # pages read at once, in bytes (reading takes ~10 times a page's size)
 WATCH_TIMEOUT_SECONDS = env.float("WATCH_TIMEOUT_SECONDS", default=20.0)
 WATCH_RETRIES = env.int("WATCH_RETRIES", default=2)  # after a 5xx or a timeout; never after a 4xx
 WATCH_RETRY_BACKOFF_SECONDS = env.float("WATCH_RETRY_BACKOFF_SECONDS", default=2.0)  # doubled each retry
