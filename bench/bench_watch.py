@@ -88,11 +88,11 @@ served = {"200": None, "304": None}
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
-    def do_GET(self):  # noqa: N802
+    def do_GET(self):
         time.sleep(args.delay)
         n = int(self.path.strip("/").split("-")[1])
         body = page(n)
-        etag = '"%s"' % hashlib.sha1(body).hexdigest()
+        etag = f'"{hashlib.sha1(body).hexdigest()}"'
         if self.headers.get("If-None-Match") == etag:
             with served["304"].get_lock():
                 served["304"].value += 1
@@ -167,7 +167,7 @@ def main():
 
     from collections import Counter
 
-    from watch.services import run_watch
+    from watch.runner import run_watch
 
     for label, moment in (("full", now), ("no change", now + timedelta(days=1))):
         before = {k: v.value for k, v in served.items()}

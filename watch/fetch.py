@@ -137,7 +137,7 @@ class _TooLarge(Exception):
     pass
 
 
-class _Fetcher:
+class Fetcher:
     def __init__(self, client: httpx.AsyncClient):
         self.client = client
         self.total = asyncio.Semaphore(settings.WATCH_CONCURRENCY)
@@ -285,7 +285,7 @@ async def fetch_all(jobs: list[Fetch]) -> list[Fetched]:
     """Fetch every job concurrently within the limits; one result per job, in the jobs' order. Never raises for a
     failed fetch: its error is in the result."""
     async with client() as http:
-        fetcher = _Fetcher(http)
+        fetcher = Fetcher(http)
         return list(await asyncio.gather(*(fetcher.fetch(job) for job in jobs)))
 
 

@@ -7,7 +7,7 @@ from collections import Counter
 from celery import shared_task
 from django.db import DatabaseError
 
-from .services import run_watch
+from .runner import run_watch
 
 logger = logging.getLogger(__name__)
 

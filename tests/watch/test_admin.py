@@ -3,7 +3,7 @@ import pytest
 from django.test import override_settings
 
 from watch.models import PolicySnapshot, WatchedSource
-from watch.services import run_watch
+from watch.runner import run_watch
 
 from .conftest import NOW, Answer, page
 

@@ -90,7 +90,7 @@ def test_run_and_show_print_the_documented_shapes(app, site):
 def test_export_writes_one_commit_per_version_dated_with_its_fetch_time(app, site, tmp_path):
     from datetime import timedelta
 
-    from watch.services import run_watch
+    from watch.runner import run_watch
 
     site.routes["/privacy"] = Answer(200, page())
     watch("add", "--app", app.slug, "--url", site.url("/privacy"))

@@ -2,7 +2,7 @@
 import shutil
 from datetime import timedelta
 
-from watch.services import run_watch
+from watch.runner import run_watch
 
 from .conftest import NOW, POLICY, Answer, needs, page
 

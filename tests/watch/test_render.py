@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.test import override_settings
 
-from watch.services import run_watch
+from watch.runner import run_watch
 
 from .conftest import NOW, POLICY, Answer, page
 

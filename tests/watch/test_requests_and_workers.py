@@ -9,7 +9,7 @@ from policies.importer.store import accept_policy_version, review_procedure
 from policies.models import PolicyVersion, ReviewStatus
 from tests.factories import file, shanghai
 from watch.queries import promise_changes_since, unreviewed_changes
-from watch.services import run_watch
+from watch.runner import run_watch
 
 from .conftest import NOW, POLICY, Answer, accepted_app, page
 

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 
 from policies.models import PolicyVersion, ReviewStatus
 from watch.models import PolicySnapshot, Status, WatchedSource
-from watch.services import claim_sources, run_watch
+from watch.runner import claim_sources, run_watch
 
 from .conftest import NOW, POLICY, Answer, page
 

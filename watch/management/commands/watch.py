@@ -9,7 +9,8 @@ from config.commands import UsageError, positive_count, seconds
 from policies.importer.store import find_app
 from watch.export import ExportError, export_git
 from watch.queries import app_watch
-from watch.services import WatchRefused, add_source, run_watch
+from watch.runner import run_watch
+from watch.services import WatchRefused, add_source
 
 
 class Command(BaseCommand):
