@@ -26,7 +26,7 @@ from policies.models import App
 
 from . import fetch as fetching
 from .models import PolicySnapshot, Status, WatchedSource
-from .services import CheckResult, Reading, record_failure, read_fetched, record_check
+from .services import CheckResult, Reading, read_fetched, record_check, record_failure
 
 logger = logging.getLogger(__name__)
 
