@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "records",  # the lowest layer: every app may import it
     "deadlines",
     "policies",
+    "watch",  # above policies, below rights (README "Policy watch")
     "rights",
     "accounts",  # after axes: replaces axes' admin pages
     "complaints",
@@ -180,6 +181,23 @@ POLICY_IMPORT_MAX_BYTES = env.int("POLICY_IMPORT_MAX_BYTES", default=5 * 1024 * 
 # large (Django's own 2.5 MB default would answer a 400 first).
 DATA_UPLOAD_MAX_MEMORY_SIZE = POLICY_IMPORT_MAX_BYTES + 1024 * 1024
 
+# Policy watch (watch/, README "Policy watch"). Loopback, private and link-local addresses are refused (a watched
+# URL must not reach the server's own network: SSRF) unless this is set; dev and test settings set it.
+WATCH_ALLOW_PRIVATE_ADDRESSES = env.bool("WATCH_ALLOW_PRIVATE_ADDRESSES", default=False)
+WATCH_MAX_BYTES = env.int("WATCH_MAX_BYTES", default=5 * 1024 * 1024)  # a page larger than this is an error
+WATCH_SPOOL_BYTES = 256 * 1024  # a fetched page larger than this waits for its reader on disk, not in memory
+WATCH_READING_BYTES = 6 * 1024 * 1024  # pages read at once, in bytes (reading takes ~10 times a page's size)
+WATCH_TIMEOUT_SECONDS = env.float("WATCH_TIMEOUT_SECONDS", default=20.0)
+WATCH_RETRIES = env.int("WATCH_RETRIES", default=2)  # after a 5xx or a timeout; never after a 4xx
+WATCH_RETRY_BACKOFF_SECONDS = env.float("WATCH_RETRY_BACKOFF_SECONDS", default=2.0)  # doubled each retry
+WATCH_PER_HOST = env.int("WATCH_PER_HOST", default=2)  # requests at once to one host
+WATCH_CONCURRENCY = env.int("WATCH_CONCURRENCY", default=16)  # requests (and pages in memory) at once in all
+WATCH_RECORD_THREADS = env.int("WATCH_RECORD_THREADS", default=4)  # threads reading and recording pages (PostgreSQL)
+# A page with scripts and no policy text in its HTML is rendered in headless Chromium (Playwright).
+WATCH_RENDER_SCRIPTS = env.bool("WATCH_RENDER_SCRIPTS", default=True)
+WATCH_CHROMIUM = env("WATCH_CHROMIUM", default="/usr/bin/chromium")
+WATCH_FAILURE_ALERT = 3  # consecutive failures of a source before the team is told (once)
+
 # Celery: only used when REDIS_URL is set; without it the dev loop runs the sweep in-process.
 REDIS_URL = env("REDIS_URL", default="")
 CELERY_BROKER_URL = REDIS_URL or "memory://"
@@ -200,6 +218,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=0),
         "options": {"expires": 3300},
     },
+    # The policy watch checks the sources that are due (each has its own interval, daily by default).
+    "policy-watch": {
+        "task": "watch.tasks.run_policy_watch",
+        "schedule": crontab(minute=20),
+        "options": {"expires": 3300},
+    },
 }
 
 LOGGING = {
@@ -208,7 +232,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     # django-axes narrates every sign-in at INFO; its warnings (failures, lockouts) are what operators need.
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "httpx": {"level": "WARNING"},  # one INFO line per request of the policy watch
+    },
 }
 
 # The running-clock indexes INCLUDE the columns the reminder sweep reads (index-only scans on PostgreSQL). SQLite,

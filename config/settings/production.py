@@ -38,3 +38,6 @@ CONTENT_SECURITY_POLICY = {
 
 # The reverse proxy in front appends the client's address to X-Forwarded-For (sign-in lockout by address).
 RIGHTSDESK_TRUSTED_PROXIES = env.int("RIGHTSDESK_TRUSTED_PROXIES", default=1)
+
+# The policy watch never fetches loopback, private or link-local addresses in production (SSRF).
+WATCH_ALLOW_PRIVATE_ADDRESSES = False

@@ -17,3 +17,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 # Tests do not run collectstatic.
 WHITENOISE_AUTOREFRESH = True
+
+# The watch's tests fetch from a server on 127.0.0.1; one test turns this off to check the refusal. No waiting
+# between retries.
+WATCH_ALLOW_PRIVATE_ADDRESSES = True
+WATCH_RETRY_BACKOFF_SECONDS = 0.01
+WATCH_TIMEOUT_SECONDS = 2.0
+# Records are written on the test's own connection (inside its transaction); one test turns the threads on.
+WATCH_RECORD_THREADS = 1
