@@ -32,7 +32,7 @@ from deadlines.replay import (
 from deadlines.workdays import WorkCalendar
 from policies.models import Procedure, Right, nominal_days, work_calendar
 
-from .models import ChannelKind, ClockAction, ClockStartsAt, Complaint, ComplaintClock
+from .models import Addressee, ClockAction, ClockStartsAt, Complaint, ComplaintClock
 
 # ---------------------------------------------------------------------------------------------- the snapshot
 
@@ -56,7 +56,7 @@ def _limit(action: str, clock_start: str, amount: int, unit: str, **values) -> d
 
 def _answer_limit(complaint: Complaint, on: date) -> dict | None:
     channel = complaint.channel
-    if channel.kind != ChannelKind.APP:
+    if channel.kind != Addressee.APP:
         if not channel.answer_amount:
             return None  # e.g. 12377: PIPL art. 65 says 依法及时, no day count
         return _limit(ClockAction.ANSWER, channel.answer_starts, channel.answer_amount, channel.answer_unit,

@@ -15,7 +15,7 @@ from deadlines.status import clock_status
 from rights.presenters import deadline_status
 from rights.registry import Condition, DeskClock, DeskTrack, Panel, TrackStatus, register
 
-from .models import ChannelKind, ComplaintClock
+from .models import Addressee, ComplaintClock
 from .panels import dashboard_figures, request_panel_context
 
 
@@ -23,7 +23,7 @@ def clock_label(clock: ComplaintClock) -> str:
     """A complaint clock's name: the channel as on the command line ("12300"; the app's own complaint procedure by
     its kind's label), then what is due: "12300 受理决定" (the reminder digest names it the same way)."""
     channel = clock.complaint.channel
-    name = str(ChannelKind.APP.label) if channel.kind == ChannelKind.APP else channel.code
+    name = str(Addressee.APP.label) if channel.kind == Addressee.APP else channel.code
     return f"{name} {clock.get_action_display()}"
 
 

@@ -28,7 +28,7 @@ from deadlines.workdays import WorkCalendar
 from rights.models import Evidence, RightsRequest, local_date, local_minute
 
 from .facts import CaseFacts, ClockFacts, Conduct, Outcome
-from .models import Channel, ChannelKind, ComplaintEvidence, DraftTemplate
+from .models import Addressee, Channel, ComplaintEvidence, DraftTemplate
 
 DEFAULTS = Path(settings.BASE_DIR) / "templates" / "complaints" / "drafts"
 LANGUAGES = ("zh-hans", "en")
@@ -130,7 +130,7 @@ def blank(value, label_zh: str, label_en: str, language: str) -> str:
 
 def to_the_app(channel: Channel | None) -> bool:
     """A letter without a channel (reminder, power of attorney) or to the app's own channel is addressed to the app."""
-    return channel is None or channel.kind == ChannelKind.APP
+    return channel is None or channel.kind == Addressee.APP
 
 
 # --- sentences from the facts ---------------------------------------------------------------------------
@@ -297,7 +297,7 @@ def draft_context(*, request: RightsRequest, channel: Channel | None, on: date, 
 
     prior = [{"channel": c.channel.name, "lodged": local_minute(c.lodged_at),
               "answered": local_minute(c.answered_at) if c.answered_at and local_date(c.answered_at) <= on else "", "reference": c.reference}
-             for c in facts.complaints_on(on) if c.channel.kind == ChannelKind.APP]
+             for c in facts.complaints_on(on) if c.channel.kind == Addressee.APP]
     address = facts.operator_address
     needs_address = channel is not None and channel.needs_complainant_address
     needs_respondent_address = channel is not None and channel.needs_respondent_address
@@ -355,7 +355,7 @@ def template_key(channel: Channel) -> str:
     """A channel's own template if there is one (e.g. "12300"), else the app's or the regulators' common one."""
     if DraftTemplate.objects.filter(key=channel.code).exists() or (DEFAULTS / f"{channel.code}.zh-hans.txt").exists():
         return channel.code
-    return "app" if channel.kind == ChannelKind.APP else "complaint"
+    return "app" if channel.kind == Addressee.APP else "complaint"
 
 
 def render_body(body: str, context: dict) -> str:

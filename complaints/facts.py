@@ -24,7 +24,7 @@ from deadlines.workdays import WorkCalendar
 from policies.models import work_calendar
 from rights.models import Clock, RightsRequest, TransitionLog, local_date
 
-from .models import ChannelKind, Complaint, RequesterDetails
+from .models import Addressee, Complaint, RequesterDetails
 
 # What the app said, in the request's events: each of these answers the requester (they keep a reply clock, or
 # are an answer in their own right); a refusal is an answer too, stated with its reason.
@@ -226,7 +226,7 @@ class CaseFacts:
 
     @cached_property
     def lodged_app_complaints(self) -> list[Complaint]:
-        return [c for c in self.complaints if c.channel.kind == ChannelKind.APP]
+        return [c for c in self.complaints if c.channel.kind == Addressee.APP]
 
     @cached_property
     def refusal(self) -> TransitionLog | None:

@@ -24,7 +24,9 @@ from .events import EVENTS, ComplaintState
 from .querysets import ComplaintQuerySet
 
 
-class ChannelKind(models.TextChoices):
+class Addressee(models.TextChoices):
+    """Whom a complaint channel addresses (a channel's kind); not policies.ChannelKind, the way a request is made."""
+
     APP = "app", _("The app itself")
     REGULATOR = "regulator", _("Regulator")
     COURT = "court", _("Court")
@@ -47,7 +49,7 @@ class Channel(models.Model):
     code = models.SlugField(_("code"), max_length=20, unique=True, help_text=_("As on the command line: app, 12300, isc, 12377, 12315, court."))
     name = models.CharField(_("name"), max_length=200)
     name_en = models.CharField(_("name in English"), max_length=200, blank=True)
-    kind = models.CharField(_("kind"), max_length=10, choices=ChannelKind)
+    kind = models.CharField(_("kind"), max_length=10, choices=Addressee)
     how_to_lodge = models.TextField(_("how to lodge"), blank=True, help_text=_("Website, phone or address; provincial centres."))
     regulation = models.CharField(_("rules"), max_length=300, blank=True, help_text=_("The rules the channel works under."))
     prerequisite = models.CharField(_("prerequisite"), max_length=16, choices=Prerequisite, blank=True, default="")
@@ -108,7 +110,7 @@ class Channel(models.Model):
 
     @property
     def is_regulator(self) -> bool:
-        return self.kind != ChannelKind.APP
+        return self.kind != Addressee.APP
 
 
 def details_path(instance, filename):
@@ -290,6 +292,6 @@ class DraftTemplate(models.Model):
 
 
 __all__ = [
-    "App", "Channel", "ChannelKind", "ClockAction", "ClockStartsAt", "Complaint", "ComplaintClock",
+    "App", "Channel", "Addressee", "ClockAction", "ClockStartsAt", "Complaint", "ComplaintClock",
     "ComplaintEvidence", "ComplaintLog", "DraftTemplate", "Prerequisite", "RequesterDetails",
 ]

@@ -10,7 +10,7 @@ from rights.reminders import ClockDetails, ClockSource
 from rights.reminders.digest import one_line
 from rights.reminders.rules import Rules
 
-from .models import ChannelKind, ClockAction, ComplaintClock
+from .models import Addressee, ClockAction, ComplaintClock
 
 REQUEST = "complaint__request_id"
 
@@ -36,7 +36,7 @@ def describe_complaint_clocks(ids: list[int]) -> dict[int, ClockDetails]:
     )
     found = {}
     for pk, action, provisional, code, kind in rows:
-        name = str(ChannelKind.APP.label) if kind == ChannelKind.APP else one_line(code)
+        name = str(Addressee.APP.label) if kind == Addressee.APP else one_line(code)
         found[pk] = ClockDetails(f"{name} {actions.get(action, action)}", provisional)
     return found
 

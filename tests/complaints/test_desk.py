@@ -156,20 +156,8 @@ def test_the_csv_export_carries_the_complaint_clocks(case, as_clerk, frozen):
     assert "12300 Admission decision 2026-11-12 (overdue by 2 working days)" in complaint_deadlines
 
 
-def test_the_desk_never_imports_complaints():
-    # The desk's modules (the reminder sweep is checked with its own package).
-    from pathlib import Path
+# That rights never imports complaints is tests/test_layers.py's rule (every app, every module).
 
-    rights = Path(__file__).resolve().parents[2] / "rights"
-    desk = [*rights.glob("admin*.py"), *(rights / name for name in ("desk.py", "presenters.py", "registry.py", "tally.py")),
-            *rights.glob("templatetags/*.py"), rights / "management/commands/queue.py"]  # fmt: skip
-    offenders = [
-        f"{path.relative_to(rights.parent)}:{number}"
-        for path in desk
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
-        if line.strip().startswith(("from complaints", "import complaints"))
-    ]
-    assert offenders == []
 
 
 # ------------------------------------------------------------------------------------------- queue --json
