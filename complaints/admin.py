@@ -6,6 +6,7 @@ Thin: every write is a service call; refusals come back as one-line messages.
 """
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
@@ -30,7 +31,7 @@ from rights.querysets import today_in_shanghai
 
 from .admissibility import CaseFacts, check_admissibility
 from .casefile import CaseFileError, case_file_context, case_file_pdf, case_file_zip, document_pdf, text_pdf
-from .drafting import DraftError, draft_context, render, render_body
+from .drafting import DraftError, check_template, draft_context, render, render_body, template_key
 from .events import EVENTS_BY_NAME
 from .forms import ComplaintEventForm, NewComplaintForm, RequesterDetailsForm
 from .models import Channel, Complaint, DraftTemplate, RequesterDetails
@@ -361,7 +362,6 @@ class ComplaintAdmin(admin.ModelAdmin):
 
 
 def _template_key(channel):
-    from .drafting import template_key
 
     return template_key(channel)
 
@@ -429,9 +429,7 @@ class DraftTemplateAdmin(AuditedAdmin):
         form = super().get_form(request, obj, **kwargs)
 
         def clean_body(form_self):
-            from django import forms
 
-            from .drafting import check_template
 
             # The services' text rule, as a field error rather than a refused save.
             body = clean_text(form_self.cleaned_data["body"], label=capfirst(_("template")), max_length=100_000,

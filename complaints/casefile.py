@@ -13,6 +13,7 @@ from pathlib import Path
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from fpdf import FPDF
 
 from rights.events import event_label as request_event_label
 from rights.models import Evidence, RightsRequest, local_date, local_minute
@@ -112,7 +113,6 @@ def _safe(name: str) -> str:
 
 
 def _pdf():
-    from fpdf import FPDF
 
     try:
         path, index = cjk_font()

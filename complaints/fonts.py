@@ -11,6 +11,8 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
+from fontTools.ttLib import TTCollection
+
 CANDIDATES = (
     "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",  # Debian/Ubuntu fonts-noto-cjk
     "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc",
@@ -33,7 +35,6 @@ def _simplified_face(path: Path) -> int:
     """In a collection, the Simplified Chinese face (Noto's index 2 is SC; others put it first)."""
     if path.suffix.lower() != ".ttc":
         return 0
-    from fontTools.ttLib import TTCollection
 
     collection = TTCollection(str(path), lazy=True)
     try:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from config.text import clean_text
 from rights.uploads import check_evidence_file
 
+from .admissibility import POSTCODE
 from .events import EVENTS_BY_NAME, INPUT_LABELS
 from .models import Channel, RequesterDetails
 
@@ -110,7 +111,6 @@ class RequesterDetailsForm(forms.ModelForm):
             ("phone", "address", "postcode", "agent_name", "agent_phone", "agent_address"),
             multiline=("address", "agent_address"),
         )
-        from .admissibility import POSTCODE
 
         if data.get("postcode") and not POSTCODE.fullmatch(data["postcode"]):
             self.add_error("postcode", _("A postcode is six digits (0-9)."))

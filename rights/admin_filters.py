@@ -11,6 +11,7 @@ from deadlines.status import due_soon_horizon
 
 from .admin_html import PageClock
 from .events import EVENT_LABELS, EVENT_ORDER
+from .forms import staff_users
 from .presenters import week_end
 from .registry import Condition, deadline_q
 
@@ -48,7 +49,6 @@ class AssigneeFilter(admin.SimpleListFilter):
     parameter_name = "assignee"
 
     def lookups(self, request, model_admin):
-        from .forms import staff_users
 
         return [
             ("me", gettext_lazy("Assigned to me")),

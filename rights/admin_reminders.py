@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 
 from config.admin_lists import OddInputAdminMixin
 from config.admin_readonly import ReadOnlyAdminMixin
+from policies.services import audit
 
 from .models import (
     Reminder,
@@ -30,7 +31,7 @@ from .models import (
 from .pagination import EstimatedCountPaginator
 from .querysets import today_in_shanghai
 from .reminders import clock_source, snooze_reminders
-from .services import RequestError
+from .services import RequestError, may_record
 
 # How long the "snooze" action of the ledger stops overdue repeats.
 SNOOZE_DAYS = 7
@@ -154,7 +155,6 @@ class ReminderAdmin(OddInputAdminMixin, LedgerDates, admin.ModelAdmin):
         return actions
 
     def has_snooze_permission(self, request):
-        from .services import may_record
 
         return may_record("snooze", request.user)
 
@@ -253,7 +253,6 @@ class ReminderSettingsAdmin(admin.ModelAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
-        from policies.services import audit
 
         old = ReminderSettings.objects.filter(pk=obj.pk).values(*form.changed_data).first() or {}
         super().save_model(request, obj, form, change)

@@ -26,6 +26,7 @@ from deadlines.workdays import WorkCalendar
 from policies.models import App, promises_for, work_calendar
 
 from .events import EVENTS
+from .models import Clock, Reminder, RightsRequest
 from .status import breach_moment, settled_verdict
 
 # ------------------------------------------------------------------------------------------- the snapshot
@@ -154,7 +155,6 @@ def _row_values(clock) -> dict:
 def project(request, *, calendar: WorkCalendar | None = None) -> bool:
     """Write the replay of one request (locked by the caller) onto its Clock rows and its own projected fields;
     returns whether anything changed."""
-    from .models import Clock
 
     calendar = calendar or work_calendar()
     states = replay_request(request, calendar)
@@ -177,7 +177,6 @@ def project(request, *, calendar: WorkCalendar | None = None) -> bool:
 def delete_clock(clock) -> None:
     """Drop a clock and its reminder ledger rows (found by the ledger's unique key, which starts with the request and
     the clock: the ledger has no index on the clock alone, see rights.models.Reminder)."""
-    from .models import Reminder
 
     Reminder.objects.filter(request_id=clock.request_id, clock=clock).delete()
     clock.delete()
@@ -217,7 +216,6 @@ def differences(request, calendar: WorkCalendar) -> list[str]:
 def rebuild(requests, *, check: bool = False, calendar: WorkCalendar | None = None) -> list[tuple[int, list[str]]]:
     """Replay `requests` (a queryset). With `check`, change nothing and return the requests whose stored clocks
     differ from the replay; otherwise rewrite them and return those that changed."""
-    from .models import RightsRequest
 
     calendar = calendar or work_calendar()
     result = []
@@ -241,13 +239,11 @@ def rebuild(requests, *, check: bool = False, calendar: WorkCalendar | None = No
 
 def affected_by_calendar_day(day: date):
     """The requests whose clocks a change of `day` in the calendar could move (deadlines.querysets)."""
-    from .models import RightsRequest
 
     return RightsRequest.objects.filter(moved_by_day_q(day, "clocks__")).distinct()
 
 
 def provisional():
     """The requests with a clock that relies on a year whose schedule is not published."""
-    from .models import RightsRequest
 
     return RightsRequest.objects.filter(clocks__provisional=True).distinct()

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from config.local_time import local_date
 from policies.models import Action, App, Procedure, Right
 
+from .desk import bulk_choices
 from .events import AMENDABLE_FIELDS, EVENTS
 from .models import RightsRequest, State
 from .uploads import check_evidence_file
@@ -256,7 +257,6 @@ class BulkEventForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
-        from .desk import bulk_choices
 
         super().__init__(*args, **kwargs)
         self.fields["event"].choices = bulk_choices()

@@ -10,6 +10,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -25,6 +26,7 @@ from .models import OPEN_STATES, Clock, RightsRequest, State, local_date
 from .querysets import today_in_shanghai
 from .registry import Condition, by_tracks_only
 from .status import Verdict
+from .tally import figures
 
 
 class Tone:
@@ -229,12 +231,10 @@ def dashboard(now: datetime | None = None) -> Dashboard:
 
     At a million requests nothing here walks the requests: on PostgreSQL the counts come from the tally the
     database keeps (rights.tally), plus today's moments up to now from the request indexes."""
-    from django.utils import timezone
 
     now = now or timezone.now()
     today = today_in_shanghai(now)
     sunday = week_end(today)
-    from .tally import figures
 
     counts = figures(now, today)
     open_counts: Counter = Counter()

@@ -13,8 +13,10 @@ from django.utils import timezone
 
 from deadlines.status import due_soon_horizon
 from deadlines.status import today_in_shanghai as _today
+from policies.models import work_calendar
 
 from . import status
+from .states import ACTIVE_STATES, OPEN_STATES
 
 
 def today_in_shanghai(now: datetime | None = None) -> date:
@@ -23,17 +25,14 @@ def today_in_shanghai(now: datetime | None = None) -> date:
 
 class RightsRequestQuerySet(models.QuerySet):
     def open(self):
-        from .states import OPEN_STATES
 
         return self.filter(state__in=OPEN_STATES)
 
     def closed(self):
-        from .states import OPEN_STATES
 
         return self.exclude(state__in=OPEN_STATES)
 
     def active(self):
-        from .states import ACTIVE_STATES
 
         return self.filter(state__in=ACTIVE_STATES)
 
@@ -53,7 +52,6 @@ class RightsRequestQuerySet(models.QuerySet):
 
     def due_within(self, days: int, now: datetime | None = None, calendar=None):
         """Requests whose nearest running deadline is due within `days` working days from today (today included)."""
-        from policies.models import work_calendar
 
         calendar = calendar or work_calendar()
         return self.due_by(due_soon_horizon(today_in_shanghai(now), days, calendar), now)

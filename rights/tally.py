@@ -27,6 +27,8 @@ from django.db.models import Count, Q, Sum
 
 from deadlines.counting import SHANGHAI
 
+from .models import RequestTally, RightsRequest
+from .states import OPEN_STATES
 from .status import request_due_by_q, request_live_missed_q
 
 NO_DAY = date(1, 1, 1)  # the day of a key that has none (state, verdict, reason)
@@ -142,7 +144,6 @@ class Direct:
     definition the tally must agree with, and what SQLite uses."""
 
     def __init__(self, now: datetime, today: date):
-        from .models import RightsRequest
 
         self.now, self.today = now, today
         self.requests = RightsRequest.objects.all()
@@ -181,7 +182,6 @@ class Figures(Direct):
     """The dashboard's counts at `now`, from the tally plus today's moments up to now."""
 
     def __init__(self, now: datetime, today: date):
-        from .models import RequestTally, RightsRequest
 
         self.now, self.today = now, today
         self.midnight = start_of_day(today)  # moments after it and up to now are today's
@@ -204,7 +204,6 @@ class Figures(Direct):
         return [(state, app_id, n) for (app_id, state), n in self.keyed["state"].items()]
 
     def open_assigned(self, user_id: int | None) -> int:
-        from .states import OPEN_STATES
 
         who = "-" if user_id is None else str(user_id)
         return sum(self.keyed["assignee"].get((app_id, f"{who} {state}"), 0) for app_id in self.apps for state in OPEN_STATES)
@@ -224,7 +223,6 @@ class Figures(Direct):
 
     def due_by(self, last_day: date) -> int:
         """request_due_by_q: the later days up to `last_day` from the tally, today's from the requests."""
-        from .models import RequestTally
 
         later = RequestTally.objects.filter(kind="due", day__gt=self.today, day__lte=last_day).aggregate(n=Sum("n"))["n"] or 0
         tomorrow = start_of_day(self.today + timedelta(days=1))
