@@ -91,8 +91,12 @@ class ClockBase(models.Model):
         return f"{amount} {Unit(self.unit).label}"
 
     def kept_promise(self) -> bool | None:
-        """True once kept in time, False once kept late (or past the statute), None while nothing was kept."""
+        """The verdict on the promise (deadlines.status.kept_promise)."""
         return status.kept_promise(self)
+
+    def within_statute(self) -> bool | None:
+        """The verdict on the statute (deadlines.status.within_statute)."""
+        return status.within_statute(self)
 
     def status(self, now: datetime, *, calendar, due_soon_working_days: int) -> str:
         """The clock's status name (deadlines.status): the one definition every page, filter and command shares."""

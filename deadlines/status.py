@@ -57,10 +57,21 @@ def is_overdue(clock, now: datetime) -> bool:
 
 
 def kept_promise(clock) -> bool | None:
-    """True once kept in time, False once kept late (or past the statute), None while nothing was kept."""
+    """The verdict on the promise: True once kept by its last moment (pauses and a lawful extension included),
+    False once kept after it, None while nothing was kept."""
     if clock.met_at is None:
         return None
-    return clock_status(clock, now=None, calendar=None, due_soon_working_days=0) == ClockStatus.KEPT
+    return clock.met_at < clock.deadline_at
+
+
+def within_statute(clock) -> bool | None:
+    """The verdict on the statute, apart from the promise's: True once kept before the statutory last moment, False
+    once kept after it, None while nothing was kept or no statutory limit applies. A completed clock can keep its
+    (paused) promise and still breach the statute: clock_status then says statutory_breach, and the two verdicts
+    say why."""
+    if clock.met_at is None or clock.statutory_deadline_at is None:
+        return None
+    return clock.met_at < clock.statutory_deadline_at
 
 
 def clock_status(clock, *, now: datetime | None, calendar, due_soon_working_days: int) -> str:

@@ -18,6 +18,8 @@ from deadlines.status import (
     ClockStatus,
     clock_status,
     is_overdue,
+    kept_promise,
+    within_statute,
 )
 from deadlines.workdays import WorkCalendar
 from policies.models import App
@@ -119,10 +121,9 @@ def deadline_status(clock: Clock, *, now: datetime, calendar: WorkCalendar, due_
     name = clock_status(clock, now=now, calendar=calendar, due_soon_working_days=due_soon_working_days)
     if clock.met_at is not None:
         met_on = f"{local_date(clock.met_at):%Y-%m-%d}"
-        if name == ClockStatus.KEPT:
-            return DeadlineStatus(clock, name, _("kept on %(day)s") % {"day": met_on}, None)
-        text = _("kept late, on %(day)s") % {"day": met_on}
-        if name == ClockStatus.STATUTORY_BREACH:
+        # Both verdicts: a paused promise can be kept and the statute breached all the same.
+        text = (_("kept on %(day)s") if kept_promise(clock) else _("kept late, on %(day)s")) % {"day": met_on}
+        if within_statute(clock) is False:
             text = f"{text} · {_('statutory limit passed')}"
         return DeadlineStatus(clock, name, text, None)
     if clock.stopped_at is not None:

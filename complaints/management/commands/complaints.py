@@ -58,7 +58,7 @@ def complaint_as_dict(complaint: Complaint, now=None) -> dict:
                 "deadline_at": c.deadline_at.astimezone(SHANGHAI).isoformat(), "provisional": c.provisional,
                 # The same status names as a request's clocks (deadlines.status.ClockStatus).
                 "status": clock_status(c, now=now, calendar=calendar, due_soon_working_days=due_soon),
-                "overdue": is_overdue(c, now), "kept": c.kept_promise(),
+                "overdue": is_overdue(c, now), "kept": c.kept_promise(), "within_statute": c.within_statute(),
             }
             for c in complaint.clocks.order_by("final_due", "id")
         ],

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from config.commands import Command as OneLineErrorsCommand
 from config.commands import count
-from deadlines.status import clock_status, is_overdue, kept_promise
+from deadlines.status import clock_status, is_overdue, kept_promise, within_statute
 from policies.models import App, Right, work_calendar
 from rights.events import AMENDABLE_FIELDS, EVENT_ORDER
 from rights.models import ReminderSettings, RightsRequest
@@ -59,6 +59,7 @@ def request_as_dict(request: RightsRequest, now=None) -> dict:
                 "status": clock_status(clock, now=now, calendar=calendar, due_soon_working_days=due_soon),
                 "overdue": is_overdue(clock, now),
                 "kept": kept_promise(clock),
+                "within_statute": within_statute(clock),
             }
             for clock in request.clocks.order_by("final_due", "id")
         ],
