@@ -146,6 +146,11 @@ def clock_sentence(judged: ClockFacts, language: str) -> str:
     statute = pick(("，已超过法定期限", ", past the statutory limit"), language) if judged.past_statute else ""
     if judged.kept_in_time:
         day = judged.met_on.isoformat()
+        if judged.past_statute:  # a paused promise kept, the statute breached all the same
+            return pick(
+                (f"已于{day}{zh}，未超过承诺期限，但已超过法定期限", f"{done} on {day}, within the promise but past the statutory limit"),
+                language,
+            )
         return pick((f"已于{day}{zh}，未逾期", f"{done} on {day}, in time"), language)
     if judged.kept_late:
         day = judged.met_on.isoformat()

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from deadlines.counting import SHANGHAI
 
 # The one status module: complaints import it here only.
-from deadlines.status import ClockStatus, clock_status
+from deadlines.status import ClockStatus, clock_status, kept_promise
 from deadlines.workdays import WorkCalendar
 from policies.models import work_calendar
 from rights.models import Clock, RightsRequest, TransitionLog, local_date
@@ -71,6 +71,7 @@ class ClockFacts:
     met_on: date | None
     on: date
     facts: CaseFacts = field(repr=False, compare=False)
+    promise_kept: bool | None = None  # the verdict on the promise apart from the statute's (deadlines.status)
 
     @cached_property
     def late_working_days(self) -> int:
@@ -95,11 +96,14 @@ class ClockFacts:
 
     @property
     def kept_late(self) -> bool:
-        return self.met_on is not None and self.status in (ClockStatus.MISSED, ClockStatus.STATUTORY_BREACH)
+        """Kept after its (paused or lawfully extended) last day: a promise kept in time but after the statutory
+        last day is not late on the promise (past_statute says the rest)."""
+        return self.met_on is not None and self.promise_kept is False
 
     @property
     def kept_in_time(self) -> bool:
-        return self.met_on is not None and self.status == ClockStatus.KEPT
+        """Kept by its promised last day (past_statute still says whether the statutory one had passed)."""
+        return self.met_on is not None and self.promise_kept is True
 
     @property
     def overdue(self) -> bool:
@@ -255,7 +259,7 @@ class CaseFacts:
         status = clock_status(seen, now=day_start(on), calendar=None, due_soon_working_days=0)
         last_day = clock.deadline or clock.final_due
         met_on = local_date(seen.met_at) if seen.met_at is not None else None
-        return ClockFacts(clock, status, last_day, met_on, on, self)
+        return ClockFacts(clock, status, last_day, met_on, on, self, promise_kept=kept_promise(seen))
 
     def answers(self, on: date) -> list[Event]:
         """The app's answers up to `on` (acknowledgement, reply, completion), in order."""
@@ -298,6 +302,8 @@ class CaseFacts:
         for judged in self.clocks(on):
             if judged.kept_late:
                 days.append((judged.last_day + timedelta(days=1), _("the app kept its promise late")))
+            elif judged.met_on is not None and judged.past_statute:
+                days.append((judged.met_on, _("the app kept its promise only after the statutory limit")))
             elif judged.overdue:
                 days.append((judged.last_day + timedelta(days=1), _("the app missed its promised last day %(day)s") % {
                     "day": judged.last_day.isoformat()}))

@@ -7,6 +7,7 @@ import pytest
 from complaints.drafting import render, render_complaint
 from complaints.models import Channel
 from complaints.services import update_requester_details
+from config.local_time import local_date
 from rights.services import record_event
 from tests.factories import file, shanghai
 
@@ -181,3 +182,18 @@ def test_the_data_migration_renews_a_stored_default_and_keeps_an_edited_template
     migration.renew(apps, None)
     assert DraftTemplate.objects.get(key="app", language="zh-hans").body == (TEMPLATE_DIR / "app.zh-hans.txt").read_text(encoding="utf-8")
     assert DraftTemplate.objects.get(key="app", language="en").body == "An edit of mine {{ refusal }}"
+
+
+def test_a_paused_promise_kept_after_the_statutory_limit_is_drafted_as_kept_and_past_the_statute(filed):
+    # The requester's pause moves the promised last day past the statutory one (a pause never moves the statute):
+    # the app kept its promise and breached the statute, and the letter says both, not "late" and not "not yet due".
+    paused = event(filed, "pause", shanghai(2026, 9, 29, 10))
+    resumed = event(paused, "resume", shanghai(2026, 10, 20, 10))
+    clock = resumed.clocks.get(action="completion")
+    assert clock.statutory_deadline_at < clock.deadline_at
+    completed = event(resumed, "complete", clock.statutory_deadline_at + (clock.deadline_at - clock.statutory_deadline_at) / 2)
+    day = local_date(completed.clocks.get(action="completion").met_at).isoformat()
+    zh, en = drafts(completed, "12300", date(2026, 11, 30))
+    assert f"已于{day}完成处理，未超过承诺期限，但已超过法定期限" in zh
+    assert "逾期" not in zh.split("已于")[1][:20] and "期限未届满" not in zh
+    assert f"completed on {day}, within the promise but past the statutory limit" in en
