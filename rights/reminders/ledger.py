@@ -78,7 +78,7 @@ def record_due_reminders(
             due=OuterRef("r_due"), repeat=OuterRef("r_repeat"), **({} if source == REQUEST else {"source": source}),
         )  # fmt: skip
         select = (
-            query.queryset.filter(~Exists(held)).annotate(**dict(zip(names, columns.values())))
+            query.queryset.filter(~Exists(held)).annotate(**dict(zip(names, columns.values(), strict=True)))
             .values_list(*names)
             .order_by("r_request", "r_clock", "r_kind", "r_due", "r_repeat")
         )
