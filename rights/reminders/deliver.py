@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings as django_settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import transaction
+from django.db import connection, transaction
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
@@ -30,7 +30,7 @@ from policies.workdays import WorkCalendar
 from ..email.digest import entries_html, entries_text
 from ..models import Reminder, ReminderSettings, ReminderStatus
 from ..querysets import today_in_shanghai
-from .digest import Digest, digest_entries, fill_details, shown_items, summary_of
+from .digest import Details, Digest, digest_entries, fill_details, load_details, shown_items, summary_of
 from .ledger import claim_as_sent
 from .sources import clock_sources
 
@@ -53,12 +53,15 @@ def next_send_time(now: datetime, config: ReminderSettings, calendar: WorkCalend
     return datetime.combine(day, config.send_time, tzinfo=SHANGHAI)
 
 
-def build_digest_message(digest: Digest, *, today: date, calendar: WorkCalendar | None = None) -> EmailMultiAlternatives:
+def build_digest_message(
+    digest: Digest, *, today: date, calendar: WorkCalendar | None = None, details: Details | None = None
+) -> EmailMultiAlternatives:
     """The digest as text and HTML, in the recipient's language (templates/rights/email/reminder_digest*).
-    Only the DIGEST_ENTRIES most urgent requests are loaded, labelled and rendered; the rest are counted."""
+    Only the DIGEST_ENTRIES most urgent requests are loaded, labelled and rendered; the rest are counted. `details`:
+    what the lines show, loaded for all of a sweep's digests at once (rights.reminders.digest.load_details)."""
     shown, more_entries = shown_items(digest.items)
     with translation.override(digest.language):
-        fill_details(shown, today=today, calendar=calendar or work_calendar())
+        fill_details(shown, today=today, calendar=calendar or work_calendar(), details=details, language=digest.language)
         # The entries are written in Python (rights/email/digest.py), the frame around them by the templates.
         entries = digest_entries(shown)
         site = django_settings.SITE_URL.rstrip("/")
@@ -212,8 +215,15 @@ def deliver_digests(
     calendar = calendar or work_calendar()
     mail_connection = get_connection(fail_silently=False)  # one per sweep
     unreachable: Exception | None = None
+    details = load_details(digests)  # what every digest's lines show, in a few queries for all of them
     for digest in digests:
         with transaction.atomic():
+            if connection.vendor == "postgresql":
+                # The mark need not wait for the disk: a mark lost to a database crash in the next moment is a
+                # digest sent again under the same Message-ID, the window at-least-once delivery already has (the
+                # server accepted, the process died before COMMIT). Waiting for the WAL flush took 3 ms a digest.
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL synchronous_commit = off")
             # Marked sent in this transaction, which commits only once the server has accepted the digest (a
             # failure below marks them failed instead, in the same transaction).
             claimed = set(claim_as_sent(digest, now=now))
@@ -232,7 +242,7 @@ def deliver_digests(
                 error = NoAddress("no address to send to: set TEAM_EMAIL")  # a log entry, like the SMTP errors
             if error is None:
                 try:
-                    message = build_digest_message(digest, today=today, calendar=calendar)
+                    message = build_digest_message(digest, today=today, calendar=calendar, details=details)
                     subject = message.subject
                     if mail_connection.send_messages([message]) != 1:
                         raise smtplib.SMTPException(_("The mail backend did not accept the message."))
