@@ -7,6 +7,7 @@ it) goes through one module per job:
   queries, its "still running" condition, its last-day columns, how a clock is named in a digest) in its
   AppConfig.ready(): rights the request's clocks (`request_clocks`), complaints its complaint clocks. rights never
   imports complaints: the sweep loops over the registry.
+- `statistics`: PostgreSQL: ANALYZE of the tables the sweep reads whose statistics are stale, before recording;
 - `rules`: the due queries (due soon, overdue with its repeat number, past the statutory limit, escalation);
 - `ledger`: INSERT INTO the ledger SELECT the due rows, ON CONFLICT DO NOTHING; ANALYZE; claiming rows;
 - `plan`: unsent rows still due, grouped by recipient; the others cancelled;
