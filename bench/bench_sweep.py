@@ -297,13 +297,16 @@ def forget_statistics(tables) -> None:
         cursor.execute("UPDATE pg_class SET reltuples = -1, relpages = 0 WHERE oid = ANY(%s::regclass[])", [tables])
 
 
-def one_per_clock_and_rule(now) -> bool:
-    from django.db.models import Count
+def one_per_clock_and_rule(now) -> tuple[bool, int]:
+    """Whether the sweep at `now` recorded at most one reminder per clock and rule, and the highest repeat number
+    it gave (0-based: 1 is "reminder 2")."""
+    from django.db.models import Count, Max
 
     from rights.models import Reminder
 
-    recorded = Reminder.objects.filter(created_at=now).values("request_id", "clock_id", "kind").annotate(n=Count("id"))
-    return not recorded.filter(n__gt=1).exists()
+    recorded = Reminder.objects.filter(created_at=now)
+    per_clock = recorded.values("request_id", "clock_id", "kind").annotate(n=Count("id"))
+    return not per_clock.filter(n__gt=1).exists(), recorded.aggregate(m=Max("repeat"))["m"] or 0
 
 
 def run_shape(name: str, spec: dict, *, scale: float, runs: int, now, today, calendar) -> dict:
@@ -350,8 +353,9 @@ def run_shape(name: str, spec: dict, *, scale: float, runs: int, now, today, cal
         first = run_sweep(now, "first")
         first["load_average"] = load_average
         if spec.get("gap_days"):
-            first["one_per_clock_and_rule"] = one_per_clock_and_rule(now)
-            print(f"  one reminder per clock and rule: {first['one_per_clock_and_rule']}", flush=True)
+            first["one_per_clock_and_rule"], first["highest_repeat"] = one_per_clock_and_rule(now)
+            print(f"  one reminder per clock and rule: {first['one_per_clock_and_rule']}, highest repeat number "
+                  f"{first['highest_repeat'] + 1}", flush=True)  # fmt: skip
         firsts.append(first)
         repeats.append(run_sweep(now, "again"))
     median = lambda runs, key: statistics.median(r[key] for r in runs if r[key] is not None) if any(r[key] is not None for r in runs) else None  # noqa: E731
