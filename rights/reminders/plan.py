@@ -46,8 +46,8 @@ _PLAN_FIELDS = (
 
 
 def still_due(
-    *, kind: str, due: date, repeat: int, running: bool, last_day: date | None, statutory_last_day: date | None,
-    request_id: int, clock_id: int | None, today: date, config: ReminderSettings, snoozes: tuple[set[int], set[int]],
+    *, kind: str, due: date, running: bool, last_day: date | None, statutory_last_day: date | None,
+    request_id: int, clock_id: int | None, today: date, snoozes: tuple[set[int], set[int]],
 ) -> bool:
     """Whether a recorded, unsent reminder is still worth sending today (its clock still runs and still has the
     deadline the reminder is about)."""
@@ -150,9 +150,8 @@ def plan_deliveries(
             if reminder_id in own_ids:
                 continue  # (SQLite: left out here)
             if not still_due(
-                kind=kind, due=due, repeat=repeat, running=running, last_day=last_day,
-                statutory_last_day=statutory_last_day, request_id=request_id, clock_id=clock_id, today=today,
-                config=config, snoozes=snoozes,
+                kind=kind, due=due, running=running, last_day=last_day, statutory_last_day=statutory_last_day,
+                request_id=request_id, clock_id=clock_id, today=today, snoozes=snoozes,
             ):  # fmt: skip
                 stale.append(reminder_id)
                 continue
