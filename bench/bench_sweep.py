@@ -17,8 +17,10 @@ For each it prints the wall time, the number of SQL statements (and per phase: f
 the digests built. The database is dropped at the end unless --keep.
 """
 import argparse
+import json
 import os
 import random
+import statistics
 import sys
 import time
 import tracemalloc
@@ -105,8 +107,13 @@ def quoted(columns) -> str:
     return ", ".join(f'"{column}"' for column in columns)  # "right" is a reserved word
 
 
-def load_requests(size: int, due_fraction: float, today: date, calendar) -> dict:
-    """COPY `size` in-progress requests with one running clock each; returns how many of each kind are due."""
+def load_requests(
+    size: int, due_fraction: float, today: date, calendar, *, assignees: int = ASSIGNEES, analyze: bool = True,
+    soon_share: float = 0.4, overdue_share: float = 0.5, overdue_days: tuple[int, int] = (1, 20),
+) -> dict:
+    """COPY `size` in-progress requests with one running clock each, spread over `assignees` staff (one in ten
+    unassigned); returns how many of each kind are due. `analyze=False` leaves the tables as a restore or a bulk
+    import does: never analyzed."""
     from django.contrib.auth import get_user_model
     from django.db import connection
 
@@ -115,12 +122,13 @@ def load_requests(size: int, due_fraction: float, today: date, calendar) -> dict
     from rights.models import Clock, RightsRequest
 
     User = get_user_model()
-    users = list(User.objects.filter(username__startswith="bench-").values_list("pk", flat=True))
-    if not users:
+    users = list(User.objects.filter(username__startswith="bench-").order_by("pk").values_list("pk", flat=True))
+    if len(users) < assignees:
         User.objects.bulk_create(
-            [User(username=f"bench-{n}", email=f"bench-{n}@example.com", is_staff=True) for n in range(ASSIGNEES)]
+            [User(username=f"bench-{n}", email=f"bench-{n}@example.com", is_staff=True) for n in range(len(users), assignees)]
         )
-        users = list(User.objects.filter(username__startswith="bench-").values_list("pk", flat=True))
+        users = list(User.objects.filter(username__startswith="bench-").order_by("pk").values_list("pk", flat=True))
+    users = users[:assignees]
     app_ids = list(App.objects.values_list("pk", flat=True))
     with connection.cursor() as cursor:
         cursor.execute(
@@ -151,11 +159,11 @@ def load_requests(size: int, due_fraction: float, today: date, calendar) -> dict
     last_days = []
     for _ in range(size):
         roll = rng.random()
-        if roll < due_fraction * 0.4:
+        if roll < due_fraction * soon_share:
             final_due, kind = rng.choice(soon_days), "due_soon"
             statutory_due = final_due + timedelta(days=10)
-        elif roll < due_fraction * 0.9:
-            final_due, kind = today - timedelta(days=rng.randint(1, 20)), "overdue"
+        elif roll < due_fraction * (soon_share + overdue_share):
+            final_due, kind = today - timedelta(days=rng.randint(*overdue_days)), "overdue"
             statutory_due = max(final_due + timedelta(days=10), today)
         elif roll < due_fraction:
             final_due, kind = today - timedelta(days=rng.randint(15, 30)), "statutory_breach"
@@ -185,8 +193,9 @@ def load_requests(size: int, due_fraction: float, today: date, calendar) -> dict
                         15, "working_day", final_due, final_due, statutory_due, False, "p0", final_due,
                         end_of_day(final_due), end_of_day(statutory_due), "", 0, "",
                     ))  # fmt: skip
-        cursor.execute("ANALYZE rights_rightsrequest")
-        cursor.execute("ANALYZE rights_clock")
+        if analyze:
+            cursor.execute("ANALYZE rights_rightsrequest")
+            cursor.execute("ANALYZE rights_clock")
     return counts
 
 
@@ -221,6 +230,18 @@ def run_sweep(now, label, *, trace_memory=False):
         sweep: ["record_due_reminders", "plan_deliveries", "deliver_digests"],
         deliver: ["claim_as_sent", "build_digest_message"],
     })  # fmt: skip
+    analyzed = []
+    stats["analyze_stale_tables"] = (0.0, 0)
+    original_analyze = getattr(sweep, "analyze_stale_tables", lambda: [])  # (the code before issue 24 has none)
+
+    def analyze_and_note(*args, **kwargs):
+        started = time.perf_counter()
+        analyzed.extend(original_analyze(*args, **kwargs))
+        stats["analyze_stale_tables"] = (time.perf_counter() - started, len(analyzed))
+        return analyzed
+
+    sweep.analyze_stale_tables = analyze_and_note
+    originals[sweep, "analyze_stale_tables"] = original_analyze
     if trace_memory:
         tracemalloc.start()
     try:
@@ -236,7 +257,7 @@ def run_sweep(now, label, *, trace_memory=False):
             setattr(module, name, original)
     # claim and render (with its query for the shown lines' details) are parts of plan and deliver
     labels = {"record_due_reminders": "find+record", "plan_deliveries": "plan", "deliver_digests": "deliver",
-              "claim_as_sent": "(claim+mark", "build_digest_message": "render)"}  # fmt: skip
+              "claim_as_sent": "(claim+mark", "build_digest_message": "render)", "analyze_stale_tables": "analyze"}  # fmt: skip
     phases = ", ".join(f"{labels.get(name, name)} {s:.2f} s/{q} q" for name, (s, q) in stats.items())
     line = (
         f"  {label:<7} {seconds:6.2f} s  {counter.count:4d} queries  recorded {result.recorded:6d}  "
@@ -245,11 +266,123 @@ def run_sweep(now, label, *, trace_memory=False):
     if peak is not None:
         line += f"  peak Python memory {peak / 2**20:.0f} MiB"
     print(line, flush=True)
-    return seconds, counter.count, result
+    digests = len(mail.outbox)
+    deliver_seconds = stats.get("deliver_digests", (0.0, 0))[0]
+    return {
+        "seconds": round(seconds, 3), "queries": counter.count, "recorded": result.recorded, "sent": result.sent,
+        "digests": digests, "ms_per_digest": round(1000 * deliver_seconds / digests, 2) if digests else None,
+        "analyzed": analyzed, "phases": {labels.get(n, n).strip("()"): round(s, 3) for n, (s, _q) in stats.items()},
+    }  # fmt: skip
+
+
+# The shapes of issue 24: (requests, due, assignees, and how the data is left). Due counts are approximate (drawn).
+SHAPES = {
+    # 1M requests, 50k due, 50 assignees, statistics fresh from VACUUM ANALYZE: the shape of the earlier rounds.
+    "million": {"size": 1_000_000, "due": 50_000, "assignees": ASSIGNEES},
+    # 5,000 overdue over 500 assignees, loaded with no ANALYZE afterwards (a restore, a bulk import, a new install).
+    "fresh-stats": {"size": 5_000, "due": 5_000, "assignees": 500, "analyze": False, "soon_share": 0.0, "overdue_share": 1.0},
+    # 50,000 due over 2,000 assignees: 2,000 digests; the goal is delivery per digest.
+    "many-recipients": {"size": 100_000, "due": 50_000, "assignees": 2_000},
+    # The million data, overdue up to 40 days, after a sweep three weeks ago and none since.
+    "catch-up": {"size": 1_000_000, "due": 50_000, "assignees": ASSIGNEES, "overdue_days": (1, 40), "gap_days": 21},
+}
+
+
+def forget_statistics(tables) -> None:
+    """What a restore leaves: no column statistics, no row estimate (superuser; a bench database only)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM pg_statistic WHERE starelid = ANY(%s::regclass[])", [tables])
+        cursor.execute("UPDATE pg_class SET reltuples = -1, relpages = 0 WHERE oid = ANY(%s::regclass[])", [tables])
+
+
+def one_per_clock_and_rule(now) -> tuple[bool, int]:
+    """Whether the sweep at `now` recorded at most one reminder per clock and rule, and the highest repeat number
+    it gave (0-based: 1 is "reminder 2")."""
+    from django.db.models import Count, Max
+
+    from rights.models import Reminder
+
+    recorded = Reminder.objects.filter(created_at=now)
+    per_clock = recorded.values("request_id", "clock_id", "kind").annotate(n=Count("id"))
+    return not per_clock.filter(n__gt=1).exists(), recorded.aggregate(m=Max("repeat"))["m"] or 0
+
+
+def run_shape(name: str, spec: dict, *, scale: float, runs: int, now, today, calendar) -> dict:
+    from django.db import connection
+
+    from rights.models import Reminder
+
+    size, due = max(int(spec["size"] * scale), 100), max(int(spec["due"] * scale), 10)
+    load = {k: spec[k] for k in ("soon_share", "overdue_share", "overdue_days") if k in spec}
+    analyze = spec.get("analyze", True)
+    tables = ["rights_clock", "rights_rightsrequest"]
+
+    def load_once():
+        started = time.perf_counter()
+        counts = load_requests(size, min(due / size, 1.0), today, calendar, assignees=spec["assignees"], analyze=analyze, **load)
+        with connection.cursor() as cursor:
+            if analyze:
+                # What autovacuum keeps on a live database: statistics, and the visibility map that lets the
+                # sweep's rules read the running clocks from their covering indexes alone (index-only scans).
+                for table in tables:
+                    cursor.execute(f"VACUUM ANALYZE {table}")
+            else:
+                forget_statistics([*tables, "rights_reminder"])
+        print(
+            f"{name}: {size:,} open requests over {spec['assignees']:,} assignees, {size - counts['not_due']:,} due "
+            f"({counts['due_soon']:,} due soon, {counts['overdue']:,} overdue, {counts['statutory_breach']:,} past the "
+            f"statutory limit){'' if analyze else ', never analyzed'}; loaded in {time.perf_counter() - started:.1f} s",
+            flush=True,
+        )
+
+    load_once()
+    firsts, repeats = [], []
+    for run in range(runs):
+        if run and not analyze:
+            load_once()  # each run on tables nobody has analyzed
+        with connection.cursor() as cursor:
+            cursor.execute("TRUNCATE rights_reminder")
+        if spec.get("gap_days"):
+            before = now - timedelta(days=spec["gap_days"])
+            reminders_module().sweep_reminders(now=before)  # the last sweep before the gap (not timed)
+            print(f"  a sweep at {before:%Y-%m-%d} left {Reminder.objects.count():,} ledger rows", flush=True)
+        load_average = " ".join(f"{x:.1f}" for x in os.getloadavg())
+        print(f"  load average {load_average}", flush=True)
+        first = run_sweep(now, "first")
+        first["load_average"] = load_average
+        if spec.get("gap_days"):
+            first["one_per_clock_and_rule"], first["highest_repeat"] = one_per_clock_and_rule(now)
+            print(f"  one reminder per clock and rule: {first['one_per_clock_and_rule']}, highest repeat number "
+                  f"{first['highest_repeat'] + 1}", flush=True)  # fmt: skip
+        firsts.append(first)
+        repeats.append(run_sweep(now, "again"))
+    median = lambda runs, key: statistics.median(r[key] for r in runs if r[key] is not None) if any(r[key] is not None for r in runs) else None  # noqa: E731
+    summary = {
+        "shape": name, "requests": size, "assignees": spec["assignees"], "runs": runs, "analyzed_after_load": analyze,
+        "first_median_s": median(firsts, "seconds"), "repeat_median_s": median(repeats, "seconds"),
+        "ms_per_digest_median": median(firsts, "ms_per_digest"), "first": firsts, "repeat": repeats,
+    }  # fmt: skip
+    print(
+        f"  {name}: first {summary['first_median_s']:.2f} s, repeat {summary['repeat_median_s']:.2f} s (medians of "
+        f"{runs}), {summary['ms_per_digest_median']} ms per digest",
+        flush=True,
+    )
+    return summary
+
+
+def reminders_module():
+    import rights.reminders as reminders
+
+    return reminders
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--shapes", nargs="+", choices=list(SHAPES), help="the shapes of issue 24 (instead of --sizes)")
+    parser.add_argument("--scale", type=float, default=1.0, help="with --shapes: multiply requests and due by this")
+    parser.add_argument("--json", action="store_true", help="with --shapes: print the results as JSON at the end")
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--due", type=float, default=0.05, help="fraction of requests with a reminder due")
     parser.add_argument(
@@ -262,7 +395,8 @@ def main():
         "--reuse", action="store_true", help="keep the database and its requests when it already holds the one "
         "size asked for (time the sweep again after a code change without loading again)",
     )
-    parser.add_argument("--runs", type=int, default=1, help="time first and again this many times (ledger emptied before each)")
+    parser.add_argument("--runs", type=int, default=None, help="time first and again this many times (ledger emptied "
+                        "before each; default 1, with --shapes 3)")  # fmt: skip
     parser.add_argument("--no-memory", action="store_true", help="skip the tracemalloc run")
     args = parser.parse_args()
 
@@ -285,6 +419,14 @@ def main():
         today = today_in_shanghai(now)
         calendar = work_calendar()
         print(f"PostgreSQL {connection.pg_version // 10000}, {os.cpu_count()} CPUs; sweep at {NOW_ISO}")
+        if args.shapes:
+            results = [
+                run_shape(name, SHAPES[name], scale=args.scale, runs=args.runs or 3, now=now, today=today, calendar=calendar)
+                for name in args.shapes
+            ]
+            if args.json:
+                print(json.dumps({"now": NOW_ISO, "scale": args.scale, "shapes": results}, indent=2))
+            return
         for size in args.sizes:
             started = time.perf_counter()
             fraction = min(args.due_count / size, 1.0) if args.due_count else args.due
@@ -305,7 +447,7 @@ def main():
                 f"{counts['statutory_breach']:,} past the statutory limit); loaded in {time.perf_counter() - started:.1f} s",
                 flush=True,
             )
-            for run in range(args.runs):
+            for run in range(args.runs or 1):
                 if run:
                     with connection.cursor() as cursor:
                         cursor.execute("TRUNCATE rights_reminder")

@@ -443,8 +443,9 @@ class ReminderSettings(models.Model):
     escalate_after_working_days = models.PositiveSmallIntegerField(
         _("suggest escalation after (working days overdue)"), default=3
     )
+    # Working days since the last overdue reminder about a clock went out (rights.reminders.rules.Rules.resend_after).
     repeat_every_days = models.PositiveSmallIntegerField(
-        _("repeat overdue reminders every (days)"), default=3, validators=[MinValueValidator(1)]
+        _("repeat overdue reminders every (working days)"), default=3, validators=[MinValueValidator(1)]
     )
     send_time = models.TimeField(
         _("send at (Asia/Shanghai)"),

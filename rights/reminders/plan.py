@@ -3,7 +3,7 @@
 The rows a sweep has just recorded are taken as they are (the rules found them due a moment ago); every other
 pending or failed row (held before the send time, failed, or recorded by a sweep running at the same time) is read
 once, streamed, and checked against its clock: still running (the one definition of each track, through its clock
-source), still the same last day, still the current repeat, not snoozed.
+source), still the same last day, not snoozed.
 """
 from __future__ import annotations
 
@@ -28,7 +28,6 @@ from ..models import (
 from ..querysets import today_in_shanghai
 from .digest import Digest, DigestItem
 from .ledger import BATCH, Recorded, claim
-from .rules import overdue_repeat
 from .sources import clock_sources
 
 
@@ -47,8 +46,8 @@ _PLAN_FIELDS = (
 
 
 def still_due(
-    *, kind: str, due: date, repeat: int, running: bool, last_day: date | None, statutory_last_day: date | None,
-    request_id: int, clock_id: int | None, today: date, config: ReminderSettings, snoozes: tuple[set[int], set[int]],
+    *, kind: str, due: date, running: bool, last_day: date | None, statutory_last_day: date | None,
+    request_id: int, clock_id: int | None, today: date, snoozes: tuple[set[int], set[int]],
 ) -> bool:
     """Whether a recorded, unsent reminder is still worth sending today (its clock still runs and still has the
     deadline the reminder is about)."""
@@ -57,9 +56,9 @@ def still_due(
     if kind == ReminderKind.DUE_SOON:
         return last_day == due and today <= due
     if kind == ReminderKind.OVERDUE:
+        # Held or failed, it goes out as it is (the next one is recorded only after it was sent), unless snoozed.
         snoozed_requests, snoozed_clocks = snoozes
-        current = overdue_repeat(last_day=due, today=today, every=config.repeat_every_days)
-        return last_day == due and repeat == current and request_id not in snoozed_requests and clock_id not in snoozed_clocks
+        return last_day == due and today > due and request_id not in snoozed_requests and clock_id not in snoozed_clocks
     if kind == ReminderKind.STATUTORY_BREACH:
         return statutory_last_day == due
     if kind == ReminderKind.ESCALATE:
@@ -151,9 +150,8 @@ def plan_deliveries(
             if reminder_id in own_ids:
                 continue  # (SQLite: left out here)
             if not still_due(
-                kind=kind, due=due, repeat=repeat, running=running, last_day=last_day,
-                statutory_last_day=statutory_last_day, request_id=request_id, clock_id=clock_id, today=today,
-                config=config, snoozes=snoozes,
+                kind=kind, due=due, running=running, last_day=last_day, statutory_last_day=statutory_last_day,
+                request_id=request_id, clock_id=clock_id, today=today, snoozes=snoozes,
             ):  # fmt: skip
                 stale.append(reminder_id)
                 continue

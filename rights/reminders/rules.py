@@ -1,59 +1,36 @@
 """The rules: which reminders are due at a moment, as queries over each track's running clocks.
 
-Four kinds: due soon (the one "due soon" setting, shared with the request list), overdue (with its repeat
-number), past the statutory limit, escalation suggested. Each track states them with its own named filters in its
+Four kinds: due soon (the one "due soon" setting, shared with the request list), overdue (again every K working
+days, its repeat number counted in the ledger), past the statutory limit, escalation suggested. Each track states them with its own named filters in its
 clock source (rights.reminders.sources); this module gives them what they are stated with (`Rules`) and collects
 the queries. Nothing is read per request, and no due row comes back to Python.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
-from django.db.models import (
-    CharField,
-    DateField,
-    F,
-    Func,
-    IntegerField,
-    QuerySet,
-    Value,
-)
-from django.db.models.functions import Greatest
+from django.db.models import CharField, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 
+from deadlines.counting import SHANGHAI
 from deadlines.status import due_soon_horizon
 from deadlines.workdays import WorkCalendar
 
-from ..models import ReminderSettings, ReminderSnooze
+from ..models import RETRYABLE_REMINDER_STATES, Reminder, ReminderSettings, ReminderSnooze
 from ..querysets import today_in_shanghai
-from .sources import ClockSource, clock_sources
+from .sources import REQUEST, ClockSource, clock_sources
 
-# The ledger's repeat counter is a small integer; a repeat beyond it can only come from a broken date.
-MAX_REPEAT = 32767
-
-
-def overdue_repeat(*, last_day: date, today: date, every: int) -> int:
-    """0 the day after the last day, then one more every `every` days (days overdue - 1) // K."""
-    return max((today - last_day).days - 1, 0) // max(every, 1)
+# A last day further back than this is bad data (a year typed wrong, a row from before the boundary checks), not
+# a reminder: reported and left out, the others sent.
+BELIEVABLE_DAYS_OVERDUE = 36525  # a century
 
 
-class _DaysSince(Func):
-    """Whole days from a date column to `today` (today - column), in SQL: what `(today - last_day).days` is in
-    Python, for `overdue_repeat`'s formula stated once more for the database (`Rules.repeat`)."""
+@dataclass(frozen=True)
+class NextRepeat:
+    """The overdue rule's repeat number, counted in the ledger (`Rules.repeat`, resolved in `Rules.add`)."""
 
-    output_field = IntegerField()
-
-    def __init__(self, column: str, today: date):
-        super().__init__(Value(today, output_field=DateField()), F(column))
-
-    def as_sql(self, compiler, connection, **extra):  # PostgreSQL: date - date is a number of days
-        return super().as_sql(compiler, connection, template="(%(expressions)s)", arg_joiner=" - ", **extra)
-
-    def as_sqlite(self, compiler, connection, **extra):
-        return super().as_sql(
-            compiler, connection, template="CAST(julianday(%(expressions)s) AS INTEGER)", arg_joiner=") - julianday(",
-            **extra,
-        )  # fmt: skip
+    last_day: str
 
 
 def latest_last_day_overdue_by(today: date, working_days: int, calendar: WorkCalendar) -> date:
@@ -73,10 +50,9 @@ def active_snoozes(today: date) -> tuple[set[int], set[int]]:
     return requests, clocks
 
 
-def _oldest_repeatable_last_day(today: date, every: int) -> date:
-    """Last days up to this one would make a repeat above MAX_REPEAT (bad data): reported and left out."""
+def _oldest_believable_last_day(today: date) -> date:
     try:
-        return today - timedelta(days=(MAX_REPEAT + 1) * max(every, 1) + 1)
+        return today - timedelta(days=BELIEVABLE_DAYS_OVERDUE)
     except OverflowError:
         return date.min
 
@@ -115,19 +91,45 @@ class Rules:
         """Clocks with a last day up to this one are overdue long enough to suggest a complaint."""
         return latest_last_day_overdue_by(self.today, self.config.escalate_after_working_days, self.calendar)
 
-    def repeat(self, last_day_column: str):
-        """`overdue_repeat` in SQL: (days overdue - 1) // K, from 0."""
-        every = max(self.config.repeat_every_days, 1)
-        return Greatest(_DaysSince(last_day_column, self.today) - Value(1), Value(0)) / Value(every)
+    @property
+    def resend_after(self) -> datetime:
+        """An overdue reminder sent from this moment on is too recent to repeat today: the repeat comes once K
+        working days (ReminderSettings.repeat_every_days) have passed since the day it was sent, so two overdue
+        mails about one clock never come on consecutive working days when K >= 2, whatever the weekends."""
+        last_sent_day = latest_last_day_overdue_by(self.today, max(self.config.repeat_every_days, 1), self.calendar)
+        return datetime.combine(last_sent_day + timedelta(days=1), time(0), tzinfo=SHANGHAI)
+
+    def repeat(self, last_day_column: str) -> NextRepeat:
+        """The overdue rule's repeat: how many reminders the ledger holds about the clock and its last day (0 for
+        the first), resolved by `add` against the ledger rows of the rule's source."""
+        return NextRepeat(last_day_column)
 
     def add(self, source: ClockSource, queryset, *, request: str, kind: str, last_day: str, repeat=None) -> None:
         """One rule: `queryset` of the source's clocks due for a reminder of `kind` about the column `last_day`;
-        `request` is the path from a clock to its request's id."""
+        `request` is the path from a clock to its request's id. With `repeat=rules.repeat(...)` a clock is due
+        again only when nothing about it is waiting to go out and the last mail went out K working days ago."""
         rows = queryset.order_by().annotate(
-            r_request=F(request), r_clock=F("id"), r_kind=Value(str(kind), output_field=CharField()),
-            r_due=F(last_day), r_repeat=repeat if repeat is not None else Value(0, output_field=IntegerField()),
-        ).values_list("r_request", "r_clock", "r_kind", "r_due", "r_repeat")  # fmt: skip
-        self.queries.append(DueQuery(source, rows))
+            r_request=F(request), r_clock=F("id"), r_kind=Value(str(kind), output_field=CharField()), r_due=F(last_day),
+        )  # fmt: skip
+        if isinstance(repeat, NextRepeat):
+            # The ledger's rows about this clock, kind and last day: a probe of its unique key (request, clock,
+            # kind, due, repeat), the request's own clocks by `clock`, another track's by (source, clock id).
+            about = {"clock_id": OuterRef("r_clock")} if source.name == REQUEST else {
+                "source": source.name, "source_clock_id": OuterRef("r_clock")}  # fmt: skip
+            ledger = Reminder.objects.order_by().filter(
+                request_id=OuterRef("r_request"), kind=str(kind), due=OuterRef("r_due"), **about
+            )
+            # Waiting to go out (held, or failed and retried as it is) or sent less than K working days ago. A
+            # cancelled row (snoozed, no longer due) reached nobody and holds nothing back. A sweep after days of
+            # downtime thus records one reminder per clock, the next in the count, not one per missed interval.
+            waiting = ledger.filter(Q(status__in=RETRYABLE_REMINDER_STATES) | Q(sent_at__gte=self.resend_after))
+            latest = ledger.order_by("-repeat").values("repeat")[:1]
+            rows = rows.filter(~Exists(waiting)).annotate(
+                r_repeat=Coalesce(Subquery(latest, output_field=IntegerField()) + Value(1), Value(0))
+            )
+        else:
+            rows = rows.annotate(r_repeat=repeat if repeat is not None else Value(0, output_field=IntegerField()))
+        self.queries.append(DueQuery(source, rows.values_list("r_request", "r_clock", "r_kind", "r_due", "r_repeat")))
 
     def repeatable(self, queryset, *, request: str, last_day: str):
         """The overdue clocks that may be reminded again: a snooze of their request stops the repeats (when it
@@ -135,7 +137,7 @@ class Rules:
         reminder: reported in `skipped`, left out, the others sent."""
         if self.snoozed_requests:
             queryset = queryset.exclude(**{f"{request}__in": self.snoozed_requests})
-        oldest = _oldest_repeatable_last_day(self.today, self.config.repeat_every_days)
+        oldest = _oldest_believable_last_day(self.today)
         for request_id, day in queryset.filter(**{f"{last_day}__lte": oldest}).values_list(request, last_day):
             self.skipped.append((request_id, f"last day {day.isoformat()} is {(self.today - day).days} days ago"))
         return queryset.filter(**{f"{last_day}__gt": oldest})

@@ -25,6 +25,7 @@ from .deliver import (
 from .ledger import record_due_reminders
 from .plan import plan_deliveries
 from .rules import active_snoozes
+from .statistics import analyze_stale_tables
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +48,11 @@ def sweep_reminders(
     today = today_in_shanghai(now)
     result.sending = in_send_window(now, config, calendar)
     result.send_at = next_send_time(now, config, calendar)
+    # Statistics first: the rules' plans depend on them (a table loaded a moment ago, never analyzed, made each rule
+    # a nested loop over thousands of rows: rights/reminders/statistics.py).
+    analyzed = analyze_stale_tables()
+    if analyzed:
+        logger.info("reminder sweep analyzed tables with stale statistics: %s", ", ".join(analyzed))
     snoozes = active_snoozes(today)
     rules = {"now": now, "config": config, "calendar": calendar, "snoozes": snoozes, "skipped": result.skipped}
     if dry_run:

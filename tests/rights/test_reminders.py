@@ -2,7 +2,7 @@
 
 The scenario request: 卢米埃影城 promises account cancellation within 7 working days. Filed on Tuesday 2026-11-10,
 its last day is Thursday 2026-11-19 and its statutory last day (15 working days) Tuesday 2026-12-01. Defaults:
-due soon = 2 working days ahead, overdue repeats every 3 days, escalation suggested after 3 working days overdue,
+due soon = 2 working days ahead, overdue repeated once 3 working days have passed since the last one went out, escalation suggested after 3 working days overdue,
 mail from 09:00 on working days (Asia/Shanghai).
 """
 import json
@@ -16,7 +16,7 @@ from django.test import override_settings
 from django.utils import translation
 
 from rights.models import Reminder, ReminderKind, ReminderPreference, ReminderSettings, ReminderSnooze, ReminderStatus
-from rights.reminders import overdue_repeat, sweep_reminders
+from rights.reminders import sweep_reminders
 from rights.services import record_event
 from tests.factories import UserFactory, file, shanghai
 
@@ -65,18 +65,27 @@ def test_the_scenario_due_soon_then_overdue_then_nothing_new_the_same_day_then_t
     again = send("2026-11-20T16:00")
     assert again["sent"] == 0 and again["reminders"] == [] and len(mail.outbox) == 2
 
-    # Three days later: the repeat.
-    repeat = send("2026-11-23T09:30")
+    # Three working days later (Monday 23, Tuesday 24, Wednesday 25): the repeat, not before.
+    assert send("2026-11-23T09:30")["reminders"] == [] and send("2026-11-24T09:30")["reminders"] == [
+        {"request": cancellation.pk, "kind": "escalate", "due": LAST_DAY, "repeat": 0, "status": "sent",
+         "recipient": "wang@example.com"}
+    ]
+    repeat = send("2026-11-25T09:30")
     assert keys(repeat) == [(cancellation.pk, "overdue", LAST_DAY, 1)]
-    assert len(mail.outbox) == 3
-    assert Reminder.objects.filter(status=ReminderStatus.SENT).count() == 3
+    assert len(mail.outbox) == 4
+    assert Reminder.objects.filter(status=ReminderStatus.SENT).count() == 4
     assert set(Reminder.objects.values_list("attempts", flat=True)) == {1}
 
 
-def test_overdue_repeats_every_k_days_counted_from_the_day_after_the_last_day():
-    last_day = date(2026, 11, 19)
-    repeats = [overdue_repeat(last_day=last_day, today=date(2026, 11, 19 + n), every=3) for n in range(1, 11)]
-    assert repeats == [0, 0, 0, 1, 1, 1, 2, 2, 2, 3]
+def test_overdue_mails_come_every_third_working_day_never_on_consecutive_working_days(cancellation):
+    # A sweep every hour of every day from the day after the last day (Friday 11-20) to Friday 12-04.
+    sent = []
+    for day in range(20, 35):
+        for hour in (7, 9, 13, 18):
+            moment = f"2026-{11 + day // 31}-{day % 31 + day // 31:02d}T{hour:02d}:30"
+            sent += [(moment[:10], r["repeat"]) for r in send(moment)["reminders"] if r["kind"] == "overdue"]
+    # Friday, then Wednesday (23, 24, 25), Monday (26, 27, 30), Thursday (1, 2, 3): counted 1, 2, 3, 4.
+    assert sent == [("2026-11-20", 0), ("2026-11-25", 1), ("2026-11-30", 2), ("2026-12-03", 3)]
 
 
 def test_before_the_send_time_reminders_are_recorded_and_held_then_sent_at_nine(cancellation):
@@ -95,26 +104,30 @@ def test_on_a_day_off_reminders_wait_for_the_next_working_day(cancellation):
     assert saturday["send_at"] == "2026-11-23T09:00:00+08:00"
     assert send("2026-11-22T15:00")["sent"] == 0
     monday = send("2026-11-23T09:05")
-    assert keys(monday) == [(cancellation.pk, "overdue", LAST_DAY, 1)]  # the current repeat by then
+    assert keys(monday) == [(cancellation.pk, "overdue", LAST_DAY, 0)]  # the first mail about it is the first
     assert len(mail.outbox) == 1
 
 
-def test_a_sweep_after_an_outage_catches_up_with_the_current_repeat_only(cancellation):
-    # No sweep ran from before the last day until eight days after it.
+@override_settings(LANGUAGE_CODE="en")
+def test_a_sweep_after_an_outage_records_one_reminder_per_clock_and_rule_and_says_how_late(cancellation):
+    # No sweep ran from before the last day until eight days after it (six working days: 20, 23-27).
     result = send("2026-11-27T09:30")
-    overdue = [r for r in result["reminders"] if r["kind"] == "overdue"]
-    assert overdue == [{"request": cancellation.pk, "kind": "overdue", "due": LAST_DAY, "repeat": 2,
-                        "status": "sent", "recipient": "wang@example.com"}]
+    assert keys(result) == [(cancellation.pk, "escalate", LAST_DAY, 0), (cancellation.pk, "overdue", LAST_DAY, 0)]
+    assert Reminder.objects.count() == 2
     assert len(mail.outbox) == 1  # one digest, no burst of the missed ones
+    body = mail.outbox[0].body
+    assert "overdue by 6 working days" in body and "(reminder" not in body  # the first mail about it
+    # The next one comes three working days after this one went out (11-30, 12-01, 12-02), numbered 2.
+    assert send("2026-12-01T09:30")["reminders"] == []
+    assert (cancellation.pk, "overdue", LAST_DAY, 1) in keys(send("2026-12-02T09:30"))
+    assert "overdue by 9 working days (reminder 2)" not in mail.outbox[-1].body  # the label and the status apart
+    assert "(reminder 2)" in mail.outbox[-1].body and "overdue by 9 working days" in mail.outbox[-1].body
 
 
-def test_an_unsent_repeat_is_superseded_by_the_next_one(cancellation):
-    send("2026-11-20T07:00")  # repeat 0 recorded before the send time; then no sweep until the next repeat
-    send("2026-11-23T09:30")
-    assert dict(Reminder.objects.filter(kind="overdue").values_list("repeat", "status")) == {
-        0: ReminderStatus.CANCELLED,
-        1: ReminderStatus.SENT,
-    }
+def test_a_held_reminder_goes_out_as_it_is_rather_than_a_newer_repeat(cancellation):
+    send("2026-11-20T07:00")  # recorded before the send time; then no sweep for a few days
+    assert keys(send("2026-11-25T09:30")) == [(cancellation.pk, "escalate", LAST_DAY, 0), (cancellation.pk, "overdue", LAST_DAY, 0)]
+    assert dict(Reminder.objects.filter(kind="overdue").values_list("repeat", "status")) == {0: ReminderStatus.SENT}
 
 
 def test_a_request_completed_before_the_send_time_gets_no_reminder(cancellation):
@@ -157,7 +170,7 @@ def test_the_settings_row_changes_n_k_and_m_without_a_deploy(cancellation):
     # 2026-11-12 is 5 working days before the last day (13, 16, 17, 18, 19); with the default 2 it is quiet.
     assert keys(send("2026-11-12T09:30")) == [(cancellation.pk, "due_soon", LAST_DAY, 0)]
     send("2026-11-20T09:30")
-    assert keys(send("2026-11-23T09:30")) == [(cancellation.pk, "overdue", LAST_DAY, 3)]  # a repeat a day
+    assert keys(send("2026-11-23T09:30")) == [(cancellation.pk, "overdue", LAST_DAY, 1)]  # a repeat each working day
     assert not Reminder.objects.filter(kind="escalate").exists()
 
 
@@ -219,7 +232,7 @@ def test_unassigned_requests_go_to_the_team_address(catalog):
 def test_while_the_assignee_is_away_the_team_gets_the_reminders(cancellation, clerk):
     ReminderPreference.objects.create(user=clerk, away_until=date(2026, 11, 20))
     assert send("2026-11-20T09:30")["reminders"][0]["recipient"] == "desk@example.org"
-    assert send("2026-11-23T09:30")["reminders"][0]["recipient"] == "wang@example.com"
+    assert send("2026-11-25T09:30")["reminders"][0]["recipient"] == "wang@example.com"  # the repeat
 
 
 def test_a_chosen_address_and_language_are_used(cancellation, clerk):

@@ -4,7 +4,8 @@ The scenario: 卢米埃影城 cancellation filed 2026-09-28 10:00 (last day 2026
 the app is lodged 2026-10-14 10:00; 12300 takes the case from 2026-10-30, lodged 10:00 that day (which escalates
 the request, so its own clocks remind no one from then on), and the complaint to the app is closed. 12300 owes
 its admission decision within 5 working days (工信部令第35号 art. 14): last day Friday 2026-11-06. On Wednesday
-2026-11-11 it is overdue by 3 working days (11-09, 11-10, 11-11), 5 days after the last day: repeat 1 (K = 3).
+2026-11-11 it is overdue by 3 working days (11-09, 11-10, 11-11): the first reminder about it, whenever the sweep
+first sees it; the next comes 3 working days after that one went out (K = 3).
 """
 from datetime import date
 
@@ -66,19 +67,20 @@ def test_a_regulators_overdue_admission_is_reminded_once_per_repeat(with_12300):
     assert first.sent == 1 and first.failed == 0
     # Only the regulator's clock: the request's own clocks are the regulator's to chase now (escalated), and the
     # complaint to the app is closed.
-    assert ledger() == [("12300", "admission", ReminderKind.OVERDUE, ADMISSION_LAST_DAY, 1, ReminderStatus.SENT)]
+    assert ledger() == [("12300", "admission", ReminderKind.OVERDUE, ADMISSION_LAST_DAY, 0, ReminderStatus.SENT)]
     (message,) = mail.outbox
     assert message.to == ["wang@example.com"]
 
-    # The next hourly sweep, and the next day (still repeat 1): nothing new.
+    # The next hourly sweep, the next day and Friday (two working days after the mail): nothing new.
     assert sweep_reminders(now=shanghai(2026, 11, 11, 16)).sent == 0
     assert sweep_reminders(now=shanghai(2026, 11, 12, 9, 30)).sent == 0
+    assert sweep_reminders(now=shanghai(2026, 11, 13, 9, 30)).sent == 0
     assert len(mail.outbox) == 1
 
-    # Friday 11-13, 7 days after the last day: repeat 2, once.
-    assert sweep_reminders(now=shanghai(2026, 11, 13, 9, 30)).sent == 1
-    assert sweep_reminders(now=shanghai(2026, 11, 13, 10, 30)).sent == 0
-    assert [row[4] for row in ledger()] == [1, 2] and len(mail.outbox) == 2
+    # Monday 11-16, the third working day after it: the second reminder, once.
+    assert sweep_reminders(now=shanghai(2026, 11, 16, 9, 30)).sent == 1
+    assert sweep_reminders(now=shanghai(2026, 11, 16, 10, 30)).sent == 0
+    assert [row[4] for row in ledger()] == [0, 1] and len(mail.outbox) == 2
 
 
 def test_the_digest_names_the_channel_and_the_action_under_the_request_in_chinese(with_12300):
@@ -110,10 +112,10 @@ def test_snoozing_the_request_silences_its_complaints_overdue_repeats(with_12300
     )
     assert sweep_reminders(now=WEDNESDAY).sent == 0
     assert mail.outbox == [] and not Reminder.objects.exists()
-    # When the snooze has run out, the current repeat goes out (not the missed ones): 11-23 is 17 days late.
+    # When the snooze has run out, one reminder goes out (not one per missed interval), the first: 11-23 is 17 days late.
     after = sweep_reminders(now=shanghai(2026, 11, 23, 9, 30))
     assert after.sent == 1
-    assert ledger() == [("12300", "admission", ReminderKind.OVERDUE, ADMISSION_LAST_DAY, 5, ReminderStatus.SENT)]
+    assert ledger() == [("12300", "admission", ReminderKind.OVERDUE, ADMISSION_LAST_DAY, 0, ReminderStatus.SENT)]
 
 
 def test_an_unsent_reminder_is_cancelled_when_the_request_is_snoozed_before_the_send_time(with_12300):

@@ -128,12 +128,12 @@ def test_a_refused_recipient_fails_alone_and_the_other_digests_still_go(catalog,
     assert failed.status == ReminderStatus.FAILED and "No such mailbox" in failed.last_error
 
 
-def test_an_overdue_repeat_missed_during_a_long_outage_is_replaced_by_the_current_one(catalog, clerk, smtp_backend):
+def test_an_overdue_reminder_that_failed_during_a_long_outage_is_sent_as_it_is_not_a_later_repeat(catalog, clerk, smtp_backend):
     file(catalog["卢米埃影城"], at=FILED, assignee=clerk)
-    sweep_reminders(now=MORNING)  # server down: repeat 0 failed
+    sweep_reminders(now=MORNING)  # server down: the first overdue reminder failed
     with smtp_server(smtp_backend, Inbox()) as inbox:
-        sweep_reminders(now=shanghai(2026, 11, 23, 9, 30))  # back up on the day of repeat 1
+        sweep_reminders(now=shanghai(2026, 11, 25, 9, 30))  # back up three working days later
     statuses = dict(Reminder.objects.filter(kind="overdue").values_list("repeat", "status"))
-    assert statuses == {0: ReminderStatus.CANCELLED, 1: ReminderStatus.SENT}
+    assert statuses == {0: ReminderStatus.SENT}  # nobody has read one yet: this is the first, retried
     assert len(inbox.messages) == 1
-    assert Reminder.objects.get(repeat=1).due == date(2026, 11, 19)
+    assert Reminder.objects.get(kind="overdue").due == date(2026, 11, 19)
