@@ -157,6 +157,12 @@ def _rights_of_promise(
         common = [r for r in in_heading if r in in_sentence]
         if common:
             chosen, reasons = common[:1], [sentence_reason]
+            # The heading's right written in a list of rights ("若您无法访问、更正或删除…，我们将…回复"): the
+            # promise answers each right of the list.
+            lo, hi = context[-1]
+            listed = next((r for _, _, r in grammar.right_lists(text, lo, hi) if common[0] in r), None)
+            if listed:
+                chosen = listed
         elif len(in_sentence) == 1:
             chosen, reasons = in_sentence, [sentence_reason]
         elif len(in_heading) == 1:
@@ -167,6 +173,9 @@ def _rights_of_promise(
         chosen, reasons = (in_sentence, [sentence_reason]) if len(in_sentence) <= 2 else ([], [])
     else:
         chosen, reasons = (in_heading, [heading_reason]) if len(in_heading) <= 2 else ([], [])
+    if chosen == [Right.COMPLAINT] and grammar.asks_and_complains(text, sentence.start, sentence.end):
+        # "如您有任何投诉、建议或疑问，我们将…答复": questions are answered as well as complaints
+        chosen = [Right.ANY_REQUEST, Right.COMPLAINT]
     if chosen:
         return chosen, reasons + (["several_rights"] if len(chosen) > 1 else [])
     if any(grammar.is_request_context(text, lo, hi) for lo, hi in context):

@@ -43,7 +43,11 @@ _DEADLINE = re.compile(
 )
 # A deadline is bounded by 内 ("within") ...
 # (a remark may come between: 15个工作日（不含法定节假日）内)
-_WITHIN_AFTER = re.compile(r"\s*(?:[（(][^（()）\n]{0,20}[)）]\s*)?(?:之内|以内|内|(?:的)?(?:期限|时限|时间)内|为限)")
+# (or after the law's period offered as the other bound: 15个工作日或法律法规规定的时限内)
+_WITHIN_AFTER = re.compile(
+    r"\s*(?:[（(][^（()）\n]{0,20}[)）]\s*)?(?:或[^，。；,;\n内]{0,14}?(?:期限|时限))?"
+    r"(?:之内|以内|内|(?:的)?(?:期限|时限|时间)内|为限)"
+)
 # ... or introduced by a limit word ("不超过15天", "最长30日", "期限为15个工作日") ...
 _LIMIT_BEFORE = re.compile(
     r"(?:不超过|不超|不得超过|不会超过|不多于|不晚于|最长|最迟|最多|至多|最晚|期限为|时限为|期限是|时限是|为期)"
