@@ -84,14 +84,21 @@ class _PromiseWords:
 
     def __init__(self, doc: Document, sentence: Sentence):
         self.catch = grammar.catch_all(doc.text, sentence.start, sentence.end)
+        # "如果您对答复不满意，……可以投诉": the route after an escalation word is not what the promise answers
+        self.escalation = grammar.ESCALATION.search(doc.text, sentence.start, sentence.end)
         self.mentions = grammar.right_mentions(doc.text, sentence.start, sentence.end, index=doc.index)
         self._starts = [pos for pos, _right in self.mentions]
 
-    def key(self, deadline_start: int) -> tuple[bool, bool]:
-        """(a catch-all is written before the deadline, the right named last before it is a complaint)."""
+    def key(self, deadline_start: int) -> tuple[bool, bool, bool]:
+        """(a catch-all is written before the deadline, the right named last before it is a complaint, an
+        escalation follows it)."""
         i = bisect.bisect_left(self._starts, deadline_start) - 1
         last_before = self.mentions[i][1] if i >= 0 else None
-        return (self.catch is not None and self.catch.start < deadline_start, last_before == Right.COMPLAINT)
+        return (
+            self.catch is not None and self.catch.start < deadline_start,
+            last_before == Right.COMPLAINT,
+            self.escalation is not None and self.escalation.start() > deadline_start,
+        )
 
 
 def rights_of_promise(doc: Document, sentence: Sentence, deadline_start: int) -> tuple[list[str], list[str]]:
@@ -104,7 +111,12 @@ def rights_of_promise(doc: Document, sentence: Sentence, deadline_start: int) ->
 
 
 def _rights_of_promise(
-    doc: Document, sentence: Sentence, words: _PromiseWords, after_catch_all: bool, complaint_last: bool
+    doc: Document,
+    sentence: Sentence,
+    words: _PromiseWords,
+    after_catch_all: bool,
+    complaint_last: bool,
+    escalation_after: bool,
 ) -> tuple[list[str], list[str]]:
     """The rights a deadline sentence promises for, and the reasons (confidence.py) for reading them so.
 
@@ -135,15 +147,28 @@ def _rights_of_promise(
     else:
         in_heading, heading_reason = (grammar.rights_in_order(heading.title) if heading else []), "right_from_heading"
 
-    in_sentence = doc.sentence_rights(sentence)
+    if escalation_after:
+        in_sentence = grammar.rights_in_order(text, sentence.start, words.escalation.start(), index=doc.index)
+    else:
+        in_sentence = doc.sentence_rights(sentence)
     sentence_reason = "right_in_sentence"
     request_here = grammar.is_request_context(text, sentence.start, sentence.end)
     context = [(sentence.start, sentence.end)]
-    if not in_sentence and not request_here and not title:
+    if not in_sentence and grammar.ABOVE_REQUESTS.search(text, sentence.start, sentence.end):
+        # "对于以上您的请求，我们将…": every right above, whatever the heading it stands under
+        return [Right.ANY_REQUEST], ["request_in_sentence"]
+    if not in_sentence and not title:
         i = bisect.bisect_right(doc.sentence_starts, sentence.start) - 1
         section_start = doc.section(sentence.start)[0]
-        if i > 0 and doc.sentences[i - 1].start >= section_start:
-            previous = doc.sentences[i - 1]
+        previous = doc.sentences[i - 1] if i > 0 else None
+        # The sentence before counts when this one is no request in itself, or when it opens this one's
+        # paragraph ("6.您有权获取您的个人信息副本……。我们在验证您的身份后，将在15个工作日内回复您"): a
+        # paragraph's own right is nearer than its heading's.
+        if (
+            previous is not None
+            and previous.start >= section_start
+            and (not request_here or doc.line_of(sentence.start)[0] == previous.start)
+        ):
             context.append((previous.start, previous.end))
             in_sentence = doc.sentence_rights(previous)
             sentence_reason = "right_from_previous_sentence"

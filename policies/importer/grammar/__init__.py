@@ -31,6 +31,7 @@ from .numerals import NUMERAL, parse_numeral
 from .periods import DeadlinePhrase, find_deadlines, period_kept
 from .promise import CAP_WORDS, CLAUSE_END, REPLY_OR_COMPLETION, SELF, SOFT_WORDS, action_and_place, action_of, hedge_of
 from .rights import (
+    ABOVE_REQUESTS,
     ESCALATION,
     GENERIC_REQUEST,
     NOT_A_REQUEST,
@@ -46,6 +47,7 @@ from .rights import (
 from .scope import CatchAll, catch_all, inline_title
 
 __all__ = [
+    "ABOVE_REQUESTS",
     "CAP_WORDS",
     "CLAUSE_END",
     "ESCALATION",

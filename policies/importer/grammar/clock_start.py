@@ -40,7 +40,7 @@ _CLOCK_TRIGGERS = [
         # "提出申请的15个工作日内" has no 后 / 之日: without one, the filing must lead straight into the deadline
         # ("您提出的查阅请求，处理时限为…" describes the request, it does not start a clock).
         re.compile(
-            rf"(?:提出|提交|发出|发起|递交)[^，。；,;并和及且]{{0,16}}?(?:申请|请求|要求)(?P<after>{_AFTER})?"
+            rf"(?:提出|提交|发出|发起|递交)[^，。；,;并和及且]{{0,16}}?(?:申请|请求|要求|注销)(?P<after>{_AFTER})?"
             rf"|(?:申请|请求)(?:提交|提出)?(?P<after2>之日|之后|以后|后)"
         ),
     ),

@@ -25,6 +25,7 @@ COMPLETION_VERBS = (
 ACTION = re.compile(rf"\s*(?:[给予作做出进行为向您对]{{1,4}}\s*)?(?P<verb>{REPLY_VERBS}|{COMPLETION_VERBS})")
 REPLY_OR_COMPLETION = re.compile(rf"(?P<reply>{REPLY_VERBS})|(?P<completion>{COMPLETION_VERBS})")
 CLAUSE_END = re.compile(r"[，,；;。！？!?\n]")
+_COMPLETION = re.compile(COMPLETION_VERBS)
 
 
 # What the user does (or fails to do) within a period is no promise: "15天内重新登录，将视为撤销注销申请"
@@ -79,6 +80,11 @@ def action_and_place(
         # "受理并处理": accepting the request and handling it are both promised within the deadline
         if m["reply"] and _AND_COMPLETED.match(text, m.end()):
             return Action.COMPLETION, "after"
+        # "完成对您请求的响应": what is completed is a reply (unless handling follows: "响应和处理")
+        if m["completion"] == "完成":
+            then = index.search(REPLY_OR_COMPLETION, m.end(), own_end)
+            if then and then["reply"] and not index.search(_COMPLETION, then.end(), own_end):
+                return Action.REPLY, "after"
         return (Action.REPLY if m["reply"] else Action.COMPLETION), "after"
     if index.search(_USER_CONDITION, deadline_end, own_end):
         return None
