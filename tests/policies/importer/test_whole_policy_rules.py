@@ -128,3 +128,19 @@ def test_a_sentence_in_the_middle_of_a_paragraph_does_not_lend_its_right():
         "如果您无法自行管理，可以反馈我们，我们将在15天内回复您。"
     )
     assert [p[0] for p in promises(text)] == [Right.ANY_REQUEST]
+
+
+def test_a_general_promise_after_an_invitation_to_ask_or_complain_answers_both():
+    text = (
+        "十一、联系我们\n如您对本政策有任何疑问、建议或投诉，请通过以下方式联系我们：\n客服邮箱：help@example.test\n"
+        "我们收到您的意见并核实您的身份后，将在十个工作日内回复。"
+    )
+    assert sorted(p[0] for p in promises(text)) == sorted([Right.ANY_REQUEST, Right.COMPLAINT])
+
+
+def test_a_general_promise_after_questions_alone_answers_any_request():
+    text = (
+        "十一、联系我们\n如您对本政策有任何疑问或建议，请通过以下方式联系我们：\n客服邮箱：help@example.test\n"
+        "我们收到您的意见并核实您的身份后，将在十个工作日内回复。"
+    )
+    assert [p[0] for p in promises(text)] == [Right.ANY_REQUEST]
