@@ -1,12 +1,17 @@
-"""Score the policy importer on the hand-labelled policies of tests/policies/importer/corpus/.
+"""Score the policy importer on the hand-labelled policies: the development corpus (bench/corpus/, texts read
+from ../shared/corpus) and the test corpus (tests/policies/importer/corpus/).
 
-    .venv/bin/python bench/score_importer.py [--errors] [--chars 60000] [--runs 15] [--json]
+    .venv/bin/python bench/score_importer.py [--heldout] [--errors] [--chars 60000] [--runs 15] [--json]
 
-Prints, per dataset (ca4p: the development set from CA4P-483; seed: the five seed policies) and over all:
-recall (amount and unit right), strict recall (the right(s), action and clock start too), precision
-(proposals with a deadline that are real request deadlines), whether every quote is verbatim, the hedge
-agreement, the errors by kind, and the median time to read and extract a policy of --chars characters
-(the corpus texts one after another, cut). --errors lists each error. See policies/importer/scoring.py.
+Prints, per set, recall (amount and unit right), strict recall (the right(s), action and clock start too),
+precision (proposals with a deadline that are real request deadlines), whether every quote is verbatim, the
+hedge agreement and the errors by kind; then the calibration (precision per confidence level) and the median
+time to read and extract a policy of --chars characters (the texts one after another, cut).
+
+The development corpus is split in two: the held-out fifth (bench/corpus/heldout.txt, drawn at random with a
+fixed seed before the importer was run on it) and the rest, on which the rules are tuned. The held-out rows
+are printed only with --heldout, and --errors lists the errors of the tuning part and of the test corpus
+only: the held-out fifth stays unseen until the end. See policies/importer/scoring.py.
 """
 
 import argparse
@@ -25,32 +30,81 @@ django.setup()
 
 from policies.importer.scoring import (
     ERROR_KINDS,
+    Score,
     load_corpus,
+    load_policy,
     median_extraction_ms,
     policy_of_length,
-    score_corpus,
+    score_policy,
 )
+from policies.models import Confidence
 
-CORPUS = ROOT / "tests/policies/importer/corpus"
+LABELS = ROOT / "bench/corpus"
+TEST_CORPUS = ROOT / "tests/policies/importer/corpus"
+
+
+def development_corpus() -> Path:
+    """../shared/corpus beside the checkout (a worktree one level deeper finds it two levels up)."""
+    for candidate in (ROOT.parent / "shared/corpus", ROOT.parents[1] / "shared/corpus"):
+        if candidate.is_dir():
+            return candidate
+    raise SystemExit("the development corpus ../shared/corpus is not there")
+
+
+def listed(name: str) -> list[str]:
+    return (LABELS / name).read_text(encoding="utf-8").split()
+
+
+def load_development():
+    """The labelled policies of files.txt, each with whether it is in the held-out fifth."""
+    corpus, heldout = development_corpus(), set(listed("heldout.txt"))
+    policies = []
+    for name in listed("files.txt"):
+        label_file = LABELS / "labels" / (name.replace("/", "-").removesuffix(".txt") + ".json")
+        policies.append((load_policy(label_file, corpus), name in heldout))
+    return policies
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--errors", action="store_true", help="list every error")
+    parser.add_argument("--heldout", action="store_true", help="print the held-out fifth too (at the end only)")
+    parser.add_argument("--errors", action="store_true", help="list every error (never the held-out fifth's)")
     parser.add_argument("--chars", type=int, default=60_000)
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
 
-    policies = load_corpus(CORPUS, ROOT)
-    scores = score_corpus(policies)
-    timing = median_extraction_ms(policy_of_length([p.text for p in policies], args.chars), args.runs)
+    rows: dict[str, Score] = {}
+    counts: dict[str, int] = {}
+
+    def add(row: str, score: Score) -> None:
+        rows.setdefault(row, Score()).add(score)
+        counts[row] = counts.get(row, 0) + 1
+
+    development = load_development()
+    for policy, heldout in development:
+        s = score_policy(policy)
+        part = "heldout" if heldout else "tuning"
+        if heldout and not args.heldout:
+            add("dev all", s)
+            continue
+        for row in ("dev all", part, f"{part} {policy.name[:4]}"):
+            add(row, s)
+    tests = load_corpus(TEST_CORPUS, ROOT)
+    for policy in tests:
+        s = score_policy(policy)
+        add("tests", s)
+    order = ["dev all", "tuning", "tuning capp", "tuning ca4p", "heldout", "heldout capp", "heldout ca4p", "tests"]
+    rows = {name: rows[name] for name in order if name in rows}
+    texts = [p.text for p, _ in development if not _] + [p.text for p in tests]
+    timing = median_extraction_ms(policy_of_length(texts, args.chars), args.runs)
+    levels = [str(level) for level in Confidence.values]
     if args.json:
         print(
             json.dumps(
                 {
                     name: {
-                        "policies": sum(1 for p in policies if name in ("all", p.dataset)),
+                        "policies": counts[name],
                         "labelled": s.labelled,
                         "proposed": s.proposed,
                         "recall": round(s.recall, 4),
@@ -58,8 +112,9 @@ def main():
                         "precision": round(s.precision, 4),
                         "verbatim": s.all_verbatim,
                         "errors": s.errors_by_kind(),
+                        "calibration": {lvl: s.by_confidence.get(lvl, [0, 0]) for lvl in levels},
                     }
-                    for name, s in scores.items()
+                    for name, s in rows.items()
                 }
                 | {"timing_ms": {k: round(v, 1) for k, v in timing.items()}, "chars": args.chars},
                 ensure_ascii=False,
@@ -67,26 +122,32 @@ def main():
             )
         )
         return
-    header = (
-        f"{'set':<8} {'policies':>8} {'labelled':>8} {'proposed':>8} {'recall':>7} {'strict':>7} {'precision':>9} {'verbatim':>8} {'hedge':>6}  "
-        + "  ".join(ERROR_KINDS)
+    print(
+        f"{'set':<13} {'policies':>8} {'labelled':>8} {'proposed':>8} {'recall':>7} {'strict':>7} {'precision':>9} "
+        f"{'verbatim':>8} {'hedge':>7}  " + "  ".join(ERROR_KINDS)
     )
-    print(header)
-    for name, s in scores.items():
-        count = sum(1 for p in policies if name in ("all", p.dataset))
+    for name, s in rows.items():
         kinds = s.errors_by_kind()
         print(
-            f"{name:<8} {count:>8} {s.labelled:>8} {s.proposed:>8} {s.recall:>7.1%} {s.strict_recall:>7.1%} "
+            f"{name:<13} {counts[name]:>8} {s.labelled:>8} {s.proposed:>8} {s.recall:>7.1%} {s.strict_recall:>7.1%} "
             f"{s.precision:>9.1%} {('yes' if s.all_verbatim else 'NO'):>8} {s.hedge_agrees:>3}/{s.found:<3} "
             + "  ".join(f"{kinds[k]:>{len(k)}}" for k in ERROR_KINDS)
         )
+    print("\ncalibration: precision of the proposals with a deadline, per confidence level (correct/proposed)")
+    for name, s in rows.items():
+        cells = []
+        for level in levels:
+            proposed, correct = s.by_confidence.get(level, (0, 0))
+            cells.append(f"{level} {s.precision_at(level):>6.1%} ({correct}/{proposed})")
+        print(f"{name:<13} " + "   ".join(cells))
     print(
-        f"extraction of a {args.chars:,}-character policy, {args.runs} runs: median {timing['median']:.1f} ms wall "
+        f"\nextraction of a {args.chars:,}-character policy, {args.runs} runs: median {timing['median']:.1f} ms wall "
         f"(min {timing['min']:.1f}, max {timing['max']:.1f}), median {timing['cpu_median']:.1f} ms CPU"
     )
     if args.errors:
-        for e in scores["all"].errors:
-            print(f"- [{e.kind}] {e.policy}: {e.what} | {e.passage}")
+        for name in ("tuning", "tests") + (("heldout",) if args.heldout else ()):
+            for e in rows[name].errors if name in rows else ():
+                print(f"- {name} [{e.kind}] {e.policy}: {e.what} | {e.passage}")
 
 
 if __name__ == "__main__":

@@ -84,14 +84,21 @@ class _PromiseWords:
 
     def __init__(self, doc: Document, sentence: Sentence):
         self.catch = grammar.catch_all(doc.text, sentence.start, sentence.end)
+        # "如果您对答复不满意，……可以投诉": the route after an escalation word is not what the promise answers
+        self.escalation = grammar.ESCALATION.search(doc.text, sentence.start, sentence.end)
         self.mentions = grammar.right_mentions(doc.text, sentence.start, sentence.end, index=doc.index)
         self._starts = [pos for pos, _right in self.mentions]
 
-    def key(self, deadline_start: int) -> tuple[bool, bool]:
-        """(a catch-all is written before the deadline, the right named last before it is a complaint)."""
+    def key(self, deadline_start: int) -> tuple[bool, bool, bool]:
+        """(a catch-all is written before the deadline, the right named last before it is a complaint, an
+        escalation follows it)."""
         i = bisect.bisect_left(self._starts, deadline_start) - 1
         last_before = self.mentions[i][1] if i >= 0 else None
-        return (self.catch is not None and self.catch.start < deadline_start, last_before == Right.COMPLAINT)
+        return (
+            self.catch is not None and self.catch.start < deadline_start,
+            last_before == Right.COMPLAINT,
+            self.escalation is not None and self.escalation.start() > deadline_start,
+        )
 
 
 def rights_of_promise(doc: Document, sentence: Sentence, deadline_start: int) -> tuple[list[str], list[str]]:
@@ -104,7 +111,12 @@ def rights_of_promise(doc: Document, sentence: Sentence, deadline_start: int) ->
 
 
 def _rights_of_promise(
-    doc: Document, sentence: Sentence, words: _PromiseWords, after_catch_all: bool, complaint_last: bool
+    doc: Document,
+    sentence: Sentence,
+    words: _PromiseWords,
+    after_catch_all: bool,
+    complaint_last: bool,
+    escalation_after: bool,
 ) -> tuple[list[str], list[str]]:
     """The rights a deadline sentence promises for, and the reasons (confidence.py) for reading them so.
 
@@ -135,15 +147,28 @@ def _rights_of_promise(
     else:
         in_heading, heading_reason = (grammar.rights_in_order(heading.title) if heading else []), "right_from_heading"
 
-    in_sentence = doc.sentence_rights(sentence)
+    if escalation_after:
+        in_sentence = grammar.rights_in_order(text, sentence.start, words.escalation.start(), index=doc.index)
+    else:
+        in_sentence = doc.sentence_rights(sentence)
     sentence_reason = "right_in_sentence"
     request_here = grammar.is_request_context(text, sentence.start, sentence.end)
     context = [(sentence.start, sentence.end)]
-    if not in_sentence and not request_here and not title:
+    if not in_sentence and grammar.ABOVE_REQUESTS.search(text, sentence.start, sentence.end):
+        # "对于以上您的请求，我们将…": every right above, whatever the heading it stands under
+        return [Right.ANY_REQUEST], ["request_in_sentence"]
+    if not in_sentence and not title:
         i = bisect.bisect_right(doc.sentence_starts, sentence.start) - 1
         section_start = doc.section(sentence.start)[0]
-        if i > 0 and doc.sentences[i - 1].start >= section_start:
-            previous = doc.sentences[i - 1]
+        previous = doc.sentences[i - 1] if i > 0 else None
+        # The sentence before counts when this one is no request in itself, or when it opens this one's
+        # paragraph ("6.您有权获取您的个人信息副本……。我们在验证您的身份后，将在15个工作日内回复您"): a
+        # paragraph's own right is nearer than its heading's.
+        if (
+            previous is not None
+            and previous.start >= section_start
+            and (not request_here or doc.line_of(sentence.start)[0] == previous.start)
+        ):
             context.append((previous.start, previous.end))
             in_sentence = doc.sentence_rights(previous)
             sentence_reason = "right_from_previous_sentence"
@@ -157,6 +182,12 @@ def _rights_of_promise(
         common = [r for r in in_heading if r in in_sentence]
         if common:
             chosen, reasons = common[:1], [sentence_reason]
+            # The heading's right written in a list of rights ("若您无法访问、更正或删除…，我们将…回复"): the
+            # promise answers each right of the list.
+            lo, hi = context[-1]
+            listed = next((r for _, _, r in grammar.right_lists(text, lo, hi) if common[0] in r), None)
+            if listed:
+                chosen = listed
         elif len(in_sentence) == 1:
             chosen, reasons = in_sentence, [sentence_reason]
         elif len(in_heading) == 1:
@@ -167,10 +198,27 @@ def _rights_of_promise(
         chosen, reasons = (in_sentence, [sentence_reason]) if len(in_sentence) <= 2 else ([], [])
     else:
         chosen, reasons = (in_heading, [heading_reason]) if len(in_heading) <= 2 else ([], [])
+    if chosen == [Right.COMPLAINT] and grammar.asks_and_complains(text, sentence.start, sentence.end):
+        # "如您有任何投诉、建议或疑问，我们将…答复": questions are answered as well as complaints
+        chosen = [Right.ANY_REQUEST, Right.COMPLAINT]
     if chosen:
         return chosen, reasons + (["several_rights"] if len(chosen) > 1 else [])
     if any(grammar.is_request_context(text, lo, hi) for lo, hi in context):
+        if _asked_with_complaints_before(doc, sentence):
+            return [Right.ANY_REQUEST, Right.COMPLAINT], ["request_in_sentence", "several_rights"]
         return [Right.ANY_REQUEST], ["request_in_sentence"]
     if any(grammar.is_request_context(h.title) for h in doc.heading_chain(sentence.start)):
         return [Right.ANY_REQUEST], ["request_from_heading"]
     return [], []
+
+
+def _asked_with_complaints_before(doc: Document, sentence: Sentence, back: int = 4) -> bool:
+    """Whether one of the few sentences (or contact lines) before this one in its section invites questions and
+    complaints in one breath ("如您有任何疑问、建议或投诉，请通过以下方式联系我们：" then the addresses): the
+    general promise that follows answers both."""
+    i = bisect.bisect_right(doc.sentence_starts, sentence.start) - 1
+    section_start = doc.section(sentence.start)[0]
+    for previous in doc.sentences[max(0, i - back) : i]:
+        if previous.start >= section_start and grammar.asks_and_complains(doc.text, previous.start, previous.end):
+            return True
+    return False

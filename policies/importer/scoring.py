@@ -78,7 +78,13 @@ class LabelError(ValueError):
     """A label file breaks the format (unknown vocabulary, a trigger that is not in the text)."""
 
 
-def _span(text: str, passage: str, where: str) -> tuple[int, int]:
+def _span(text: str, passage: str, where: str, at: int | None = None) -> tuple[int, int]:
+    """Where passage is in text: at the offset the label gives (a policy may repeat a sentence word for word,
+    so a label of bench/corpus names the place), or else the one place it occurs."""
+    if at is not None:
+        if text[at : at + len(passage)] != passage or not passage:
+            raise LabelError(f"{where}: {passage[:40]!r} is not the passage at offset {at}")
+        return at, at + len(passage)
     start = text.find(passage)
     if not passage or start < 0:
         raise LabelError(f"{where}: {passage[:40]!r} is not a verbatim passage of the text")
@@ -88,6 +94,8 @@ def _span(text: str, passage: str, where: str) -> tuple[int, int]:
 
 
 def load_policy(label_file: Path, root: Path) -> LabelledPolicy:
+    """A label file; its "text" is a path from root (the repository, or the development corpus for
+    bench/corpus)."""
     data = json.loads(label_file.read_text(encoding="utf-8"))
     text = read_policy((root / data["text"]).read_bytes(), source_name=data["text"])
     deadlines = []
@@ -100,7 +108,7 @@ def load_policy(label_file: Path, root: Path) -> LabelledPolicy:
                 raise LabelError(f"{where}: {key} {d[key]!r} is not one of {vocabulary.values}")
         if not (isinstance(d["min"], int) and isinstance(d["max"], int) and 0 < d["min"] <= d["max"]):
             raise LabelError(f"{where}: min and max must be whole numbers with 0 < min <= max")
-        start, end = _span(text, d["trigger"], where)
+        start, end = _span(text, d["trigger"], where, d.get("start"))
         deadlines.append(
             Label(
                 tuple(d["rights"]),
@@ -120,7 +128,7 @@ def load_policy(label_file: Path, root: Path) -> LabelledPolicy:
         where = f"{label_file.name} not_deadline {i}"
         if n["kind"] not in NOT_DEADLINE_KINDS:
             raise LabelError(f"{where}: kind must be one of {NOT_DEADLINE_KINDS}")
-        not_deadlines.append(NotDeadline(n["kind"], n["text"], *_span(text, n["text"], where)))
+        not_deadlines.append(NotDeadline(n["kind"], n["text"], *_span(text, n["text"], where, n.get("start"))))
     return LabelledPolicy(label_file.stem, data["source"]["dataset"], text, deadlines, not_deadlines)
 
 
@@ -150,6 +158,8 @@ class Score:
     quotes: int = 0
     verbatim: int = 0
     errors: list[Error] = field(default_factory=list)
+    # calibration: per confidence level (policies.models.Confidence), [proposals with a deadline, correct ones]
+    by_confidence: dict[str, list[int]] = field(default_factory=dict)
 
     @staticmethod
     def _share(n: int, d: int) -> float:
@@ -179,6 +189,14 @@ class Score:
         for name in ("labelled", "found", "strict", "hedge_agrees", "proposed", "correct", "quotes", "verbatim"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.errors.extend(other.errors)
+        for level, (proposed, correct) in other.by_confidence.items():
+            mine = self.by_confidence.setdefault(level, [0, 0])
+            mine[0] += proposed
+            mine[1] += correct
+
+    def precision_at(self, level: str) -> float:
+        proposed, correct = self.by_confidence.get(level, (0, 0))
+        return self._share(correct, proposed)
 
 
 def _overlaps(a_start: int, a_end: int, b_start: int, b_end: int) -> bool:
@@ -243,11 +261,14 @@ def score_policy(policy: LabelledPolicy, extraction=None) -> Score:
 
     score.proposed = len(proposals)
     for p in proposals:
+        level = score.by_confidence.setdefault(str(p.confidence), [0, 0])
+        level[0] += 1
         if any(
             _overlaps(p.start, p.end, label.start, label.end) and p.deadline == label.deadline
             for label in policy.deadlines
         ):
             score.correct += 1
+            level[1] += 1
             continue
         negative = next((n for n in policy.not_deadlines if _overlaps(p.start, p.end, n.start, n.end)), None)
         if negative is not None:

@@ -31,12 +31,15 @@ from .numerals import NUMERAL, parse_numeral
 from .periods import DeadlinePhrase, find_deadlines, period_kept
 from .promise import CAP_WORDS, CLAUSE_END, REPLY_OR_COMPLETION, SELF, SOFT_WORDS, action_and_place, action_of, hedge_of
 from .rights import (
+    ABOVE_REQUESTS,
     ESCALATION,
     GENERIC_REQUEST,
     NOT_A_REQUEST,
     PATH_CONSENT_WITHDRAWAL,
     RIGHT_TERMS,
+    asks_and_complains,
     is_request_context,
+    right_lists,
     right_mentions,
     rights_in,
     rights_in_order,
@@ -44,6 +47,7 @@ from .rights import (
 from .scope import CatchAll, catch_all, inline_title
 
 __all__ = [
+    "ABOVE_REQUESTS",
     "CAP_WORDS",
     "CLAUSE_END",
     "ESCALATION",
@@ -61,6 +65,7 @@ __all__ = [
     "Trigger",
     "action_and_place",
     "action_of",
+    "asks_and_complains",
     "catch_all",
     "clock_start_of",
     "clock_triggers",
@@ -70,6 +75,7 @@ __all__ = [
     "is_request_context",
     "parse_numeral",
     "period_kept",
+    "right_lists",
     "right_mentions",
     "rights_in",
     "rights_in_order",

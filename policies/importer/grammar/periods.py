@@ -43,7 +43,11 @@ _DEADLINE = re.compile(
 )
 # A deadline is bounded by 内 ("within") ...
 # (a remark may come between: 15个工作日（不含法定节假日）内)
-_WITHIN_AFTER = re.compile(r"\s*(?:[（(][^（()）\n]{0,20}[)）]\s*)?(?:之内|以内|内|(?:的)?(?:期限|时限|时间)内|为限)")
+# (or after the law's period offered as the other bound: 15个工作日或法律法规规定的时限内)
+_WITHIN_AFTER = re.compile(
+    r"\s*(?:[（(][^（()）\n]{0,20}[)）]\s*)?(?:或[^，。；,;\n内]{0,14}?(?:期限|时限))?"
+    r"(?:之内|以内|内|(?:的)?(?:期限|时限|时间)内|为限)"
+)
 # ... or introduced by a limit word ("不超过15天", "最长30日", "期限为15个工作日") ...
 _LIMIT_BEFORE = re.compile(
     r"(?:不超过|不超|不得超过|不会超过|不多于|不晚于|最长|最迟|最多|至多|最晚|期限为|时限为|期限是|时限是|为期)"
@@ -112,6 +116,9 @@ _KEEPING_BEFORE = re.compile(rf"(?:{_KEEPING})[^，。；,;\n{CN_NUMERAL_CHARS}0
 _VERB_AFTER = re.compile(rf"(?P<keeping>{_KEEPING})|{REPLY_VERBS}|{COMPLETION_VERBS}")
 # Data that deletes itself is no answer to a request either: "72小时内自动删除", "由系统自动清除".
 _AUTOMATIC = re.compile(r"自动(?:地)?(?:删除|清除|清理|销毁|失效|撤回|过期|注销)")
+# Copies in backup systems purged after the user deleted something themselves ("从备用的系统中删除其副本"):
+# housekeeping after a self-service deletion, no answer to a request.
+_BACKUP_COPIES = re.compile(r"备(?:用|份)[^，。；,;\n]{0,8}?删除(?:其|相应的?|这些)?(?:副本|备份)")
 _EVIDENCE = re.compile(r"注销")
 _CAP_WORD = re.compile(r"不超过|不得超过|最长|最多|至多")
 
@@ -124,7 +131,7 @@ def period_kept(
     most so long) or "retention"; None when it may be one. (`index`: the text's TextIndex, for a clause
     with many deadlines.)"""
     search = index.search if index else lambda pattern, lo, hi: pattern.search(text, lo, hi)
-    if search(_AUTOMATIC, clause_start, clause_end):
+    if search(_AUTOMATIC, clause_start, clause_end) or search(_BACKUP_COPIES, phrase.end, clause_end):
         return "auto_deletion"
     window = text[max(clause_start, phrase.start - 12) : phrase.start]
     keeping = _KEEPING_BEFORE.search(window)

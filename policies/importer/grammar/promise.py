@@ -25,11 +25,17 @@ COMPLETION_VERBS = (
 ACTION = re.compile(rf"\s*(?:[给予作做出进行为向您对]{{1,4}}\s*)?(?P<verb>{REPLY_VERBS}|{COMPLETION_VERBS})")
 REPLY_OR_COMPLETION = re.compile(rf"(?P<reply>{REPLY_VERBS})|(?P<completion>{COMPLETION_VERBS})")
 CLAUSE_END = re.compile(r"[，,；;。！？!?\n]")
+_COMPLETION = re.compile(COMPLETION_VERBS)
 
 
 # What the user does (or fails to do) within a period is no promise: "15天内重新登录，将视为撤销注销申请"
 # is a cooling-off period, "30日内未登录" an inactivity rule.
+# So is a period in which the user may take a request back ("注销申请可在提交后的10日内撤回").
 _USER_CONDITION = re.compile(r"登录|登陆|使用|未|没有|视为|逾期")
+_USER_MAY_WITHDRAW = re.compile(r"\s*(?:撤回|撤销|反悔)")
+_USER_MAY = re.compile(r"(?:可|可以|有权)\s*(?:在|于)")
+# A reply verb joined to a completion verb ("受理并处理", "答复并解决"): the completion is promised too.
+_AND_COMPLETED = re.compile(rf"(?:并|和|及|且)\s*(?:{COMPLETION_VERBS})")
 # A deadline written first and its verb in the next clause: "15个工作日内，我们将予以答复".
 _NEXT_CLAUSE_SUBJECT = re.compile(rf"\s*{SELF}")
 
@@ -61,12 +67,24 @@ def action_and_place(
 ) -> tuple[str, str] | None:
     """action_of, with where its verb is: "after" the deadline (its clause or the next) or "before" it."""
     index = index or TextIndex(text)
+    if _USER_MAY_WITHDRAW.match(text, deadline_end) and index.search(
+        _USER_MAY, max(sentence_start, deadline_start - 16), deadline_start
+    ):
+        return None
     clause_end = index.search(CLAUSE_END, deadline_end, sentence_end)
     own_end = clause_end.start() if clause_end else sentence_end
     m = index.search(REPLY_OR_COMPLETION, deadline_end, own_end)
     if m:
         if index.search(_USER_CONDITION, deadline_end, m.start()):
             return None
+        # "受理并处理": accepting the request and handling it are both promised within the deadline
+        if m["reply"] and _AND_COMPLETED.match(text, m.end()):
+            return Action.COMPLETION, "after"
+        # "完成对您请求的响应": what is completed is a reply (unless handling follows: "响应和处理")
+        if m["completion"] == "完成":
+            then = index.search(REPLY_OR_COMPLETION, m.end(), own_end)
+            if then and then["reply"] and not index.search(_COMPLETION, then.end(), own_end):
+                return Action.REPLY, "after"
         return (Action.REPLY if m["reply"] else Action.COMPLETION), "after"
     if index.search(_USER_CONDITION, deadline_end, own_end):
         return None

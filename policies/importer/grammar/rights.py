@@ -11,14 +11,31 @@ from ..spans import TextIndex
 from .promise import SELF
 
 _PERSONAL_DATA = r"[^，。；,;\n]{0,12}?(?:信息|资料|记录|数据|订单|内容)"
+# Rights written as one list ("访问、更正或删除", "查询和更正"): the words, and what joins them.
+_AND = r"\s?(?:、|/|和|及|与|或|或者|以及)\s?"
+_RIGHT_WORD = r"(?:访问|查询|查阅|查看|更正|修改|更新|补充|删除|复制|注销|撤回)"
+RIGHT_LIST = re.compile(rf"{_RIGHT_WORD}(?:{_AND}{_RIGHT_WORD}){{1,6}}")
+# Questions and complaints asked in one breath ("任何投诉、建议、疑问"): a request of any kind, and a complaint.
+_ASKING = r"(?:投诉|举报|疑问|意见|建议|咨询|问题)"
+ASKING_LIST = re.compile(rf"{_ASKING}(?:{_AND}{_ASKING}){{1,6}}")
 # Ordered: a sentence about cancelling an account also mentions deletion of data; cancellation comes first.
 RIGHT_TERMS = [
     (Right.ACCOUNT_CANCELLATION, re.compile(r"注销")),
     (Right.COPY, re.compile(r"副本|复制|转移至|转移到|导出|可携带?|转移(?:您的)?个人信息")),
     (Right.DELETION, re.compile(r"删除|清除")),
-    (Right.CORRECTION, re.compile(r"更正|修改|修正|补充|编辑|更改|更新(?:您的)?(?:个人)?(?:信息|资料)")),
-    # 访问 and 查看 also mean "unauthorised access" and "read this policy": only with personal data after them.
-    (Right.ACCESS, re.compile(rf"查询|查阅|调阅|(?:访问|查看){_PERSONAL_DATA}|获取(?:您的)?个人信息(?!副本)")),
+    (
+        Right.CORRECTION,
+        re.compile(rf"更正|修改|修正|补充|编辑|更改|更新(?:您的)?(?:个人)?(?:信息|资料)|更新(?={_AND}{_RIGHT_WORD})"),
+    ),
+    # 访问 and 查看 also mean "unauthorised access" and "read this policy": only with personal data after them,
+    # or listed with other rights ("您的访问、更正请求").
+    (
+        Right.ACCESS,
+        re.compile(
+            rf"查询|查阅|调阅|(?:访问|查看){_PERSONAL_DATA}|(?:访问|查看)(?={_AND}{_RIGHT_WORD})"
+            r"|获取(?:您的)?个人信息(?!副本)"
+        ),
+    ),
     (
         Right.CONSENT_WITHDRAWAL,
         re.compile(
@@ -31,8 +48,10 @@ RIGHT_TERMS = [
 ]
 # Words of a request or a contact route that make a deadline a rights promise even when no right is named.
 GENERIC_REQUEST = re.compile(
-    rf"请求|申请|反馈|联系{SELF}|与{SELF}(?:取得)?联系|联系方式|疑问|意见|建议|咨询|权利|管理您的|管理个人信息|上述"
+    rf"请求|申请|反馈|联系{SELF}|请(?:您)?联系|与{SELF}(?:取得)?联系|联系方式|疑问|意见|建议|咨询|权利|管理您的|管理个人信息|上述"
 )
+# "对于以上您的合理请求" / "上述请求": the requests of every right above ("上述方式" is a route, not a request).
+ABOVE_REQUESTS = re.compile(r"(?:以上|上述)(?![^，。；,;\n]{0,4}方式)[^，。；,;\n]{0,12}?请求")
 # Deadlines that are not answers to a user's request: incidents, refunds, deliveries, retention.
 NOT_A_REQUEST = re.compile(
     r"安全事件|泄露|退款|退票|退货|换货|商品|售后|发货|配送|物流|优惠|积分|保存期限|保留期限|存储期限|留存"
@@ -76,3 +95,23 @@ def right_mentions(text: str, start: int, end: int, *, index: TextIndex | None =
     stretch; which right is named last before a deadline is then a bisection)."""
     found = [(m.start(), right) for right, pattern in RIGHT_TERMS for m in pattern.finditer(text, start, end)]
     return sorted(found)
+
+
+def right_lists(text: str, start: int, end: int) -> list[tuple[int, int, list[str]]]:
+    """The rights written as one list in text[start:end] ("访问、更正或删除您的个人信息"): (start, end, rights)
+    of each list naming two or more (the words after a list, up to its personal data, count for 访问)."""
+    found = []
+    for m in RIGHT_LIST.finditer(text, start, end):
+        rights = rights_in_order(text, m.start(), min(end, m.end() + 12))
+        if len(rights) > 1:
+            found.append((m.start(), m.end(), rights))
+    return found
+
+
+def asks_and_complains(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] lists a complaint with questions or suggestions ("任何投诉、建议、疑问")."""
+    for m in ASKING_LIST.finditer(text, start, end):
+        words = m.group()
+        if "投诉" in words and re.search("疑问|意见|建议|咨询|问题", words):
+            return True
+    return False

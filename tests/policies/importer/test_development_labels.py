@@ -1,0 +1,47 @@
+"""The development corpus's labels (bench/corpus/): the list of labelled files, the held-out fifth and the label
+files agree, and every label speaks the models' vocabulary. The texts themselves stay in ../shared/corpus and
+are not read here (bench/score_importer.py checks each trigger against its text)."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from policies.importer.scoring import NOT_DEADLINE_KINDS
+from policies.models import Action, ClockStart, Hedge, Right, Unit
+
+LABELS = Path(__file__).resolve().parents[3] / "bench/corpus"
+FILES = (LABELS / "files.txt").read_text(encoding="utf-8").split()
+HELDOUT = (LABELS / "heldout.txt").read_text(encoding="utf-8").split()
+
+
+def label_path(name):
+    return LABELS / "labels" / (name.replace("/", "-").removesuffix(".txt") + ".json")
+
+
+def test_at_least_thirty_policies_of_each_dataset_are_labelled():
+    assert len(set(FILES)) == len(FILES)
+    assert sum(name.startswith("capp/") for name in FILES) >= 30
+    assert sum(name.startswith("ca4p/") for name in FILES) >= 30
+
+
+def test_the_held_out_fifth_is_a_fifth_of_the_labelled_files():
+    assert set(HELDOUT) <= set(FILES)
+    assert len(HELDOUT) == len(FILES) // 5
+
+
+def test_every_labelled_file_has_its_label_file_and_no_other_is_there():
+    assert {label_path(name) for name in FILES} == set((LABELS / "labels").glob("*.json"))
+
+
+@pytest.mark.parametrize("name", FILES)
+def test_every_label_speaks_the_models_vocabulary(name):
+    data = json.loads(label_path(name).read_text(encoding="utf-8"))
+    assert data["text"] == name
+    for d in data["deadlines"]:
+        assert d["rights"] and set(d["rights"]) <= set(Right.values)
+        assert d["action"] in Action.values and d["unit"] in Unit.values
+        assert d["clock_start"] in ClockStart.values and d["hedge"] in Hedge.values
+        assert 0 < d["min"] <= d["max"] and d["trigger"] and d["start"] >= 0
+    for n in data["not_deadlines"]:
+        assert n["kind"] in NOT_DEADLINE_KINDS and n["text"]

@@ -1,0 +1,146 @@
+"""The rules of issue 20, each from a kind of miss on the development corpus (bench/corpus). Every phrasing
+here is written for these tests; none is copied from a policy of the corpus."""
+
+import pytest
+
+from policies.importer.extract import extract
+from policies.models import Action, ClockStart, Right, Unit
+
+W, D = Unit.WORKING_DAY, Unit.CALENDAR_DAY
+
+
+def promises(text):
+    """(right, action, (min, max, unit), clock start) of each proposal with a deadline, in text order."""
+    return [(p.right, p.action, p.deadline, p.clock_start) for p in extract(text).procedures if p.deadline]
+
+
+# --- The clock -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("event", ["通过验证后", "验证通过后", "验证成功后"])
+def test_a_verification_named_without_the_word_identity_starts_the_clock(event):
+    """ "我们会先核对您是谁……通过验证后": the verification asked for in the sentence before."""
+    text = f"（五）响应您的请求\n我们可能会先请您证明自己的身份。{event}，我们将在十天内给出答复。"
+    assert promises(text) == [(Right.ANY_REQUEST, Action.REPLY, (10, 10, D), ClockStart.IDENTITY_VERIFIED)]
+
+
+def test_filing_the_cancellation_starts_the_clock_at_the_application():
+    text = "（三）注销账号\n您可以拨打热线申请注销，我们会在您提出注销后8个工作日内给您答复。"
+    assert promises(text) == [(Right.ACCOUNT_CANCELLATION, Action.REPLY, (8, 8, W), ClockStart.APPLICATION)]
+
+
+# --- The action ----------------------------------------------------------------------------------------
+
+
+def test_accepting_and_handling_a_request_is_completing_it():
+    text = "八、联系我们\n如您有疑问，可以写信给我们，我们会在十二个工作日内受理并处理。"
+    assert promises(text) == [(Right.ANY_REQUEST, Action.COMPLETION, (12, 12, W), ClockStart.RECEIPT)]
+
+
+def test_completing_the_response_is_a_reply_and_completing_the_handling_is_completion():
+    replied = "（六）响应您的请求\n我们将于收到请求后的9个工作日内完成对您请求的答复。"
+    handled = "（六）响应您的请求\n我们将于收到请求后的9个工作日内完成对您请求的答复和处理。"
+    assert [p[1] for p in promises(replied)] == [Action.REPLY]
+    assert [p[1] for p in promises(handled)] == [Action.COMPLETION]
+
+
+# --- The deadline phrase -------------------------------------------------------------------------------
+
+
+def test_a_deadline_offered_with_the_law_s_period_as_the_other_bound_is_read():
+    text = "（七）响应您的请求\n核实您的身份后，我们会在12个工作日或法律规定的期限内答复您的请求。"
+    assert promises(text) == [(Right.ANY_REQUEST, Action.REPLY, (12, 12, W), ClockStart.IDENTITY_VERIFIED)]
+
+
+# --- Periods that are no promise -----------------------------------------------------------------------
+
+
+def test_a_period_in_which_the_user_may_take_the_request_back_is_no_promise():
+    text = "（四）注销账号\n提交注销后，您仍可在提交后的20日内撤回该申请。"
+    assert promises(text) == []
+
+
+def test_a_period_in_which_we_withdraw_something_is_still_a_promise():
+    """Only the user's "可在…内撤回" is a window; our own withdrawing within a period is promised."""
+    text = "（四）撤回同意\n收到您的要求后，我们将在6个工作日内撤回相关授权并完成处理。"
+    assert promises(text) == [(Right.CONSENT_WITHDRAWAL, Action.COMPLETION, (6, 6, W), ClockStart.RECEIPT)]
+
+
+def test_purging_backup_copies_after_a_self_service_deletion_is_no_promise():
+    text = "（三）删除\n您自行删除某条动态后，我们可能会在20个工作日内从现用和备用的服务器中删除其副本。"
+    assert promises(text) == []
+
+
+def test_please_contact_us_makes_the_sentence_a_request():
+    text = "前言\n若您对本政策有任何问题，请联系：help@example.test，我们会在收到后的12个工作日内完成核查和处理。"
+    assert promises(text) == [(Right.ANY_REQUEST, Action.COMPLETION, (12, 12, W), ClockStart.RECEIPT)]
+
+
+# --- The rights ----------------------------------------------------------------------------------------
+
+
+def test_every_right_of_a_list_gets_the_promise():
+    text = "（一）查阅、修改和删除\n若您无法自己查阅、修改或删除您的资料，可以写信给我们，我们会在11个工作日内回复您。"
+    assert sorted(p[0] for p in promises(text)) == sorted([Right.ACCESS, Right.CORRECTION, Right.DELETION])
+
+
+def test_access_written_in_a_list_without_the_word_data_is_access():
+    text = "1. 访问和更正\n我们将在13个工作日内回复您的访问、更正请求。"
+    assert sorted(p[0] for p in promises(text)) == sorted([Right.ACCESS, Right.CORRECTION])
+
+
+def test_questions_and_complaints_asked_together_are_both_answered():
+    text = "九、联系我们\n如您有任何建议、投诉或疑问，我们会在核实您的身份后的14个工作日内回复。"
+    assert sorted(p[0] for p in promises(text)) == sorted([Right.ANY_REQUEST, Right.COMPLAINT])
+
+
+def test_a_complaint_alone_is_a_complaint():
+    text = "九、投诉\n如您要投诉，我们会在14个工作日内回复。"
+    assert [p[0] for p in promises(text)] == [Right.COMPLAINT]
+
+
+def test_the_route_for_the_dissatisfied_after_the_promise_is_not_what_it_answers():
+    text = "九、联系我们\n我们最晚在十天内对您的问题作出答复，如您对答复不满意，可以向监管部门投诉。"
+    assert [p[0] for p in promises(text)] == [Right.ANY_REQUEST]
+
+
+def test_the_requests_above_are_any_request_whatever_the_heading():
+    text = "（六）获取副本\n您可以写信索取您的资料副本。对于以上各项请求，我们将在10个工作日内响应。"
+    assert [p[0] for p in promises(text)] == [Right.ANY_REQUEST]
+
+
+def test_the_ways_above_are_a_route_not_the_requests_above():
+    text = "（二）更正您的信息\n如果您无法通过上述方式更正，可以联系我们，我们将在10个工作日内回复您的请求。"
+    assert [p[0] for p in promises(text)] == [Right.CORRECTION]
+
+
+def test_the_sentence_opening_a_paragraph_names_its_right_over_the_heading():
+    text = (
+        "七、管理您的信息\n5.注销账号：您可以在设置中注销。\n"
+        "6.您有权获取您的个人资料副本，可以写信给我们。我们在核实您的身份后，将在九个工作日内回复您。"
+    )
+    assert promises(text) == [(Right.COPY, Action.REPLY, (9, 9, W), ClockStart.IDENTITY_VERIFIED)]
+
+
+def test_a_sentence_in_the_middle_of_a_paragraph_does_not_lend_its_right():
+    text = (
+        "3.管理您的信息\n您可以查询和更正您的资料。您也可以查阅本政策的全文。"
+        "如果您无法自行管理，可以反馈我们，我们将在15天内回复您。"
+    )
+    assert [p[0] for p in promises(text)] == [Right.ANY_REQUEST]
+
+
+def test_a_general_promise_after_an_invitation_to_ask_or_complain_answers_both():
+    text = (
+        "十一、联系我们\n如您对本政策有任何疑问、建议或投诉，请通过以下方式联系我们：\n客服邮箱：help@example.test\n"
+        "我们收到您的意见并核实您的身份后，将在十个工作日内回复。"
+    )
+    assert sorted(p[0] for p in promises(text)) == sorted([Right.ANY_REQUEST, Right.COMPLAINT])
+
+
+def test_a_general_promise_after_questions_alone_answers_any_request():
+    text = (
+        "十一、联系我们\n如您对本政策有任何疑问或建议，请通过以下方式联系我们：\n客服邮箱：help@example.test\n"
+        "我们收到您的意见并核实您的身份后，将在十个工作日内回复。"
+    )
+    assert [p[0] for p in promises(text)] == [Right.ANY_REQUEST]
