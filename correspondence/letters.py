@@ -15,7 +15,7 @@ from pathlib import Path
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from complaints.drafting import PIPL, RIGHTS, ZH_NUMERALS, pick, promise_text, render, render_body
+from complaints.drafting import DEFAULT_DEMAND, DEMANDS, PIPL, RIGHTS, ZH_NUMERALS, pick, promise_text, render, render_body
 from complaints.drafting import draft_context as complaint_draft_context
 from complaints.facts import CaseFacts
 from policies.models import ChannelKind, Procedure, Right
@@ -132,6 +132,13 @@ def request_letter_context(request: RightsRequest, *, on: date, language: str, f
         identity=_identity(request, facts, language),
         reply_to=reply_address(request.pk),
     )
+    if context["agent"]:  # an agent writes: "本人" would be the agent, so the demand names the principal
+        zh, en = DEMANDS.get(request.right, DEFAULT_DEMAND)
+        context["demand"] = pick(
+            ("请贵方依法" + zh.format(who="委托人") + "，并书面告知处理结果",
+             "please " + en.format(whose="my principal's", whom="my principal") + " as the law requires and tell me the result in writing"),
+            language,
+        )  # fmt: skip
     return context
 
 
