@@ -75,6 +75,10 @@ def _letter(command, options):
 
 
 def register_requests_hooks() -> None:
-    register_subcommand(RequestsSubcommand("send", "send the request letter to the app by e-mail", _send_arguments, _send))
-    register_subcommand(RequestsSubcommand("letter", "show the letter that `send` would send", _letter_arguments, _letter))
+    register_subcommand(
+        RequestsSubcommand("send", "send the request letter to the app by e-mail", _send_arguments, _send)
+    )
+    register_subcommand(
+        RequestsSubcommand("letter", "show the letter that `send` would send", _letter_arguments, _letter)
+    )
     register_request_section("mail", mail_of)

@@ -27,9 +27,15 @@ from .tokens import request_id_from
 SUBJECT_NUMBER = re.compile(r"#(\d{1,18})\b")
 # What a reply probably is, for a person to confirm: first match wins (an identity request often says 无法…).
 PROPOSALS = (
-    ("request_identity", re.compile(r"身份证|身份证明|核实.{0,6}身份|验证.{0,6}身份|verify your identity|proof of identity", re.I)),
+    (
+        "request_identity",
+        re.compile(r"身份证|身份证明|核实.{0,6}身份|验证.{0,6}身份|verify your identity|proof of identity", re.I),
+    ),
     ("refuse", re.compile(r"拒绝|不予|无法(办理|处理|注销|删除)|unable to|cannot (delete|cancel|comply)|refuse", re.I)),
-    ("complete", re.compile(r"已(完成|注销|删除|处理完毕|更正)|has been (deleted|cancelled|completed)|completed", re.I)),
+    (
+        "complete",
+        re.compile(r"已(完成|注销|删除|处理完毕|更正)|has been (deleted|cancelled|completed)|completed", re.I),
+    ),
 )
 
 
@@ -98,7 +104,9 @@ def _attachments(mail: InboundMail, read_message: ReadMessage) -> None:
         try:
             (checked,) = check_evidence([ContentFile(item.data, name=name)], error=RequestError)
         except RequestError as refused:
-            MailAttachment.objects.create(mail=mail, name=name, size=len(item.data), sha256=digest, refused=str(refused)[:500])
+            MailAttachment.objects.create(
+                mail=mail, name=name, size=len(item.data), sha256=digest, refused=str(refused)[:500]
+            )
         else:
             MailAttachment.objects.create(mail=mail, name=name, size=len(item.data), sha256=digest, file=checked)
 

@@ -15,7 +15,17 @@ from pathlib import Path
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from complaints.drafting import DEFAULT_DEMAND, DEMANDS, PIPL, RIGHTS, ZH_NUMERALS, pick, promise_text, render, render_body
+from complaints.drafting import (
+    DEFAULT_DEMAND,
+    DEMANDS,
+    PIPL,
+    RIGHTS,
+    ZH_NUMERALS,
+    pick,
+    promise_text,
+    render,
+    render_body,
+)
 from complaints.drafting import draft_context as complaint_draft_context
 from complaints.facts import CaseFacts
 from policies.models import ChannelKind, Procedure, Right
@@ -115,7 +125,15 @@ def _identity(request: RightsRequest, facts: CaseFacts, language: str) -> list[s
     items = []
     contact = request.requester_contact.strip()
     if contact:
-        items.append(pick((f"可通过本人在贵方注册的联系方式（{contact}）核验", f"you may verify me through my registered contact ({contact})"), language))
+        items.append(
+            pick(
+                (
+                    f"可通过本人在贵方注册的联系方式（{contact}）核验",
+                    f"you may verify me through my registered contact ({contact})",
+                ),
+                language,
+            )
+        )
     details = facts.details
     if details.has_agent and details.power_of_attorney:
         items.append(pick(("附授权委托书", "the power of attorney is enclosed"), language))

@@ -119,7 +119,9 @@ def _returned_ids(message: EmailMessage) -> list[str]:
             if isinstance(inner, EmailMessage):
                 ids += THREAD_ID.findall(_header(inner, "Message-ID"))
         elif kind == "text/rfc822-headers":
-            headers = BytesParser(policy=policy.default).parsebytes(part.get_payload(decode=True) or b"", headersonly=True)
+            headers = BytesParser(policy=policy.default).parsebytes(
+                part.get_payload(decode=True) or b"", headersonly=True
+            )
             ids += THREAD_ID.findall(_header(headers, "Message-ID"))
     return ids
 

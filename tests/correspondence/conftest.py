@@ -32,8 +32,15 @@ def inbox():
         yield handler
 
 
-def message(*, to="desk@example.org", sender="客服 <min.jiang@cmgplex.com>", subject="Re: 注销", body="您好",
-            message_id="<reply-1@cmgplex.com>", **headers) -> EmailMessage:
+def message(
+    *,
+    to="desk@example.org",
+    sender="客服 <min.jiang@cmgplex.com>",
+    subject="Re: 注销",
+    body="您好",
+    message_id="<reply-1@cmgplex.com>",
+    **headers,
+) -> EmailMessage:
     """A message as an app's mail server would send it; header names in `headers` use _ for -."""
     mail = EmailMessage()
     mail["From"] = sender

@@ -25,7 +25,10 @@ def test_the_request_letter_states_who_asks_which_right_its_basis_the_promise_th
     assert "注册的联系方式（13800000000）核验" in letter.body
     assert reply_address(draft.pk) in letter.body
     assert f"[RightsDesk #{draft.pk}]" in letter.subject
-    assert "PIPL) art. 47, art. 50" in letter.reading_copy and "I, 张三, ask you for account cancellation" in letter.reading_copy
+    assert (
+        "PIPL) art. 47, art. 50" in letter.reading_copy
+        and "I, 张三, ask you for account cancellation" in letter.reading_copy
+    )
 
 
 def test_an_agent_writes_for_the_requester_and_encloses_only_what_the_record_holds(draft):
@@ -62,4 +65,3 @@ def test_the_follow_up_cites_the_promise_the_last_day_and_the_working_days_overd
 def test_a_reply_token_is_the_requests_own(draft):
     assert reply_address(draft.pk) != reply_address(draft.pk + 1)
     assert reply_address(draft.pk).startswith(f"desk+r{draft.pk}-")
-

@@ -40,7 +40,9 @@ class Command(OneLineErrorsCommand):
             if options["json"]:
                 self.stdout.write(json.dumps(rows, ensure_ascii=False))
             for row in rows if not options["json"] else ():
-                self.stdout.write(f"{row['received_at']}  {row['from']}  {row['subject']}  -> #{row['suggested_request'] or '?'}")
+                self.stdout.write(
+                    f"{row['received_at']}  {row['from']}  {row['subject']}  -> #{row['suggested_request'] or '?'}"
+                )
             return
         raw = sys.stdin.buffer.read()
         try:
