@@ -53,3 +53,11 @@ def message(
         mail[name.replace("_", "-")] = value
     mail.set_content(body)
     return mail
+
+
+@pytest.fixture
+def sent(draft, inbox):
+    """The request letter, sent at SENT."""
+    from correspondence.sending import send_letter
+
+    return send_letter(request=draft, now=SENT)

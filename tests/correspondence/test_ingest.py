@@ -13,20 +13,14 @@ from django.test import override_settings
 
 from correspondence.ingest import IngestError, ingest_message
 from correspondence.models import InboundMail
-from correspondence.sending import send_letter
 from correspondence.tokens import reply_address
 from tests.factories import shanghai
 
-from .conftest import SENT, message
+from .conftest import message
 
 pytestmark = pytest.mark.django_db
 
 ARRIVED = shanghai(2026, 11, 11, 15, 5)
-
-
-@pytest.fixture
-def sent(draft, inbox):
-    return send_letter(request=draft, now=SENT)
 
 
 def test_a_reply_to_the_token_address_attaches_to_its_request_and_keeps_the_raw_bytes(sent, draft):

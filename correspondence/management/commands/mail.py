@@ -1,11 +1,15 @@
-"""`mail ingest [--json]`: one RFC 5322 message on standard input (a mail server's pipe); `mail triage [--json]`:
-the messages no case claimed. Bytes that are not a message: kept as unreadable, then one line and exit 2."""
+"""`mail ingest [--json]`: one RFC 5322 message on standard input (a mail server's pipe); `mail fetch [--json]`: the
+unseen messages of the IMAP mailbox at IMAP_URL, one JSON line each; `mail triage [--json]`: the messages no case
+claimed. Bytes that are not a message: kept as unreadable, then one line and exit 2."""
 
 import json
 import sys
 
+from django.conf import settings
+
 from config.commands import Command as OneLineErrorsCommand
 from config.commands import UsageError
+from correspondence.fetch import FetchError, fetch_mailbox
 from correspondence.ingest import IngestError, ingest_message
 from correspondence.models import InboundMail, MailKind
 
@@ -31,6 +35,8 @@ class Command(OneLineErrorsCommand):
         sub = parser.add_subparsers(dest="action", required=True)
         ingest = sub.add_parser("ingest", help="read one RFC 5322 message on standard input")
         ingest.add_argument("--json", action="store_true")
+        fetch = sub.add_parser("fetch", help="ingest the unseen messages of the IMAP mailbox at IMAP_URL")
+        fetch.add_argument("--json", action="store_true")
         triage = sub.add_parser("triage", help="the messages no case claimed")
         triage.add_argument("--json", action="store_true")
 
@@ -44,6 +50,8 @@ class Command(OneLineErrorsCommand):
                     f"{row['received_at']}  {row['from']}  {row['subject']}  -> #{row['suggested_request'] or '?'}"
                 )
             return
+        if options["action"] == "fetch":
+            return self.fetch(options)
         raw = sys.stdin.buffer.read()
         try:
             result = ingest_message(raw)
@@ -54,3 +62,20 @@ class Command(OneLineErrorsCommand):
             self.stdout.write(json.dumps(data, ensure_ascii=False))
         else:
             self.stdout.write(f"{data['kind']} {data['message_id']} request #{data['request'] or '-'}")
+
+    def fetch(self, options):
+        if not settings.IMAP_URL:
+            raise UsageError("IMAP_URL is not set: there is no mailbox to fetch from")
+        try:
+            results = fetch_mailbox(settings.IMAP_URL)
+        except FetchError as error:
+            raise UsageError(str(error)) from None
+        for result in results:
+            if isinstance(result, IngestError):
+                data = {"message_id": None, "request": None, "complaint": None, "kind": "unreadable"}
+            else:
+                data = result.as_dict()
+            if options["json"]:
+                self.stdout.write(json.dumps(data, ensure_ascii=False))
+            else:
+                self.stdout.write(f"{data['kind']} {data['message_id']} request #{data['request'] or '-'}")
