@@ -121,3 +121,24 @@ class MailAttachment(AppendOnly, models.Model):
 
     def __str__(self):
         return self.name
+
+
+class TriageDecision(AppendOnly, models.Model):
+    """What a person decided about an unmatched message: it belongs to this request, or (no request) it is discarded.
+    Written once; the message itself is never changed."""
+
+    mail = models.OneToOneField(InboundMail, models.PROTECT, related_name="decision", verbose_name=_("message"))
+    request = models.ForeignKey(
+        RightsRequest, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("attached to")
+    )
+    at = models.DateTimeField(_("at"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("by")
+    )
+
+    class Meta:
+        verbose_name = _("triage decision")
+        verbose_name_plural = _("triage decisions")
+
+    def __str__(self):
+        return f"{self.mail_id} -> {self.request_id or '-'}"

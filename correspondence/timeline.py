@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.db.models import Q
+
 from rights.models import RightsRequest
 
 from .models import InboundMail, Letter, MailKind
@@ -20,7 +22,10 @@ def mail_of(request: RightsRequest) -> list[dict]:
         })
         for letter in letters
     ]  # fmt: skip
-    inbound = InboundMail.objects.filter(request=request).defer("raw", "body_html", "headers")
+    # Threaded at ingest, or attached from triage by a person.
+    inbound = InboundMail.objects.filter(Q(request=request) | Q(decision__request=request)).defer(
+        "raw", "body_html", "headers"
+    )
     rows += [
         (mail.received_at, {
             "direction": "in", "at": mail.received_at.isoformat(), "from": mail.sender, "to": mail.to,

@@ -164,3 +164,20 @@ def test_ingest_reads_standard_input_and_prints_json(sent, draft, monkeypatch, c
         "complaint": None,
         "kind": "reply",
     }
+
+
+def test_a_person_attaches_a_message_from_triage_and_it_joins_the_requests_mail(sent, draft, capsys):
+    ingest_message(message(message_id="<lost@cmgplex.com>").as_bytes(), now=ARRIVED)
+    ingest_message(message(message_id="<spam@x>", sender="x@spam.example").as_bytes(), now=ARRIVED)
+    call_command("mail", "attach", "<lost@cmgplex.com>", str(draft.pk))
+    call_command("mail", "discard", "<spam@x>")
+    capsys.readouterr()
+    call_command("mail", "triage", "--json")
+    assert json.loads(capsys.readouterr().out) == []
+    call_command("requests", "show", str(draft.pk), "--json")
+    assert [m["message_id"] for m in json.loads(capsys.readouterr().out)["mail"]] == [
+        sent.message_id,
+        "<lost@cmgplex.com>",
+    ]
+    with pytest.raises(CommandError, match="already sorted"):
+        call_command("mail", "discard", "<lost@cmgplex.com>")

@@ -8,24 +8,12 @@ import sys
 from django.conf import settings
 
 from config.commands import Command as OneLineErrorsCommand
-from config.commands import UsageError
+from config.commands import UsageError, count
 from correspondence.fetch import FetchError, fetch_mailbox
 from correspondence.ingest import IngestError, ingest_message
-from correspondence.models import InboundMail, MailKind
-
-
-def triage_rows() -> list[dict]:
-    unmatched = InboundMail.objects.filter(kind=MailKind.UNMATCHED).defer("raw", "body_html", "body_text", "headers")
-    return [
-        {
-            "message_id": mail.message_id,
-            "from": mail.sender,
-            "subject": mail.subject if not mail.unreadable else "(unreadable)",
-            "received_at": mail.received_at.isoformat(),
-            "suggested_request": mail.suggested_request_id,
-        }
-        for mail in unmatched.order_by("received_at", "id")
-    ]
+from correspondence.models import InboundMail
+from correspondence.triage import TriageError, decide, triage_rows
+from rights.models import RightsRequest
 
 
 class Command(OneLineErrorsCommand):
@@ -39,6 +27,11 @@ class Command(OneLineErrorsCommand):
         fetch.add_argument("--json", action="store_true")
         triage = sub.add_parser("triage", help="the messages no case claimed")
         triage.add_argument("--json", action="store_true")
+        attach = sub.add_parser("attach", help="attach a message in triage to a request")
+        attach.add_argument("message_id")
+        attach.add_argument("request", type=count)
+        discard = sub.add_parser("discard", help="discard a message in triage")
+        discard.add_argument("message_id")
 
     def handle(self, *args, **options):
         if options["action"] == "triage":
@@ -50,6 +43,8 @@ class Command(OneLineErrorsCommand):
                     f"{row['received_at']}  {row['from']}  {row['subject']}  -> #{row['suggested_request'] or '?'}"
                 )
             return
+        if options["action"] in ("attach", "discard"):
+            return self.decide(options)
         if options["action"] == "fetch":
             return self.fetch(options)
         raw = sys.stdin.buffer.read()
@@ -79,3 +74,22 @@ class Command(OneLineErrorsCommand):
                 self.stdout.write(json.dumps(data, ensure_ascii=False))
             else:
                 self.stdout.write(f"{data['kind']} {data['message_id']} request #{data['request'] or '-'}")
+
+    def decide(self, options):
+        mail = InboundMail.objects.filter(message_id=options["message_id"]).first()
+        if mail is None:
+            raise UsageError(f"no received message {options['message_id']!r}")
+        request = None
+        if options["action"] == "attach":
+            request = RightsRequest.objects.filter(pk=options["request"]).first()
+            if request is None:
+                raise UsageError(f"no request #{options['request']}")
+        try:
+            decide(mail=mail, request=request)
+        except TriageError as error:
+            raise UsageError(str(error)) from None
+        self.stdout.write(
+            ("attached " if request else "discarded ")
+            + mail.message_id
+            + (f" to request #{request.pk}" if request else "")
+        )
