@@ -59,13 +59,6 @@ def _header(message: EmailMessage, name: str) -> str:
     return str(value).strip() if value is not None else ""
 
 
-def _all(message: EmailMessage, name: str) -> list[str]:
-    try:
-        return [str(v) for v in message.get_all(name, [])]
-    except Exception:  # noqa: BLE001 - as above
-        return []
-
-
 def decode(data: bytes, charset: str | None) -> str:
     charset = WIDER.get((charset or "").lower(), charset)
     if charset:
@@ -131,7 +124,16 @@ def read(raw: bytes) -> ReadMessage:
     if not raw.strip() or b"\x00" in raw[:4096]:
         raise Unreadable("not an RFC 5322 message")
     message = BytesParser(policy=policy.default).parsebytes(raw)
-    if not _header(message, "From") or not any(_header(message, h) for h in ("Message-ID", "Date", "Subject")):
+    # Each header is parsed once (the email package parses a header again on every access).
+    headers = [[name, _header_value(value)] for name, value in _items(message)]
+    index: dict[str, list[str]] = {}
+    for name, value in headers:
+        index.setdefault(name.lower(), []).append(value)
+
+    def first(name: str) -> str:
+        return index.get(name.lower(), [""])[0].strip()
+
+    if not first("From") or not any(first(h) for h in ("Message-ID", "Date", "Subject")):
         raise Unreadable("not an RFC 5322 message (no From, or none of Message-ID, Date and Subject)")
     plain, markup, attachments = [], [], []
     for part in message.walk():
@@ -144,33 +146,33 @@ def read(raw: bytes) -> ReadMessage:
     html_body = "\n".join(markup)
     body = "\n".join(plain).strip() or html_to_text(html_body)
     try:
-        date = parsedate_to_datetime(_header(message, "Date")) if _header(message, "Date") else None
+        date = parsedate_to_datetime(first("Date")) if first("Date") else None
     except (TypeError, ValueError):
         date = None
     if date is not None and date.tzinfo is None:
         date = None  # a Date without a zone says no moment
-    auto_submitted = _header(message, "Auto-Submitted").lower()
+    auto_submitted = first("Auto-Submitted").lower()
     auto = (
         (auto_submitted not in ("", "no"))
-        or bool(_header(message, "X-Autoreply") or _header(message, "X-Autorespond"))
-        or _header(message, "Precedence").lower() in AUTO_PRECEDENCE
+        or bool(first("X-Autoreply") or first("X-Autorespond"))
+        or first("Precedence").lower() in AUTO_PRECEDENCE
     )
     bounce = message.get_content_type() == "multipart/report" and (
         message.get_param("report-type", "").lower() == "delivery-status"
     )
-    delivered_to = [a for name in ("To", "Cc", "Delivered-To", "X-Original-To") for a in _all(message, name)]
-    thread_ids = THREAD_ID.findall(_header(message, "In-Reply-To")) + THREAD_ID.findall(_header(message, "References"))
+    delivered_to = [a for name in ("to", "cc", "delivered-to", "x-original-to") for a in index.get(name, [])]
+    thread_ids = THREAD_ID.findall(first("In-Reply-To")) + THREAD_ID.findall(first("References"))
     if bounce:
         thread_ids = _returned_ids(message) + thread_ids
-    message_id = (THREAD_ID.findall(_header(message, "Message-ID")) or [None])[0]
+    message_id = (THREAD_ID.findall(first("Message-ID")) or [None])[0]
     return ReadMessage(
         message_id=message_id,
-        sender=_header(message, "From"),
+        sender=first("From"),
         to=[address for _name, address in getaddresses(delivered_to) if address],
-        subject=_header(message, "Subject"),
+        subject=first("Subject"),
         date=date,
-        headers=[[name, _header_value(value)] for name, value in _items(message)],
-        authentication="\n".join(_all(message, "Authentication-Results")),
+        headers=headers,
+        authentication="\n".join(index.get("authentication-results", [])),
         body_text=body,
         body_html=sanitise_html(html_body) if html_body else "",
         auto=auto and not bounce,
