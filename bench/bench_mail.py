@@ -15,6 +15,7 @@ import os
 import resource
 import sys
 import time
+import tracemalloc
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -93,12 +94,16 @@ def main():
         big.add_attachment(b"%PDF-1.4\n" + os.urandom(2 * 1024 * 1024), maintype="application", subtype="pdf",
                            filename=f"回执{n}.pdf")  # fmt: skip
     raw = big.as_bytes()
+    tracemalloc.start()
     start = time.perf_counter()
     result = ingest_message(raw, now=arrived)
     elapsed = time.perf_counter() - start
+    allocated = tracemalloc.get_traced_memory()[1] / 2**20
+    tracemalloc.stop()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"{len(raw) / 1e6:.1f} MB message ({result.mail.attachments.count()} attachments) in {elapsed:.2f} s; "
-          f"peak memory {peak:.0f} MB; targets <= 2 s, < 200 MB")  # fmt: skip
+    print(f"{len(raw) / 1e6:.1f} MB message ({result.mail.attachments.count()} attachments) in {elapsed:.2f} s "
+          f"(under tracemalloc); its allocations peak at {allocated:.0f} MiB, the process at {peak:.0f} MB resident; "
+          "targets <= 2 s, < 200 MB")  # fmt: skip
     if not args.keep:
         from django.db import connections
 
