@@ -11,3 +11,6 @@ class CorrespondenceConfig(AppConfig):
         from .commands import register_requests_hooks
 
         register_requests_hooks()
+        from .panels import register_panel
+
+        register_panel()  # the request page's Correspondence panel (rights.registry)
