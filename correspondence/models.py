@@ -20,7 +20,7 @@ def mail_path(instance, filename):
 
 class LetterKind(models.TextChoices):
     REQUEST = "request", _("Request letter")
-    FOLLOW_UP = "follow_up", _("Follow-up (催办)")
+    FOLLOW_UP = "follow_up", _("Follow-up")
 
 
 class Letter(AppendOnly, models.Model):

@@ -5,6 +5,7 @@ The button posts to LetterAdmin's send view, which calls the same service as `re
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils.translation import get_language
 
 from rights.models import RightsRequest, local_date
 from rights.registry import DeskTrack, Panel, register
@@ -27,6 +28,8 @@ def request_panel(http_request, rights_request: RightsRequest, *, now, calendar,
         {
             "mail_rows": mail_of(rights_request),
             "mail_draft": draft,
+            # The page's language: the letter that is sent (Chinese), or its English reading copy.
+            "mail_text": (draft.body if get_language().startswith("zh") else draft.reading_copy) if draft else "",
             "mail_refusal": refusal,
             "mail_follow_up": follow_up,
             "mail_can_send": draft is not None and may_record("submit", http_request.user),
