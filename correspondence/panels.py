@@ -18,6 +18,7 @@ from .timeline import mail_of
 def request_panel(http_request, rights_request: RightsRequest, *, now, calendar, due_soon_working_days) -> Panel:
     follow_up = rights_request.state != "draft"
     draft, refusal = None, ""
+    chinese = get_language().startswith("zh")
     if not rights_request.is_closed:
         try:
             draft = draft_letter(rights_request, on=local_date(now), follow_up=follow_up)
@@ -28,8 +29,9 @@ def request_panel(http_request, rights_request: RightsRequest, *, now, calendar,
         {
             "mail_rows": mail_of(rights_request),
             "mail_draft": draft,
-            # The page's language: the letter that is sent (Chinese), or its English reading copy.
-            "mail_text": (draft.body if get_language().startswith("zh") else draft.reading_copy) if draft else "",
+            # The page's language: the letter that is sent (Chinese, with its subject), or its English reading copy.
+            "mail_text": (draft.body if chinese else draft.reading_copy) if draft else "",
+            "mail_subject": draft.subject if draft and chinese else "",
             "mail_refusal": refusal,
             "mail_follow_up": follow_up,
             "mail_can_send": draft is not None and may_record("submit", http_request.user),
