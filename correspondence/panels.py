@@ -7,11 +7,13 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import get_language
 
+from rights.events import event_label
 from rights.models import RightsRequest, local_date
 from rights.registry import DeskTrack, Panel, register
 from rights.services import may_record
 
 from .letters import LetterError, draft_letter
+from .models import LetterKind, MailKind
 from .timeline import mail_of
 
 
@@ -27,7 +29,15 @@ def request_panel(http_request, rights_request: RightsRequest, *, now, calendar,
     return Panel(
         "admin/correspondence/request_panel.html",
         {
-            "mail_rows": mail_of(rights_request),
+            "mail_rows": [
+                # Codes for `requests show --json`, words for the page.
+                row
+                | {
+                    "kind": (LetterKind if row["direction"] == "out" else MailKind)(row["kind"]).label,
+                    "proposed_event": event_label(row["proposed_event"]) if row.get("proposed_event") else "",
+                }
+                for row in mail_of(rights_request)
+            ],
             "mail_draft": draft,
             # The page's language: the letter that is sent (Chinese, with its subject), or its English reading copy.
             "mail_text": (draft.body if chinese else draft.reading_copy) if draft else "",

@@ -20,6 +20,9 @@ def test_the_case_page_shows_the_letter_and_its_button_sends_it(draft, inbox, ad
     assert response.status_code == 302 and response["Location"] == page
     draft.refresh_from_db()
     assert draft.state == "submitted" and len(inbox.messages) == 1
+    with time_machine.travel(SENT, tick=False):
+        shown = admin_client.get(page, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "<td>Request letter" in shown  # the letter on the timeline, its kind in words (the code is "request")
 
 
 def test_the_case_page_names_the_channel_when_there_is_no_address(catalog, admin_client):
