@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 os.environ.setdefault("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/rightsdesk_bench_mail")
-from bench_sweep import recreate_database  # noqa: E402 - sets DATABASE_URL and the settings
+from bench_sweep import recreate_database  # sets DATABASE_URL and the settings
 
 
 def main():
