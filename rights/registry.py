@@ -166,3 +166,38 @@ def by_tracks_only(condition: str, *, now: datetime, last_day: date | None = Non
         .order_by()
     )
     return Counter({row["app_id"]: row["n"] for row in rows})
+
+
+# --- what the tracks above add to `manage.py requests` (correspondence: `requests send`, the mail of `show`) ---
+
+
+@dataclass(frozen=True)
+class RequestsSubcommand:
+    """A sub-command of `manage.py requests` that a track above rights provides."""
+
+    name: str
+    help: str
+    add_arguments: Callable[..., None]  # (parser) -> None
+    # (command, options) -> None: writes its own output; a refusal is a CommandError (one line, exit 2)
+    run: Callable[..., None]
+
+
+_subcommands: dict[str, RequestsSubcommand] = {}
+# key -> (rights_request) -> a JSON value that `requests show --json` (rights' request_as_dict) adds under the key
+_request_sections: dict[str, Callable[[RightsRequest], object]] = {}
+
+
+def register_subcommand(subcommand: RequestsSubcommand) -> None:
+    _subcommands[subcommand.name] = subcommand
+
+
+def subcommands() -> list[RequestsSubcommand]:
+    return list(_subcommands.values())
+
+
+def register_request_section(key: str, section: Callable[[RightsRequest], object]) -> None:
+    _request_sections[key] = section
+
+
+def request_sections() -> dict[str, Callable[[RightsRequest], object]]:
+    return dict(_request_sections)

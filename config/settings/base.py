@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "rights",
     "accounts",  # after axes: replaces axes' admin pages
     "complaints",
+    "correspondence",  # above both tracks (README "Correspondence")
 ]
 
 MIDDLEWARE = [
@@ -171,6 +172,11 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="RightsDesk <rightsdesk@localhost>")
 # Digest for requests nobody is assigned to.
 TEAM_EMAIL = env("TEAM_EMAIL", default="team@localhost")
+# Correspondence (README "Correspondence"): letters to apps leave from DESK_EMAIL; replies come back to the
+# per-request address, {token} being the request's number and its HMAC under SECRET_KEY.
+DESK_EMAIL = env("DESK_EMAIL", default="RightsDesk <desk@example.org>")
+RIGHTSDESK_REPLY_ADDRESS = env("RIGHTSDESK_REPLY_ADDRESS", default="desk+{token}@example.org")
+IMAP_URL = env("IMAP_URL", default="")
 # Links in e-mails point here.
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 

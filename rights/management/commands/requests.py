@@ -18,6 +18,7 @@ from policies.models import App, Right, work_calendar
 from rights.events import AMENDABLE_FIELDS, EVENT_ORDER
 from rights.models import ReminderSettings, RightsRequest
 from rights.querysets import today_in_shanghai
+from rights.registry import request_sections, subcommands
 from rights.services import RequestError, allowed_events, file_request, record_event
 
 
@@ -36,7 +37,7 @@ def request_as_dict(request: RightsRequest, now=None) -> dict:
     now = now or timezone.now()
     calendar = work_calendar()
     due_soon = ReminderSettings.load().due_soon_working_days
-    return {
+    data = {
         "id": request.pk,
         "app": request.app.name,
         "right": request.right,
@@ -75,6 +76,9 @@ def request_as_dict(request: RightsRequest, now=None) -> dict:
             for entry in request.log.select_related("by").order_by("at", "id")
         ],
     }
+    # What the tracks above rights add (correspondence: "mail"), registered in their AppConfig.ready().
+    data.update({key: section(request) for key, section in request_sections().items()})
+    return data
 
 
 class Command(OneLineErrorsCommand):
@@ -90,6 +94,7 @@ class Command(OneLineErrorsCommand):
         file_.add_argument("--channel", default="")
         file_.add_argument("--ticket", default="")
         file_.add_argument("--at", help="when it was sent (ISO; default now)")
+        file_.add_argument("--draft", action="store_true", help="not sent yet: a draft (then `requests send`)")
         file_.add_argument("--by", help="record as this user (their permissions apply); default: the system")
         file_.add_argument("--json", action="store_true")
         move = sub.add_parser("move", help="record an event: " + ", ".join(EVENT_ORDER))
@@ -111,8 +116,14 @@ class Command(OneLineErrorsCommand):
         show = sub.add_parser("show", help="show a request")
         show.add_argument("id", type=count)
         show.add_argument("--json", action="store_true")
+        for extra in subcommands():  # what the tracks above rights add (rights.registry)
+            extra.add_arguments(sub.add_parser(extra.name, help=extra.help))
 
     def handle(self, *args, **options):
+        extra = next((s for s in subcommands() if s.name == options["action"]), None)
+        if extra is not None:
+            extra.run(self, options)
+            return
         try:
             request = getattr(self, f"do_{options['action']}")(options)
         except RequestError as error:
@@ -160,6 +171,7 @@ class Command(OneLineErrorsCommand):
             app_ticket_number=options["ticket"],
             at=parse_moment(options["at"]),
             acting_user=self.get_user(options["by"]),
+            submit=not options["draft"],
         )
 
     def do_move(self, options):

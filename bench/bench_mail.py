@@ -1,0 +1,115 @@
+"""Time `mail ingest`'s path (correspondence.ingest.ingest_message) on PostgreSQL.
+
+    .venv/bin/python bench/bench_mail.py [--messages 1000] [--keep]
+
+Creates a throwaway database `rightsdesk_bench_mail` on PostgreSQL at 127.0.0.1:5432 (override with
+BENCH_DATABASE_URL), migrates it, loads the seed catalog, files 50 requests and records a sent letter for each
+(locmem backend: no network), then ingests N messages, a mix of replies to the token address (40 %), replies by
+In-Reply-To (20 %), auto-replies (20 %) and unmatched mail (20 %), each its own transaction as the pipe runs it.
+Then one 10 MB message with attachments, timed, with the process's peak memory (ru_maxrss). Targets (issue 22):
+1,000 messages <= 30 s; the 10 MB message <= 2 s and < 200 MB peak.
+"""
+
+import argparse
+import os
+import resource
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+os.environ.setdefault("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/rightsdesk_bench_mail")
+from bench_sweep import recreate_database  # sets DATABASE_URL and the settings
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--messages", type=int, default=1000)
+    parser.add_argument("--keep", action="store_true")
+    args = parser.parse_args()
+    url = os.environ["BENCH_DATABASE_URL"]
+    recreate_database(url)
+    import django
+
+    django.setup()
+    from email.message import EmailMessage
+
+    from django.core.management import call_command
+
+    from correspondence.ingest import ingest_message
+    from correspondence.sending import send_letter
+    from correspondence.tokens import reply_address
+    from policies.models import App
+    from policies.seed import load_seed_catalog
+    from rights.services import file_request
+    from tests.factories import shanghai
+
+    call_command("migrate", verbosity=0)
+    load_seed_catalog()
+    app = App.objects.get(name="卢米埃影城")
+    filed, sent_at = shanghai(2026, 11, 10, 9), shanghai(2026, 11, 10, 10)
+    letters = []
+    for n in range(50):
+        request = file_request(app=app, right="account_cancellation", requester_name=f"申请人{n}", at=filed, now=filed,
+                               submit=False)  # fmt: skip
+        letters.append(send_letter(request=request, now=sent_at))
+
+    def build(i: int) -> bytes:
+        letter = letters[i % len(letters)]
+        mail = EmailMessage()
+        mail["From"] = "客服 <min.jiang@cmgplex.com>"
+        mail["Subject"] = f"Re: {letter.subject}"
+        mail["Message-ID"] = f"<bench-{i}@cmgplex.com>"
+        mail["Date"] = "Wed, 11 Nov 2026 15:00:00 +0800"
+        kind = i % 5
+        mail["To"] = reply_address(letter.request_id) if kind in (0, 1, 3) else "desk@example.org"
+        if kind == 2:
+            mail["In-Reply-To"] = letter.message_id
+        if kind == 3:
+            mail["Auto-Submitted"] = "auto-replied"
+        mail.set_content("您好，您的注销申请已受理，我们将在7个工作日内处理。" * 5)
+        return mail.as_bytes()
+
+    messages = [build(i) for i in range(args.messages)]
+    arrived = shanghai(2026, 11, 11, 15)
+    start = time.perf_counter()
+    kinds = {}
+    for raw in messages:
+        kind = ingest_message(raw, now=arrived).as_dict()["kind"]
+        kinds[kind] = kinds.get(kind, 0) + 1
+    elapsed = time.perf_counter() - start
+    print(f"{args.messages} messages ingested in {elapsed:.1f} s ({kinds}); target <= 30 s")
+
+    big = EmailMessage()
+    big["From"] = "min.jiang@cmgplex.com"
+    big["To"] = reply_address(letters[0].request_id)
+    big["Subject"] = "附件"
+    big["Message-ID"] = "<bench-big@cmgplex.com>"
+    big.set_content("见附件")
+    for n in range(5):
+        big.add_attachment(b"%PDF-1.4\n" + os.urandom(2 * 1024 * 1024), maintype="application", subtype="pdf",
+                           filename=f"回执{n}.pdf")  # fmt: skip
+    raw = big.as_bytes()
+    tracemalloc.start()
+    start = time.perf_counter()
+    result = ingest_message(raw, now=arrived)
+    elapsed = time.perf_counter() - start
+    allocated = tracemalloc.get_traced_memory()[1] / 2**20
+    tracemalloc.stop()
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"{len(raw) / 1e6:.1f} MB message ({result.mail.attachments.count()} attachments) in {elapsed:.2f} s "
+          f"(under tracemalloc); its allocations peak at {allocated:.0f} MiB, the process at {peak:.0f} MB resident; "
+          "targets <= 2 s, < 200 MB")  # fmt: skip
+    if not args.keep:
+        from django.db import connections
+
+        connections.close_all()
+        recreate_database(url, drop_only=True)
+
+
+if __name__ == "__main__":
+    main()

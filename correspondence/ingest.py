@@ -1,0 +1,161 @@
+"""Receiving a message (`mail ingest`, `mail fetch`: one code path). The raw bytes are kept, append-only, with
+their SHA-256; what was read from them is kept beside them. Threading, in order: 1. the reply token in To, Cc or
+Delivered-To with its HMAC verified; 2. In-Reply-To or References matching a sent letter's Message-ID; 3. otherwise
+triage, with a suggestion when the sender's domain is the app's and the subject carries the request's number.
+
+Nothing here records an event: what a reply means needs a person, so the desk proposes the event
+(`proposed_event`) and clocks move only when someone confirms it through rights.services.record_event.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from rights.models import RightsRequest
+from rights.services import RequestError, check_evidence
+
+from .models import InboundMail, Letter, MailAttachment, MailKind, MatchedBy
+from .reading import ReadMessage, Unreadable, read, sender_address
+from .tokens import request_id_from
+
+SUBJECT_NUMBER = re.compile(r"#(\d{1,18})\b")
+# What a reply probably is, for a person to confirm: first match wins (an identity request often says 无法…).
+PROPOSALS = (
+    (
+        "request_identity",
+        re.compile(r"身份证|身份证明|核实.{0,6}身份|验证.{0,6}身份|verify your identity|proof of identity", re.I),
+    ),
+    ("refuse", re.compile(r"拒绝|不予|无法(办理|处理|注销|删除)|unable to|cannot (delete|cancel|comply)|refuse", re.I)),
+    (
+        "complete",
+        re.compile(r"已(完成|注销|删除|处理完毕|更正)|has been (deleted|cancelled|completed)|completed", re.I),
+    ),
+)
+
+
+class IngestError(Exception):
+    """Bytes that are not a message: one line. They are kept (in triage, as unreadable) before this is raised."""
+
+
+@dataclass(frozen=True)
+class Ingested:
+    mail: InboundMail
+    duplicate: bool = False
+
+    def as_dict(self) -> dict:
+        return {
+            "message_id": self.mail.message_id,
+            "request": self.mail.request_id,
+            "complaint": None,
+            "kind": "duplicate" if self.duplicate else self.mail.kind,
+            "proposed_event": self.mail.proposed_event or None,
+        }
+
+
+def propose(read_message: ReadMessage) -> str:
+    if read_message.auto:
+        return "acknowledge"  # an auto-reply counts as an acknowledgement, never as the answer
+    text = f"{read_message.subject}\n{read_message.body_text}"
+    return next((event for event, pattern in PROPOSALS if pattern.search(text)), "reply")
+
+
+def _app_domains(request: RightsRequest) -> set[str]:
+    from policies.models import Procedure
+
+    addresses = [str(a) for a in request.app.emails]
+    for procedure in Procedure.objects.filter(policy_version__app=request.app):
+        addresses += [str(c.get("value", "")) for c in procedure.channels if c.get("kind") == "email"]
+    return {a.rpartition("@")[2].strip().lower() for a in addresses if "@" in a}
+
+
+def suggest(read_message: ReadMessage) -> RightsRequest | None:
+    """The request a message probably belongs to: its number is in the subject and the sender's domain is one of
+    the app's. Only offered to staff in triage; never attached by itself."""
+    domain = sender_address(read_message.sender).rpartition("@")[2]
+    for number in SUBJECT_NUMBER.findall(read_message.subject):
+        request = RightsRequest.objects.select_related("app").filter(pk=int(number)).first()
+        if request is not None and domain and domain in _app_domains(request):
+            return request
+    return None
+
+
+def _thread(read_message: ReadMessage) -> tuple[RightsRequest | None, Letter | None, str]:
+    letter = Letter.objects.filter(message_id__in=read_message.thread_ids).order_by("-sent_at").first()
+    request_id = request_id_from(read_message.to)
+    if request_id is not None:
+        request = RightsRequest.objects.filter(pk=request_id).first()
+        if request is not None:
+            return request, letter if letter and letter.request_id == request.pk else None, MatchedBy.TOKEN
+    if letter is not None:
+        return letter.request, letter, MatchedBy.THREAD
+    return None, None, MatchedBy.NONE
+
+
+def _attachments(mail: InboundMail, read_message: ReadMessage) -> None:
+    for item in read_message.attachments:
+        digest = hashlib.sha256(item.data).hexdigest()
+        name = item.name[:300]
+        try:
+            (checked,) = check_evidence([ContentFile(item.data, name=name)], error=RequestError)
+        except RequestError as refused:
+            MailAttachment.objects.create(
+                mail=mail, name=name, size=len(item.data), sha256=digest, refused=str(refused)[:500]
+            )
+        else:
+            MailAttachment.objects.create(mail=mail, name=name, size=len(item.data), sha256=digest, file=checked)
+
+
+def ingest_message(raw: bytes, *, now=None) -> Ingested:
+    """Store one received message (idempotent by Message-ID: a second delivery stores nothing and says so).
+    Bytes that are not a message are kept as unreadable, then refused with IngestError."""
+    now = now or timezone.now()
+    sha256 = hashlib.sha256(raw).hexdigest()
+    try:
+        read_message = read(raw)
+    except Unreadable as error:
+        if raw:
+            _store(message_id=f"<unreadable-{sha256}@rightsdesk.invalid>", sha256=sha256, raw=raw, unreadable=True,
+                   received_at=now, kind=MailKind.UNMATCHED)  # fmt: skip
+        raise IngestError(str(error)) from None
+    message_id = read_message.message_id or f"<{sha256}@rightsdesk.invalid>"  # no Message-ID: the bytes name it
+    existing = InboundMail.objects.filter(message_id=message_id).first()
+    if existing is not None:
+        return Ingested(existing, duplicate=True)
+    request, letter, matched_by = _thread(read_message)
+    if request is None:
+        kind = MailKind.UNMATCHED
+    elif read_message.bounce:
+        kind = MailKind.BOUNCE
+    else:
+        kind = MailKind.AUTO_REPLY if read_message.auto else MailKind.REPLY
+    fields = dict(
+        message_id=message_id, sha256=sha256, raw=raw, received_at=now, sent_at=read_message.date,
+        sender=read_message.sender[:300], to=", ".join(read_message.to), subject=read_message.subject[:500],
+        headers=read_message.headers, authentication=read_message.authentication, body_text=read_message.body_text,
+        body_html=read_message.body_html, kind=kind, auto=read_message.auto, matched_by=matched_by, request=request,
+        letter=letter, proposed_event=propose(read_message) if kind in (MailKind.REPLY, MailKind.AUTO_REPLY) else "",
+        suggested_request=suggest(read_message) if request is None else None,
+    )  # fmt: skip
+    stored = _store(attachments=read_message, **fields)
+    return Ingested(stored) if stored is not None else Ingested(InboundMail.objects.get(message_id=message_id), True)
+
+
+def _store(*, attachments: ReadMessage | None = None, **fields) -> InboundMail | None:
+    """The row and its attachments in one transaction; None when the same Message-ID won a race to be stored."""
+    try:
+        with transaction.atomic():
+            existing = InboundMail.objects.filter(message_id=fields["message_id"]).first()
+            if existing is not None:
+                return existing if fields.get("unreadable") else None
+            mail = InboundMail.objects.create(**fields)
+            if attachments is not None:
+                _attachments(mail, attachments)
+            return mail
+    except IntegrityError:
+        return None
