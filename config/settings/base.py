@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "axes",
     "csp",
+    "pgtrigger",  # the append-only tables' triggers on PostgreSQL (records.models.append_only_triggers)
     "records",  # the lowest layer: every app may import it
     "deadlines",
     "policies",
