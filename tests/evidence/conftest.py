@@ -24,7 +24,9 @@ def clerk(roles):
 @pytest.fixture
 def case(catalog, clerk, media):
     """A request with three events (one with a screenshot) and a complaint lodged with the app, with evidence."""
-    request = file(catalog["卢米埃影城"], at=shanghai(2026, 9, 28, 10), requester_contact="13812345678", acting_user=clerk)
+    request = file(
+        catalog["卢米埃影城"], at=shanghai(2026, 9, 28, 10), requester_contact="13812345678", acting_user=clerk
+    )
     request = record_event(
         request=request, event="acknowledge", acting_user=clerk, at=shanghai(2026, 9, 29, 10),
         evidence=[SimpleUploadedFile("回执.png", PNG, content_type="image/png")], note="客服回复已受理",
