@@ -20,7 +20,7 @@ from tests.factories import shanghai
 
 from .test_chain import verify
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def redact(pk, *args) -> tuple[int, str]:
