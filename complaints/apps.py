@@ -24,6 +24,12 @@ class ComplaintsConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.models import Group
 
+        from rights.services.redaction import register_redactor
+
+        from .redaction import redact_complaints
+
+        register_redactor(redact_complaints)  # a redaction reaches the complaints' personal data too
+
         from .roles import regrant_after_role_reset
 
         post_migrate.connect(_grant, sender=self, dispatch_uid="complaints.grant_roles")

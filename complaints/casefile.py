@@ -1,10 +1,13 @@
 """The case file of a request: what happened, what was promised and every piece of evidence, as a printable
-page, a PDF (fpdf2, the Chinese font embedded) and a ZIP of the evidence files with a SHA-256 manifest.
+page, a PDF (fpdf2, the Chinese font embedded) and a ZIP of the evidence files with a SHA-256 manifest and the
+case's history chain (CHAIN.json: each event's content and hash, and the chain head; README "Evidence and
+integrity" shows how to check both by hand).
 """
 from __future__ import annotations
 
 import hashlib
 import io
+import json
 import logging
 import re
 import zipfile
@@ -16,12 +19,12 @@ from django.utils.translation import gettext as _
 from fpdf import FPDF
 
 from rights.events import event_label as request_event_label
-from rights.models import Evidence, RightsRequest, local_date, local_minute
+from rights.models import Evidence, RightsRequest, TransitionLog, local_date, local_minute
 
 from .drafting import render, render_complaint
 from .facts import CaseFacts
 from .fonts import FontMissing, cjk_font
-from .models import Channel, Complaint, ComplaintEvidence
+from .models import Channel, Complaint, ComplaintEvidence, ComplaintLog
 from .services import event_label
 
 # fontTools logs every glyph of every subset at INFO.
@@ -95,10 +98,10 @@ def case_file_context(request: RightsRequest, on: date | None = None) -> dict:
 def evidence_items(request: RightsRequest) -> list[dict]:
     """Every file of the case: the request's evidence, then the complaints' (name in the ZIP, file, when)."""
     items = []
-    for number, e in enumerate(Evidence.objects.filter(request=request).order_by("uploaded_at", "id"), start=1):
+    for number, e in enumerate(Evidence.objects.filter(request=request, redacted_at=None).order_by("uploaded_at", "id"), start=1):
         items.append({"path": f"evidence/request/{number:03d}-{_safe(e.file.name)}", "file": e.file,
                       "description": e.description or Path(e.file.name).name, "at": local_minute(e.uploaded_at)})
-    for number, e in enumerate(ComplaintEvidence.objects.filter(complaint__request=request).order_by("uploaded_at", "id"), start=1):
+    for number, e in enumerate(ComplaintEvidence.objects.filter(complaint__request=request, redacted_at=None).order_by("uploaded_at", "id"), start=1):
         items.append({"path": f"evidence/complaint-{e.complaint_id}/{number:03d}-{_safe(e.file.name)}", "file": e.file,
                       "description": e.description or Path(e.file.name).name, "at": local_minute(e.uploaded_at), "sha256": e.sha256})
     return items
@@ -214,9 +217,22 @@ def case_file_pdf(request: RightsRequest, on: date | None = None) -> bytes:
 # ---------------------------------------------------------------------------------------------------- ZIP
 
 
+def history_chain(request: RightsRequest) -> dict:
+    """The request's and its complaints' hash chains: for each case its events (content and hash, in order) and its
+    head, the hash of its last event. The content is what records.chain hashes, so anyone can recompute it."""
+    chains = [(f"request {request.pk}", TransitionLog.objects.filter(request=request))]
+    for complaint in Complaint.objects.filter(request=request).order_by("id"):
+        chains.append((f"complaint {complaint.pk}", ComplaintLog.objects.filter(complaint=complaint)))
+    cases = []
+    for case, rows in chains:
+        events = [{"row": row.pk, "content": row.content(), "hash": row.hash} for row in rows.order_by("id")]
+        cases.append({"case": case, "head": events[-1]["hash"] if events else "", "events": events})
+    return {"cases": cases}
+
+
 def case_file_zip(*, request: RightsRequest, channel: Channel | None = None, on: date | None = None) -> bytes:
     """The case file PDF, the draft (when a channel is given and drafts), every evidence file, and
-    MANIFEST-SHA256.txt in `sha256sum -c` format."""
+    MANIFEST-SHA256.txt in `sha256sum -c` format, and CHAIN.json (history_chain)."""
     buffer = io.BytesIO()
     manifest = []
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -239,5 +255,6 @@ def case_file_zip(*, request: RightsRequest, channel: Channel | None = None, on:
             except FileNotFoundError:
                 raise CaseFileError(_("The evidence file %(name)s is missing from storage.") % {"name": item["file"].name}) from None
             manifest.append((digest.hexdigest(), item["path"]))
+        add("CHAIN.json", json.dumps(history_chain(request), ensure_ascii=False, indent=1).encode("utf-8"))
         archive.writestr("MANIFEST-SHA256.txt", "".join(f"{digest}  {path}\n" for digest, path in manifest))
     return buffer.getvalue()

@@ -17,7 +17,7 @@ from deadlines.models import ClockBase
 from deadlines.querysets import ClockQuerySet
 from deadlines.status import running_q
 from policies.models import App, PolicyVersion, Unit
-from records.models import AppendOnly
+from records.models import ChainedEntry, append_only_triggers
 from rights.models import RightsRequest
 
 from .events import EVENTS, ComplaintState
@@ -191,23 +191,31 @@ class Complaint(ConcurrentTransitionMixin, models.Model):
     del _event
 
 
-class ComplaintLog(AppendOnly, models.Model):
-    """The complaint's history: immutable, one row per event."""
+class ComplaintLog(ChainedEntry, models.Model):
+    """The complaint's history: immutable, one row per event, in the complaint's hash chain."""
 
-    complaint = models.ForeignKey(Complaint, models.CASCADE, related_name="log", verbose_name=_("complaint"))
+    # PROTECT: a complaint with history is withdrawn or closed, never deleted.
+    complaint = models.ForeignKey(Complaint, models.PROTECT, related_name="log", verbose_name=_("complaint"))
     event = models.CharField(_("event"), max_length=40)
     source = models.CharField(_("from"), max_length=20, choices=ComplaintState, blank=True)
     target = models.CharField(_("to"), max_length=20, choices=ComplaintState)
     at = models.DateTimeField(_("happened at"))
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("by"))
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("by"))
     note = models.TextField(_("note"), blank=True)
     details = models.JSONField(_("details"), default=dict, blank=True)
+    by_username = models.CharField(_("by (username then)"), max_length=150, blank=True, editable=False)
+    prev_hash = models.CharField(_("previous row's hash"), max_length=64, blank=True, editable=False)
+    hash = models.CharField(_("hash"), max_length=64, blank=True, editable=False, db_index=True)
+
+    CASE_FIELD = "complaint"
+    EVENT_FIELD = "event"
 
     class Meta:
         ordering = ["at", "id"]
         verbose_name = _("complaint history entry")
         verbose_name_plural = _("complaint history")
+        triggers = append_only_triggers()
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.event}"
@@ -220,9 +228,10 @@ def complaint_evidence_path(instance, filename):
 class ComplaintEvidence(models.Model):
     complaint = models.ForeignKey(Complaint, models.CASCADE, related_name="evidence", verbose_name=_("complaint"))
     log_entry = models.ForeignKey(ComplaintLog, models.PROTECT, null=True, blank=True, related_name="evidence", verbose_name=_("history entry"))
-    file = models.FileField(_("file"), upload_to=complaint_evidence_path)
+    file = models.FileField(_("file"), upload_to=complaint_evidence_path, blank=True)
     description = models.CharField(_("description"), max_length=300, blank=True)
     sha256 = models.CharField(_("SHA-256"), max_length=64, editable=False)
+    redacted_at = models.DateTimeField(_("redacted at"), null=True, blank=True, editable=False)
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("uploaded by"))
 

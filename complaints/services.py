@@ -11,7 +11,6 @@ the refusal is recorded in the complaint's history and said to the person.
 """
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -26,6 +25,7 @@ from config.local_time import local_date
 from config.text import clean_text
 from policies.models import work_calendar
 from policies.services import audit
+from records.chain import file_digest
 from rights.models import RightsRequest, local_minute
 from rights.services import RequestError, check_evidence, event_time, may, record_event_within
 
@@ -102,17 +102,22 @@ def safe_file_name(name: str) -> str:
 
 
 def _evidence(files, *, complaint, entry, acting_user) -> None:
-    """Files checked at the boundary (check_evidence: the size limit and the type by content), stored with their
-    SHA-256 for the case file's manifest."""
-    for item in files:
-        digest = hashlib.sha256()
-        for chunk in item.chunks():
-            digest.update(chunk)
-        item.seek(0)
+    """Files checked at the boundary (check_evidence: the size limit and the type by content), stored with the
+    SHA-256 their history row chained (`files`: pairs of file and digest, from _digests)."""
+    for item, digest in files:
         name = clean_text(getattr(item, "name", "") or "evidence", label=capfirst(_("file name")), max_length=200, error=EventRefused)
-        stored = ComplaintEvidence(complaint=complaint, log_entry=entry, description=name, sha256=digest.hexdigest(), uploaded_by=acting_user)
+        stored = ComplaintEvidence(complaint=complaint, log_entry=entry, description=name, sha256=digest, uploaded_by=acting_user)
         stored.file.save(safe_file_name(name), item, save=False)
         stored.save()
+
+
+def _append(complaint: Complaint, *, files=(), **fields) -> ComplaintLog:
+    """Write one history row, sealed into the complaint's hash chain (records.chain) under the locks the caller
+    holds (the request's row, and the complaint's): the only place complaint history is written."""
+    entry = ComplaintLog(complaint=complaint, **fields)
+    entry.seal(files=[digest for _, digest in files])
+    entry.save()
+    return entry
 
 
 def _record(complaint: Complaint, name: str, *, at: datetime, now: datetime, acting_user, inputs: Inputs,
@@ -140,12 +145,13 @@ def _record(complaint: Complaint, name: str, *, at: datetime, now: datetime, act
     elif name in ("close", "withdraw", "not_admit"):
         complaint.closed_at = at
     complaint.save()
-    entry = ComplaintLog.objects.create(
-        complaint=complaint, event=name, source=source, target=complaint.state, at=at, by=acting_user,
+    files = [(item, file_digest(item)) for item in evidence]
+    entry = _append(
+        complaint, files=files, event=name, source=source, target=complaint.state, at=at, by=acting_user,
         note=inputs.reason or inputs.note,
         details={k: v for k, v in {"reference": inputs.reference, "satisfied": inputs.satisfied, **(details or {})}.items() if v not in ("", None)},
     )
-    _evidence(evidence, complaint=complaint, entry=entry, acting_user=acting_user)
+    _evidence(files, complaint=complaint, entry=entry, acting_user=acting_user)
     after_event(complaint, name, at)
     return complaint
 
@@ -231,7 +237,7 @@ def _create_draft(request, channel, *, at, now, acting_user, inputs) -> Complain
         except DraftError as error:
             raise EventRefused(str(error)) from error
     complaint.save()
-    ComplaintLog.objects.create(complaint=complaint, event="draft", source="", target=complaint.state, at=at, by=acting_user, note=inputs.note)
+    _append(complaint, event="draft", source="", target=complaint.state, at=at, by=acting_user, note=inputs.note)
     return complaint
 
 
@@ -272,8 +278,8 @@ def escalate_within(complaint: Complaint, locked_request: RightsRequest, *, acti
         )  # fmt: skip
     except RequestError as error:
         refusal = str(error)
-    ComplaintLog.objects.create(
-        complaint=complaint, event="request_not_escalated" if refusal else "request_escalated", source=complaint.state,
+    _append(
+        complaint, event="request_not_escalated" if refusal else "request_escalated", source=complaint.state,
         target=complaint.state, at=at, by=acting_user, note=refusal or "",
         details={"regulator": channel.name, "request": complaint.request_id},
     )  # fmt: skip

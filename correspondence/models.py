@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from records.models import AppendOnly
+from records.models import AppendOnly, append_only_triggers
 from rights.models import RightsRequest
 from rights.uploads import stored_name
 
@@ -45,6 +45,7 @@ class Letter(AppendOnly, models.Model):
         ordering = ["sent_at", "id"]
         verbose_name = _("letter")
         verbose_name_plural = _("letters")
+        triggers = append_only_triggers()
 
     def __str__(self):
         return f"#{self.request_id} {self.subject}"
@@ -99,6 +100,7 @@ class InboundMail(AppendOnly, models.Model):
         verbose_name = _("received message")
         verbose_name_plural = _("received messages")
         indexes = [models.Index(fields=["kind", "received_at"], name="inbound_kind_idx")]
+        triggers = append_only_triggers()
 
     def __str__(self):
         return f"{self.sender} {self.subject}"
@@ -118,6 +120,7 @@ class MailAttachment(AppendOnly, models.Model):
     class Meta:
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
+        triggers = append_only_triggers()
 
     def __str__(self):
         return self.name
@@ -139,6 +142,7 @@ class TriageDecision(AppendOnly, models.Model):
     class Meta:
         verbose_name = _("triage decision")
         verbose_name_plural = _("triage decisions")
+        triggers = append_only_triggers()
 
     def __str__(self):
         return f"{self.mail_id} -> {self.request_id or '-'}"

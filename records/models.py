@@ -4,6 +4,7 @@ so the deadline layer, the catalog and both tracks may use it."""
 
 from __future__ import annotations
 
+import pgtrigger
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -31,13 +32,87 @@ class AppendOnly:
         )
 
 
-class AuditEntry(AppendOnly, models.Model):
+def append_only_triggers() -> list:
+    """The database's own refusal to rewrite a record, whoever asks (a queryset update or delete, raw SQL,
+    loaddata over a row, a cascade): on PostgreSQL these triggers, on SQLite the ones `AppendOnlyOnSQLite` creates in
+    each app's migration. TRUNCATE is a statement trigger: `Protect` on TRUNCATE breaks migrate. The test suite's
+    flush between transactional tests is the one way around it (tests/conftest.py)."""
+    return [
+        pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete),
+        pgtrigger.Trigger(
+            name="no_truncate",
+            level=pgtrigger.Statement,
+            when=pgtrigger.Before,
+            operation=pgtrigger.Truncate,
+            func="RAISE EXCEPTION 'append-only: %', TG_TABLE_NAME;",
+        ),
+    ]
+
+
+def username_of(user) -> str:
+    return getattr(user, "username", "") or ""
+
+
+class AuthoredEntry(AppendOnly):
+    """A record row keeps its author's username as it was when it was written (`by_username`): the account may be
+    renamed or deactivated later, never deleted (the foreign key is PROTECT)."""
+
+    def save(self, *args, **kwargs):
+        if self.pk is None and not self.by_username and self.by_id is not None:
+            self.by_username = username_of(self.by)
+        super().save(*args, **kwargs)
+
+
+class ChainedEntry(AuthoredEntry):
+    """A history row in its case's hash chain (records.chain). A model names its case's foreign key (`CASE_FIELD`)
+    and its event's field (`EVENT_FIELD`), and has `source`, `target`, `at`, `note`, `details`, `by_username`,
+    `prev_hash`, `hash` and an `evidence` relation whose rows carry `sha256`. `seal` runs in the write path under
+    the case's row lock, so two rows of one case never claim the same previous hash."""
+
+    CASE_FIELD = ""  # the case's foreign key: "request", "complaint"
+    EVENT_FIELD = ""  # the event's name: "transition", "event"
+
+    def case_label(self) -> str:
+        return f"{self.CASE_FIELD} {getattr(self, f'{self.CASE_FIELD}_id')}"
+
+    def evidence_digests(self) -> list[str]:
+        """The digests of this row's evidence files, as stored with them (kept when a file is redacted)."""
+        return list(self.evidence.values_list("sha256", flat=True))
+
+    def content(self, files: list[str] | None = None) -> dict:
+        from .chain import row_content
+
+        return row_content(
+            case=self.case_label(), event=getattr(self, self.EVENT_FIELD), source=self.source, target=self.target,
+            at=self.at, by=self.by_username, note=self.note, details=self.details,
+            files=self.evidence_digests() if files is None else files, prev=self.prev_hash,
+        )  # fmt: skip
+
+    def seal(self, files=()) -> None:
+        """Fill the author's username, the previous row's hash in the same case and this row's own hash."""
+        from .chain import GENESIS, entry_hash
+
+        if not self.by_username and self.by_id is not None:
+            self.by_username = username_of(self.by)
+        case_id = getattr(self, f"{self.CASE_FIELD}_id")
+        previous = (
+            type(self)
+            .objects.filter(**{f"{self.CASE_FIELD}_id": case_id})
+            .order_by("-id")
+            .values_list("hash", flat=True)
+        )
+        self.prev_hash = previous.first() or GENESIS
+        self.hash = entry_hash(self.content(list(files)))
+
+
+class AuditEntry(AuthoredEntry, models.Model):
     """Who changed the catalog, the calendar or the reminder settings, when, and what (old -> new)."""
 
     at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
     by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("by")
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("by")
     )
+    by_username = models.CharField(_("by (username then)"), max_length=150, blank=True, editable=False)
     action = models.CharField(_("action"), max_length=40)
     subject = models.CharField(_("subject"), max_length=300)
     changes = models.JSONField(_("changes"), default=dict, blank=True)
@@ -48,6 +123,7 @@ class AuditEntry(AppendOnly, models.Model):
         ordering = ["-at", "-id"]
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit entries")
+        triggers = append_only_triggers()
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.subject}"

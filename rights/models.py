@@ -28,7 +28,7 @@ from policies.models import (
     Right,
     StatutoryDefault,
 )
-from records.models import AppendOnly
+from records.models import ChainedEntry, append_only_triggers
 
 from .events import EVENTS, STATE_EVENTS
 from .querysets import RightsRequestQuerySet
@@ -155,6 +155,12 @@ class RightsRequest(CaseEventTransitions, ConcurrentTransitionMixin, models.Mode
     def is_closed(self) -> bool:
         return self.state in CLOSED_STATES
 
+    # The requester's own data (PIPL art. 47): chained as a digest at filing, replaced by a marker on redaction.
+    PERSONAL_FIELDS = ("requester_name", "requester_contact")
+
+    def personal_fields(self) -> dict:
+        return {name: getattr(self, name) for name in self.PERSONAL_FIELDS}
+
 
 class RequestTally(models.Model):
     """How many requests of an app are in a state, have a verdict, a refusal reason, or a deadline moment on a day:
@@ -263,22 +269,30 @@ def evidence_path(instance, filename):
     return f"evidence/{instance.request_id}/{stored_name(filename)}"
 
 
-class TransitionLog(AppendOnly, models.Model):
+class TransitionLog(ChainedEntry, models.Model):
     """The case record: one immutable row per event (rights/events.py), by whom, when it happened and when it was
     recorded, with its note, evidence and details (an amendment's old and new value, an extension's last day and
     basis). The clocks are replayed from these rows."""
 
-    request = models.ForeignKey(RightsRequest, models.CASCADE, related_name="log", verbose_name=_("request"))
+    # PROTECT: a request with history is withdrawn or closed, never deleted (the history is evidence).
+    request = models.ForeignKey(RightsRequest, models.PROTECT, related_name="log", verbose_name=_("request"))
     transition = models.CharField(_("transition"), max_length=40)
     source = models.CharField(_("from"), max_length=20, choices=State)
     target = models.CharField(_("to"), max_length=20, choices=State)
     at = models.DateTimeField(_("happened at"))
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    # PROTECT: a staff member who recorded history is deactivated, never deleted.
     by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("by")
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("by")
     )
     note = models.TextField(_("note"), blank=True)
     details = models.JSONField(_("details"), default=dict, blank=True)
+    by_username = models.CharField(_("by (username then)"), max_length=150, blank=True, editable=False)
+    prev_hash = models.CharField(_("previous row's hash"), max_length=64, blank=True, editable=False)
+    hash = models.CharField(_("hash"), max_length=64, blank=True, editable=False, db_index=True)
+
+    CASE_FIELD = "request"
+    EVENT_FIELD = "transition"
 
     class Meta:
         ordering = ["at", "id"]
@@ -286,6 +300,7 @@ class TransitionLog(AppendOnly, models.Model):
         verbose_name_plural = _("log entries")
         # The history list across requests, newest first (an append-only table: one index entry per event).
         indexes = [models.Index(fields=["at", "id"], name="log_at_idx")]
+        triggers = append_only_triggers()
 
     def __str__(self):
         from .events import event_label
@@ -300,8 +315,11 @@ class Evidence(models.Model):
     log_entry = models.ForeignKey(
         TransitionLog, models.PROTECT, null=True, blank=True, related_name="evidence", verbose_name=_("log entry")
     )
-    file = models.FileField(_("file"), upload_to=evidence_path)
+    file = models.FileField(_("file"), upload_to=evidence_path, blank=True)
     description = models.CharField(_("description"), max_length=300, blank=True)
+    # The file's digest when it was recorded, chained in its history row; kept when the file is redacted.
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True, editable=False)
+    redacted_at = models.DateTimeField(_("redacted at"), null=True, blank=True, editable=False)
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("uploaded by")

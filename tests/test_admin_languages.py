@@ -36,6 +36,7 @@ CHINESE_DOCUMENT_PAGES = ("/admin/complaints/drafttemplate/",)
 CODE_FIELDS = {"transition", "source", "target", "promises", "details"}
 
 LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
+HEX = re.compile(r"[a-f]+")
 CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 
 
@@ -105,7 +106,8 @@ def foreign_words(client, urls, language: str, data: str) -> dict[str, set[str]]
             continue
         text = visible_text(response.content.decode())
         if language == "zh-hans":
-            words = {w for w in LATIN_WORD.findall(text) if w not in SAME_IN_BOTH and w not in data}
+            # Lowercase a-f runs are pieces of SHA-256 digests (the history's chain, evidence), not words.
+            words = {w for w in LATIN_WORD.findall(text) if w not in SAME_IN_BOTH and w not in data and not HEX.fullmatch(w)}
         elif url.startswith(CHINESE_DOCUMENT_PAGES):
             continue
         else:

@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from policies.models import App, PolicyVersion
-from records.models import AppendOnly
+from records.models import AppendOnly, append_only_triggers
 
 
 class Status(models.TextChoices):
@@ -76,7 +76,8 @@ class PolicySnapshot(AppendOnly, models.Model):
     """One fetch whose text differed from the source's previous snapshot: the bytes as served, the text read from
     them, and what changed in the app's promises (the promise diff, watch/diff.py) when it was detected."""
 
-    source = models.ForeignKey(WatchedSource, models.CASCADE, related_name="snapshots", verbose_name=_("source"))
+    # PROTECT: a source with snapshots is paused, never deleted (the snapshots are evidence).
+    source = models.ForeignKey(WatchedSource, models.PROTECT, related_name="snapshots", verbose_name=_("source"))
     fetched_at = models.DateTimeField(_("fetched at"), db_index=True)
     final_url = models.URLField(_("URL after redirects"), max_length=2000)
     http_status = models.PositiveSmallIntegerField(_("HTTP status"))
@@ -95,6 +96,7 @@ class PolicySnapshot(AppendOnly, models.Model):
         ordering = ["-fetched_at", "-id"]
         verbose_name = _("policy snapshot")
         verbose_name_plural = _("policy snapshots")
+        triggers = append_only_triggers()
 
     def __str__(self):
         return f"{self.source} @ {self.fetched_at:%Y-%m-%d %H:%M}"

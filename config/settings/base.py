@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "axes",
     "csp",
+    "pgtrigger",  # the append-only tables' triggers on PostgreSQL (records.models.append_only_triggers)
     "records",  # the lowest layer: every app may import it
     "deadlines",
     "policies",
@@ -142,6 +143,9 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 # writing past the limit. DATA_UPLOAD_MAX_MEMORY_SIZE bounds the form fields other than files (a pasted policy
 # text of 100,000 Chinese characters is about 300 KB); the reverse proxy's body limit should be
 # RIGHTSDESK_MAX_UPLOAD_BYTES times the files a form may send, or less.
+# How long a closed case is kept before `requests redact` may erase its personal data (README "Retention and
+# redaction": the Civil Code's three-year limitation period, art. 188).
+RIGHTSDESK_RETENTION_DAYS = env.int("RIGHTSDESK_RETENTION_DAYS", default=3 * 365)
 RIGHTSDESK_MAX_UPLOAD_BYTES = env.int("RIGHTSDESK_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # Django's default, 2.5 MiB
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

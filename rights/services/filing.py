@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from config.local_time import local_date
 from policies.models import Action, App, Procedure, Right, work_calendar
+from records.chain import personal_digest
 
 from ..events import EVENTS
 from ..models import RightsRequest, State, TransitionLog
@@ -63,10 +64,12 @@ def file_request(
         request = RightsRequest.objects.create(
             app=app, right=right, procedure=procedure, assignee=assignee, filed_at=at, created_by=acting_user, **fields
         )
-        TransitionLog.objects.create(
+        filed = TransitionLog(
             request=request, transition="file", source=State.DRAFT, target=State.DRAFT, at=at, by=acting_user,
-            note=fields["notes"],
+            note=fields["notes"], details={"personal_sha256": personal_digest(request.personal_fields())},
         )  # fmt: skip
+        filed.seal()
+        filed.save()
         if submit:
             apply_event(
                 request, EVENTS["submit"], at=at, now=now, acting_user=acting_user, expected_state=State.DRAFT,

@@ -14,6 +14,7 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed
 from config.local_time import local_date
 from deadlines.workdays import WorkCalendar
 from policies.models import work_calendar
+from records.chain import file_digest
 
 from ..clocks import project, snapshot_promises
 from ..events import EVENT_ORDER, EVENTS, CaseEvent, event_label
@@ -156,14 +157,19 @@ def apply_event(
         locked.closed_at = at if locked.state in CLOSED_STATES else None
     locked.save()
     note = values["note"] or (values.get("reason", "") if spec.name == "refuse" else "")
-    entry = TransitionLog.objects.create(
+    files = [(item, file_digest(item)) for item in evidence]
+    entry = TransitionLog(
         request=locked, transition=spec.name, source=source, target=locked.state, at=at, by=acting_user,
         note=note, details=details,
     )  # fmt: skip
-    for item in evidence:
+    # The hash chain (README "Evidence and integrity"): under the request's row lock, so the previous row is final.
+    entry.seal(files=[digest for _, digest in files])
+    entry.save()
+    for item, digest in files:
         Evidence.objects.create(
-            request=locked, log_entry=entry, file=item, uploaded_by=acting_user, description=getattr(item, "name", "")
-        )
+            request=locked, log_entry=entry, file=item, sha256=digest, uploaded_by=acting_user,
+            description=getattr(item, "name", ""),
+        )  # fmt: skip
     if spec.name == "snooze":
         ReminderSnooze.objects.create(
             request=locked, until=values["until"], reason=note[:300], created_by=acting_user, created_at=now

@@ -352,9 +352,12 @@ def test_a_clock_the_projection_drops_takes_its_ledger_rows_with_it(cancellation
     assert list(Reminder.objects.all()) == [kept]
 
 
-def test_deleting_a_request_deletes_its_ledger_rows(cancellation):
-    """Django cascades the ledger's request (it has no database constraint: its clock's constraint implies it)."""
+def test_a_request_with_reminders_is_not_deleted_and_keeps_its_ledger_rows(cancellation):
+    """A request's history is evidence (issue 23: its foreign key is PROTECT), so its ledger rows stay with it."""
+    from django.db.models import ProtectedError
+
     send("2026-11-20T09:30")
     assert Reminder.objects.filter(request=cancellation).exists()
-    cancellation.delete()
-    assert not Reminder.objects.exists()
+    with pytest.raises(ProtectedError):
+        cancellation.delete()
+    assert Reminder.objects.filter(request=cancellation).exists()

@@ -193,8 +193,9 @@ def test_watch_run_for_an_app_checks_its_sources_even_when_not_due(watch_source,
     assert WatchedSource.objects.get().leased_until is None
 
 
-def test_a_version_a_snapshot_refers_to_cannot_be_deleted_but_its_app_can(watch_source, app, site):
-    from django.db.models import RestrictedError
+def test_neither_a_version_nor_an_app_a_snapshot_refers_to_can_be_deleted(watch_source, app, site):
+    """Snapshots are evidence (issue 23): the app and the version they refer to stay."""
+    from django.db.models import ProtectedError, RestrictedError
 
     watch_source(answer=Answer(200, page()))
     run_watch(now=NOW)
@@ -202,5 +203,6 @@ def test_a_version_a_snapshot_refers_to_cannot_be_deleted_but_its_app_can(watch_
     [result] = run_watch(now=NOW + timedelta(days=1))
     with pytest.raises(RestrictedError):
         PolicyVersion.objects.get(pk=result.version).delete()
-    app.delete()
-    assert not PolicySnapshot.objects.exists()
+    with pytest.raises(ProtectedError):
+        app.delete()
+    assert PolicySnapshot.objects.count() == 2

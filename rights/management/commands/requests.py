@@ -20,6 +20,7 @@ from rights.models import ReminderSettings, RightsRequest
 from rights.querysets import today_in_shanghai
 from rights.registry import request_sections, subcommands
 from rights.services import RequestError, allowed_events, file_request, record_event
+from rights.services.redaction import redact_request
 
 
 def parse_moment(value: str | None) -> datetime | None:
@@ -113,6 +114,11 @@ class Command(OneLineErrorsCommand):
         move.add_argument("--at", help="when it happened (ISO; default now)")
         move.add_argument("--by", help="record as this user (their permissions apply); default: the system")
         move.add_argument("--json", action="store_true")
+        redact = sub.add_parser("redact", help="erase the personal data of a closed case past its retention period")
+        redact.add_argument("id", type=count)
+        redact.add_argument("--reason", required=True, help="why (kept in the audit log)")
+        redact.add_argument("--by", help="record as this user; default: the system")
+        redact.add_argument("--json", action="store_true")
         show = sub.add_parser("show", help="show a request")
         show.add_argument("id", type=count)
         show.add_argument("--json", action="store_true")
@@ -120,6 +126,8 @@ class Command(OneLineErrorsCommand):
             extra.add_arguments(sub.add_parser(extra.name, help=extra.help))
 
     def handle(self, *args, **options):
+        if options["action"] == "redact":
+            return self.redact(options)
         extra = next((s for s in subcommands() if s.name == options["action"]), None)
         if extra is not None:
             extra.run(self, options)
@@ -196,6 +204,17 @@ class Command(OneLineErrorsCommand):
             acting_user=self.get_user(options["by"]),
             **inputs,
         )
+
+    def redact(self, options):
+        request = self.get_request(options["id"])
+        try:
+            done = redact_request(request=request, reason=options["reason"], acting_user=self.get_user(options["by"]))
+        except RequestError as error:
+            raise CommandError(str(error), returncode=2) from None
+        if options["json"]:
+            self.stdout.write(json.dumps(done, ensure_ascii=False))
+        else:
+            self.stdout.write(f"#{done['request']} redacted: {len(done['fields'])} fields, {done['files']} files")
 
     def do_show(self, options):
         return self.get_request(options["id"])
