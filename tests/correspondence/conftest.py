@@ -61,3 +61,8 @@ def sent(draft, inbox):
     from correspondence.sending import send_letter
 
     return send_letter(request=draft, now=SENT)
+
+
+@pytest.fixture(autouse=True)
+def _messages_in_english(english):
+    """The refusals are asserted in English, the source language (the Chinese catalog has them too)."""

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 def test_the_case_page_shows_the_letter_and_its_button_sends_it(draft, inbox, admin_client):
     page = reverse("admin:rights_rightsrequest_change", args=[draft.pk])
     with time_machine.travel(SENT, tick=False):
-        shown = admin_client.get(page).content.decode()
+        shown = admin_client.get(page, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
         assert "本人张三向贵方提出注销账号请求" in shown and "min.jiang@cmgplex.com" in shown
         response = admin_client.post(reverse("admin:correspondence_letter_send", args=[draft.pk]))
     assert response.status_code == 302 and response["Location"] == page
