@@ -103,6 +103,14 @@ def count(text: str) -> int:
     return value
 
 
+def positive_count(text: str) -> int:
+    """A whole number >= 1, in ASCII digits (`watch add --every HOURS`, `watch run --runs N`)."""
+    value = count(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {text!r}")
+    return value
+
+
 def seconds(text: str) -> float:
     """A finite number of seconds >= 0 (e.g. 300 or 0.5)."""
     try:
