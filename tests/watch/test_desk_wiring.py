@@ -198,6 +198,19 @@ def test_an_open_request_notes_the_promise_its_app_changed_and_keeps_its_own(
     assert request.promises == promises
 
 
+def test_the_note_says_when_the_app_dropped_the_deadline_or_changed_only_where_to_ask(admin_client, app, watched):
+    request = file(app, at=FILED, now=NOW)
+    watched(POLICY.replace("我们将在15个工作日内完成注销。", ""))
+    watched(POLICY.replace("我的-设置-注销账户", "我的-账号与安全-注销账户"), at=DETECTED + timedelta(days=1))
+    with time_machine.travel(DETECTED + timedelta(days=2), tick=False):
+        html = get(admin_client, change_page(request), "en")
+        chinese = get(admin_client, change_page(request), "zh-hans")
+    assert visible(section(html, "promise-changed")).count("This request keeps the promise in force") == 2
+    assert "Completion: the app changed where to ask on 2026-12-09: now 我的-账号与安全-注销账户." in visible(html)
+    assert "Completion: the app changed this promise on 2026-12-08: now no promised deadline." in visible(html)
+    assert "办结：App 于 2026-12-09 变更了申请途径：现为 我的-账号与安全-注销账户。" in visible(chinese)
+
+
 def test_no_note_on_a_closed_request_or_one_that_reached_the_app_after_the_change(admin_client, app, watched):
     closed = record_event(event="withdraw", request=file(app, at=FILED, now=NOW), now=NOW, note="撤回")
     watched(LONGER)
