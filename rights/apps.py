@@ -34,3 +34,9 @@ class RightsConfig(AppConfig):
                 rebuild=clocks.rebuild,
             )
         )
+        from watch.registry import register_recipients
+
+        from .policy_changes import open_request_assignee_emails
+
+        # A promise change's digest also goes to the people handling that app's open requests.
+        register_recipients(open_request_assignee_emails)

@@ -69,7 +69,9 @@ def promise_changes_since(*, app: App, right: str, since: datetime) -> list[dict
     this promise on D: now X" (the request keeps its snapshot; when the new promise is shorter, the old one still
     binds it)."""
     notes = []
-    for snapshot in changes_of(app).filter(fetched_at__gt=since).order_by("-fetched_at", "-id"):
+    # The case view reads only the diffs: not the pages' bytes and texts.
+    changes = changes_of(app).filter(fetched_at__gt=since).defer("raw", "text", "headers", "policy_version__source_text")
+    for snapshot in changes.order_by("-fetched_at", "-id"):
         for entry in snapshot.promise_diff:
             if entry["right"] == right:
                 notes.append(

@@ -1,8 +1,10 @@
-"""The home page's queue (rights.desk.queue) as an inclusion tag, so the admin site itself stays Django's."""
+"""The home page's queue (rights.desk.queue) as an inclusion tag, so the admin site itself stays Django's; and what
+the policy watch adds to the desk (rights.policy_changes): the home's "Policy changed" items and a request's note."""
 from django import template
 from django.utils import timezone
 
 from rights.desk import desk_clocks, queue, requests_url, visible_views
+from rights.policy_changes import drafts_url, policy_changes, promise_changed_notes
 
 register = template.Library()
 
@@ -24,3 +26,16 @@ def my_queue(context):
         "requests_url": requests_url(),
         "user": user,
     }
+
+
+@register.inclusion_tag("admin/rights/_policy_changes.html", takes_context=True)
+def policy_changed(context):
+    """Policy changes the watch detected, listed until a person reviews the new version."""
+    changes, more = policy_changes(context["request"].user)
+    return {"changes": changes, "more_url": drafts_url() if more else ""}
+
+
+@register.inclusion_tag("admin/rights/_promise_changed.html")
+def promise_changed(request):
+    """On an open request's page: the app changed a promise after the request reached it."""
+    return {"notes": promise_changed_notes(request)}
