@@ -28,10 +28,10 @@ def send_reminders(now: str | None = None) -> dict:
     return result.as_dict()
 
 
-@shared_task(name="rights.tasks.recompute_clocks", autoretry_for=(DatabaseError,), retry_backoff=30, max_retries=5)
 def recompute_clocks(days: list[str] | None = None, provisional: bool = False) -> int:
-    """Replay, in every track (deadlines.registry: requests, complaints), the clocks a calendar correction can move
-    (and, for a year entered or removed, every provisional one); returns how many requests and complaints changed."""
+    """The job behind a calendar correction (jobs.registry.CLOCK_RECOMPUTE, registered in RightsConfig.ready):
+    replay, in every track (deadlines.registry: requests, complaints), the clocks the corrected days can move (and,
+    for a year entered or removed, every provisional one); returns how many requests and complaints changed."""
     from datetime import date
 
     from deadlines.registry import recompute_after_calendar_change

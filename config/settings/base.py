@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "records",  # the lowest layer: every app may import it
+    "jobs",  # durable side effects (a job table); imports nothing of the product
     "deadlines",
     "policies",
     "watch",  # above policies, below rights (README "Policy watch")
@@ -106,6 +107,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "jobs.context_processors.pending_jobs",
             ],
         },
     },
@@ -217,6 +219,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "rights.tasks.send_reminders",
         "schedule": crontab(minute=0),
         "options": {"expires": 3300},
+    },
+    # Durable side effects (jobs/): whatever is pending, e.g. a clock recompute the broker never delivered.
+    "run-jobs": {
+        "task": "jobs.tasks.run_jobs",
+        "schedule": 60.0,
+        "options": {"expires": 55},
     },
     # The policy watch checks the sources that are due (each has its own interval, daily by default).
     "policy-watch": {
