@@ -23,10 +23,18 @@ def redis_down(settings):
     old_url, old_retry = celery_app.conf.broker_url, celery_app.conf.task_publish_retry
     celery_app.conf.broker_url = "redis://127.0.0.1:1/0"
     celery_app.conf.task_publish_retry = False  # fail at once rather than after the retry policy
-    celery_app._pool = None
+    _forget_connections()
     yield
     celery_app.conf.broker_url, celery_app.conf.task_publish_retry = old_url, old_retry
+    _forget_connections()
+
+
+def _forget_connections():
+    """The app keeps its broker connections and producers in pools: drop them so the URL in effect is used."""
+    if celery_app._pool is not None:
+        celery_app._pool.force_close_all()
     celery_app._pool = None
+    celery_app.amqp._producer_pool = None
 
 
 def final_due(request):
