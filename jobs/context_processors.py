@@ -1,4 +1,5 @@
 """Every desk page says when a clock recompute is still waiting: until it runs, some deadlines shown are stale."""
+
 from __future__ import annotations
 
 from .models import Job

@@ -1,6 +1,7 @@
 """One holder at a time across processes, for work that must not overlap (the reminder sweep): on PostgreSQL a
 session advisory lock (released by the server if the process dies), on SQLite an exclusive lock on a file beside
 the database (only processes on this machine can open that database anyway)."""
+
 from __future__ import annotations
 
 import fcntl

@@ -5,6 +5,7 @@ the change, so a broker outage, a crash or a restart cannot lose it. The worker,
 This app is the lowest layer: it imports nothing of the product. The apps above register what each kind of job
 does (jobs.registry) from their AppConfig.ready().
 """
+
 from __future__ import annotations
 
 from django.db import models

@@ -1,5 +1,6 @@
 """What each kind of job does. The apps above register a handler from their AppConfig.ready(), so this layer runs
 their side effects without importing them."""
+
 from __future__ import annotations
 
 from collections.abc import Callable

@@ -1,6 +1,7 @@
 """Running pending jobs: one at a time, each under a row lock that other runners skip
 (select_for_update(skip_locked=True) on PostgreSQL; SQLite has one writer at a time anyway), each in its own
 transaction, so a job that fails rolls back alone and is tried again later."""
+
 from __future__ import annotations
 
 import logging
@@ -37,16 +38,17 @@ def run_pending(*, now=None) -> RunResult:
     """Run every job due at `now` (default: the current moment); a failed job is rescheduled, not lost."""
     now = now or timezone.now()
     result = RunResult()
-    while (job_id := _run_one(now, result)) is not None:
+    while _run_one(now, result):
         pass
     return result
 
 
-def _run_one(now, result: RunResult) -> int | None:
+def _run_one(now, result: RunResult) -> bool:
+    """Run the oldest due job; False when none is due."""
     with transaction.atomic():
         job = Job.objects.select_for_update(skip_locked=True).due(now=now).order_by("id").first()
         if job is None:
-            return None
+            return False
         try:
             with transaction.atomic():  # a savepoint: the job's writes roll back alone
                 handler(job.kind)(**job.payload)
@@ -56,10 +58,12 @@ def _run_one(now, result: RunResult) -> int | None:
             job.run_after = now + retry_delay(job.attempts)
             job.save(update_fields=["attempts", "last_error", "run_after"])
             result.failed.append(f"{job}: {job.last_error}")
-            logger.warning("job %s failed (attempt %d), retried after %s: %s", job, job.attempts, job.run_after, job.last_error)
+            logger.warning(
+                "job %s failed (attempt %d), retried after %s: %s", job, job.attempts, job.run_after, job.last_error
+            )
         else:
             job.attempts += 1
             job.done_at = now
             job.save(update_fields=["attempts", "done_at"])
             result.done += 1
-        return job.pk
+        return True

@@ -1,4 +1,5 @@
 """Writing a job: inside the caller's transaction, so the job exists exactly when the change it follows does."""
+
 from __future__ import annotations
 
 from django.db import transaction

@@ -1,4 +1,5 @@
 """The worker's and beat's way into the job table (beat runs it every minute: config/settings/base.py)."""
+
 from __future__ import annotations
 
 import logging

@@ -1,5 +1,6 @@
 """Nothing lost when the broker is down: a calendar change writes its clock recompute as a job row in the same
 transaction; with Redis unreachable the job waits (and every desk page says so) until `jobs run` applies it."""
+
 from datetime import date, timedelta
 
 import pytest

@@ -1,5 +1,6 @@
 """Failures an operator can see: a sweep with a failed delivery exits 3 with the count; a second sweep while one
 runs says so, does nothing and exits 0."""
+
 import threading
 
 import pytest
@@ -38,7 +39,9 @@ def another_sweep_running():
     import psycopg
 
     settings = connection.settings_dict
-    other = psycopg.connect(host=settings["HOST"], port=settings["PORT"], user=settings["USER"], dbname=settings["NAME"])
+    other = psycopg.connect(
+        host=settings["HOST"], port=settings["PORT"], user=settings["USER"], dbname=settings["NAME"]
+    )
     other.execute("SELECT pg_advisory_lock(%s)", [lock_key("reminder-sweep")])
     yield
     other.close()

@@ -1,5 +1,6 @@
 """`manage.py jobs run`: run every job that is due now and exit 0 (nothing waiting: nothing done, still 0).
 A job that fails stays pending with its error and is retried later; the count of failures goes to stderr."""
+
 from __future__ import annotations
 
 from config.commands import Command as BaseCommand
