@@ -257,10 +257,10 @@ class Clock(ClockBase):
 
 
 def evidence_path(instance, filename):
-    # A random name on disk (rights.uploads); the original name is the evidence's description.
-    from .uploads import stored_name
+    # A random name with no extension on disk (rights.uploads); the original name goes to `original_name`.
+    from .uploads import keep_original_name
 
-    return f"evidence/{instance.request_id}/{stored_name(filename)}"
+    return f"evidence/{instance.request_id}/{keep_original_name(instance, filename)}"
 
 
 class TransitionLog(AppendOnly, models.Model):
@@ -301,6 +301,8 @@ class Evidence(models.Model):
         TransitionLog, models.PROTECT, null=True, blank=True, related_name="evidence", verbose_name=_("log entry")
     )
     file = models.FileField(_("file"), upload_to=evidence_path)
+    # After `file`: its upload_to fills this in while the row is saved. Used only as the download's file name.
+    original_name = models.CharField(_("original file name"), max_length=255, blank=True)
     description = models.CharField(_("description"), max_length=300, blank=True)
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     uploaded_by = models.ForeignKey(
