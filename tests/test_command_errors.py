@@ -142,7 +142,7 @@ def bad_file_arguments(tmp):
         (["complaints", "draft", "1", "--channel", "12315", "--out", f"{missing}.pdf"], "no such directory"),
         (["complaints", "draft", "1", "--channel", "12315", "--format", "zip", "--out", f"{missing}.zip"], "no such directory"),
         (["backup", f"{missing}.backup"], "no such directory"),
-        (["restore", f"{missing}.backup"], "no such file"),
+        (["restore", f"{missing}.backup"], "no such backup file"),
         # a directory where a file is expected
         (["import_policy", str(folder)], "is a directory"),
         (["complaints", "draft", "1", "--channel", "12315", "--out", str(folder)], "is a directory"),
