@@ -84,7 +84,13 @@ AUTHENTICATION_BACKENDS = [
 # LOGIN_FAILURE_LIMIT failures within LOGIN_LOCKOUT_MINUTES lock the username and, separately, the address.
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=10)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# accounts/lockout.py: the pair (username, address) locks after AXES_FAILURE_LIMIT failures, so one person's typos
+# do not lock out an office behind one address; a username alone after more, from any address; an address alone
+# after many more, for any username (README "Security").
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username", "ip_address"]
+RIGHTSDESK_USERNAME_FAILURE_LIMIT = env.int("LOGIN_USERNAME_FAILURE_LIMIT", default=30)
+RIGHTSDESK_ADDRESS_FAILURE_LIMIT = env.int("LOGIN_ADDRESS_FAILURE_LIMIT", default=100)
+AXES_HANDLER = "accounts.lockout.LockoutHandler"
 AXES_RESET_ON_SUCCESS = True
 # Failures while locked do not push the end of the lock further: the time the login page names holds.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
