@@ -9,7 +9,6 @@ from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -19,7 +18,7 @@ from config.admin_lists import OddInputAdminMixin
 from rights.models import local_minute
 from rights.roles import ROLE_LABELS
 
-from .lockout import ADDRESS, USERNAME, locked_values, locks_for
+from .lockout import ADDRESS, PAIR, USERNAME, locked_now, locks_for
 from .models import Role
 
 
@@ -32,7 +31,7 @@ class LockedNowFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "yes":
-            return queryset.filter(Q(username__in=locked_values(USERNAME)) | Q(ip_address__in=locked_values(ADDRESS)))
+            return queryset.filter(locked_now())
         return queryset
 
 
@@ -53,7 +52,7 @@ class SignInAttemptAdmin(OddInputAdminMixin, AccessAttemptAdmin):
         locks = locks_for(obj.username, obj.ip_address, now=now)
         if not locks:
             return "—"
-        reasons = {USERNAME: _("username"), ADDRESS: _("address")}
+        reasons = {PAIR: _("username at this address"), USERNAME: _("username"), ADDRESS: _("address")}
         return format_html(
             '<strong class="rd-warning">{}</strong> <span class="rd-muted">({})</span>',
             local_minute(max(lock.until for lock in locks)),

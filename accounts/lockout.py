@@ -1,8 +1,13 @@
-"""Login throttling and lockout (django-axes), by username and by network address.
+"""Login throttling and lockout (django-axes), keyed on the pair of username and network address.
 
-`settings.AXES_FAILURE_LIMIT` failed sign-ins within `AXES_COOLOFF_TIME` lock the username (whatever address
-they came from) and, separately, the address (whatever usernames it tried): 30 wrong passwords for one person
-and 30 different usernames from one address are both stopped after the limit. A lock ends by itself one
+Within `AXES_COOLOFF_TIME`, failed sign-ins lock:
+- the pair (username, address) after `AXES_FAILURE_LIMIT` (10): one person's typos lock that person at that
+  address only, never the colleagues behind the same office address;
+- the username alone, from any address, after `RIGHTSDESK_USERNAME_FAILURE_LIMIT` (30): guesses at one password
+  spread over many addresses;
+- the address alone, for any username, after `RIGHTSDESK_ADDRESS_FAILURE_LIMIT` (100): many usernames tried from
+  one place, far beyond what an office's typos reach.
+(`LockoutHandler` makes axes apply these three limits.) A lock ends by itself one
 cool-off after the last failure that counted (failures while locked are not counted, so the time the page names
 holds), or at once with `manage.py axes_reset_username NAME` / `axes_reset_ip ADDRESS`, or the admin's
 "Unlock" action on *Sign-in lockouts → Access attempts*.
@@ -19,19 +24,30 @@ import math
 from dataclasses import dataclass
 from datetime import datetime
 
+from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_client_username, get_cool_off, get_failure_limit
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
-from django.db.models import Max, Sum
+from django.db.models import Max, Q, Sum
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-USERNAME, ADDRESS = "username", "ip_address"
+USERNAME, ADDRESS, PAIR = "username", "ip_address", "pair"
+# The setting that holds each lock's limit of failures.
+LIMIT_SETTINGS = {
+    PAIR: "AXES_FAILURE_LIMIT",
+    USERNAME: "RIGHTSDESK_USERNAME_FAILURE_LIMIT",
+    ADDRESS: "RIGHTSDESK_ADDRESS_FAILURE_LIMIT",
+}
+
+
+def failure_limit(by: str) -> int:
+    return getattr(settings, LIMIT_SETTINGS[by])
 
 
 @dataclass(frozen=True)
@@ -44,45 +60,64 @@ class Lock:
         return max(0, math.ceil((self.until - now).total_seconds()))
 
 
-def lock_on(by: str, value: str | None, *, now: datetime | None = None) -> Lock | None:
-    """The lock on one username or one address, as axes counts it: the failures of the attempts within one
-    cool-off of `now`, summed; locked from the limit on, until one cool-off after the last of them."""
-    if not value:
-        return None
+def lock_on(by: str, filters: dict, *, now: datetime | None = None) -> Lock | None:
+    """The lock on one pair, username or address, as axes counts it: the failures of the attempts within one
+    cool-off of `now`, summed; locked from that lock's limit on, until one cool-off after the last of them."""
     now = now or timezone.now()
     cool_off = get_cool_off()
-    recent = AccessAttempt.objects.filter(**{by: value, "attempt_time__gte": now - cool_off})
+    recent = AccessAttempt.objects.filter(**filters, attempt_time__gte=now - cool_off)
     found = recent.aggregate(failures=Sum("failures_since_start"), last=Max("attempt_time"))
-    if (found["failures"] or 0) < settings.AXES_FAILURE_LIMIT:
+    if (found["failures"] or 0) < failure_limit(by):
         return None
-    return Lock(by, value, found["last"] + cool_off)
+    return Lock(by, " @ ".join(str(v) for v in filters.values()), found["last"] + cool_off)
 
 
 def locks_for(username: str | None, address: str | None, *, now: datetime | None = None) -> list[Lock]:
-    return [lock for lock in (lock_on(USERNAME, username, now=now), lock_on(ADDRESS, address, now=now)) if lock]
+    keys = []
+    if username and address:
+        keys.append((PAIR, {"username": username, "ip_address": address}))
+    if username:
+        keys.append((USERNAME, {"username": username}))
+    if address:
+        keys.append((ADDRESS, {"ip_address": address}))
+    return [lock for by, filters in keys if (lock := lock_on(by, filters, now=now))]
 
 
-def locked_values(by: str, *, now: datetime | None = None) -> list[str]:
-    """Every username (or address) locked now: for the admin's "locked now" filter."""
+def locked_now(*, now: datetime | None = None) -> Q:
+    """The attempts of every pair, username and address locked now: for the admin's "locked now" filter."""
     now = now or timezone.now()
-    rows = (
-        AccessAttempt.objects.filter(attempt_time__gte=now - get_cool_off())
-        .exclude(**{f"{by}__isnull": True})
-        .values(by)
-        .annotate(failures=Sum("failures_since_start"))
-        .filter(failures__gte=settings.AXES_FAILURE_LIMIT)
-    )
-    return [row[by] for row in rows]
+    recent = AccessAttempt.objects.filter(attempt_time__gte=now - get_cool_off())
+    found = Q(pk__in=[])
+    for by, fields in ((PAIR, ["username", "ip_address"]), (USERNAME, ["username"]), (ADDRESS, ["ip_address"])):
+        rows = (
+            recent.exclude(**{f"{field}__isnull": True for field in fields})
+            .values(*fields)
+            .annotate(failures=Sum("failures_since_start"))
+            .filter(failures__gte=failure_limit(by))
+        )
+        for row in rows:
+            found |= Q(**{field: row[field] for field in fields})
+    return found
+
+
+class LockoutHandler(AxesDatabaseHandler):
+    """AXES_HANDLER: axes compares one count of failures with one limit; here "the count" reaches the limit
+    exactly when one of the three locks above holds, each with its own limit."""
+
+    def get_failures(self, request, credentials: dict | None = None) -> int:
+        username = get_client_username(request, credentials)
+        address = getattr(request, "axes_ip_address", None) or client_ip(request)
+        return settings.AXES_FAILURE_LIMIT if locks_for(username, address) else 0
 
 
 def lockout_message(lock: Lock, *, now: datetime) -> str:
     minutes = max(1, math.ceil(lock.seconds_left(now) / 60))
     values = {
-        "limit": settings.AXES_FAILURE_LIMIT,
+        "limit": failure_limit(lock.by),
         "until": f"{timezone.localtime(lock.until):%H:%M}",
         "minutes": minutes,
     }
-    if lock.by == USERNAME:
+    if lock.by in (USERNAME, PAIR):
         text = ngettext(
             "This account is locked after %(limit)d failed sign-ins. Try again after %(until)s (Asia/Shanghai), "
             "in about %(minutes)d minute, or ask an administrator to unlock it.",

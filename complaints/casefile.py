@@ -99,10 +99,10 @@ def evidence_items(request: RightsRequest) -> list[dict]:
     """Every file of the case: the request's evidence, then the complaints' (name in the ZIP, file, when)."""
     items = []
     for number, e in enumerate(Evidence.objects.filter(request=request, redacted_at=None).order_by("uploaded_at", "id"), start=1):
-        items.append({"path": f"evidence/request/{number:03d}-{_safe(e.file.name)}", "file": e.file,
+        items.append({"path": f"evidence/request/{number:03d}-{_safe(e.original_name or e.file.name)}", "file": e.file,
                       "description": e.description or Path(e.file.name).name, "at": local_minute(e.uploaded_at)})
     for number, e in enumerate(ComplaintEvidence.objects.filter(complaint__request=request, redacted_at=None).order_by("uploaded_at", "id"), start=1):
-        items.append({"path": f"evidence/complaint-{e.complaint_id}/{number:03d}-{_safe(e.file.name)}", "file": e.file,
+        items.append({"path": f"evidence/complaint-{e.complaint_id}/{number:03d}-{_safe(e.original_name or e.file.name)}", "file": e.file,
                       "description": e.description or Path(e.file.name).name, "at": local_minute(e.uploaded_at), "sha256": e.sha256})
     return items
 

@@ -114,7 +114,9 @@ class Channel(models.Model):
 
 
 def details_path(instance, filename):
-    return f"complaints/parties/{instance.request_id}/{filename}"
+    from rights.uploads import stored_name
+
+    return f"complaints/parties/{instance.request_id}/{stored_name(filename)}"  # random, no extension
 
 
 class RequesterDetails(models.Model):
@@ -222,13 +224,18 @@ class ComplaintLog(ChainedEntry, models.Model):
 
 
 def complaint_evidence_path(instance, filename):
-    return f"complaints/{instance.complaint_id}/{filename}"
+    # A random name with no extension on disk (rights.uploads); the original name goes to `original_name`.
+    from rights.uploads import keep_original_name
+
+    return f"complaints/{instance.complaint_id}/{keep_original_name(instance, filename)}"
 
 
 class ComplaintEvidence(models.Model):
     complaint = models.ForeignKey(Complaint, models.CASCADE, related_name="evidence", verbose_name=_("complaint"))
     log_entry = models.ForeignKey(ComplaintLog, models.PROTECT, null=True, blank=True, related_name="evidence", verbose_name=_("history entry"))
     file = models.FileField(_("file"), upload_to=complaint_evidence_path, blank=True)
+    # After `file`: its upload_to fills this in while the row is saved. Used only as the download's file name.
+    original_name = models.CharField(_("original file name"), max_length=255, blank=True)
     description = models.CharField(_("description"), max_length=300, blank=True)
     sha256 = models.CharField(_("SHA-256"), max_length=64, editable=False)
     redacted_at = models.DateTimeField(_("redacted at"), null=True, blank=True, editable=False)

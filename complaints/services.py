@@ -106,7 +106,7 @@ def _evidence(files, *, complaint, entry, acting_user) -> None:
     SHA-256 their history row chained (`files`: pairs of file and digest, from _digests)."""
     for item, digest in files:
         name = clean_text(getattr(item, "name", "") or "evidence", label=capfirst(_("file name")), max_length=200, error=EventRefused)
-        stored = ComplaintEvidence(complaint=complaint, log_entry=entry, description=name, sha256=digest, uploaded_by=acting_user)
+        stored = ComplaintEvidence(complaint=complaint, log_entry=entry, description=name, original_name=name, sha256=digest, uploaded_by=acting_user)
         stored.file.save(safe_file_name(name), item, save=False)
         stored.save()
 

@@ -28,6 +28,7 @@ import math
 import os
 import re
 import sys
+from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser, SystemCheckError
 
@@ -122,3 +123,44 @@ def seconds(text: str) -> float:
     if not math.isfinite(value) or value < 0:
         raise argparse.ArgumentTypeError(f"must be a finite number of seconds, 0 or more, not {text!r}")
     return value
+
+
+# --- files named on the command line: checked before any work is done, refused in one line.
+
+
+def check_output_file(path: str, option: str = "--out") -> Path:
+    """A file the command will write: its directory exists and is writable, and it is not itself a directory."""
+    target = Path(path)
+    if target.is_dir():
+        raise UsageError(f"{option} {path}: is a directory; give a file name")
+    parent = target.parent
+    if not parent.is_dir():
+        raise UsageError(f"{option} {path}: no such directory: {parent}")
+    if not os.access(parent, os.W_OK | os.X_OK) or (target.exists() and not os.access(target, os.W_OK)):
+        raise UsageError(f"{option} {path}: permission denied")
+    return target
+
+
+def write_output_file(path: str, data: bytes | str, option: str = "--out") -> None:
+    """Write `data` to a file checked by check_output_file; an error the checks could not foresee (a full disk)
+    is still one line."""
+    target = check_output_file(path, option)
+    try:
+        if isinstance(data, str):
+            target.write_text(data, encoding="utf-8")
+        else:
+            target.write_bytes(data)
+    except OSError as error:
+        raise UsageError(f"{option} {path}: {error.strerror or error}") from None
+
+
+def check_input_file(path: str, what: str = "file") -> Path:
+    """A file the command will read: it exists, is a file (not a directory) and can be read."""
+    source = Path(path)
+    if source.is_dir():
+        raise UsageError(f"{path}: is a directory, not a {what}")
+    if not source.exists():
+        raise UsageError(f"{path}: no such {what}")
+    if not os.access(source, os.R_OK):
+        raise UsageError(f"{path}: permission denied")
+    return source

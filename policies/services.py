@@ -10,6 +10,8 @@ from datetime import date
 from django.db import transaction
 from django.dispatch import Signal
 
+from jobs.registry import CLOCK_RECOMPUTE
+from jobs.services import enqueue
 from records.models import AuditEntry
 
 from .models import CalendarOverride, CalendarYear
@@ -23,6 +25,9 @@ def audit(*, action: str, subject: str, changes: dict | None = None, acting_user
 
 
 def _notify(days: list[date], year: int | None = None) -> None:
+    # The recompute is a job row in this transaction: a broker outage or a crash after the commit cannot lose it
+    # (jobs/; the tracks register what it does).
+    enqueue(CLOCK_RECOMPUTE, {"days": [day.isoformat() for day in days], "provisional": year is not None})
     transaction.on_commit(lambda: calendar_changed.send(sender=CalendarOverride, days=days, year=year))
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from urllib.parse import parse_qsl, urlencode
 
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -149,7 +150,10 @@ def visible_views(user):
 
 
 def save_view(*, owner, name: str, query: str, shared: bool = False) -> SavedView:
-    """Save (or overwrite) the owner's view called `name`."""
+    """Save (or overwrite) the owner's view called `name`. Sharing it with the team is a change to what the team
+    sees: only those who may change requests may share (an auditor keeps private views)."""
+    if shared and not owner.has_perm("rights.change_rightsrequest"):
+        raise PermissionDenied(_("Only staff who may change requests can share a view with the team."))
     name = clean_text(name, label=_("Name"), max_length=80)
     if not name:
         raise RequestError(_("Give the view a name."))

@@ -7,6 +7,7 @@ from celery import shared_task
 from django.db import DatabaseError
 
 from .reminders import parse_moment, sweep_reminders
+from .reminders.sweep import SweepRunning
 
 logger = logging.getLogger(__name__)
 
@@ -23,15 +24,22 @@ logger = logging.getLogger(__name__)
 )
 def send_reminders(now: str | None = None) -> dict:
     """Run one reminder sweep; `now` (ISO 8601) simulates the clock, as `send_reminders --now` does."""
-    result = sweep_reminders(now=parse_moment(now) if now else None)
-    logger.info("reminder sweep: %s", result.summary_line())
+    try:
+        result = sweep_reminders(now=parse_moment(now) if now else None)
+    except SweepRunning:
+        logger.info("reminder sweep skipped: another sweep is running")
+        return {}
+    if result.failed:
+        logger.error("reminder sweep: %d delivery(ies) failed: %s", result.failed, result.summary_line())
+    else:
+        logger.info("reminder sweep: %s", result.summary_line())
     return result.as_dict()
 
 
-@shared_task(name="rights.tasks.recompute_clocks", autoretry_for=(DatabaseError,), retry_backoff=30, max_retries=5)
 def recompute_clocks(days: list[str] | None = None, provisional: bool = False) -> int:
-    """Replay, in every track (deadlines.registry: requests, complaints), the clocks a calendar correction can move
-    (and, for a year entered or removed, every provisional one); returns how many requests and complaints changed."""
+    """The job behind a calendar correction (jobs.registry.CLOCK_RECOMPUTE, registered in RightsConfig.ready):
+    replay, in every track (deadlines.registry: requests, complaints), the clocks the corrected days can move (and,
+    for a year entered or removed, every provisional one); returns how many requests and complaints changed."""
     from datetime import date
 
     from deadlines.registry import recompute_after_calendar_change

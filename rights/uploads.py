@@ -8,10 +8,12 @@
   as .eml (RFC 5322 headers: From plus Date, Subject or Received; 8-bit bodies in GBK are common, so any bytes
   but NUL). Outlook .msg is refused: it is an OLE compound file, the same container as legacy Word and Excel
   files with macros, and telling them apart needs a parser of that format; save the mail as .eml or PDF.
-- **Storage**: under a random name (`stored_name`); the original name is the evidence's description.
-- **Serving** (`evidence_response`, behind the admin's permission check): the type found in the content with
-  its charset, `X-Content-Type-Options: nosniff`, a sandboxing Content-Security-Policy, and as an attachment
-  whatever a browser could run script in (PDF, e-mail, unknown types); images and text are shown inline.
+- **Storage**: under a random name with no extension (`stored_name`), so no file on disk is ever served or opened
+  as HTML, SVG or a program by its name; the original name is kept in the database (`original_name`, set by the
+  models' upload_to through `keep_original_name`) and used only as the download's file name.
+- **Serving** (`evidence_response`, behind the admin's permission check): always a download
+  (Content-Disposition: attachment, under the original name), with the type found in the content and its charset,
+  `X-Content-Type-Options: nosniff` and a sandboxing Content-Security-Policy.
 """
 from __future__ import annotations
 
@@ -32,7 +34,6 @@ from django.utils.translation import gettext as _
 CHUNK = 64 * 1024
 # Control characters other than TAB, LF, FF and CR (C0, DEL and C1): no plain text has them; binaries do.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
-_SAFE_EXTENSION = re.compile(r"\.[a-z0-9]{1,8}")
 # Served to the browser with every evidence file: nothing in it may run script, load anything or submit forms.
 EVIDENCE_CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
 
@@ -134,20 +135,27 @@ def check_evidence_file(uploaded) -> None:
 
 
 def stored_name(filename: str) -> str:
-    """A random file name for the disk (no person's name, nothing guessable), keeping a plain extension."""
-    extension = os.path.splitext(filename)[1].lower()
-    return uuid.uuid4().hex + (extension if _SAFE_EXTENSION.fullmatch(extension) else "")
+    """A random file name for the disk: no person's name, nothing guessable, and no extension a server or a
+    desktop could act on (.html, .svg, .exe)."""
+    return uuid.uuid4().hex
+
+
+def keep_original_name(instance, filename: str) -> str:
+    """For an upload_to: remember the uploaded name on the row (`original_name`, for the download) and return the
+    random name to store the file under."""
+    if not getattr(instance, "original_name", ""):
+        instance.original_name = os.path.basename(filename)[:255]
+    return stored_name(filename)
 
 
 def evidence_response(evidence) -> FileResponse:
     """The file of an Evidence row, for a person the caller has already checked may see the request."""
     handle = evidence.file.open("rb")
     found = identify(handle)
-    filename = evidence.description or os.path.basename(evidence.file.name)
-    if found is None:  # kept before these checks existed: download it, never render it
-        response = FileResponse(handle, as_attachment=True, filename=filename, content_type="application/octet-stream")
-    else:
-        response = FileResponse(handle, as_attachment=not found.inline, filename=filename, content_type=found.content_type)
+    filename = evidence.original_name or evidence.description or "evidence"
+    # Always an attachment: the browser saves the file under its original name and renders nothing of it.
+    content_type = "application/octet-stream" if found is None else found.content_type
+    response = FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = EVIDENCE_CSP
     return response

@@ -117,3 +117,86 @@ def test_traceback_flag_still_shows_the_traceback_for_whoever_debugs(capsys):
 def test_on_a_real_command_line_too(manage, argv, says):
     result = manage(*argv)  # a subprocess on the test database, with a timeout (tests/conftest.py)
     assert_one_line_usage_error(result.returncode, result.stdout, result.stderr, says)
+
+
+# --- Every command, every bad file argument (issue 23, item 8): a missing directory, a directory where a file is
+# expected, an unreadable file, a year outside the calendar, an unknown id. Exit 2, one line on stderr, no traceback,
+# and no row changed anywhere.
+
+
+def row_counts() -> dict[str, int]:
+    from django.apps import apps
+
+    return {model._meta.label: model._default_manager.count() for model in apps.get_models()}
+
+
+def bad_file_arguments(tmp):
+    folder = tmp / "folder"
+    folder.mkdir(exist_ok=True)
+    binary = tmp / "binary.txt"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
+    missing = "/nonexistent/dir/x"
+    return [
+        # a missing directory
+        (["import_policy", f"{missing}.txt"], "no such file"),
+        (["complaints", "draft", "1", "--channel", "12315", "--out", f"{missing}.pdf"], "no such directory"),
+        (["complaints", "draft", "1", "--channel", "12315", "--format", "zip", "--out", f"{missing}.zip"], "no such directory"),
+        (["backup", f"{missing}.backup"], "no such directory"),
+        (["restore", f"{missing}.backup"], "no such backup file"),
+        # a directory where a file is expected
+        (["import_policy", str(folder)], "is a directory"),
+        (["complaints", "draft", "1", "--channel", "12315", "--out", str(folder)], "is a directory"),
+        (["backup", str(folder)], "is a directory"),
+        (["restore", str(folder)], "is a directory"),
+        # a file that cannot be read as what the command expects
+        (["import_policy", str(binary)], str(binary.name)),
+        (["restore", str(binary)], "not a RightsDesk backup"),
+        # a year outside the calendar
+        (["deadline", "0001-01-01", "7", "month"], "outside the working-day calendar"),
+        (["deadline", "9999-12-01T10:00", "1", "calendar_day"], "outside the working-day calendar"),
+        (["send_reminders", "--now", "0001-01-01"], "outside the working-day calendar"),
+        (["queue", "--now", "0001-01-01"], "outside the working-day calendar"),
+        (["calendar", "override", "0001-01-01", "off"], "0001"),
+        # an unknown id
+        (["requests", "show", "999999"], "999999"),
+        (["requests", "move", "999999", "acknowledge"], "999999"),
+        (["complaints", "show", "999999"], "999999"),
+        (["complaints", "draft", "999999", "--channel", "12315"], "999999"),
+        (["complaints", "move", "999999", "answer"], "999999"),
+    ]
+
+
+def _ids():
+    from pathlib import Path
+
+    return [" ".join(argv) for argv, _ in bad_file_arguments(Path("/tmp"))]
+
+
+@pytest.mark.parametrize("number", range(21), ids=lambda n: str(n))
+def test_every_command_refuses_a_bad_file_year_or_id_in_one_line_and_changes_nothing(
+    capsys, monkeypatch, tmp_path, catalog, number
+):
+    argv, says = bad_file_arguments(tmp_path)[number]
+    before = row_counts()
+    code, out, err = command_line(capsys, monkeypatch, *argv)
+    assert_one_line_usage_error(code, out, err, f"manage.py {argv[0]}", says)
+    assert row_counts() == before
+
+
+def test_the_table_covers_every_row(tmp_path):
+    assert len(bad_file_arguments(tmp_path)) == 21
+
+
+@pytest.mark.skipif(__import__("os").geteuid() == 0, reason="root reads a file whatever its mode")
+@pytest.mark.parametrize("command", [["import_policy"], ["restore"]])
+def test_an_unreadable_file_is_refused_in_one_line(capsys, monkeypatch, tmp_path, command):
+    secret = tmp_path / "secret"
+    secret.write_text("x")
+    secret.chmod(0)
+    code, out, err = command_line(capsys, monkeypatch, *command, str(secret))
+    assert_one_line_usage_error(code, out, err, "permission denied")
+
+
+def test_complaints_draft_out_to_a_missing_directory_on_a_real_command_line(manage):
+    result = manage("complaints", "draft", "1", "--channel", "12315", "--out", "/nonexistent/x.pdf")
+    assert_one_line_usage_error(result.returncode, result.stdout, result.stderr)

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "csp",
     "pgtrigger",  # the append-only tables' triggers on PostgreSQL (records.models.append_only_triggers)
     "records",  # the lowest layer: every app may import it
+    "jobs",  # durable side effects (a job table); imports nothing of the product
     "deadlines",
     "policies",
     "watch",  # above policies, below rights (README "Policy watch")
@@ -49,6 +50,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.middleware.ReadOnlyRoleMiddleware",  # an auditor's POST anywhere is 403 (accounts/middleware.py)
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -84,7 +86,13 @@ AUTHENTICATION_BACKENDS = [
 # LOGIN_FAILURE_LIMIT failures within LOGIN_LOCKOUT_MINUTES lock the username and, separately, the address.
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=10)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# accounts/lockout.py: the pair (username, address) locks after AXES_FAILURE_LIMIT failures, so one person's typos
+# do not lock out an office behind one address; a username alone after more, from any address; an address alone
+# after many more, for any username (README "Security").
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username", "ip_address"]
+RIGHTSDESK_USERNAME_FAILURE_LIMIT = env.int("LOGIN_USERNAME_FAILURE_LIMIT", default=30)
+RIGHTSDESK_ADDRESS_FAILURE_LIMIT = env.int("LOGIN_ADDRESS_FAILURE_LIMIT", default=100)
+AXES_HANDLER = "accounts.lockout.LockoutHandler"
 AXES_RESET_ON_SUCCESS = True
 # Failures while locked do not push the end of the lock further: the time the login page names holds.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
@@ -108,6 +116,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "jobs.context_processors.pending_jobs",
             ],
         },
     },
@@ -227,6 +236,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "rights.tasks.send_reminders",
         "schedule": crontab(minute=0),
         "options": {"expires": 3300},
+    },
+    # Durable side effects (jobs/): whatever is pending, e.g. a clock recompute the broker never delivered.
+    "run-jobs": {
+        "task": "jobs.tasks.run_jobs",
+        "schedule": 60.0,
+        "options": {"expires": 55},
     },
     # The policy watch checks the sources that are due (each has its own interval, daily by default).
     "policy-watch": {

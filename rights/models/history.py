@@ -94,10 +94,10 @@ class Clock(ClockBase):
 
 
 def evidence_path(instance, filename):
-    # A random name on disk (rights.uploads); the original name is the evidence's description.
-    from ..uploads import stored_name
+    # A random name with no extension on disk (rights.uploads); the original name goes to `original_name`.
+    from ..uploads import keep_original_name
 
-    return f"evidence/{instance.request_id}/{stored_name(filename)}"
+    return f"evidence/{instance.request_id}/{keep_original_name(instance, filename)}"
 
 
 class TransitionLog(ChainedEntry, models.Model):
@@ -147,6 +147,8 @@ class Evidence(models.Model):
         TransitionLog, models.PROTECT, null=True, blank=True, related_name="evidence", verbose_name=_("log entry")
     )
     file = models.FileField(_("file"), upload_to=evidence_path, blank=True)
+    # After `file`: its upload_to fills this in while the row is saved. Used only as the download's file name.
+    original_name = models.CharField(_("original file name"), max_length=255, blank=True)
     description = models.CharField(_("description"), max_length=300, blank=True)
     # The file's digest when it was recorded, chained in its history row; kept when the file is redacted.
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True, editable=False)

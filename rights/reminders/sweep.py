@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from deadlines.counting import SHANGHAI
+from jobs.locks import one_at_a_time
 from policies.models import work_calendar
 
 from ..models import ReminderSettings, ReminderSnooze
@@ -34,6 +35,11 @@ class _DryRun(Exception):
     pass
 
 
+class SweepRunning(Exception):
+    """Another process is sweeping, so this sweep did nothing (two at once could split one recipient's digest)."""
+
+
+@one_at_a_time("reminder-sweep", busy=SweepRunning, unless=lambda dry_run=False, **_: dry_run)
 def sweep_reminders(
     *, now: datetime | None = None, dry_run: bool = False, settings: ReminderSettings | None = None
 ) -> SweepResult:

@@ -22,7 +22,9 @@ pytestmark = pytest.mark.django_db
 
 LOGIN = reverse("admin:login")
 PASSWORD = "pw-for-tests"
-LIMIT = 10  # AXES_FAILURE_LIMIT in config/settings/base.py
+LIMIT = 10  # AXES_FAILURE_LIMIT in config/settings/base.py: one username at one address
+USERNAME_LIMIT = 30  # RIGHTSDESK_USERNAME_FAILURE_LIMIT: one username from any address
+ADDRESS_LIMIT = 100  # RIGHTSDESK_ADDRESS_FAILURE_LIMIT: one address for any username
 
 
 @pytest.fixture
@@ -55,20 +57,27 @@ def test_thirty_wrong_passwords_lock_the_account_and_the_right_one_is_then_refus
 
 
 def test_the_username_stays_locked_whatever_address_the_guesses_come_from(client, wang, english):
-    for n in range(LIMIT):
-        sign_in(client, "wang", f"guess-{n}", address=f"198.51.100.{n + 1}")
+    answers = [sign_in(client, "wang", f"guess-{n}", address=f"198.51.100.{n + 1}").status_code for n in range(USERNAME_LIMIT)]
+    assert set(answers[: USERNAME_LIMIT - 1]) == {200} and answers[-1] == 429  # no pair reached 10: the username did
     response = sign_in(client, "wang", PASSWORD, address="192.0.2.200")  # a fresh address, the right password
     assert response.status_code == 429 and not signed_in(client)
     assert "This account is locked" in response.content.decode()
 
 
-def test_thirty_usernames_from_one_address_lock_the_address_but_not_the_others(client, wang, english):
-    answers = [sign_in(client, f"user{n}", "password").status_code for n in range(30)]
-    assert set(answers[LIMIT - 1 :]) == {429}
+def test_one_persons_typos_lock_that_person_at_that_address_not_the_office(client, wang, english):
+    for n in range(LIMIT):
+        sign_in(client, "li", f"typo-{n}")  # a colleague behind the same office address
+    assert sign_in(client, "li", "typo").status_code == 429
+    assert sign_in(client, "wang", PASSWORD).status_code == 302 and signed_in(client)
+
+
+def test_a_hundred_usernames_from_one_address_lock_the_address_but_not_the_others(client, wang, english):
+    answers = [sign_in(client, f"user{n}", "password").status_code for n in range(ADDRESS_LIMIT)]
+    assert set(answers[: ADDRESS_LIMIT - 1]) == {200} and answers[-1] == 429
 
     response = sign_in(client, "wang", PASSWORD)  # a real user, from the locked address
     assert response.status_code == 429 and not signed_in(client)
-    assert "Sign-ins from your network address are locked after 10 failed attempts" in response.content.decode()
+    assert "Sign-ins from your network address are locked after 100 failed attempts" in response.content.decode()
 
     response = sign_in(client, "wang", PASSWORD, address="192.0.2.55")  # the same person elsewhere: not locked
     assert response.status_code == 302 and signed_in(client)

@@ -87,7 +87,7 @@ def test_deadline_into_2027_is_provisional_until_the_2027_schedule_is_entered():
     [
         (["2026-13-01", "7", "working_day"], "START must be an ISO date"),
         (["2026-09-28", "0", "working_day"], "AMOUNT must be between 1 and"),
-        (["9999-12-31", "1", "calendar_day"], "beyond the calendar"),
+        (["9999-12-31", "1", "calendar_day"], "outside the working-day calendar"),  # the start itself (issue 23)
         (["2026-09-28", "7", "fortnight"], "invalid choice"),
         (["2026-09-28", "seven", "working_day"], "not a whole number"),
     ],

@@ -321,8 +321,9 @@ def test_a_sent_at_in_the_future_is_shown_next_to_the_field(as_clerk, lumiere):
 @pytest.mark.parametrize(
     "name, body, content_type, disposition",
     [
-        ("客服回复.txt", "您的注销申请已受理。".encode(), "text/plain; charset=utf-8", "inline"),
-        ("截图.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 16, "image/png", "inline"),
+        # Every evidence file is a download under its original name (rights.uploads, issue 23).
+        ("客服回复.txt", "您的注销申请已受理。".encode(), "text/plain; charset=utf-8", "attachment"),
+        ("截图.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 16, "image/png", "attachment"),
         # HTML, SVG and unknown types are refused at upload (rights.uploads' allow-list, tests/rights/test_uploads.py).
     ],
 )

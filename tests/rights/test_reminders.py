@@ -299,7 +299,11 @@ def test_the_reminder_loop_runs_a_sweep_and_logs_one_line(catalog):
 @override_settings(TEAM_EMAIL="")
 def test_without_a_team_address_unassigned_reminders_fail_visibly_and_wait(catalog):
     file(catalog["卢米埃影城"], at=FILED)
-    result = send("2026-11-20T09:30")
+    out = StringIO()
+    with pytest.raises(CommandError) as failed:  # exit 3: monitoring sees it
+        call_command("send_reminders", "--now", "2026-11-20T09:30", "--json", stdout=out)
+    assert failed.value.returncode == 3
+    result = json.loads(out.getvalue())
     assert result["failed"] == 1 and mail.outbox == []
     assert "TEAM_EMAIL" in Reminder.objects.get(status=ReminderStatus.FAILED).last_error
 

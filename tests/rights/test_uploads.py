@@ -85,7 +85,8 @@ def test_each_allowed_type_is_kept_under_a_random_name_and_served_as_what_it_is(
     assert filed.state == State.IN_PROGRESS
     evidence = Evidence.objects.get(request=filed)
     assert evidence.description == name  # the original name, for people
-    assert re.fullmatch(rf"evidence/{filed.pk}/[0-9a-f]{{32}}\.[a-z]+", evidence.file.name)  # random on disk
+    assert evidence.original_name == name  # kept for the download only
+    assert re.fullmatch(rf"evidence/{filed.pk}/[0-9a-f]{{32}}", evidence.file.name)  # random on disk, no extension
     assert name.rsplit(".", 1)[0] not in evidence.file.name
 
     response = client.get(reverse("admin:rights_rightsrequest_evidence", args=[filed.pk, evidence.pk]))
@@ -94,7 +95,8 @@ def test_each_allowed_type_is_kept_under_a_random_name_and_served_as_what_it_is(
     assert response["Content-Type"] == content_type
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Content-Security-Policy"] == EVIDENCE_CSP
-    assert response["Content-Disposition"].startswith("inline" if inline else "attachment")
+    assert response["Content-Disposition"].startswith("attachment")  # a download under the original name
+    assert "filename*=utf-8''" in response["Content-Disposition"]
 
 
 @pytest.mark.parametrize("name, content", REFUSED, ids=[f"{n}-{i}" for i, (n, _) in enumerate(REFUSED)])

@@ -9,6 +9,7 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 
 from config.commands import Command as BaseCommand
+from config.commands import check_output_file, write_output_file
 from deadlines.counting import SHANGHAI
 from deadlines.status import clock_status, is_overdue
 from policies.models import work_calendar
@@ -156,6 +157,8 @@ class Command(BaseCommand):
     # --- subcommands -------------------------------------------------------------------------------------
 
     def do_draft(self, options):
+        if options["out"]:
+            check_output_file(options["out"])  # first: a bad path is one line, not a traceback after the work
         request, channel = self.request(options["request"]), self.channel(options["channel"])
         now = timezone.now()
         at = event_time(parse_moment(options["at"]), now, calendar=work_calendar(), error=ComplaintError)
@@ -176,13 +179,11 @@ class Command(BaseCommand):
             en = render_complaint(request=request, channel=channel, on=on, language="en")
             text = f"{zh}\n----- English (for reading) -----\n\n{en}"
             if options["out"]:
-                with open(options["out"], "w", encoding="utf-8") as handle:
-                    handle.write(text)
+                write_output_file(options["out"], text)
             else:
                 self.stdout.write(text, ending="")
             return
-        with open(options["out"], "wb") as handle:
-            handle.write(data)
+        write_output_file(options["out"], data)
 
     def do_lodge(self, options):
         complaint = lodge_complaint(

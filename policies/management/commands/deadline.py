@@ -2,11 +2,13 @@ import json
 from datetime import date, datetime
 
 from django.core.management.base import CommandError
+from django.utils import timezone
 
 from config.commands import Command as BaseCommand
 from config.commands import count
-from deadlines.counting import UNITS, compute_deadline
-from policies.models import work_calendar
+from deadlines.counting import SHANGHAI, UNITS, compute_deadline
+from deadlines.workdays import OutsideCalendar, check_supported_day
+from policies.models import CalendarYear, work_calendar
 
 # No privacy-policy promise runs for decades; a bound keeps a typo (an extra zero or three) from counting
 # working days for minutes or running past the year 9999.
@@ -15,9 +17,17 @@ MAX_AMOUNT = 10_000
 
 def parse_start(value: str) -> date | datetime:
     try:
-        return datetime.fromisoformat(value) if "T" in value or " " in value.strip() else date.fromisoformat(value)
+        start = datetime.fromisoformat(value) if "T" in value or " " in value.strip() else date.fromisoformat(value)
     except ValueError:
         raise CommandError(f"START must be an ISO date (2026-09-28) or datetime (2026-09-28T10:30), not {value!r}", returncode=2) from None
+    # The same years every other command accepts (deadlines.workdays): 0001-01-01 is a typo, not a clock start.
+    day = start.date() if isinstance(start, datetime) else start
+    this_year = timezone.now().astimezone(SHANGHAI).year
+    try:
+        check_supported_day(day, this_year=this_year, entered_years=CalendarYear.objects.values_list("year", flat=True))
+    except OutsideCalendar as error:
+        raise CommandError(f"START: {error}", returncode=2) from None
+    return start
 
 
 class Command(BaseCommand):

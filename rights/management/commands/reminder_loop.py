@@ -16,7 +16,9 @@ from django.utils import timezone
 from config.commands import Command as BaseCommand
 from config.commands import count, seconds
 from deadlines.counting import SHANGHAI
+from jobs.runner import run_pending
 from rights.reminders import sweep_reminders
+from rights.reminders.sweep import SweepRunning
 
 
 class _StopFlag:
@@ -79,11 +81,22 @@ class Command(BaseCommand):
     def _sweep_once(self):
         stamp = f"{timezone.now().astimezone(SHANGHAI):%Y-%m-%d %H:%M:%S}"
         try:
+            # Durable side effects first (jobs/): a calendar change's clock recompute before the reminders it moves.
+            jobs = run_pending()
+            if jobs.done or jobs.failed:
+                self.stdout.write(f"{stamp} jobs: {jobs.summary_line()}")
+            for line in jobs.failed:
+                self.stderr.write(f"{stamp} jobs: failed: {line}")
             result = sweep_reminders()
+        except SweepRunning:
+            self.stdout.write(f"{stamp} reminders: another sweep is running; skipped")
         except Exception as error:  # noqa: BLE001 - the loop keeps going; the next sweep catches up
             self.stderr.write(f"{stamp} reminders: sweep failed: {type(error).__name__}: {error}")
         else:
             self.stdout.write(f"{stamp} reminders: {result.summary_line()}")
+            if result.failed:
+                # Operators (and bin/up's log) see the outage; the failed deliveries are retried next time.
+                self.stderr.write(f"{stamp} reminders: {result.failed} delivery(ies) failed")
         finally:
             # Do not hold the SQLite file (or a PostgreSQL connection) open while sleeping.
             connections.close_all()

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
+from django.core.management.base import CommandError
+
 from config.commands import Command as BaseCommand
 from config.commands import UsageError
 from deadlines.counting import SHANGHAI
@@ -12,6 +14,10 @@ from deadlines.workdays import OutsideCalendar, check_supported_day
 from policies.models import CalendarYear
 from rights.querysets import today_in_shanghai
 from rights.reminders import parse_moment, sweep_reminders
+from rights.reminders.sweep import SweepRunning
+
+# Exit status of a sweep in which any delivery failed, so cron and monitoring see a mail outage.
+DELIVERY_FAILED = 3
 
 NOW_EXAMPLE = "e.g. 2026-10-14T09:30 or 2026-10-14"
 
@@ -54,10 +60,19 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         now = parse_now(options["now"]) if options["now"] is not None else None
-        result = sweep_reminders(now=now, dry_run=options["dry_run"])
+        try:
+            result = sweep_reminders(now=now, dry_run=options["dry_run"])
+        except SweepRunning:
+            self.stdout.write("another reminder sweep is running; this one did nothing")
+            return
         if options["as_json"]:
             self.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
-            return
+        else:
+            self._print(result)
+        if result.failed:
+            raise CommandError(f"{result.failed} reminder delivery(ies) failed; they are retried by the next sweep", returncode=DELIVERY_FAILED)
+
+    def _print(self, result):
         for digest in result.digests:
             self.stdout.write(f"{digest['status']}: {digest['to']} — {digest['subject']}")
         for reminder in result.reminders:
