@@ -48,15 +48,23 @@ def _sqlite_delete_triggers_lifted(conn, tables):
 _flush = TransactionTestCase._fixture_teardown
 
 
-def _flush_past_the_append_only_triggers(self):
+@contextlib.contextmanager
+def append_only_lifted_for_a_flush(aliases=("default",)):
+    """Let a flush (emptying every table) through the append-only triggers on these databases: the test suite's
+    teardown, and a test that empties its database as a fresh install would be (the backup round trip)."""
     models = _append_only_models()
     with contextlib.ExitStack() as stack:
-        for alias in self._databases_names(include_mirrors=False):
+        for alias in aliases:
             conn = connections[alias]
             if conn.vendor == "postgresql":
                 stack.enter_context(pgtrigger.ignore(*(f"{m._meta.label}:no_truncate" for m in models)))
             elif conn.vendor == "sqlite":
                 stack.enter_context(_sqlite_delete_triggers_lifted(conn, [m._meta.db_table for m in models]))
+        yield
+
+
+def _flush_past_the_append_only_triggers(self):
+    with append_only_lifted_for_a_flush(self._databases_names(include_mirrors=False)):
         _flush(self)
 
 
