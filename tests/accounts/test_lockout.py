@@ -57,7 +57,9 @@ def test_thirty_wrong_passwords_lock_the_account_and_the_right_one_is_then_refus
 
 
 def test_the_username_stays_locked_whatever_address_the_guesses_come_from(client, wang, english):
-    answers = [sign_in(client, "wang", f"guess-{n}", address=f"198.51.100.{n + 1}").status_code for n in range(USERNAME_LIMIT)]
+    answers = [
+        sign_in(client, "wang", f"guess-{n}", address=f"198.51.100.{n + 1}").status_code for n in range(USERNAME_LIMIT)
+    ]
     assert set(answers[: USERNAME_LIMIT - 1]) == {200} and answers[-1] == 429  # no pair reached 10: the username did
     response = sign_in(client, "wang", PASSWORD, address="192.0.2.200")  # a fresh address, the right password
     assert response.status_code == 429 and not signed_in(client)
