@@ -386,8 +386,11 @@ def missing_details(text: str) -> list[str]:
     return list(dict.fromkeys(match.group(1) or match.group(2) for match in BLANKS.finditer(text)))
 
 
-def render(key: str, *, request: RightsRequest, channel: Channel | None, on: date, language: str, body: str | None = None) -> str:
-    context = draft_context(request=request, channel=channel, on=on, language=language)
+def render(
+    key: str, *, request: RightsRequest, channel: Channel | None, on: date, language: str, body: str | None = None,
+    facts: CaseFacts | None = None,
+) -> str:
+    context = draft_context(request=request, channel=channel, on=on, language=language, facts=facts)
     return render_body(body if body is not None else template_body(key, language), context)
 
 

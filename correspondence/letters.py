@@ -170,7 +170,7 @@ def draft_letter(request: RightsRequest, *, on: date, follow_up: bool = False) -
                 _("Request #%(id)s has no overdue promise on %(day)s: there is nothing to follow up.")
                 % {"id": request.pk, "day": on.isoformat()}
             )
-        body, reading = (render("reminder", request=request, channel=None, on=on, language=lang) for lang in LANGUAGES)
+        body, reading = (render("reminder", request=request, channel=None, on=on, language=lang, facts=facts) for lang in LANGUAGES)
         return Draft("follow_up", to, subject(request, follow_up=True), body, reading)
     body, reading = (
         render_body(

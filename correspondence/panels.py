@@ -21,7 +21,11 @@ def request_panel(http_request, rights_request: RightsRequest, *, now, calendar,
     follow_up = rights_request.state != "draft"
     draft, refusal = None, ""
     chinese = get_language().startswith("zh")
-    if not rights_request.is_closed:
+    # The letter is drafted (a reading of the whole case) only when there is one to send: the request letter of a
+    # request not yet sent, or a follow-up once a promise is overdue (the request's projected columns say so, no
+    # query); otherwise the case page keeps its statement budget (tests/rights/test_scale.py).
+    overdue = rights_request.next_due_at is not None and rights_request.next_due_at <= now
+    if not rights_request.is_closed and (not follow_up or overdue):
         try:
             draft = draft_letter(rights_request, on=local_date(now), follow_up=follow_up)
         except LetterError as error:

@@ -88,8 +88,11 @@ def test_the_request_page_runs_the_same_queries_with_a_short_or_a_long_history(a
     admin_client.get(url(long))  # the first page of a session loads what is cached afterwards
     count = queries_of(admin_client, url(short))
     assert count == queries_of(admin_client, url(long))
-    # Every channel of the "Complain" panel is checked against one reading of the request (CaseFacts).
-    assert count <= 24, count
+    # Every channel of the "Complain" panel is checked against one reading of the request (CaseFacts); the
+    # correspondence panel drafts the follow-up letter of an overdue request from a second reading (both
+    # languages share it), the policy watch's note and the pending-jobs banner add one query each. Was 24 before
+    # the correspondence panel; what matters at scale is that it does not grow with the history (above).
+    assert count <= 41, count
 
 
 @pytest.mark.parametrize(
