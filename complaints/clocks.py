@@ -16,8 +16,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db import transaction
-
 from deadlines.counting import local_day
 from deadlines.models import StopReason
 from deadlines.querysets import moved_by_day_q
@@ -26,6 +24,7 @@ from deadlines.replay import (
     EventRecord,
     count_last_days,
     projected_fields,
+    rebuild_owners,
     row_differences,
     sync_rows,
 )
@@ -183,26 +182,10 @@ def differences(complaint: Complaint, calendar: WorkCalendar) -> list[str]:
 
 
 def rebuild(complaints, *, check: bool = False, calendar: WorkCalendar | None = None) -> list[tuple[int, list[str]]]:
-    """Replay `complaints` (a queryset). With `check`, change nothing and return the complaints whose stored clocks
-    differ from the replay; otherwise rewrite them and return those that changed."""
-    calendar = calendar or work_calendar()
-    result = []
-    ids = list(complaints.order_by("pk").values_list("pk", flat=True))
-    for start in range(0, len(ids), 200):
-        chunk = ids[start : start + 200]
-        if check:
-            for complaint in Complaint.objects.filter(pk__in=chunk).prefetch_related("clocks").order_by("pk"):
-                problems = differences(complaint, calendar)
-                if problems:
-                    result.append((complaint.pk, problems))
-            continue
-        with transaction.atomic():
-            for complaint in Complaint.objects.select_for_update().filter(pk__in=chunk).order_by("pk"):
-                problems = differences(complaint, calendar)
-                if problems:
-                    project_complaint(complaint, calendar=calendar)
-                    result.append((complaint.pk, problems))
-    return result
+    """Replay `complaints` (a queryset): deadlines.replay.rebuild_owners with this track's replay and projection."""
+    return rebuild_owners(
+        complaints, differences=differences, project=project_complaint, calendar=calendar or work_calendar(), check=check
+    )
 
 
 def affected_by_calendar_day(day: date):

@@ -13,6 +13,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timedelta
 
+from django.db import transaction
+
 from .counting import compute_deadline, end_of_day, local_day
 from .status import is_finished
 from .workdays import WorkCalendar
@@ -193,3 +195,27 @@ def row_differences(stored: Mapping[str, object], states: Mapping[str, ClockStat
                 f"clock {key} {name}: stored {row[name]!r}, replay {state[name]!r}" for name in names if row[name] != state[name]
             )
     return problems
+
+
+def rebuild_owners(owners, *, differences, project, calendar: WorkCalendar, check: bool = False, chunk: int = 200):
+    """Replay the clocks of `owners` (a queryset of requests or complaints: any track's owners), a chunk at a time.
+    With `check`, change nothing and return the owners whose stored clocks differ from the replay; otherwise lock
+    each chunk, rewrite what differs with `project` and return those that changed, as (pk, problems)."""
+    result = []
+    model = owners.model
+    ids = list(owners.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), chunk):
+        part = ids[start : start + chunk]
+        if check:
+            for owner in model.objects.filter(pk__in=part).prefetch_related("clocks").order_by("pk"):
+                problems = differences(owner, calendar)
+                if problems:
+                    result.append((owner.pk, problems))
+            continue
+        with transaction.atomic():
+            for owner in model.objects.select_for_update().filter(pk__in=part).order_by("pk"):
+                problems = differences(owner, calendar)
+                if problems:
+                    project(owner, calendar=calendar)
+                    result.append((owner.pk, problems))
+    return result

@@ -10,14 +10,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db import transaction
-
 from deadlines.querysets import moved_by_day_q
 from deadlines.replay import (
     ClockState,
     EventRecord,
     count_last_days,
     projected_fields,
+    rebuild_owners,
     row_differences,
     row_values,
     sync_rows,
@@ -214,27 +213,10 @@ def differences(request, calendar: WorkCalendar) -> list[str]:
 
 
 def rebuild(requests, *, check: bool = False, calendar: WorkCalendar | None = None) -> list[tuple[int, list[str]]]:
-    """Replay `requests` (a queryset). With `check`, change nothing and return the requests whose stored clocks
-    differ from the replay; otherwise rewrite them and return those that changed."""
-
-    calendar = calendar or work_calendar()
-    result = []
-    ids = list(requests.order_by("pk").values_list("pk", flat=True))
-    for start in range(0, len(ids), 200):
-        chunk = ids[start : start + 200]
-        if check:
-            for request in RightsRequest.objects.filter(pk__in=chunk).prefetch_related("clocks").order_by("pk"):
-                problems = differences(request, calendar)
-                if problems:
-                    result.append((request.pk, problems))
-            continue
-        with transaction.atomic():
-            for request in RightsRequest.objects.select_for_update().filter(pk__in=chunk).order_by("pk"):
-                problems = differences(request, calendar)
-                if problems:
-                    project(request, calendar=calendar)
-                    result.append((request.pk, problems))
-    return result
+    """Replay `requests` (a queryset): deadlines.replay.rebuild_owners with this track's replay and projection."""
+    return rebuild_owners(
+        requests, differences=differences, project=project, calendar=calendar or work_calendar(), check=check
+    )
 
 
 def affected_by_calendar_day(day: date):
