@@ -20,9 +20,9 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from config.local_time import local_date
 from config.numbers import whole_number
 from config.text import clean_text
+from deadlines.counting import local_day as local_date
 from deadlines.status import is_overdue
 from policies.models import work_calendar
 from records.models import AuditEntry

@@ -21,8 +21,8 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
-from config.local_time import local_date
 from config.text import clean_text
+from deadlines.counting import local_day as local_date
 from policies.models import work_calendar
 from policies.services import audit
 from records.chain import file_digest

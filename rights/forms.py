@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from config.local_time import local_date
+from deadlines.counting import local_day as local_date
 from policies.models import Action, App, Procedure, Right
 
 from .desk import bulk_choices

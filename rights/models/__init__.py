@@ -5,6 +5,9 @@ on the request (django-fsm-2, protected field); the operations that move it live
 (record_event), which locks the row, writes the history and replays the clocks in one transaction.
 """
 
+# The desk's name for the one Shanghai-date helper (deadlines.counting.local_day).
+from deadlines.counting import local_day as local_date
+
 from ..states import ACTIVE_STATES, CLOSED_STATES, OPEN_STATES, State
 from .history import Clock, Evidence, TransitionLog, evidence_path
 from .reminders import (
@@ -22,7 +25,6 @@ from .requests import (
     RightsRequest,
     _event_transition,
     _may_record,
-    local_date,
     local_minute,
     mask_contact,
 )

@@ -3,7 +3,7 @@ the tally the desk counts from, and the Asia/Shanghai moments the desk shows."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -189,10 +189,6 @@ def mask_contact(contact: str) -> str:
         return "*" * len(contact)
     keep = 3 if len(contact) >= 11 else 1
     return contact[:keep] + "*" * (len(contact) - keep - 4) + contact[-4:]
-
-
-def local_date(moment: datetime) -> date:
-    return moment.astimezone(SHANGHAI).date()
 
 
 def local_minute(moment: datetime | None) -> str:

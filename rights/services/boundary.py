@@ -16,7 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from config import text
-from config.local_time import SHANGHAI, local_date
+from deadlines.counting import SHANGHAI
+from deadlines.counting import local_day as local_date
 from deadlines.workdays import WorkCalendar, supported_years
 
 from ..events import EVENTS, CaseEvent

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from config.local_time import local_date
+from deadlines.counting import local_day as local_date
 from policies.models import Action, App, Procedure, Right, work_calendar
 from records.chain import personal_digest
 

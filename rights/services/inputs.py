@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 
-from config.local_time import local_date
+from deadlines.counting import local_day as local_date
 from deadlines.workdays import WorkCalendar
 from policies.models import Action
 

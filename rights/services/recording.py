@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
-from config.local_time import local_date
+from deadlines.counting import local_day as local_date
 from deadlines.workdays import WorkCalendar
 from policies.models import work_calendar
 from records.chain import file_digest

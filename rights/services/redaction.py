@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from config.local_time import local_date
+from deadlines.counting import local_day as local_date
 from policies.services import audit
 
 from ..models import CLOSED_STATES, Evidence, RightsRequest

@@ -7,7 +7,7 @@ import pytest
 from complaints.drafting import render, render_complaint
 from complaints.models import Channel
 from complaints.services import update_requester_details
-from config.local_time import local_date
+from deadlines.counting import local_day as local_date
 from rights.services import record_event
 from tests.factories import file, shanghai
 
