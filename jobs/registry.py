@@ -7,6 +7,8 @@ from collections.abc import Callable
 
 # The clock recompute after a calendar change: while one is pending, every desk page says some deadlines are stale.
 CLOCK_RECOMPUTE = "recompute_clocks"
+# The periodic checkpoint of the history's chain heads (records.heads), scheduled by jobs.periodic.
+EVIDENCE_CHECKPOINT = "evidence_checkpoint"
 
 _handlers: dict[str, Callable[..., object]] = {}
 

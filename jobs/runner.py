@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .models import Job
+from .periodic import schedule_periodic
 from .registry import handler
 
 logger = logging.getLogger(__name__)
@@ -37,6 +38,7 @@ class RunResult:
 def run_pending(*, now=None) -> RunResult:
     """Run every job due at `now` (default: the current moment); a failed job is rescheduled, not lost."""
     now = now or timezone.now()
+    schedule_periodic(now=now)
     result = RunResult()
     while _run_one(now, result):
         pass

@@ -7,6 +7,7 @@ with Python or sha256sum."""
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from datetime import UTC, datetime
 
@@ -58,7 +59,22 @@ def file_digest(item) -> str:
     return digest.hexdigest()
 
 
-def personal_digest(fields: dict) -> str:
-    """The digest of a case's personal fields, chained in place of the fields themselves: redacting them later
-    (README "Retention and redaction") changes no row of the history."""
-    return hashlib.sha256(canonical({k: fields[k] for k in sorted(fields)})).hexdigest()
+# The schemes a filing row's `details` may carry for the personal fields. Rows keep the scheme they were sealed
+# with (the chain hashes `details` as it is): "personal_sha256" (before 2026-12) is a plain SHA-256, which a
+# guessed name and phone can be checked against even after a redaction; "personal_hmac_sha256" is keyed with the
+# case's own random key (records.personal), destroyed by the redaction, so afterwards the digest confirms nothing.
+PLAIN_PERSONAL = "personal_sha256"
+KEYED_PERSONAL = "personal_hmac_sha256"
+
+
+def personal_digest(fields: dict, key: bytes) -> str:
+    """HMAC-SHA256 of a case's personal fields under the case's key, chained in place of the fields themselves:
+    redacting them later (README "Retention and redaction") changes no row of the history, and once the key is
+    destroyed nobody can test a guess against the digest."""
+    return hmac.new(key, canonical({k: fields[k] for k in sorted(fields)}), hashlib.sha256).hexdigest()
+
+
+def heads_root(heads: dict[str, str]) -> str:
+    """The root over every case's head (README "Publishing the chain heads"): SHA-256 of the lines
+    "<case> <head hash>\n", cases sorted as text, so `sort | sha256sum` over the same lines gives it too."""
+    return hashlib.sha256("".join(f"{case} {heads[case]}\n" for case in sorted(heads)).encode()).hexdigest()

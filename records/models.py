@@ -127,3 +127,41 @@ class AuditEntry(AuthoredEntry, models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.subject}"
+
+
+class PersonalKey(models.Model):
+    """A case's random key for the digest of its personal fields (records.personal): kept while the fields are,
+    deleted by the redaction, after which the chained digest no longer confirms a guessed name or phone. Not a
+    record: destroying the key is the point."""
+
+    case = models.CharField(_("case"), max_length=60, unique=True)
+    key = models.CharField(_("key"), max_length=64, editable=False)
+
+    class Meta:
+        verbose_name = _("personal data key")
+        verbose_name_plural = _("personal data keys")
+
+    def __str__(self):
+        return self.case
+
+
+class HeadCheckpoint(AppendOnly, models.Model):
+    """The chain heads as they were at a moment (records.heads), kept outside the history tables: a case whose
+    chain no longer reaches its recorded head lost its last rows (`evidence verify`). Each checkpoint holds the
+    heads that moved since the one before (`heads`: case -> [row, hash]), the highest row id of each history
+    table it covers (`through`) and the root over every head then (`root`, the line to publish)."""
+
+    at = models.DateTimeField(_("at"), db_index=True)
+    root = models.CharField(_("root"), max_length=64)
+    cases = models.PositiveIntegerField(_("cases"))
+    through = models.JSONField(_("through"), default=dict)
+    heads = models.JSONField(_("heads"), default=dict)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("chain heads checkpoint")
+        verbose_name_plural = _("chain heads checkpoints")
+        triggers = append_only_triggers()
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.root[:16]}"

@@ -56,8 +56,11 @@ def _stored_digest(name: str) -> str | None:
     return digest.hexdigest()
 
 
-def verify(report: Report | None = None) -> Report:
+def verify(report: Report | None = None, *, heads: dict[str, dict[str, int]] | None = None) -> Report:
+    """Walk everything; `heads` (records.heads: case -> {recorded head hash: row}) must each still be reached by
+    its case's chain, or the rows after it were deleted."""
     report = report or Report()
+    unreached = {case: dict(recorded) for case, recorded in (heads or {}).items()}
     for model in chained_models():
         case_key = f"{model.CASE_FIELD}_id"
         evidence = model._meta.get_field("evidence").related_model
@@ -83,10 +86,18 @@ def verify(report: Report | None = None) -> Report:
             case = row.case_label()
             expected_prev = previous.get(case_id, GENESIS)
             previous[case_id] = row.hash
+            if case in unreached:
+                unreached[case].pop(row.hash, None)
             if row.prev_hash != expected_prev:
                 report.refuse(
                     case, row.pk, "the previous row's hash does not match: a row before it was removed or changed"
                 )
             elif entry_hash(row.content(files=digests.get(row.pk, []))) != row.hash:
                 report.refuse(case, row.pk, "the row's content does not match its hash")
+    for case, missing in sorted(unreached.items()):
+        if missing:
+            row = min(missing.values())
+            report.refuse(
+                case, row, f"the chain no longer reaches its recorded head (row {row}): rows were deleted from its end"
+            )
     return report

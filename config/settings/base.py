@@ -155,6 +155,10 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 # How long a closed case is kept before `requests redact` may erase its personal data (README "Retention and
 # redaction": the Civil Code's three-year limitation period, art. 188).
 RIGHTSDESK_RETENTION_DAYS = env.int("RIGHTSDESK_RETENTION_DAYS", default=3 * 365)
+# The chain heads kept outside the history (README "Publishing the chain heads"): a checkpoint every so many
+# minutes while the history grows (0: off), each also appended to this file ("": none).
+RIGHTSDESK_EVIDENCE_CHECKPOINT_MINUTES = env.int("RIGHTSDESK_EVIDENCE_CHECKPOINT_MINUTES", default=60)
+RIGHTSDESK_EVIDENCE_HEADS_LOG = env("RIGHTSDESK_EVIDENCE_HEADS_LOG", default=str(VAR_DIR / "evidence-heads.log"))
 RIGHTSDESK_MAX_UPLOAD_BYTES = env.int("RIGHTSDESK_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # Django's default, 2.5 MiB
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

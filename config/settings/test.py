@@ -25,3 +25,7 @@ WATCH_RETRY_BACKOFF_SECONDS = 0.01
 WATCH_TIMEOUT_SECONDS = 2.0
 # Records are written on the test's own connection (inside its transaction); one test turns the threads on.
 WATCH_RECORD_THREADS = 1
+
+# No periodic heads checkpoint behind other tests' job runs (tests/evidence turns it on), and no heads log in var/.
+RIGHTSDESK_EVIDENCE_CHECKPOINT_MINUTES = 0
+RIGHTSDESK_EVIDENCE_HEADS_LOG = ""

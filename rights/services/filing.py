@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from deadlines.counting import local_day as local_date
 from policies.models import Action, App, Procedure, Right, work_calendar
-from records.chain import personal_digest
+from records.personal import sealed_personal
 
 from ..events import EVENTS
 from ..models import RightsRequest, State, TransitionLog
@@ -66,8 +66,11 @@ def file_request(
         )
         filed = TransitionLog(
             request=request, transition="file", source=State.DRAFT, target=State.DRAFT, at=at, by=acting_user,
-            note=fields["notes"], details={"personal_sha256": personal_digest(request.personal_fields())},
+            note=fields["notes"],
         )  # fmt: skip
+        # The personal fields are chained as a digest under the case's own key (records.personal): a redaction
+        # deletes the key, and the digest then confirms no guess.
+        filed.details = sealed_personal(filed.case_label(), request.personal_fields())
         filed.seal()
         filed.save()
         if submit:

@@ -1,7 +1,7 @@
 """Redacting a closed case past its retention period (README "Retention and redaction"; PIPL art. 47): the
 requester's personal fields and every evidence file are replaced by a marker, in one audited transaction; every
 event, moment and deadline stays, and the hash chain still verifies (the filing row chained only the personal
-fields' digest, and evidence keeps the digest its row chained).
+fields' digest, keyed with the case's key that the redaction deletes, and evidence keeps the digest its row chained).
 
 The complaint track holds personal data too (the requester's address, an agent's identity document, the drafted
 text): it registers a redactor here in its AppConfig.ready(), as a lower layer never imports a higher one."""
@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from deadlines.counting import local_day as local_date
 from policies.services import audit
+from records.personal import destroy_key
 
 from ..models import CLOSED_STATES, Evidence, RightsRequest
 from .boundary import RequestError, clean_text
@@ -72,6 +73,8 @@ def redact_request(*, request: RightsRequest, reason: str, acting_user=None, now
         RightsRequest.objects.filter(pk=locked.pk).update(**dict.fromkeys(RightsRequest.PERSONAL_FIELDS, MARKER))
         fields = list(RightsRequest.PERSONAL_FIELDS)
         files = redact_files(Evidence.objects.filter(request=locked), now)
+        # The key of the chained personal digests goes with the fields: the digests then confirm no guess.
+        destroy_key(f"request {locked.pk}")
         for redactor in REDACTORS:
             done = redactor(locked, now)
             fields += done["fields"]

@@ -1,6 +1,7 @@
 """Issue 23, build item 2: `requests redact` erases a closed case's personal data past its retention period,
 audited, keeping every event, moment and deadline, and the hash chain still verifies."""
 
+import hashlib
 import json
 from io import StringIO
 
@@ -10,9 +11,11 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from complaints.models import ComplaintEvidence, RequesterDetails
+from complaints.models import ComplaintEvidence, ComplaintLog, RequesterDetails
 from complaints.services import update_requester_details
-from records.models import AuditEntry
+from records.chain import KEYED_PERSONAL, PLAIN_PERSONAL, canonical
+from records.models import AuditEntry, PersonalKey
+from records.personal import matches
 from rights.models import Evidence, RightsRequest, TransitionLog
 from rights.services import record_event
 from rights.services.redaction import MARKER
@@ -92,3 +95,46 @@ def test_redaction_needs_a_reason(closed, settings):
     status, message = redact(request.pk, "--reason", "  ")
     assert status == 2 and "reason" in message
     assert RightsRequest.objects.get(pk=request.pk).requester_name == "张三"
+
+
+def test_the_chained_personal_digest_is_keyed_and_confirms_no_guess_after_redaction(
+    closed, settings, django_capture_on_commit_callbacks
+):
+    """A plain SHA-256 of name and phone can be checked against a guess long after the redaction; the digest is
+    keyed with the case's random key, which the redaction deletes (records.personal)."""
+    settings.RIGHTSDESK_RETENTION_DAYS = 0
+    request, complaint = closed
+    personal = request.personal_fields()
+    drafted = {"text": complaint.text, "text_en": complaint.text_en}
+    filed = TransitionLog.objects.get(request=request, transition="file")
+    draft = ComplaintLog.objects.get(complaint=complaint, event="draft")
+    assert set(filed.details) == {KEYED_PERSONAL} and set(draft.details) == {KEYED_PERSONAL}
+    assert matches(f"request {request.pk}", personal, filed.details) is True
+    assert matches(f"request {request.pk}", {**personal, "requester_name": "李四"}, filed.details) is False
+    with django_capture_on_commit_callbacks(execute=True):
+        assert redact(request.pk, "--reason", "申请人要求删除")[0] == 0
+    assert not PersonalKey.objects.filter(case=f"request {request.pk}").exists()
+    assert matches(f"request {request.pk}", personal, filed.details) is None
+    for row, fields in ((filed, personal), (draft, drafted)):
+        stored = type(row).objects.get(pk=row.pk).details[KEYED_PERSONAL]
+        assert stored != hashlib.sha256(canonical(fields)).hexdigest()
+    status, report = verify()
+    assert (status, report["broken"]) == (0, [])
+
+
+def test_a_row_sealed_with_the_plain_digest_before_still_verifies(closed, settings, django_capture_on_commit_callbacks):
+    """Rows keep the scheme they were sealed with: the chain hashes `details` as it is."""
+    settings.RIGHTSDESK_RETENTION_DAYS = 0
+    request, _ = closed
+    old = RightsRequest.objects.create(
+        app=request.app, right=request.right, requester_name="赵六", filed_at=request.filed_at
+    )
+    row = TransitionLog(
+        request=old, transition="file", source="draft", target="draft", at=request.filed_at,
+        details={PLAIN_PERSONAL: hashlib.sha256(canonical(old.personal_fields())).hexdigest()},
+    )  # fmt: skip
+    row.seal()
+    row.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert redact(request.pk, "--reason", "申请人要求删除")[0] == 0
+    assert verify()[1]["broken"] == []
