@@ -11,6 +11,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AppendOnly:
@@ -134,8 +135,8 @@ class PersonalKey(models.Model):
     deleted by the redaction, after which the chained digest no longer confirms a guessed name or phone. Not a
     record: destroying the key is the point."""
 
-    case = models.CharField(_("case"), max_length=60, unique=True)
-    key = models.CharField(_("key"), max_length=64, editable=False)
+    case = models.CharField(pgettext_lazy("evidence", "case"), max_length=60, unique=True)
+    key = models.CharField(pgettext_lazy("evidence", "key"), max_length=64, editable=False)
 
     class Meta:
         verbose_name = _("personal data key")
@@ -152,10 +153,10 @@ class HeadCheckpoint(AppendOnly, models.Model):
     table it covers (`through`) and the root over every head then (`root`, the line to publish)."""
 
     at = models.DateTimeField(_("at"), db_index=True)
-    root = models.CharField(_("root"), max_length=64)
-    cases = models.PositiveIntegerField(_("cases"))
-    through = models.JSONField(_("through"), default=dict)
-    heads = models.JSONField(_("heads"), default=dict)
+    root = models.CharField(pgettext_lazy("evidence", "root"), max_length=64)
+    cases = models.PositiveIntegerField(pgettext_lazy("evidence", "cases"))
+    through = models.JSONField(pgettext_lazy("evidence", "through"), default=dict)
+    heads = models.JSONField(pgettext_lazy("evidence", "heads"), default=dict)
 
     class Meta:
         ordering = ["id"]
