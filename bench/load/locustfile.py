@@ -50,7 +50,8 @@ def write_counts(environment, **kwargs):
 
 
 class Staff(HttpUser):
-    wait_time = between(0.5, 2.0)
+    # A person reads a page before the next click: 2-6 s by default (LOAD_WAIT="2,6").
+    wait_time = between(*(float(part) for part in os.environ.get("LOAD_WAIT", "2,6").split(",")))
 
     def on_start(self):
         with lock:

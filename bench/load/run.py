@@ -135,7 +135,7 @@ def serve(workers: int) -> subprocess.Popen:
     env.pop("REDIS_URL", None)
     server = subprocess.Popen(
         [str(ROOT / ".venv/bin/gunicorn"), "config.wsgi", "--bind", f"127.0.0.1:{PORT}", "--workers", str(workers),
-         "--access-logfile", "-", "--access-logformat", '%(s)s %(m)s %(U)s %(M)sms'],
+         "--timeout", "300", "--access-logfile", "-", "--access-logformat", '%(s)s %(m)s %(U)s %(M)sms'],
         cwd=ROOT, env=env, stdout=open(OUT / "gunicorn-access.log", "w"), stderr=open(OUT / "gunicorn.log", "w"),
     )  # fmt: skip
     for _ in range(120):
@@ -153,9 +153,10 @@ def sample_load(stop: threading.Event, samples: list) -> None:
         samples.append(os.getloadavg()[0])
 
 
-def run_locust(users: int, minutes: float, baseline: dict) -> int:
+def run_locust(users: int, minutes: float, wait: str, baseline: dict) -> int:
     env = {
         **os.environ,
+        "LOAD_WAIT": wait,
         "LOAD_STAFF": str(baseline["staff"]),
         "LOAD_PASSWORD": PASSWORD,
         "LOAD_MAX_ID": str(baseline["max_request"]),
@@ -165,7 +166,7 @@ def run_locust(users: int, minutes: float, baseline: dict) -> int:
     command = [
         str(ROOT / ".venv/bin/locust"), "-f", str(ROOT / "bench/load/locustfile.py"), "--headless",
         "-u", str(users), "-r", str(max(1, users // 10)), "--run-time", f"{round(minutes * 60)}s",
-        "--host", f"http://127.0.0.1:{PORT}", "--csv", str(OUT / "load"), "--only-summary", "--stop-timeout", "60",
+        "--host", f"http://127.0.0.1:{PORT}", "--csv", str(OUT / "load"), "--only-summary", "--stop-timeout", "180",
         "--loglevel", "WARNING",
     ]  # fmt: skip
     return subprocess.run(command, cwd=ROOT, env=env).returncode
@@ -205,6 +206,7 @@ def main():
     parser.add_argument("--minutes", type=float, default=5.0, help="how long locust runs (default 5)")
     parser.add_argument("--users", type=int, default=50, help="staff users at once (default 50)")
     parser.add_argument("--workers", type=int, default=5, help="gunicorn workers (default 5: 2 cores x 2 + 1)")
+    parser.add_argument("--wait", default="2,6", help="seconds each user waits between clicks, MIN,MAX (default 2,6)")
     parser.add_argument("--reuse", action="store_true", help="keep a database that already holds N requests")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     args = parser.parse_args()
@@ -219,7 +221,7 @@ def main():
         print(f"gunicorn ({args.workers} workers) on :{PORT}; locust {args.users} users for {args.minutes:g} min; "
               f"load average before: {os.getloadavg()[0]:.1f}", flush=True)  # fmt: skip
         sampler.start()
-        run_locust(args.users, args.minutes, baseline)
+        run_locust(args.users, args.minutes, args.wait, baseline)
     finally:
         stop.set()
         server.send_signal(signal.SIGTERM)
