@@ -19,6 +19,7 @@ import argparse
 import csv
 import json
 import os
+import re
 import secrets
 import signal
 import subprocess
@@ -172,6 +173,34 @@ def run_locust(users: int, minutes: float, wait: str, baseline: dict) -> int:
     return subprocess.run(command, cwd=ROOT, env=env).returncode
 
 
+ROUTES = [
+    (re.compile(r"POST /admin/login/"), "sign in"),
+    (re.compile(r"GET /admin/login/"), "sign in (form)"),
+    (re.compile(r"GET /admin/rights/rightsrequest/$"), "list (every variant)"),
+    (re.compile(r"GET /admin/rights/rightsrequest/\d+/change/$"), "case page (both kinds)"),
+    (re.compile(r"POST /admin/rights/rightsrequest/add/$"), "file (POST)"),
+    (re.compile(r"POST /admin/rights/rightsrequest/\d+/transition/(\w+)/$"), "move: {} (POST)"),
+    (re.compile(r"GET /admin/complaints/complaint/casefile/\d+/zip/$"), "case file ZIP"),
+]
+
+
+def server_times() -> dict[str, list[int]]:
+    """Milliseconds per route from gunicorn's access log (the server's own time, without the client's queue)."""
+    times: dict[str, list[int]] = {}
+    for line in (OUT / "gunicorn-access.log").read_text().splitlines():
+        status, method, path, took = line.split(" ")
+        for pattern, name in ROUTES:
+            if found := pattern.fullmatch(f"{method} {path}"):
+                times.setdefault(name.format(*found.groups()), []).append(int(took.removesuffix("ms")))
+                break
+    return times
+
+
+def p95(values: list[int]) -> int:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
 def report(baseline: dict, written: dict, load_samples: list, minutes: float) -> bool:
     counts = json.loads((OUT / "counts.json").read_text())
     expected = {"file": counts.get("file", 0), "submit": counts.get("file", 0)}
@@ -191,6 +220,12 @@ def report(baseline: dict, written: dict, load_samples: list, minutes: float) ->
     for row in sorted(stats, key=lambda r: (r["Name"] == "Aggregated", r["Name"])):
         print(f"| {row['Name']} | {int(row['Request Count']):,} | {row['Failure Count']} | {row['50%']} ms | "
               f"{row['95%']} ms | {row['99%']} ms |")  # fmt: skip
+    print()
+    print("Server side (gunicorn's request time):")
+    print("| route | requests | p50 | p95 |")
+    print("|---|---:|---:|---:|")
+    for name, values in sorted(server_times().items()):
+        print(f"| {name} | {len(values):,} | {sorted(values)[len(values) // 2]} ms | {p95(values)} ms |")
     print()
     print(f"actions locust counted: {json.dumps(counts, sort_keys=True)}")
     print(f"history rows written:   {json.dumps(rows, sort_keys=True)}; new requests {written['new_requests']}")
