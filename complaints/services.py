@@ -26,7 +26,6 @@ from deadlines.counting import local_day as local_date
 from policies.models import work_calendar
 from policies.services import audit
 from records.chain import file_digest
-from records.personal import sealed_personal
 from rights.models import RightsRequest, local_minute
 from rights.services import RequestError, check_evidence, event_time, may, record_event_within
 
@@ -238,10 +237,7 @@ def _create_draft(request, channel, *, at, now, acting_user, inputs) -> Complain
         except DraftError as error:
             raise EventRefused(str(error)) from error
     complaint.save()
-    # The drafted text quotes the requester: chained as a digest under the case's key (records.personal), so the
-    # chain proves the text while it is kept and confirms nothing once a redaction destroyed the key.
-    drafted = sealed_personal(f"request {request.pk}", {"text": complaint.text, "text_en": complaint.text_en})
-    _append(complaint, event="draft", source="", target=complaint.state, at=at, by=acting_user, note=inputs.note, details=drafted)
+    _append(complaint, event="draft", source="", target=complaint.state, at=at, by=acting_user, note=inputs.note)
     return complaint
 
 
