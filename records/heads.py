@@ -58,6 +58,8 @@ def write_checkpoint(*, now: datetime | None = None) -> HeadCheckpoint | None:
     with transaction.atomic():
         previous = HeadCheckpoint.objects.order_by("-id").first()
         through = dict(previous.through) if previous else {}
+        if not history_grew(through):
+            return None
         heads = current_heads()
         moved = {case: head for case, head in heads.items() if head.row > through.get(head.table, 0)}
         if not moved:
@@ -92,7 +94,11 @@ def checkpoint_due(*, now: datetime) -> bool:
     last = HeadCheckpoint.objects.order_by("-id").first()
     if last is not None and (now - last.at).total_seconds() < minutes * 60:
         return False
-    through = last.through if last else {}
+    return history_grew(last.through if last else {})
+
+
+def history_grew(through: dict[str, int]) -> bool:
+    """Whether any history table has a row past the one the last checkpoint covered (an index lookup each)."""
     return any(
         (model.objects.aggregate(last=Max("id"))["last"] or 0) > through.get(model._meta.label, 0)
         for model in chained_models()
