@@ -120,10 +120,36 @@ def _rights_of_means(doc: Document, start: int, end: int, own_words: str) -> lis
     if not before_rights and index.search(grammar.PATH_CONSENT_WITHDRAWAL, clause_start, start):
         before_rights = [Right.CONSENT_WITHDRAWAL]
     context = after_rights or before_rights or doc.sentence_rights(sentence)
+    if set(context) <= set(by_words):
+        # Nothing but the means' own words: an item of a list that a sentence before introduced.
+        context = context + _introduced_rights(doc, sentence)
     if not context:
         heading = doc.heading_at(start)
         context = grammar.rights_in_order(heading.title) if heading else []
     return list(dict.fromkeys(by_words + context))
+
+
+# A sentence that introduces a list of ways ("您可通过以下途径查询、更正您的个人信息：").
+_INTRODUCES_WAYS = re.compile(r"(?:以下|下述|如下|下列|下面的?)(?:列明的)?(?:途径|方式|路径|渠道|指引|步骤)")
+_INTRO_LOOKBACK = 6  # sentences (list items) back from a path to the sentence that introduced the list
+_INTRO_REACH = 800  # characters
+
+
+def _introduced_rights(doc: Document, sentence: Sentence) -> list[str]:
+    """The rights of the sentence that introduced the list a path or channel stands in: one naming ways to
+    come ("以下途径", "如下方式") and ending in a colon, a few lines before it, in the same section. The items
+    of "您可通过以下途径查询、更正您的个人信息：" are ways to have access and correction."""
+    i = bisect.bisect_right(doc.sentence_starts, sentence.start) - 1
+    section_id = doc.section_id(sentence.start)
+    for k in range(i - 1, max(i - 1 - _INTRO_LOOKBACK, -1), -1):
+        before = doc.sentences[k]
+        if sentence.start - before.end > _INTRO_REACH or doc.section_id(before.start) != section_id:
+            break
+        if doc.text[before.start : before.end].rstrip().endswith(("：", ":")) and doc.index.search(
+            _INTRODUCES_WAYS, before.start, before.end
+        ):
+            return doc.sentence_rights(before)
+    return []
 
 
 def _rights_of_channel(doc: Document, start: int, end: int) -> list[str]:

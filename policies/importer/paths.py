@@ -141,14 +141,18 @@ def path_kind(path: Path) -> str:
 # --- Self-service places that are not menu paths ----------------------------------------------------------
 
 _UI_NOUN = r"(?:页面|菜单|界面|设置|权限|选项|栏目)"
+# The app, its client or the user's account as the place: "在个人账户中查询", "通过微博官方客户端注销".
+_APP_NOUN = r"(?:账户|帐户|账号|帐号|个人中心|客户端|移动应用|官方网站|官网)"
 _SELF_VERB = r"(?:查阅|查询|查看|删除|清除|取消|关闭|更正|修改|更新|编辑|撤回|注销|管理|进行|完成|提交|退订|设置)"
 _SELF_SERVICE_PLACES = [
     # "在 我的 页面的 设置 菜单中查阅", "在设备系统权限中取消上述授权", "在我们的产品与/或服务页面中可以直接清除"
+    # "通过帐户设置来查询", "在个人账户中查询", "通过微博官方客户端注销", "进入个人信息页面，以访问"
     re.compile(
         # Possessive spaces (\s*+) after the place: only optional words lie between them, so no run is split
         # between two. (The spaces before it may be given back to it: "进入 菜单" has the place " 菜单".)
-        rf"(?:在|于|进入)\s*(?P<place>[^，。；;,!?！？\n“”\"《》()（）]{{1,24}}?{_UI_NOUN})\s*+(?:中|里|内|上)?\s*+"
-        rf"(?:您)?(?:也)?(?:可以|可)?(?:直接|自行|随时)?\s*+(?={_SELF_VERB})"
+        rf"(?:在|于|进入|通过|从)\s*(?P<place>[^，。；;,!?！？\n“”\"《》()（）]{{1,24}}?(?:{_UI_NOUN}|{_APP_NOUN}))"
+        rf"\s*+(?:中|里|内|上)?\s*+(?:，?以(?:便)?)?(?:您)?(?:也)?(?:可以|可)?(?:直接|自行|随时)?\s*+(?:来)?"
+        rf"(?={_SELF_VERB}|访问(?!权限))"
     ),
     # "改变您的智能移动设备的设置"
     re.compile(r"(?:改变|修改|更改|调整)(?:您的)?(?P<place>[^，。；;,、\s“”]{1,12}?的设置)"),
