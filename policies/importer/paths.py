@@ -159,9 +159,12 @@ _SELF_SERVICE_PLACES = [
     # "进行隐私设置"
     re.compile(r"进行(?P<place>[^，。；;,、\s“”的]{1,6}设置)"),
     # "删除信息、关闭设备功能、…等方式": switching a function or permission off
-    re.compile(r"(?:(?<=[、])|(?<=通过)|(?<=可以)|(?<=选择))(?P<place>关闭[^，。；;,、\s“”]{0,8}?(?:功能|权限|授权))"),
+    # (The lookaheads name the first character: most positions fail at once.)
+    re.compile(
+        r"(?=关闭)(?:(?<=[、])|(?<=通过)|(?<=可以)|(?<=选择))(?P<place>关闭[^，。；;,、\s“”]{0,8}?(?:功能|权限|授权))"
+    ),
     # "通过短信提示回复退订": answering an SMS to opt out
-    re.compile(r"(?P<place>(?:手机)?短[信息](?:中的)?(?:提示)?回复(?:退订|TD|“退订”))"),
+    re.compile(r"(?=[手短])(?P<place>(?:手机)?短[信息](?:中的)?(?:提示)?回复(?:退订|TD|“退订”))"),
     # "通过“个人中心”完成上述操作": one quoted menu item
     re.compile(
         r"(?:通过|在|进入|打开)\s*[“\"「](?P<place>[^”\"」\n\-—>》→、，,。]{1,10})[”\"」]\s*"
