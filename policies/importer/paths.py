@@ -17,7 +17,9 @@ from .contacts import EMAIL, Found
 # Menu steps are joined by arrows (->, -》, >, 》, →) or dashes (我的-设置-账户安全-注销账户).
 # A separator's spaces are part of it. Leading spaces are taken only from where their run starts ((?<!\s)), so a
 # long run of spaces is read once, not once from each of its positions (32k spaces took 44 s).
-_PATH_SEPARATOR = re.compile(r"(?:(?<!\s)\s+)?(?:-{1,2}\s*>|[-—－–]{1,2}\s*》|=>|⇒|[>＞》→»›]|[-－—–]{1,2})\s*")
+_PATH_SEPARATOR = re.compile(
+    r"(?=[\s\-—－–=⇒>＞》→»›])(?:(?<!\s)\s+)?(?:-{1,2}\s*>|[-—－–]{1,2}\s*》|=>|⇒|[>＞》→»›]|[-－—–]{1,2})\s*"
+)
 _ARROW = re.compile(r">|》|→|⇒|»|›")
 _BOOK_TITLE = re.compile(r"《[^《》\n]{0,60}》")
 _URL = re.compile(r"(?:https?://|www\.)[^\s，。；、“”()（）]+", re.IGNORECASE)
