@@ -20,7 +20,7 @@ EMAIL = re.compile(
 )
 # 400 / 800 service numbers and landlines (with area code) are phone numbers wherever they are written.
 _PHONE_ANYWHERE = re.compile(
-    r"(?<![\d\-])(?:(?:400|800)[-\s－]?\d{3}[-\s－]?\d{4}|0\d{2,3}[-－]\d{7,8}(?:[-转]\d{1,6})?|0\d{2,3}\s\d{7,8})(?![\d])"
+    r"(?=[\d（(])(?<![\d\-])(?:(?:400|800)[-\s－]?\d{3}[-\s－]?\d{4}|0\d{2,3}[-－]\d{7,8}(?:[-转]\d{1,6})?|0\d{2,3}\s\d{7,8})(?![\d])"
     r"|[（(]0\d{2,3}[)）]\s*\d{7,8}(?![\d])"
     r"|(?<![\d\-.])1[3-9]\d{9}(?![\d])"
 )
