@@ -196,6 +196,9 @@ def _rights_of_promise(
             chosen, reasons = [], []
     elif in_sentence:
         chosen, reasons = (in_sentence, [sentence_reason]) if len(in_sentence) <= 2 else ([], [])
+        if not chosen and sentence_reason == "right_in_sentence" and _one_list(text, context[0], in_sentence):
+            # "您的访问、更正、删除、注销请求，我们将…": the promise answers each right of the list.
+            chosen, reasons = in_sentence, [sentence_reason]
     else:
         chosen, reasons = (in_heading, [heading_reason]) if len(in_heading) <= 2 else ([], [])
     if chosen == [Right.COMPLAINT] and grammar.asks_and_complains(text, sentence.start, sentence.end):
@@ -210,6 +213,11 @@ def _rights_of_promise(
     if any(grammar.is_request_context(h.title) for h in doc.heading_chain(sentence.start)):
         return [Right.ANY_REQUEST], ["request_from_heading"]
     return [], []
+
+
+def _one_list(text: str, span: tuple[int, int], rights: list[str]) -> bool:
+    """Whether the rights are all written in one list of rights in text[span] ("查询、更正、删除或复制")."""
+    return any(set(rights) <= set(listed) for _, _, listed in grammar.right_lists(text, *span))
 
 
 def _asked_with_complaints_before(doc: Document, sentence: Sentence, back: int = 4) -> bool:
