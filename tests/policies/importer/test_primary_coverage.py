@@ -62,3 +62,36 @@ def test_the_account_client_or_a_page_is_a_self_service_place(sentence, place, r
 def test_access_permissions_are_no_place_to_exercise_access():
     text = "六、设备权限\n您可以在系统设置中访问权限管理。"
     assert Right.ACCESS not in means_of(text)
+
+
+# --- A pointer to the policy's contacts, a sign-in centre, a quoted page, a clause going on with 并 ----------
+
+
+def test_a_pointer_to_the_policys_contacts_offers_its_e_mail_and_phone_for_the_right():
+    text = (
+        "五、更正您的信息\n如果资料有误，您可以通过本政策第八条列出的联系方式要求我们更正。\n"
+        "八、联系我们\n邮箱：help@example.cn，电话：400-123-4567。\n"
+    )
+    assert {"help@example.cn", "400-123-4567"} <= means_of(text)[Right.CORRECTION]
+
+
+def test_a_pointer_to_contacts_the_policy_does_not_list_offers_nothing():
+    text = "五、更正您的信息\n如果资料有误，您可以通过本政策列出的联系方式要求我们更正。"
+    assert Right.CORRECTION not in means_of(text)
+
+
+def test_signing_in_to_an_account_centre_is_a_place_for_the_rights_of_the_sentence():
+    text = "三、管理您的信息\n如需查阅、修改或删除部分资料，请登录示例账号中心（www.example.cn）办理。"
+    means = means_of(text)
+    assert all("示例账号中心" in means[r] for r in (Right.ACCESS, Right.CORRECTION, Right.DELETION))
+
+
+def test_a_quoted_menu_item_before_its_page_is_a_place():
+    text = "三、管理您的信息\n您可以在“我的”的页面中查阅您填写过的个人资料。"
+    assert "我的" in means_of(text)[Right.ACCESS]
+
+
+def test_a_clause_going_on_with_bing_adds_its_rights_to_the_place():
+    text = "三、管理您的信息\n例如在示例App“我的-设置-资料管理”中查询资料，并对部分资料进行修改、删除。"
+    means = means_of(text)
+    assert all("我的-设置-资料管理" in means[r] for r in (Right.ACCESS, Right.CORRECTION, Right.DELETION))
