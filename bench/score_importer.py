@@ -132,7 +132,7 @@ def main():
                         "verbatim": s.all_verbatim,
                         "primary_coverage": [s.primary_covered, s.primary_described],
                         "errors": s.errors_by_kind(),
-                        "calibration": {lvl: s.by_confidence.get(lvl, [0, 0]) for lvl in levels},
+                        "calibration": {lvl: s.by_confidence.get(lvl, [0, 0, 0]) for lvl in levels},
                     }
                     for name, s in rows.items()
                 }
@@ -157,12 +157,18 @@ def main():
     for name, s in rows.items():
         if s.primary_described:
             print(f"{name:<13} {s.primary_coverage:>7.1%} ({s.primary_covered}/{s.primary_described})")
-    print("\ncalibration: precision of the proposals with a deadline, per confidence level (correct/proposed)")
+    print(
+        "\ncalibration: precision of the proposals with a deadline, per confidence level (correct/proposed), and"
+        "\nstrict precision (a labelled right, with its action and clock start, too)"
+    )
     for name, s in rows.items():
         cells = []
         for level in levels:
-            proposed, correct = s.by_confidence.get(level, (0, 0))
-            cells.append(f"{level} {s.precision_at(level):>6.1%} ({correct}/{proposed})")
+            proposed, correct, strictly = s.by_confidence.get(level, (0, 0, 0))
+            cells.append(
+                f"{level} {s.precision_at(level):>6.1%} ({correct}/{proposed}) "
+                f"strict {s.precision_at(level, strict=True):>6.1%} ({strictly})"
+            )
         print(f"{name:<13} " + "   ".join(cells))
     print(
         f"\nextraction of a {args.chars:,}-character policy, {args.runs} runs: median {timing['median']:.1f} ms wall "

@@ -168,7 +168,8 @@ class Score:
     quotes: int = 0
     verbatim: int = 0
     errors: list[Error] = field(default_factory=list)
-    # calibration: per confidence level (policies.models.Confidence), [proposals with a deadline, correct ones]
+    # calibration: per confidence level (policies.models.Confidence), [proposals with a deadline, correct ones,
+    # strictly correct ones: also a labelled right with the labelled action and clock start]
     by_confidence: dict[str, list[int]] = field(default_factory=dict)
     primary_described: int = 0  # primary rights the policies describe how to exercise
     primary_covered: int = 0  # ... with a proposed procedure (a channel or path) for that right
@@ -218,14 +219,14 @@ class Score:
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.errors.extend(other.errors)
         self.primary_missed.extend(other.primary_missed)
-        for level, (proposed, correct) in other.by_confidence.items():
-            mine = self.by_confidence.setdefault(level, [0, 0])
-            mine[0] += proposed
-            mine[1] += correct
+        for level, counts in other.by_confidence.items():
+            mine = self.by_confidence.setdefault(level, [0, 0, 0])
+            for i, n in enumerate(counts):
+                mine[i] += n
 
-    def precision_at(self, level: str) -> float:
-        proposed, correct = self.by_confidence.get(level, (0, 0))
-        return self._share(correct, proposed)
+    def precision_at(self, level: str, *, strict: bool = False) -> float:
+        proposed, correct, strictly = self.by_confidence.get(level, (0, 0, 0))
+        return self._share(strictly if strict else correct, proposed)
 
 
 def _overlaps(a_start: int, a_end: int, b_start: int, b_end: int) -> bool:
@@ -297,14 +298,21 @@ def score_policy(policy: LabelledPolicy, extraction=None) -> Score:
 
     score.proposed = len(proposals)
     for p in proposals:
-        level = score.by_confidence.setdefault(str(p.confidence), [0, 0])
+        level = score.by_confidence.setdefault(str(p.confidence), [0, 0, 0])
         level[0] += 1
-        if any(
-            _overlaps(p.start, p.end, label.start, label.end) and p.deadline == label.deadline
+        answered = [
+            label
             for label in policy.deadlines
-        ):
+            if _overlaps(p.start, p.end, label.start, label.end) and p.deadline == label.deadline
+        ]
+        if answered:
             score.correct += 1
             level[1] += 1
+            if any(
+                p.right in label.rights and p.action == label.action and p.clock_start == label.clock_start
+                for label in answered
+            ):
+                level[2] += 1
             continue
         negative = next((n for n in policy.not_deadlines if _overlaps(p.start, p.end, n.start, n.end)), None)
         if negative is not None:
