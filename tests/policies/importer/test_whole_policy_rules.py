@@ -213,3 +213,18 @@ def test_the_requests_listed_below_are_requests_in_general():
 )
 def test_an_extension_is_no_promise_of_its_own(sentence):
     assert [deadline for _r, _a, deadline, _c in promises(f"六、响应您的请求\n{sentence}")] == [(1, 1, Unit.MONTH)]
+
+
+def test_a_right_named_only_after_the_deadline_is_what_the_answer_offers():
+    """The request (an explanation) comes before the deadline; the appeal named after it is offered in the
+    answer, it is not the request answered."""
+    text = (
+        "十、自动化决策\n若您认为某项自动决定影响了您的权益，可以要求我们说明理由，"
+        "我们会在十个工作日内答复您的请求，并告诉您如何申诉。"
+    )
+    assert promises(text) == [(Right.ANY_REQUEST, Action.REPLY, (10, 10, W), ClockStart.RECEIPT)]
+
+
+def test_a_right_named_before_the_deadline_is_kept_though_named_again_after_it():
+    text = "五、删除\n您可以要求删除您的资料，我们会在十个工作日内答复，并完成删除。"
+    assert [r for r, *_ in promises(text)] == [Right.DELETION]
