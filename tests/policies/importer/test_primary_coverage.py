@@ -95,3 +95,8 @@ def test_a_clause_going_on_with_bing_adds_its_rights_to_the_place():
     text = "三、管理您的信息\n例如在示例App“我的-设置-资料管理”中查询资料，并对部分资料进行修改、删除。"
     means = means_of(text)
     assert all("我的-设置-资料管理" in means[r] for r in (Right.ACCESS, Right.CORRECTION, Right.DELETION))
+
+
+def test_a_channel_listed_under_an_introduction_serves_its_rights():
+    text = "四、注销\n您可以通过以下途径注销已注册的帐号：\n发送邮件至：close@example.cn\n"
+    assert "close@example.cn" in means_of(text)[Right.ACCOUNT_CANCELLATION]
