@@ -202,8 +202,9 @@ def _means(doc: Document) -> list[Means]:
     for sentence in doc.sentences:
         if not _INSTRUCTION.search(text, sentence.start, sentence.end):
             # "您可以通过以下途径注销已注册的账号：" then "发送邮件至：…": an item of a list of ways
-            introduced = [] if doc.sentence_rights(sentence) else _introduced_rights(doc, sentence)
-            for channel, span in channels_with_spans(doc, sentence.start, sentence.end) if introduced else ():
+            listed = channels_with_spans(doc, sentence.start, sentence.end)
+            introduced = _introduced_rights(doc, sentence) if listed and not doc.sentence_rights(sentence) else []
+            for channel, span in listed if introduced else ():
                 if not overlaps(*span):
                     means.append(Means(channel["kind"], channel["value"], span[0], span[1], tuple(introduced)))
             continue
