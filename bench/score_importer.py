@@ -30,6 +30,7 @@ django.setup()
 
 from policies.importer.scoring import (
     ERROR_KINDS,
+    PRIMARY_RIGHTS,
     Score,
     load_corpus,
     load_policy,
@@ -55,13 +56,31 @@ def listed(name: str) -> list[str]:
     return (LABELS / name).read_text(encoding="utf-8").split()
 
 
+def primary_rights() -> dict[str, tuple[str, ...]]:
+    """bench/corpus/primary.txt: per policy, the primary rights it describes how to exercise."""
+    described = {}
+    for line in (LABELS / "primary.txt").read_text(encoding="utf-8").splitlines():
+        fields = line.split("|")[0].split()
+        if not fields or line.startswith("#"):
+            continue
+        name, codes = fields[0], [c for c in fields[1:] if c != "-"]
+        if any(c not in PRIMARY_RIGHTS for c in codes):
+            raise SystemExit(f"primary.txt: {line!r}: the codes are {sorted(PRIMARY_RIGHTS)} or -")
+        described[name] = tuple(PRIMARY_RIGHTS[c] for c in codes)
+    return described
+
+
 def load_development():
     """The labelled policies of files.txt, each with whether it is in the held-out fifth."""
-    corpus, heldout = development_corpus(), set(listed("heldout.txt"))
+    corpus, heldout, primary = development_corpus(), set(listed("heldout.txt")), primary_rights()
     policies = []
     for name in listed("files.txt"):
+        if name not in primary:
+            raise SystemExit(f"primary.txt does not label {name}")
         label_file = LABELS / "labels" / (name.replace("/", "-").removesuffix(".txt") + ".json")
-        policies.append((load_policy(label_file, corpus), name in heldout))
+        policy = load_policy(label_file, corpus)
+        policy.primary = primary[name]
+        policies.append((policy, name in heldout))
     return policies
 
 
@@ -111,8 +130,9 @@ def main():
                         "strict_recall": round(s.strict_recall, 4),
                         "precision": round(s.precision, 4),
                         "verbatim": s.all_verbatim,
+                        "primary_coverage": [s.primary_covered, s.primary_described],
                         "errors": s.errors_by_kind(),
-                        "calibration": {lvl: s.by_confidence.get(lvl, [0, 0]) for lvl in levels},
+                        "calibration": {lvl: s.by_confidence.get(lvl, [0, 0, 0]) for lvl in levels},
                     }
                     for name, s in rows.items()
                 }
@@ -133,12 +153,22 @@ def main():
             f"{s.precision:>9.1%} {('yes' if s.all_verbatim else 'NO'):>8} {s.hedge_agrees:>3}/{s.found:<3} "
             + "  ".join(f"{kinds[k]:>{len(k)}}" for k in ERROR_KINDS)
         )
-    print("\ncalibration: precision of the proposals with a deadline, per confidence level (correct/proposed)")
+    print("\nprimary-rights coverage: described rights with a proposed procedure (a channel or path) for them")
+    for name, s in rows.items():
+        if s.primary_described:
+            print(f"{name:<13} {s.primary_coverage:>7.1%} ({s.primary_covered}/{s.primary_described})")
+    print(
+        "\ncalibration: precision of the proposals with a deadline, per confidence level (correct/proposed), and"
+        "\nstrict precision (a labelled right, with its action and clock start, too)"
+    )
     for name, s in rows.items():
         cells = []
         for level in levels:
-            proposed, correct = s.by_confidence.get(level, (0, 0))
-            cells.append(f"{level} {s.precision_at(level):>6.1%} ({correct}/{proposed})")
+            proposed, correct, strictly = s.by_confidence.get(level, (0, 0, 0))
+            cells.append(
+                f"{level} {s.precision_at(level):>6.1%} ({correct}/{proposed}) "
+                f"strict {s.precision_at(level, strict=True):>6.1%} ({strictly})"
+            )
         print(f"{name:<13} " + "   ".join(cells))
     print(
         f"\nextraction of a {args.chars:,}-character policy, {args.runs} runs: median {timing['median']:.1f} ms wall "
@@ -148,6 +178,8 @@ def main():
         for name in ("tuning", "tests") + (("heldout",) if args.heldout else ()):
             for e in rows[name].errors if name in rows else ():
                 print(f"- {name} [{e.kind}] {e.policy}: {e.what} | {e.passage}")
+            for missed in rows[name].primary_missed if name in rows else ():
+                print(f"- {name} [primary not covered] {missed}")
 
 
 if __name__ == "__main__":

@@ -41,6 +41,7 @@ def _clauses(doc: Document, sentence: Sentence) -> _Clauses:
     return doc.remember(("clauses", sentence.start), lambda: _Clauses(doc, sentence))
 
 
+_GOES_ON = re.compile(r"\s*(?:并且?|以及|还可以|也可以)")
 # What is left of a clause without these is no clause ("，”" after a path).
 _CLAUSE_PADDING = ' ，,；;”“"'
 
@@ -101,7 +102,12 @@ class _Clauses:
             if k >= len(self.spans):
                 return [], None
             first, first_rights = self.spans[k], self.rights(k)
-        return list(dict.fromkeys(first_rights + self.referred_rights[k + 1])), first
+        rights = first_rights + self.referred_rights[k + 1]
+        # "…中查询相关信息，并对部分信息更正、删除": a clause going on with 并 is still about the place
+        following = self.next_with_text[k + 1] if k + 1 < len(self.spans) else len(self.spans)
+        if following < len(self.spans) and _GOES_ON.match(self.doc.text, self.spans[following][0]):
+            rights = rights + self.rights(following)
+        return list(dict.fromkeys(rights)), first
 
 
 def _rights_of_means(doc: Document, start: int, end: int, own_words: str) -> list[str]:
@@ -120,10 +126,36 @@ def _rights_of_means(doc: Document, start: int, end: int, own_words: str) -> lis
     if not before_rights and index.search(grammar.PATH_CONSENT_WITHDRAWAL, clause_start, start):
         before_rights = [Right.CONSENT_WITHDRAWAL]
     context = after_rights or before_rights or doc.sentence_rights(sentence)
+    if set(context) <= set(by_words):
+        # Nothing but the means' own words: an item of a list that a sentence before introduced.
+        context = context + _introduced_rights(doc, sentence)
     if not context:
         heading = doc.heading_at(start)
         context = grammar.rights_in_order(heading.title) if heading else []
     return list(dict.fromkeys(by_words + context))
+
+
+# A sentence that introduces a list of ways ("您可通过以下途径查询、更正您的个人信息：").
+_INTRODUCES_WAYS = re.compile(r"(?:以下|下述|如下|下列|下面的?)(?:列明的)?(?:途径|方式|路径|渠道|指引|步骤)")
+_INTRO_LOOKBACK = 6  # sentences (list items) back from a path to the sentence that introduced the list
+_INTRO_REACH = 800  # characters
+
+
+def _introduced_rights(doc: Document, sentence: Sentence) -> list[str]:
+    """The rights of the sentence that introduced the list a path or channel stands in: one naming ways to
+    come ("以下途径", "如下方式") and ending in a colon, a few lines before it, in the same section. The items
+    of "您可通过以下途径查询、更正您的个人信息：" are ways to have access and correction."""
+    i = bisect.bisect_right(doc.sentence_starts, sentence.start) - 1
+    section_id = doc.section_id(sentence.start)
+    for k in range(i - 1, max(i - 1 - _INTRO_LOOKBACK, -1), -1):
+        before = doc.sentences[k]
+        if sentence.start - before.end > _INTRO_REACH or doc.section_id(before.start) != section_id:
+            break
+        if doc.text[before.start : before.end].rstrip().endswith(("：", ":")) and doc.index.search(
+            _INTRODUCES_WAYS, before.start, before.end
+        ):
+            return doc.sentence_rights(before)
+    return []
 
 
 def _rights_of_channel(doc: Document, start: int, end: int) -> list[str]:
@@ -166,8 +198,15 @@ def _means(doc: Document) -> list[Means]:
         if rights:
             means.append(Means(ChannelKind.SELF_SERVICE, place.value, place.start, place.end, tuple(rights)))
     # Channels a sentence offers for a right it names: "您可以 联系与您对接的产品人员 申请注销账户".
+    contacts = _policy_contacts(doc)
     for sentence in doc.sentences:
         if not _INSTRUCTION.search(text, sentence.start, sentence.end):
+            # "您可以通过以下途径注销已注册的账号：" then "发送邮件至：…": an item of a list of ways
+            listed = channels_with_spans(doc, sentence.start, sentence.end)
+            introduced = _introduced_rights(doc, sentence) if listed and not doc.sentence_rights(sentence) else []
+            for channel, span in listed if introduced else ():
+                if not overlaps(*span):
+                    means.append(Means(channel["kind"], channel["value"], span[0], span[1], tuple(introduced)))
             continue
         if not doc.sentence_rights(sentence):
             continue
@@ -177,7 +216,33 @@ def _means(doc: Document) -> list[Means]:
             rights = _rights_of_channel(doc, *span)
             if rights:
                 means.append(Means(channel["kind"], channel["value"], span[0], span[1], tuple(rights)))
+        # "您可以通过本政策第九条的联系方式联系我们更正": the policy's own contacts, for the rights named
+        if contacts:
+            for m in _CONTACTS_REFERENCE.finditer(text, sentence.start, sentence.end):
+                if overlaps(*m.span()):
+                    continue
+                rights = _rights_of_channel(doc, *m.span())
+                means.extend(
+                    Means(kind, value, m.start(), m.end(), tuple(rights)) for kind, value in contacts if rights
+                )
     return sorted(means, key=lambda m: m.start)
+
+
+# A pointer to the contacts the policy lists elsewhere ("本政策第十条中的联系方式", "文末的联系方式",
+# "联系方式详见本政策第九部分", "「联系我们」章节中提供的联系方式").
+_CONTACTS_REFERENCE = re.compile(
+    r"(?:本|文末|下方|后附|前述|上述|公示|公布|披露|载明|提供|列明)[^，。；;\n]{0,16}?联系方式"
+    r"|联系方式(?:详见|见|参见)"
+)
+_POLICY_CONTACTS = 4  # at most: a policy listing many numbers (one per branch) lists them for another purpose
+
+
+def _policy_contacts(doc: Document) -> list[tuple[str, str]]:
+    """The e-mails and phones the policy lists, first e-mails: what a pointer to its contacts offers."""
+    found = [(ChannelKind.EMAIL, f.value) for f in doc.found_emails]
+    found += [(ChannelKind.PHONE, f.value) for f in doc.found_phones]
+    contacts = list(dict.fromkeys(found))
+    return contacts if len(contacts) <= _POLICY_CONTACTS else contacts[:_POLICY_CONTACTS]
 
 
 def attach_means(doc: Document, promises: list[ProposedProcedure]) -> list[ProposedProcedure]:

@@ -17,7 +17,9 @@ from .contacts import EMAIL, Found
 # Menu steps are joined by arrows (->, -》, >, 》, →) or dashes (我的-设置-账户安全-注销账户).
 # A separator's spaces are part of it. Leading spaces are taken only from where their run starts ((?<!\s)), so a
 # long run of spaces is read once, not once from each of its positions (32k spaces took 44 s).
-_PATH_SEPARATOR = re.compile(r"(?:(?<!\s)\s+)?(?:-{1,2}\s*>|[-—－–]{1,2}\s*》|=>|⇒|[>＞》→»›]|[-－—–]{1,2})\s*")
+_PATH_SEPARATOR = re.compile(
+    r"(?=[\s\-—－–=⇒>＞》→»›])(?:(?<!\s)\s+)?(?:-{1,2}\s*>|[-—－–]{1,2}\s*》|=>|⇒|[>＞》→»›]|[-－—–]{1,2})\s*"
+)
 _ARROW = re.compile(r">|》|→|⇒|»|›")
 _BOOK_TITLE = re.compile(r"《[^《》\n]{0,60}》")
 _URL = re.compile(r"(?:https?://|www\.)[^\s，。；、“”()（）]+", re.IGNORECASE)
@@ -141,26 +143,38 @@ def path_kind(path: Path) -> str:
 # --- Self-service places that are not menu paths ----------------------------------------------------------
 
 _UI_NOUN = r"(?:页面|菜单|界面|设置|权限|选项|栏目)"
+# The app, its client or the user's account as the place: "在个人账户中查询", "通过微博官方客户端注销".
+_APP_NOUN = r"(?:账户|帐户|账号|帐号|个人中心|客户端|移动应用|官方网站|官网)"
 _SELF_VERB = r"(?:查阅|查询|查看|删除|清除|取消|关闭|更正|修改|更新|编辑|撤回|注销|管理|进行|完成|提交|退订|设置)"
 _SELF_SERVICE_PLACES = [
     # "在 我的 页面的 设置 菜单中查阅", "在设备系统权限中取消上述授权", "在我们的产品与/或服务页面中可以直接清除"
+    # "通过帐户设置来查询", "在个人账户中查询", "通过微博官方客户端注销", "进入个人信息页面，以访问"
     re.compile(
         # Possessive spaces (\s*+) after the place: only optional words lie between them, so no run is split
         # between two. (The spaces before it may be given back to it: "进入 菜单" has the place " 菜单".)
-        rf"(?:在|于|进入)\s*(?P<place>[^，。；;,!?！？\n“”\"《》()（）]{{1,24}}?{_UI_NOUN})\s*+(?:中|里|内|上)?\s*+"
-        rf"(?:您)?(?:也)?(?:可以|可)?(?:直接|自行|随时)?\s*+(?={_SELF_VERB})"
+        rf"(?:在|于|进入|通过|从)\s*(?P<place>[^，。；;,!?！？\n“”\"《》()（）]{{1,24}}?(?:{_UI_NOUN}|{_APP_NOUN}))"
+        rf"\s*+(?:中|里|内|上)?\s*+(?:，?以(?:便)?)?(?:您)?(?:也)?(?:可以|可)?(?:直接|自行|随时)?\s*+(?:来)?"
+        rf"(?={_SELF_VERB}|访问(?!权限))"
     ),
     # "改变您的智能移动设备的设置"
     re.compile(r"(?:改变|修改|更改|调整)(?:您的)?(?P<place>[^，。；;,、\s“”]{1,12}?的设置)"),
     # "进行隐私设置"
     re.compile(r"进行(?P<place>[^，。；;,、\s“”的]{1,6}设置)"),
     # "删除信息、关闭设备功能、…等方式": switching a function or permission off
-    re.compile(r"(?:(?<=[、])|(?<=通过)|(?<=可以)|(?<=选择))(?P<place>关闭[^，。；;,、\s“”]{0,8}?(?:功能|权限|授权))"),
+    # (The lookaheads name the first character: most positions fail at once.)
+    re.compile(
+        r"(?=关闭)(?:(?<=[、])|(?<=通过)|(?<=可以)|(?<=选择))(?P<place>关闭[^，。；;,、\s“”]{0,8}?(?:功能|权限|授权))"
+    ),
+    # "请登录本公司账号中心（网址）": the account centre or website the user signs in to
+    re.compile(
+        r"(?=[请可])(?:请|可以|可)(?:您)?(?:登录|登陆|前往)\s*+(?P<place>[^，。；;,!?！？\n“”\"《》()（）]{1,16}?"
+        r"(?:账号中心|帐号中心|账户中心|帐户中心|个人中心|用户中心|官方网站|官网))"
+    ),
     # "通过短信提示回复退订": answering an SMS to opt out
-    re.compile(r"(?P<place>(?:手机)?短[信息](?:中的)?(?:提示)?回复(?:退订|TD|“退订”))"),
+    re.compile(r"(?=[手短])(?P<place>(?:手机)?短[信息](?:中的)?(?:提示)?回复(?:退订|TD|“退订”))"),
     # "通过“个人中心”完成上述操作": one quoted menu item
     re.compile(
-        r"(?:通过|在|进入|打开)\s*[“\"「](?P<place>[^”\"」\n\-—>》→、，,。]{1,10})[”\"」]\s*"
+        r"(?:通过|在|进入|打开)\s*[“\"「](?P<place>[^”\"」\n\-—>》→、，,。]{1,10})[”\"」]\s*(?:的)?"
         r"(?=完成|查看|查询|查阅|删除|修改|更正|进行|中|页面|里|管理|撤回|注销|关闭)"
     ),
 ]

@@ -4,6 +4,7 @@ is for and the reasons for reading them so."""
 from __future__ import annotations
 
 import bisect
+import re
 
 from policies.models import ClockStart, Right
 
@@ -88,6 +89,9 @@ class _PromiseWords:
         self.escalation = grammar.ESCALATION.search(doc.text, sentence.start, sentence.end)
         self.mentions = grammar.right_mentions(doc.text, sentence.start, sentence.end, index=doc.index)
         self._starts = [pos for pos, _right in self.mentions]
+        self.first_named: dict[str, int] = {}
+        for pos, right in self.mentions:
+            self.first_named.setdefault(right, pos)
 
     def key(self, deadline_start: int) -> tuple[bool, bool, bool]:
         """(a catch-all is written before the deadline, the right named last before it is a complaint, an
@@ -107,7 +111,27 @@ def rights_of_promise(doc: Document, sentence: Sentence, deadline_start: int) ->
     is looked up, so at most four readings are made per sentence whatever the number of deadlines."""
     words = doc.remember(("promise words", sentence.start), lambda: _PromiseWords(doc, sentence))
     key = words.key(deadline_start)
-    return doc.remember(("promise", sentence.start, key), lambda: _rights_of_promise(doc, sentence, words, *key))
+    rights, reasons = doc.remember(
+        ("promise", sentence.start, key), lambda: _rights_of_promise(doc, sentence, words, *key)
+    )
+    if reasons[:1] == ["right_in_sentence"] and _named_only_after(doc, sentence, words, rights, deadline_start):
+        # "您有权要求我们做出解释，我们将在15个工作日内回复您的请求，为您提供申诉方法": the request is made
+        # before the deadline; a right named only in a clause after it is what the answer offers.
+        return [Right.ANY_REQUEST], ["request_in_sentence"]
+    return rights, reasons
+
+
+def _named_only_after(
+    doc: Document, sentence: Sentence, words: _PromiseWords, rights: list[str], deadline_start: int
+) -> bool:
+    """Whether every right was first named in a clause after the deadline's, with a request before it."""
+    clause_end = doc.clause_around(sentence, deadline_start, deadline_start)[1]
+    return all(words.first_named.get(r, -1) >= clause_end for r in rights) and any(
+        doc.index.search(pattern, sentence.start, deadline_start) for pattern in (grammar.GENERIC_REQUEST, _ASKED)
+    )
+
+
+_ASKED = re.compile(rf"要求{grammar.SELF}")
 
 
 def _rights_of_promise(
@@ -196,6 +220,9 @@ def _rights_of_promise(
             chosen, reasons = [], []
     elif in_sentence:
         chosen, reasons = (in_sentence, [sentence_reason]) if len(in_sentence) <= 2 else ([], [])
+        if not chosen and sentence_reason == "right_in_sentence" and _one_list(text, context[0], in_sentence):
+            # "您的访问、更正、删除、注销请求，我们将…": the promise answers each right of the list.
+            chosen, reasons = in_sentence, [sentence_reason]
     else:
         chosen, reasons = (in_heading, [heading_reason]) if len(in_heading) <= 2 else ([], [])
     if chosen == [Right.COMPLAINT] and grammar.asks_and_complains(text, sentence.start, sentence.end):
@@ -210,6 +237,11 @@ def _rights_of_promise(
     if any(grammar.is_request_context(h.title) for h in doc.heading_chain(sentence.start)):
         return [Right.ANY_REQUEST], ["request_from_heading"]
     return [], []
+
+
+def _one_list(text: str, span: tuple[int, int], rights: list[str]) -> bool:
+    """Whether the rights are all written in one list of rights in text[span] ("查询、更正、删除或复制")."""
+    return any(set(rights) <= set(listed) for _, _, listed in grammar.right_lists(text, *span))
 
 
 def _asked_with_complaints_before(doc: Document, sentence: Sentence, back: int = 4) -> bool:

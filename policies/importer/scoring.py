@@ -11,7 +11,10 @@ answers a label when its quote overlaps the label's trigger.
 - strict recall: labelled deadlines for which every labelled right has such a proposal with the labelled
   action and clock start as well;
 - precision: proposals with a deadline that answer a labelled deadline with their amount and unit;
-- verbatim: every proposal's quote (with or without a deadline) is a substring of the text.
+- verbatim: every proposal's quote (with or without a deadline) is a substring of the text;
+- primary-rights coverage (bench/corpus/primary.txt): of the primary rights (cancellation, deletion,
+  correction, access) a policy describes how to exercise, those with a proposed procedure for that right
+  that has a channel or a path (with or without a deadline).
 
 Every miss and every extra proposal is put in one kind of error, the kinds of issue 13:
 scope (a right is wrong or missing), not-a-promise (a proposal where the text promises no request
@@ -36,6 +39,12 @@ from .normalise import normalised
 from .reading import read_policy
 
 ERROR_KINDS = ("scope", "not-a-promise", "request-context", "surface form", "other")
+PRIMARY_RIGHTS = {
+    "ac": Right.ACCOUNT_CANCELLATION,
+    "de": Right.DELETION,
+    "co": Right.CORRECTION,
+    "ax": Right.ACCESS,
+}
 NOT_DEADLINE_KINDS = ("retention", "storage_cap", "auto_deletion", "evidence_keeping", "other")
 
 
@@ -72,6 +81,7 @@ class LabelledPolicy:
     text: str
     deadlines: list[Label]
     not_deadlines: list[NotDeadline]
+    primary: tuple[str, ...] = ()  # the primary rights it describes how to exercise (bench/corpus/primary.txt)
 
 
 class LabelError(ValueError):
@@ -158,8 +168,12 @@ class Score:
     quotes: int = 0
     verbatim: int = 0
     errors: list[Error] = field(default_factory=list)
-    # calibration: per confidence level (policies.models.Confidence), [proposals with a deadline, correct ones]
+    # calibration: per confidence level (policies.models.Confidence), [proposals with a deadline, correct ones,
+    # strictly correct ones: also a labelled right with the labelled action and clock start]
     by_confidence: dict[str, list[int]] = field(default_factory=dict)
+    primary_described: int = 0  # primary rights the policies describe how to exercise
+    primary_covered: int = 0  # ... with a proposed procedure (a channel or path) for that right
+    primary_missed: list[str] = field(default_factory=list)  # "policy: right"
 
     @staticmethod
     def _share(n: int, d: int) -> float:
@@ -178,6 +192,10 @@ class Score:
         return self._share(self.correct, self.proposed)
 
     @property
+    def primary_coverage(self) -> float:
+        return self._share(self.primary_covered, self.primary_described)
+
+    @property
     def all_verbatim(self) -> bool:
         return self.verbatim == self.quotes
 
@@ -186,17 +204,29 @@ class Score:
         return {kind: counts.get(kind, 0) for kind in ERROR_KINDS}
 
     def add(self, other: Score) -> None:
-        for name in ("labelled", "found", "strict", "hedge_agrees", "proposed", "correct", "quotes", "verbatim"):
+        for name in (
+            "labelled",
+            "found",
+            "strict",
+            "hedge_agrees",
+            "proposed",
+            "correct",
+            "quotes",
+            "verbatim",
+            "primary_described",
+            "primary_covered",
+        ):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.errors.extend(other.errors)
-        for level, (proposed, correct) in other.by_confidence.items():
-            mine = self.by_confidence.setdefault(level, [0, 0])
-            mine[0] += proposed
-            mine[1] += correct
+        self.primary_missed.extend(other.primary_missed)
+        for level, counts in other.by_confidence.items():
+            mine = self.by_confidence.setdefault(level, [0, 0, 0])
+            for i, n in enumerate(counts):
+                mine[i] += n
 
-    def precision_at(self, level: str) -> float:
-        proposed, correct = self.by_confidence.get(level, (0, 0))
-        return self._share(correct, proposed)
+    def precision_at(self, level: str, *, strict: bool = False) -> float:
+        proposed, correct, strictly = self.by_confidence.get(level, (0, 0, 0))
+        return self._share(strictly if strict else correct, proposed)
 
 
 def _overlaps(a_start: int, a_end: int, b_start: int, b_end: int) -> bool:
@@ -220,6 +250,13 @@ def score_policy(policy: LabelledPolicy, extraction=None) -> Score:
     score.verbatim = sum(
         1 for p in extraction.procedures if p.quote and text[p.start : p.end] == p.quote and p.quote in text
     )
+
+    for right in policy.primary:
+        score.primary_described += 1
+        if any(p.right == right and (p.channels or p.paths) for p in extraction.procedures):
+            score.primary_covered += 1
+        else:
+            score.primary_missed.append(f"{policy.name}: {right}")
 
     def err(kind, what, passage):
         score.errors.append(Error(policy.name, kind, what, passage[:120].replace("\n", " ")))
@@ -261,14 +298,21 @@ def score_policy(policy: LabelledPolicy, extraction=None) -> Score:
 
     score.proposed = len(proposals)
     for p in proposals:
-        level = score.by_confidence.setdefault(str(p.confidence), [0, 0])
+        level = score.by_confidence.setdefault(str(p.confidence), [0, 0, 0])
         level[0] += 1
-        if any(
-            _overlaps(p.start, p.end, label.start, label.end) and p.deadline == label.deadline
+        answered = [
+            label
             for label in policy.deadlines
-        ):
+            if _overlaps(p.start, p.end, label.start, label.end) and p.deadline == label.deadline
+        ]
+        if answered:
             score.correct += 1
             level[1] += 1
+            if any(
+                p.right in label.rights and p.action == label.action and p.clock_start == label.clock_start
+                for label in answered
+            ):
+                level[2] += 1
             continue
         negative = next((n for n in policy.not_deadlines if _overlaps(p.start, p.end, n.start, n.end)), None)
         if negative is not None:

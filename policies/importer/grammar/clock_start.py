@@ -11,6 +11,7 @@ from policies.models import ClockStart
 
 _AFTER = r"(?:之后|以后|后|之日|起|时)"
 _ACCOUNT = r"(?:账户|帐户|账号|帐号|帐户)"
+_DONE = r"(?:成功|完成|完毕|生效)"
 _CLOCK_TRIGGERS = [
     (
         ClockStart.IDENTITY_VERIFIED,
@@ -26,8 +27,10 @@ _CLOCK_TRIGGERS = [
     (
         ClockStart.ACCOUNT_CANCELLED,
         re.compile(
-            rf"注销(?:您的)?{_ACCOUNT}(?:成功)?(?:之后|以后|后|之日)|{_ACCOUNT}(?:被)?注销(?:成功|完成)?(?:之后|以后|后|之日)"
-            rf"|注销(?:成功|完成)(?:之后|以后|后|之日)"
+            rf"注销(?:您的)?{_ACCOUNT}{_DONE}?(?:之后|以后|后|之日)|{_ACCOUNT}(?:被)?注销{_DONE}?(?:之后|以后|后|之日)"
+            rf"|注销{_DONE}(?:之后|以后|后|之日)"
+            # "注销之日起6个月内删除": the day of the cancellation (提出注销之日 is the application's, read longer)
+            r"|(?<![申请提出交])注销之日"
         ),
     ),
     (
@@ -42,6 +45,8 @@ _CLOCK_TRIGGERS = [
         re.compile(
             rf"(?:提出|提交|发出|发起|递交)[^，。；,;并和及且]{{0,16}}?(?:申请|请求|要求|注销)(?P<after>{_AFTER})?"
             rf"|(?:申请|请求)(?:提交|提出)?(?P<after2>之日|之后|以后|后)"
+            # "您的注销申请将在15天内生效": the application takes effect a period after it is filed
+            r"|申请(?:将|会)(?:在|于)(?=[^，。；,;\n]{1,12}?内\s*(?:正式)?生效)"
         ),
     ),
 ]

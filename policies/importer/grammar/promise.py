@@ -34,6 +34,8 @@ _COMPLETION = re.compile(COMPLETION_VERBS)
 _USER_CONDITION = re.compile(r"登录|登陆|使用|未|没有|视为|逾期")
 _USER_MAY_WITHDRAW = re.compile(r"\s*(?:撤回|撤销|反悔)")
 _USER_MAY = re.compile(r"(?:可|可以|有权)\s*(?:在|于)")
+# Keeping data for a period is retention, not a promise to a requester ("注销后6个月内，我们会保存您的订单信息").
+_KEEPING = re.compile(r"保存|保留|留存|存储|储存|保管")
 # A reply verb joined to a completion verb ("受理并处理", "答复并解决"): the completion is promised too.
 _AND_COMPLETED = re.compile(rf"(?:并|和|及|且)\s*(?:{COMPLETION_VERBS})")
 # A deadline written first and its verb in the next clause: "15个工作日内，我们将予以答复".
@@ -74,6 +76,8 @@ def action_and_place(
     clause_end = index.search(CLAUSE_END, deadline_end, sentence_end)
     own_end = clause_end.start() if clause_end else sentence_end
     m = index.search(REPLY_OR_COMPLETION, deadline_end, own_end)
+    if index.search(_KEEPING, deadline_end, m.start() if m else own_end):
+        return None
     if m:
         if index.search(_USER_CONDITION, deadline_end, m.start()):
             return None
@@ -91,6 +95,10 @@ def action_and_place(
     if clause_end and index.match(_NEXT_CLAUSE_SUBJECT, clause_end.end()):
         next_end = index.search(CLAUSE_END, clause_end.end(), sentence_end)
         m = index.search(REPLY_OR_COMPLETION, clause_end.end(), next_end.start() if next_end else sentence_end)
+        if index.search(
+            _KEEPING, clause_end.end(), m.start() if m else (next_end.start() if next_end else sentence_end)
+        ):
+            return None
         if m:
             return (Action.REPLY if m["reply"] else Action.COMPLETION), "after"
     before = index.last(REPLY_OR_COMPLETION, sentence_start, deadline_start)

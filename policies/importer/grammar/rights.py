@@ -50,8 +50,9 @@ RIGHT_TERMS = [
 GENERIC_REQUEST = re.compile(
     rf"请求|申请|反馈|联系{SELF}|请(?:您)?联系|与{SELF}(?:取得)?联系|联系方式|疑问|意见|建议|咨询|权利|管理您的|管理个人信息|上述"
 )
-# "对于以上您的合理请求" / "上述请求": the requests of every right above ("上述方式" is a route, not a request).
-ABOVE_REQUESTS = re.compile(r"(?:以上|上述)(?![^，。；,;\n]{0,4}方式)[^，。；,;\n]{0,12}?请求")
+# "对于以上您的合理请求" / "上述请求" / "您的以下权利请求": the requests of every right listed above or below
+# ("上述方式" is a route, not a request).
+ABOVE_REQUESTS = re.compile(r"(?:以上|上述|以下)(?![^，。；,;\n]{0,4}方式)[^，。；,;\n]{0,12}?请求")
 # Deadlines that are not answers to a user's request: incidents, refunds, deliveries, retention.
 NOT_A_REQUEST = re.compile(
     r"安全事件|泄露|退款|退票|退货|换货|商品|售后|发货|配送|物流|优惠|积分|保存期限|保留期限|存储期限|留存"

@@ -143,13 +143,20 @@ def test_a_text_without_rights_promises_is_a_valid_result_with_no_procedures(tex
         ("对于您的撤回同意请求，我们将在15个工作日内完成处理。", Right.CONSENT_WITHDRAWAL),
         ("我们将在收到您的投诉之日起15日内给予答复。", Right.COMPLAINT),
         ("您提出的查阅请求，我们将在15个工作日内答复。", Right.ACCESS),
-        ("您可以申请查阅、更正或删除您的信息，我们将在15个工作日内答复。", Right.ANY_REQUEST),  # three rights
         ("如您对本政策有任何疑问，我们将在一个月内答复您。", Right.ANY_REQUEST),
         ("如您希望注销账号，请联系客服。我们将在15个工作日内完成。", Right.ACCOUNT_CANCELLATION),  # the sentence before
     ],
 )
 def test_a_promise_is_for_the_right_its_sentence_names(text, right):
     assert [p.right for p in extract(text).procedures if p.deadline] == [right]
+
+
+def test_a_sentence_listing_three_rights_promises_each_of_them():
+    """Issue 20: a list of rights is each of them, not requests in general (it was any_request)."""
+    text = "您可以申请查阅、更正或删除您的信息，我们将在15个工作日内答复。"
+    assert sorted(p.right for p in extract(text).procedures if p.deadline) == sorted(
+        [Right.ACCESS, Right.CORRECTION, Right.DELETION]
+    )
 
 
 def test_a_heading_names_the_right_when_the_sentence_does_not():

@@ -144,3 +144,87 @@ def test_a_general_promise_after_questions_alone_answers_any_request():
         "我们收到您的意见并核实您的身份后，将在十个工作日内回复。"
     )
     assert [p[0] for p in promises(text)] == [Right.ANY_REQUEST]
+
+
+# --- Issue 20, second round: the kinds of miss the hidden set showed -----------------------------------
+
+
+def test_a_promise_after_a_list_of_three_rights_answers_each_of_them():
+    """ "您的访问、更正、删除、注销请求": a list of rights in the sentence itself, not requests in general."""
+    text = "九、联系我们\n您提出的查阅、修改、删除或导出请求，我们会在二十个工作日内给予答复。"
+    assert sorted(r for r, *_ in promises(text)) == sorted([Right.ACCESS, Right.CORRECTION, Right.DELETION, Right.COPY])
+
+
+def test_a_list_of_rights_in_the_sentence_before_does_not_split_a_general_promise():
+    text = (
+        "七、响应您的请求\n若您不能自行查阅、更正或删除资料，可以写信给我们。"
+        "核对您的身份后，我们会在12个工作日内答复您的请求。"
+    )
+    assert [r for r, *_ in promises(text)] == [Right.ANY_REQUEST]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "账户注销后三个月内，我们会继续保存您的交易记录，用于处理售后问题。",
+        "在您注销账户后的3个月内，平台仍会留存您的登录日志。",
+        "注销之后，我们将在三个月内保留您的订单信息以备核查。",
+    ],
+)
+def test_keeping_data_for_a_period_after_cancellation_is_no_promise(sentence):
+    assert promises(f"四、信息的保存\n{sentence}") == []
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "账户注销完成后，我们将在十个工作日内删除您的个人信息。",
+        "您申请注销后，我们会在注销之日起的30天内删除您的信息。",
+        "帐号注销完毕后，我们会在20日内对您的个人信息作匿名化处理。",
+    ],
+)
+def test_deletion_after_cancellation_counts_from_the_cancellation(sentence):
+    [(right, _action, _deadline, clock)] = promises(f"五、注销帐号\n{sentence}")
+    assert (right, clock) == (Right.ACCOUNT_CANCELLATION, ClockStart.ACCOUNT_CANCELLED)
+
+
+def test_the_day_the_application_is_filed_is_not_the_day_of_cancellation():
+    text = "五、注销帐号\n自您提出注销之日起十个工作日内，我们将为您完成注销。"
+    assert promises(text) == [(Right.ACCOUNT_CANCELLATION, Action.COMPLETION, (10, 10, W), ClockStart.APPLICATION)]
+
+
+def test_an_application_that_takes_effect_within_a_period_counts_from_the_filing():
+    text = "五、注销帐号\n您可以在“我的-设置-注销”中申请。您的注销申请会在7天内正式生效。"
+    [(right, _action, deadline, clock)] = promises(text)
+    assert (right, deadline, clock) == (Right.ACCOUNT_CANCELLATION, (7, 7, D), ClockStart.APPLICATION)
+
+
+def test_the_requests_listed_below_are_requests_in_general():
+    text = "五、查阅与复制\n我们会在20个工作日内答复您提出的以下各项请求：\n（一）查阅您的个人信息"
+    assert [r for r, *_ in promises(text)] == [Right.ANY_REQUEST]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "我们会在一个月内答复；情况复杂的，可以再延长一个月。",
+        "我们会在一个月内处理完毕，必要时这一期限可再延长两个月，并告知您延长的理由。",
+    ],
+)
+def test_an_extension_is_no_promise_of_its_own(sentence):
+    assert [deadline for _r, _a, deadline, _c in promises(f"六、响应您的请求\n{sentence}")] == [(1, 1, Unit.MONTH)]
+
+
+def test_a_right_named_only_after_the_deadline_is_what_the_answer_offers():
+    """The request (an explanation) comes before the deadline; the appeal named after it is offered in the
+    answer, it is not the request answered."""
+    text = (
+        "十、自动化决策\n若您认为某项自动决定影响了您的权益，可以要求我们说明理由，"
+        "我们会在十个工作日内答复您的请求，并告诉您如何申诉。"
+    )
+    assert promises(text) == [(Right.ANY_REQUEST, Action.REPLY, (10, 10, W), ClockStart.RECEIPT)]
+
+
+def test_a_right_named_before_the_deadline_is_kept_though_named_again_after_it():
+    text = "五、删除\n您可以要求删除您的资料，我们会在十个工作日内答复，并完成删除。"
+    assert [r for r, *_ in promises(text)] == [Right.DELETION]

@@ -1,0 +1,102 @@
+"""Rules that give the primary rights (cancellation, deletion, correction, access) a procedure where a policy
+says how to exercise them (issue 20, item 1). Every phrasing is written for these tests; none is copied from a
+policy of the corpus."""
+
+import pytest
+
+from policies.importer.extract import extract
+from policies.models import Right
+
+
+def means_of(text):
+    """right -> the paths and channel values of its proposed procedures."""
+    out = {}
+    for p in extract(text).procedures:
+        out.setdefault(p.right, set()).update(p.paths + [c["value"] for c in p.channels])
+    return out
+
+
+# --- A list of ways introduced by the sentence before it ---------------------------------------------------
+
+
+def test_the_items_of_a_list_of_ways_serve_the_rights_its_introduction_names():
+    text = (
+        "三、管理您的信息\n"
+        "你可以用下列途径查看、修改你的资料：\n\n"
+        "手机应用【我的 - 资料与账号 - 资料查看】；\n"
+        "电脑端【头像 - 账号中心 - 资料查看】。\n"
+    )
+    means = means_of(text)
+    assert "我的 - 资料与账号 - 资料查看" in means[Right.CORRECTION]
+    assert "头像 - 账号中心 - 资料查看" in means[Right.ACCESS]
+
+
+def test_a_list_item_that_names_its_own_right_still_gets_the_introduced_one():
+    """A path ending in "删除账户" under "以下方式……注销您的账户：" is a way to cancel."""
+    text = "五、注销\n您可按以下方式注销您的账户：\n\n手机应用【我的 - 安全 - 彻底删除账户】。\n"
+    assert "我的 - 安全 - 彻底删除账户" in means_of(text)[Right.ACCOUNT_CANCELLATION]
+
+
+def test_a_list_is_introduced_only_by_a_sentence_that_ends_in_a_colon():
+    text = "五、注销\n我们提供以下方式帮助您注销您的账户。\n\n手机应用【我的 - 安全 - 彻底删除账户】。\n"
+    assert Right.ACCOUNT_CANCELLATION not in means_of(text)
+
+
+# --- The account, the client or the app as the place ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "place", "rights"),
+    [
+        ("您可以在个人帐户中查看、修改或删除您的资料。", "个人帐户", {Right.ACCESS, Right.CORRECTION, Right.DELETION}),
+        ("您可以通过账号设置来查询、更新您的资料。", "账号设置", {Right.ACCESS, Right.CORRECTION}),
+        ("您可以通过本应用的官方客户端注销账号。", "本应用的官方客户端", {Right.ACCOUNT_CANCELLATION}),
+        ("点击头像进入资料页面，以访问您的个人资料。", "资料页面", {Right.ACCESS}),
+    ],
+)
+def test_the_account_client_or_a_page_is_a_self_service_place(sentence, place, rights):
+    means = means_of(f"六、您的权利\n{sentence}")
+    assert {right for right, values in means.items() if place in values} == rights
+
+
+def test_access_permissions_are_no_place_to_exercise_access():
+    text = "六、设备权限\n您可以在系统设置中访问权限管理。"
+    assert Right.ACCESS not in means_of(text)
+
+
+# --- A pointer to the policy's contacts, a sign-in centre, a quoted page, a clause going on with 并 ----------
+
+
+def test_a_pointer_to_the_policys_contacts_offers_its_e_mail_and_phone_for_the_right():
+    text = (
+        "五、更正您的信息\n如果资料有误，您可以通过本政策第八条列出的联系方式要求我们更正。\n"
+        "八、联系我们\n邮箱：help@example.cn，电话：400-123-4567。\n"
+    )
+    assert {"help@example.cn", "400-123-4567"} <= means_of(text)[Right.CORRECTION]
+
+
+def test_a_pointer_to_contacts_the_policy_does_not_list_offers_nothing():
+    text = "五、更正您的信息\n如果资料有误，您可以通过本政策列出的联系方式要求我们更正。"
+    assert Right.CORRECTION not in means_of(text)
+
+
+def test_signing_in_to_an_account_centre_is_a_place_for_the_rights_of_the_sentence():
+    text = "三、管理您的信息\n如需查阅、修改或删除部分资料，请登录示例账号中心（www.example.cn）办理。"
+    means = means_of(text)
+    assert all("示例账号中心" in means[r] for r in (Right.ACCESS, Right.CORRECTION, Right.DELETION))
+
+
+def test_a_quoted_menu_item_before_its_page_is_a_place():
+    text = "三、管理您的信息\n您可以在“我的”的页面中查阅您填写过的个人资料。"
+    assert "我的" in means_of(text)[Right.ACCESS]
+
+
+def test_a_clause_going_on_with_bing_adds_its_rights_to_the_place():
+    text = "三、管理您的信息\n例如在示例App“我的-设置-资料管理”中查询资料，并对部分资料进行修改、删除。"
+    means = means_of(text)
+    assert all("我的-设置-资料管理" in means[r] for r in (Right.ACCESS, Right.CORRECTION, Right.DELETION))
+
+
+def test_a_channel_listed_under_an_introduction_serves_its_rights():
+    text = "四、注销\n您可以通过以下途径注销已注册的帐号：\n发送邮件至：close@example.cn\n"
+    assert "close@example.cn" in means_of(text)[Right.ACCOUNT_CANCELLATION]
