@@ -173,6 +173,33 @@ def claim(ids: list[int]) -> list[int]:
     return list(rows.values_list("pk", flat=True))
 
 
+def claim_many_as_sent(digests: list[Digest], *, now: datetime) -> set[int]:
+    """`claim_as_sent` for a batch of digests in one statement on PostgreSQL (each row marked with its own
+    digest's recipient and Message-ID; rows locked in id order): the delivery commits a batch at a time
+    (rights.reminders.deliver)."""
+    if connection.vendor != "postgresql":
+        return {pk for digest in digests for pk in claim_as_sent(digest, now=now)}
+    marks = [(digest, digest.address, digest.message_id()) for digest in digests]
+    rows = sorted((item.reminder_id, address, message_id) for digest, address, message_id in marks for item in digest.items)
+    if not rows:
+        return set()
+    ids, recipients, message_ids = (list(column) for column in zip(*rows, strict=True))
+    table, fields = connection.ops.quote_name(Reminder._meta.db_table), Reminder._meta
+    column = lambda name: connection.ops.quote_name(fields.get_field(name).column)  # noqa: E731
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} AS t SET {column('status')} = %s, {column('sent_at')} = %s, attempts = t.attempts + 1, "
+            f"last_error = '', {column('recipient')} = v.recipient, {column('message_id')} = v.message_id "
+            f"FROM (SELECT x.id, u.recipient, u.message_id "
+            f"FROM unnest(%s::bigint[], %s::text[], %s::text[]) AS u(id, recipient, message_id) CROSS JOIN LATERAL "
+            f"(SELECT r.id FROM {table} r WHERE r.id = u.id AND r.status = ANY(%s) FOR UPDATE SKIP LOCKED) AS x) AS v "
+            f"WHERE t.id = v.id RETURNING t.id",
+            [ReminderStatus.SENT.value, fields.get_field("sent_at").get_db_prep_save(now, connection), ids, recipients,
+             message_ids, _retryable_states()],
+        )  # fmt: skip
+        return {row[0] for row in cursor.fetchall()}
+
+
 def claim_as_sent(digest: Digest, *, now: datetime) -> list[int]:
     """Claim the digest's still-unsent rows and mark them sent (attempt counted, recipient, Message-ID), in the
     caller's transaction: its commit after the server accepted the digest is what makes them sent; until then
