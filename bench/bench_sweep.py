@@ -81,21 +81,26 @@ def counting():
         yield counter
 
 
+stats_cpu = {}  # id(stats) -> {phase: Python CPU seconds}
+
+
 def phase_timers(phases):
     """Wrap the sweep's phases ({module: names of the functions it calls}) to time and count them."""
     from django.db import connection
 
-    stats, originals = {}, {}
+    stats, originals, cpu = {}, {}, {}
+    stats_cpu[id(stats)] = cpu
     for module, name in ((module, name) for module, names in phases.items() for name in names):
         original = getattr(module, name)
 
         def timed(*args, __original=original, __name=name, **kwargs):
             counter = QueryCounter()
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             with connection.execute_wrapper(counter):
                 result = __original(*args, **kwargs)
             seconds, queries = stats.get(__name, (0.0, 0))
             stats[__name] = (seconds + time.perf_counter() - started, queries + counter.count)
+            cpu[__name] = cpu.get(__name, 0.0) + time.process_time() - cpu_started
             return result
 
         originals[module, name] = original
@@ -303,10 +308,15 @@ def run_sweep(now, label, *, trace_memory=False):
     print(line, flush=True)
     digests = len(mail.outbox)
     deliver_seconds = stats.get("deliver_digests", (0.0, 0))[0]
+    deliver_cpu = stats_cpu.pop(id(stats), {}).get("deliver_digests", 0.0)
+    if digests:
+        print(f"          delivery: {1000 * deliver_seconds / digests:.2f} ms per digest, of it Python CPU "
+              f"{1000 * deliver_cpu / digests:.2f} ms", flush=True)  # fmt: skip
     return {
         "seconds": round(seconds, 3), "python_cpu_s": round(python_cpu, 3), "database_cpu_s": round(database_cpu, 3),
         "queries": counter.count, "recorded": result.recorded, "sent": result.sent,
         "digests": digests, "ms_per_digest": round(1000 * deliver_seconds / digests, 2) if digests else None,
+        "cpu_ms_per_digest": round(1000 * deliver_cpu / digests, 2) if digests else None,
         "analyzed": analyzed, "phases": {labels.get(n, n).strip("()"): round(s, 3) for n, (s, _q) in stats.items()},
     }  # fmt: skip
 
@@ -398,13 +408,14 @@ def run_shape(name: str, spec: dict, *, scale: float, runs: int, now, today, cal
     summary = {
         "shape": name, "requests": size, "assignees": spec["assignees"], "runs": runs, "analyzed_after_load": analyze,
         "first_median_s": median(firsts, "seconds"), "repeat_median_s": median(repeats, "seconds"),
-        "ms_per_digest_median": median(firsts, "ms_per_digest"),
+        "ms_per_digest_median": median(firsts, "ms_per_digest"), "cpu_ms_per_digest_median": median(firsts, "cpu_ms_per_digest"),
         "first_python_cpu_median_s": median(firsts, "python_cpu_s"), "first_database_cpu_median_s": median(firsts, "database_cpu_s"),
         "first": firsts, "repeat": repeats,
     }  # fmt: skip
     print(
         f"  {name}: first {summary['first_median_s']:.2f} s, repeat {summary['repeat_median_s']:.2f} s (medians of "
-        f"{runs}), {summary['ms_per_digest_median']} ms per digest; first sweep CPU: Python "
+        f"{runs}), {summary['ms_per_digest_median']} ms per digest ({summary['cpu_ms_per_digest_median']} ms Python "
+        f"CPU); first sweep CPU: Python "
         f"{summary['first_python_cpu_median_s']:.2f} s, database {summary['first_database_cpu_median_s']:.2f} s",
         flush=True,
     )
