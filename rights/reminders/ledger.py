@@ -176,26 +176,28 @@ def claim(ids: list[int]) -> list[int]:
 def claim_many_as_sent(digests: list[Digest], *, now: datetime) -> set[int]:
     """`claim_as_sent` for a batch of digests in one statement on PostgreSQL (each row marked with its own
     digest's recipient and Message-ID; rows locked in id order): the delivery commits a batch at a time
-    (rights.reminders.deliver)."""
+    (rights.reminders.deliver). Each row carries its digest's number, the addresses and Message-IDs go once per
+    digest: 82,000 rows as two integer arrays rather than an integer and two text arrays (0.2 s of Python CPU)."""
     if connection.vendor != "postgresql":
         return {pk for digest in digests for pk in claim_as_sent(digest, now=now)}
-    marks = [(digest, digest.address, digest.message_id()) for digest in digests]
-    rows = sorted((item.reminder_id, address, message_id) for digest, address, message_id in marks for item in digest.items)
-    if not rows:
+    ids, numbers = [], []
+    for number, digest in enumerate(digests, 1):
+        ids += (item.reminder_id for item in digest.items)
+        numbers += [number] * len(digest.items)
+    if not ids:
         return set()
-    ids, recipients, message_ids = (list(column) for column in zip(*rows, strict=True))
     table, fields = connection.ops.quote_name(Reminder._meta.db_table), Reminder._meta
     column = lambda name: connection.ops.quote_name(fields.get_field(name).column)  # noqa: E731
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {table} AS t SET {column('status')} = %s, {column('sent_at')} = %s, attempts = t.attempts + 1, "
-            f"last_error = '', {column('recipient')} = v.recipient, {column('message_id')} = v.message_id "
-            f"FROM (SELECT x.id, u.recipient, u.message_id "
-            f"FROM unnest(%s::bigint[], %s::text[], %s::text[]) AS u(id, recipient, message_id) CROSS JOIN LATERAL "
-            f"(SELECT r.id FROM {table} r WHERE r.id = u.id AND r.status = ANY(%s) FOR UPDATE SKIP LOCKED) AS x) AS v "
-            f"WHERE t.id = v.id RETURNING t.id",
-            [ReminderStatus.SENT.value, fields.get_field("sent_at").get_db_prep_save(now, connection), ids, recipients,
-             message_ids, _retryable_states()],
+            f"last_error = '', {column('recipient')} = (%s::text[])[v.n], {column('message_id')} = (%s::text[])[v.n] "
+            f"FROM (SELECT x.id, u.n FROM (SELECT * FROM unnest(%s::bigint[], %s::int[]) AS w(id, n) ORDER BY id) AS u "
+            f"CROSS JOIN LATERAL (SELECT r.id FROM {table} r WHERE r.id = u.id AND r.status = ANY(%s) "
+            f"FOR UPDATE SKIP LOCKED) AS x) AS v WHERE t.id = v.id RETURNING t.id",
+            [ReminderStatus.SENT.value, fields.get_field("sent_at").get_db_prep_save(now, connection),
+             [digest.address for digest in digests], [digest.message_id() for digest in digests], ids, numbers,
+             _retryable_states()],
         )  # fmt: skip
         return {row[0] for row in cursor.fetchall()}
 
