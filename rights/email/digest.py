@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from rights.models import ReminderKind
 
@@ -75,4 +76,5 @@ def entries_html(entries: list[DigestEntry]) -> SafeString:
 def _label(text: str) -> str:
     """A column head repeated in its cell for the phone layout, hidden on a wide screen (and where a client drops
     the <style> block, which leaves the table)."""
-    return f'<span class="rd-label" style="display: none;">{escape(text)}: </span>'
+    separator = pgettext("between a label and its value", ": ")  # "：" in Chinese
+    return f'<span class="rd-label" style="display: none;">{escape(text)}{escape(separator)}</span>'
