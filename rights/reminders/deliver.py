@@ -82,13 +82,12 @@ def build_digest_message(
             "settings_url": links.settings,
         }
         # The subject in Python (the msgids of the template it was): one template render fewer per digest.
-        subject = " ".join(
-            ngettext(
-                "[RightsDesk] %(counter)s deadline needs attention: %(summary)s",
-                "[RightsDesk] %(counter)s deadlines need attention: %(summary)s",
-                count,
-            ).__mod__({"counter": count, "summary": summary}).split()
-        )
+        subject = ngettext(
+            "[RightsDesk] %(counter)s deadline needs attention: %(summary)s",
+            "[RightsDesk] %(counter)s deadlines need attention: %(summary)s",
+            count,
+        ) % {"counter": count, "summary": summary}
+        subject = " ".join(subject.split())
         text = _template("rights/email/reminder_digest.txt").render(context)
         html = _template("rights/email/reminder_digest.html").render(context)
     message = EmailMultiAlternatives(
