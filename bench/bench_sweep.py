@@ -81,21 +81,26 @@ def counting():
         yield counter
 
 
+stats_cpu = {}  # id(stats) -> {phase: Python CPU seconds}
+
+
 def phase_timers(phases):
     """Wrap the sweep's phases ({module: names of the functions it calls}) to time and count them."""
     from django.db import connection
 
-    stats, originals = {}, {}
+    stats, originals, cpu = {}, {}, {}
+    stats_cpu[id(stats)] = cpu
     for module, name in ((module, name) for module, names in phases.items() for name in names):
         original = getattr(module, name)
 
         def timed(*args, __original=original, __name=name, **kwargs):
             counter = QueryCounter()
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             with connection.execute_wrapper(counter):
                 result = __original(*args, **kwargs)
             seconds, queries = stats.get(__name, (0.0, 0))
             stats[__name] = (seconds + time.perf_counter() - started, queries + counter.count)
+            cpu[__name] = cpu.get(__name, 0.0) + time.process_time() - cpu_started
             return result
 
         originals[module, name] = original
@@ -114,11 +119,14 @@ def load_requests(
     """COPY `size` in-progress requests with one running clock each, spread over `assignees` staff (one in ten
     unassigned); returns how many of each kind are due. `analyze=False` leaves the tables as a restore or a bulk
     import does: never analyzed."""
+    import pgtrigger
+    from django.apps import apps
     from django.contrib.auth import get_user_model
     from django.db import connection
 
     from deadlines.counting import SHANGHAI, end_of_day
     from policies.models import App
+    from records.models import AppendOnly
     from rights.models import Clock, RightsRequest
 
     User = get_user_model()
@@ -130,7 +138,9 @@ def load_requests(
         users = list(User.objects.filter(username__startswith="bench-").order_by("pk").values_list("pk", flat=True))
     users = users[:assignees]
     app_ids = list(App.objects.values_list("pk", flat=True))
-    with connection.cursor() as cursor:
+    # The history tables refuse TRUNCATE (records.models.append_only_triggers); a bench database is thrown away.
+    append_only = [f"{m._meta.label}:no_truncate" for m in apps.get_models() if issubclass(m, AppendOnly)]
+    with connection.cursor() as cursor, pgtrigger.ignore(*append_only):
         cursor.execute(
             "TRUNCATE rights_reminder, rights_remindersnooze, rights_evidence, rights_transitionlog, rights_clock, "
             "rights_rightsrequest RESTART IDENTITY CASCADE"
@@ -217,6 +227,25 @@ def loaded_counts(size: int, today: date) -> dict | None:
     return {"due_soon": soon, "overdue": overdue, "statutory_breach": breach, "not_due": size - soon - overdue - breach}
 
 
+def backend_cpu() -> float:
+    """CPU seconds used so far by this connection's PostgreSQL backend (user + system, from /proc: the server runs on
+    this machine). With the Python process's CPU time, the figure that other people's load changes least; parallel
+    workers' time is not in it."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:  # the server is elsewhere
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+PROFILE = {"on": False}
+
+
 def run_sweep(now, label, *, trace_memory=False):
     from django.core import mail
 
@@ -228,7 +257,8 @@ def run_sweep(now, label, *, trace_memory=False):
     # and the rendering.
     stats, originals = phase_timers({
         sweep: ["record_due_reminders", "plan_deliveries", "deliver_digests"],
-        deliver: ["claim_as_sent", "build_digest_message"],
+        # (a digest per transaction before issue 24's last round, a batch of digests after it)
+        deliver: [next(n for n in ("claim_many_as_sent", "claim_as_sent") if hasattr(deliver, n)), "build_digest_message"],
     })  # fmt: skip
     analyzed = []
     stats["analyze_stale_tables"] = (0.0, 0)
@@ -246,9 +276,18 @@ def run_sweep(now, label, *, trace_memory=False):
         tracemalloc.start()
     try:
         with counting() as counter:
-            started = time.perf_counter()
-            result = reminders.sweep_reminders(now=now)
+            backend_before, started, cpu_started = backend_cpu(), time.perf_counter(), time.process_time()
+            if PROFILE["on"] and label == "first":
+                import cProfile
+                import pstats
+
+                profiler = cProfile.Profile()
+                result = profiler.runcall(reminders.sweep_reminders, now=now)
+                pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
+            else:
+                result = reminders.sweep_reminders(now=now)
             seconds = time.perf_counter() - started
+            python_cpu, database_cpu = time.process_time() - cpu_started, backend_cpu() - backend_before
         peak = tracemalloc.get_traced_memory()[1] if trace_memory else None
     finally:
         if trace_memory:
@@ -257,10 +296,11 @@ def run_sweep(now, label, *, trace_memory=False):
             setattr(module, name, original)
     # claim and render (with its query for the shown lines' details) are parts of plan and deliver
     labels = {"record_due_reminders": "find+record", "plan_deliveries": "plan", "deliver_digests": "deliver",
-              "claim_as_sent": "(claim+mark", "build_digest_message": "render)", "analyze_stale_tables": "analyze"}  # fmt: skip
+              "claim_as_sent": "(claim+mark", "claim_many_as_sent": "(claim+mark", "build_digest_message": "render)", "analyze_stale_tables": "analyze"}  # fmt: skip
     phases = ", ".join(f"{labels.get(name, name)} {s:.2f} s/{q} q" for name, (s, q) in stats.items())
     line = (
-        f"  {label:<7} {seconds:6.2f} s  {counter.count:4d} queries  recorded {result.recorded:6d}  "
+        f"  {label:<7} {seconds:6.2f} s (CPU: Python {python_cpu:.2f} s, database {database_cpu:.2f} s)  "
+        f"{counter.count:4d} queries  recorded {result.recorded:6d}  "
         f"sent {result.sent:6d} in {len(mail.outbox):3d} digests  [{phases}]"
     )
     if peak is not None:
@@ -268,9 +308,15 @@ def run_sweep(now, label, *, trace_memory=False):
     print(line, flush=True)
     digests = len(mail.outbox)
     deliver_seconds = stats.get("deliver_digests", (0.0, 0))[0]
+    deliver_cpu = stats_cpu.pop(id(stats), {}).get("deliver_digests", 0.0)
+    if digests:
+        print(f"          delivery: {1000 * deliver_seconds / digests:.2f} ms per digest, of it Python CPU "
+              f"{1000 * deliver_cpu / digests:.2f} ms", flush=True)  # fmt: skip
     return {
-        "seconds": round(seconds, 3), "queries": counter.count, "recorded": result.recorded, "sent": result.sent,
+        "seconds": round(seconds, 3), "python_cpu_s": round(python_cpu, 3), "database_cpu_s": round(database_cpu, 3),
+        "queries": counter.count, "recorded": result.recorded, "sent": result.sent,
         "digests": digests, "ms_per_digest": round(1000 * deliver_seconds / digests, 2) if digests else None,
+        "cpu_ms_per_digest": round(1000 * deliver_cpu / digests, 2) if digests else None,
         "analyzed": analyzed, "phases": {labels.get(n, n).strip("()"): round(s, 3) for n, (s, _q) in stats.items()},
     }  # fmt: skip
 
@@ -362,11 +408,15 @@ def run_shape(name: str, spec: dict, *, scale: float, runs: int, now, today, cal
     summary = {
         "shape": name, "requests": size, "assignees": spec["assignees"], "runs": runs, "analyzed_after_load": analyze,
         "first_median_s": median(firsts, "seconds"), "repeat_median_s": median(repeats, "seconds"),
-        "ms_per_digest_median": median(firsts, "ms_per_digest"), "first": firsts, "repeat": repeats,
+        "ms_per_digest_median": median(firsts, "ms_per_digest"), "cpu_ms_per_digest_median": median(firsts, "cpu_ms_per_digest"),
+        "first_python_cpu_median_s": median(firsts, "python_cpu_s"), "first_database_cpu_median_s": median(firsts, "database_cpu_s"),
+        "first": firsts, "repeat": repeats,
     }  # fmt: skip
     print(
         f"  {name}: first {summary['first_median_s']:.2f} s, repeat {summary['repeat_median_s']:.2f} s (medians of "
-        f"{runs}), {summary['ms_per_digest_median']} ms per digest",
+        f"{runs}), {summary['ms_per_digest_median']} ms per digest ({summary['cpu_ms_per_digest_median']} ms Python "
+        f"CPU); first sweep CPU: Python "
+        f"{summary['first_python_cpu_median_s']:.2f} s, database {summary['first_database_cpu_median_s']:.2f} s",
         flush=True,
     )
     return summary
@@ -398,7 +448,9 @@ def main():
     parser.add_argument("--runs", type=int, default=None, help="time first and again this many times (ledger emptied "
                         "before each; default 1, with --shapes 3)")  # fmt: skip
     parser.add_argument("--no-memory", action="store_true", help="skip the tracemalloc run")
+    parser.add_argument("--profile", action="store_true", help="cProfile each first sweep (slower): where its Python time goes")
     args = parser.parse_args()
+    PROFILE["on"] = args.profile
 
     recreate_database(BENCH_URL, keep_existing=args.reuse)
     import django

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from rights.models import ReminderKind
 
@@ -41,26 +42,39 @@ def entries_text(entries: list[DigestEntry]) -> str:
 
 
 def entries_html(entries: list[DigestEntry]) -> SafeString:
-    """The entries as the rows of the HTML mail's table, in the active language."""
+    """The entries as the rows of the HTML mail's table, in the active language. Each cell has a class the
+    template's phone styles address (`rd-*`): under 480 px the rows stack into one card per request
+    (templates/rights/email/reminder_digest.html), and the labels a phone shows in place of the column heads are
+    in the cells, hidden on a wide screen."""
     provisional = f"<br><small>{escape(_('provisional'))}</small>"
+    promise, last_day = _label(_("Promise")), _label(_("Last day"))
     out = []
     for entry in entries:
         rows = len(entry.lines)
         for n, line in enumerate(entry.lines):
             first = n == 0
             border = "border-top: 1px solid #d0d7de;" if first else ""
-            out.append(f'    <tr style="{border}{_ROW_BACKGROUND.get(line.kind, "")}">\n      ')
+            classes = ("rd-first" if first else "rd-more") + (" rd-last" if n == rows - 1 else "")
+            out.append(f'    <tr class="{classes}" style="{border}{_ROW_BACKGROUND.get(line.kind, "")}">\n      ')
             if first:
                 out.append(
-                    f'<td rowspan="{rows}"><a href="{escape(entry.url)}">#{entry.request_id}</a></td>\n'
-                    f'      <td rowspan="{rows}">{escape(entry.app)}</td>\n'
-                    f'      <td rowspan="{rows}">{escape(entry.right)}<br><small>{escape(entry.requester)} · '
+                    f'<td class="rd-request" rowspan="{rows}"><a href="{escape(entry.url)}">#{entry.request_id}</a></td>\n'
+                    f'      <td class="rd-app" rowspan="{rows}">{escape(entry.app)}</td>\n'
+                    f'      <td class="rd-right" rowspan="{rows}">{escape(entry.right)}<br><small>{escape(entry.requester)} · '
                     f"{escape(entry.state)}</small></td>\n      "
                 )
             out.append(
-                f"<td>{escape(line.action)}</td>\n"
-                f'      <td style="white-space: nowrap;">{escape(line.due)}{provisional if line.provisional else ""}</td>\n'
-                f'      <td style="text-align: right;">{escape(line.days_overdue_text or "—")}</td>\n'
-                f"      <td><strong>{escape(line.kind_label)}</strong><br>{escape(line.status_text)}</td>\n    </tr>\n"
+                f'<td class="rd-action">{promise}{escape(line.action)}</td>\n'
+                f'      <td class="rd-due" style="white-space: nowrap;">{last_day}{escape(line.due)}'
+                f'{provisional if line.provisional else ""}</td>\n'
+                f'      <td class="rd-days" style="text-align: right;">{escape(line.days_overdue_text or "—")}</td>\n'
+                f'      <td class="rd-kind"><strong>{escape(line.kind_label)}</strong><br>{escape(line.status_text)}</td>\n    </tr>\n'
             )
     return mark_safe("".join(out))
+
+
+def _label(text: str) -> str:
+    """A column head repeated in its cell for the phone layout, hidden on a wide screen (and where a client drops
+    the <style> block, which leaves the table)."""
+    separator = pgettext("between a label and its value", ": ")  # "：" in Chinese
+    return f'<span class="rd-label" style="display: none;">{escape(text)}{escape(separator)}</span>'

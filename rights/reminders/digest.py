@@ -107,6 +107,29 @@ def _admin_link_pattern() -> str:
     return django_settings.SITE_URL.rstrip("/") + path.replace("987654321", "{id}")
 
 
+@dataclass(frozen=True)
+class Links:
+    """Where a digest links to, all under SITE_URL: a request (`request.format(id=...)`), the list of open
+    requests, the reader's reminder settings. Resolved once per sweep, not three `reverse` calls per digest."""
+
+    request: str
+    request_list: str
+    settings: str
+
+
+def site_links() -> Links:
+    site = django_settings.SITE_URL.rstrip("/")
+    try:
+        request_list = site + reverse("admin:rights_rightsrequest_changelist") + "?open=open"
+    except NoReverseMatch:
+        request_list = site
+    try:
+        settings = reverse("admin:rights_reminderpreference_changelist")
+    except NoReverseMatch:
+        settings = "/admin/rights/reminderpreference/"
+    return Links(_admin_link_pattern(), request_list, site + settings)
+
+
 _DETAIL_FIELDS = (
     "id", "source", "source_clock_id", "request__app__name", "request__right", "request__requester_name",
     "request__state", "clock__action", "clock__provisional",
@@ -146,6 +169,7 @@ class Details:
 
     rows: dict[int, tuple]
     described: dict[str, dict[tuple[str, int], ClockDetails]]
+    links: Links = field(default_factory=site_links)
 
 
 def load_details(digests: list[Digest]) -> Details:
@@ -168,8 +192,8 @@ def fill_details(
     """What the lines show, in the active language, from `details` (loaded for a whole sweep, `load_details`) or
     loaded here (one query, and one per other clock source present); and their working days, counted as the list
     counts them."""
-    link = _admin_link_pattern()
-    actions = {value: str(label) for value, label in Action.choices}
+    link = details.links.request if details is not None else _admin_link_pattern()
+    actions = _actions(translation.get_language())
     if details is None:
         rows = detail_rows([item.reminder_id for item in items])
         described = describe_clocks(rows.values())
@@ -262,6 +286,12 @@ class DigestEntry:
     state: str
     url: str
     lines: list[DigestLine]
+
+
+@lru_cache(maxsize=16)
+def _actions(language: str) -> dict[str, str]:
+    """The actions' labels in one language (the active one), resolved once per process, as `_labels`."""
+    return {value: str(label) for value, label in Action.choices}
 
 
 @lru_cache(maxsize=16)

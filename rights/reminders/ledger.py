@@ -173,6 +173,35 @@ def claim(ids: list[int]) -> list[int]:
     return list(rows.values_list("pk", flat=True))
 
 
+def claim_many_as_sent(digests: list[Digest], *, now: datetime) -> set[int]:
+    """`claim_as_sent` for a batch of digests in one statement on PostgreSQL (each row marked with its own
+    digest's recipient and Message-ID; rows locked in id order): the delivery commits a batch at a time
+    (rights.reminders.deliver). Each row carries its digest's number, the addresses and Message-IDs go once per
+    digest: 82,000 rows as two integer arrays rather than an integer and two text arrays (0.2 s of Python CPU)."""
+    if connection.vendor != "postgresql":
+        return {pk for digest in digests for pk in claim_as_sent(digest, now=now)}
+    ids, numbers = [], []
+    for number, digest in enumerate(digests, 1):
+        ids += (item.reminder_id for item in digest.items)
+        numbers += [number] * len(digest.items)
+    if not ids:
+        return set()
+    table, fields = connection.ops.quote_name(Reminder._meta.db_table), Reminder._meta
+    column = lambda name: connection.ops.quote_name(fields.get_field(name).column)  # noqa: E731
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} AS t SET {column('status')} = %s, {column('sent_at')} = %s, attempts = t.attempts + 1, "
+            f"last_error = '', {column('recipient')} = (%s::text[])[v.n], {column('message_id')} = (%s::text[])[v.n] "
+            f"FROM (SELECT x.id, u.n FROM (SELECT * FROM unnest(%s::bigint[], %s::int[]) AS w(id, n) ORDER BY id) AS u "
+            f"CROSS JOIN LATERAL (SELECT r.id FROM {table} r WHERE r.id = u.id AND r.status = ANY(%s) "
+            f"FOR UPDATE SKIP LOCKED) AS x) AS v WHERE t.id = v.id RETURNING t.id",
+            [ReminderStatus.SENT.value, fields.get_field("sent_at").get_db_prep_save(now, connection),
+             [digest.address for digest in digests], [digest.message_id() for digest in digests], ids, numbers,
+             _retryable_states()],
+        )  # fmt: skip
+        return {row[0] for row in cursor.fetchall()}
+
+
 def claim_as_sent(digest: Digest, *, now: datetime) -> list[int]:
     """Claim the digest's still-unsent rows and mark them sent (attempt counted, recipient, Message-ID), in the
     caller's transaction: its commit after the server accepted the digest is what makes them sent; until then
