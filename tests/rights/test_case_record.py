@@ -307,6 +307,21 @@ def test_calendar_commands_record_the_change_and_say_how_many_requests_changed(l
 # ---------------------------------------------------------------------------------------- the projection
 
 
+def test_an_amendment_does_not_stop_anyone_recording_what_happened_before_it(lumiere, clerk):
+    # Issue 19: a contact detail corrected at 14:29, then the acknowledgement that came at 14:25 was refused.
+    request = file(lumiere, at=FILED, now=NOW)
+    record_event(event="amend", request=request, field="requester_contact", value="zs@example.com",
+                 at=shanghai(2026, 10, 9, 14, 29), acting_user=clerk, now=NOW)  # fmt: skip
+    request = record_event(event="acknowledge", request=request, at=shanghai(2026, 10, 9, 14, 25), acting_user=clerk, now=NOW)
+    assert request.state == State.IN_PROGRESS
+    history = list(request.log.order_by("at", "id").values_list("transition", flat=True))
+    assert history == ["file", "submit", "acknowledge", "amend"]
+    assert differences(request, work_calendar()) == []
+    # State transitions stay in order: nothing is dated before the acknowledgement now.
+    with pytest.raises(TransitionRefused, match="previous event happened at 2026-10-09 14:25"):
+        record_event(event="complete", request=request, at=shanghai(2026, 10, 9, 14, 20), acting_user=clerk, now=NOW)
+
+
 def test_clocks_rebuild_check_finds_a_stored_clock_that_no_replay_gives(lumiere):
     request = file(lumiere, at=FILED, now=NOW)
     Clock.objects.filter(request=request).update(final_due=date(2026, 12, 31))
