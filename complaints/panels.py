@@ -28,7 +28,13 @@ def case_facts(rights_request: RightsRequest, *, calendar=None, case: dict | Non
     if case is None:
         return CaseFacts(rights_request, calendar)
     if "facts" not in case:
-        case["facts"] = CaseFacts(rights_request, calendar)
+        facts = CaseFacts(rights_request, calendar)
+        # What the page has read already is not read again (CaseFacts' cached readings, same rows and order).
+        if "log" in case:
+            facts.__dict__["log"] = case["log"]
+        if "clocks" in case:
+            facts.__dict__["stored_clocks"] = case["clocks"]
+        case["facts"] = facts
     return case["facts"]
 
 
@@ -54,7 +60,7 @@ def complaint_timeline(rights_request: RightsRequest) -> tuple[TimelineEntry, ..
                 change=f"{entry.get_source_display()} → {entry.get_target_display()}" if entry.source and entry.source != entry.target else "",
                 reason=entry.note if entry.event == "not_admit" else "",
                 note="" if entry.event == "not_admit" else entry.note,
-                detail=_("reference: %(reference)s") % {"reference": reference} if reference else "",
+                detail=f"{_('reference')}: {reference}" if reference else "",
                 url=reverse("admin:complaints_complaint_change", args=[entry.complaint_id]),
             )
         )

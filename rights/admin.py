@@ -13,7 +13,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import quote
 from django.contrib.admin.views.main import ChangeList
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -140,6 +140,16 @@ class RightsRequestAdmin(RequestViews, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("app", "assignee").prefetch_related("clocks")
+
+    def get_object(self, request, object_id, from_field=None):
+        """One request with its app, assignee and procedure, without the list's clock prefetch: the case view reads
+        the clocks once, with their policies (rights.admin_case)."""
+        queryset = admin.ModelAdmin.get_queryset(self, request).select_related("app", "assignee", "procedure")
+        field = self.opts.pk if from_field is None else self.opts.get_field(from_field)
+        try:
+            return queryset.get(**{field.name: field.to_python(object_id)})
+        except (RightsRequest.DoesNotExist, ValidationError, ValueError):
+            return None
 
     def get_changelist(self, request, **kwargs):
         return RequestChangeList

@@ -91,7 +91,8 @@ def case_context(model_admin, request, obj: RightsRequest) -> dict:
     forms = event_forms(obj, names)
     statuses = page.statuses(obj, clocks=clocks)
     history = list(obj.log.select_related("by").prefetch_related("evidence").order_by("at", "id"))
-    case: dict = {}  # one reading of the case shared by the tracks' panels (rights.registry)
+    # One reading of the case shared by the tracks' panels (rights.registry): the events and clocks read here.
+    case: dict = {"log": history, "clocks": clocks}
     panels = [
         (track.name, panel) for track in tracks() if track.request_panel
         if (panel := track.request_panel(

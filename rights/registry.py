@@ -122,7 +122,9 @@ class DeskTrack:
     statuses: Callable[..., dict[int, list[TrackStatus]]]
     # (http_request, rights_request, *, now, calendar, due_soon_working_days, case) -> Panel | None: the track's
     # section of the request page; its context is merged into the page's. `case` is a dict shared by the page's
-    # panels, one per request page: a reading of the case one panel makes (complaints' CaseFacts) another reuses.
+    # panels, one per request page: it starts with what the page read ("log": the request's events oldest first,
+    # with their `by`; "clocks": its clocks by last day, with their policy versions), and a reading of the case one
+    # panel makes (complaints' CaseFacts, "facts") another reuses.
     request_panel: Callable[..., Panel | None] | None = None
     # (http_request, *, now) -> Panel | None: the track's section of the dashboard.
     dashboard_panel: Callable[..., Panel | None] | None = None

@@ -123,6 +123,11 @@ def test_auditor_sees_no_buttons_and_cannot_transition_assign_file_or_edit(clien
     page = client.get(change_url(filed))
     assert offered_transitions(page) == []
     assert b'name="assign-assignee"' not in page.content
+    # Issue 19: no drafting buttons either (they led to pages with no submit), and no button at all in the case.
+    html = page.content.decode()
+    assert "/complaints/complaint/new/" not in html and "Draft the complaint" not in html
+    case = html[html.index('id="case"'):]
+    assert "<details" not in case and 'type="submit"' not in case
 
     assert post_transition(client, filed, "acknowledge", note="x").status_code == 403
     assign = client.post(reverse("admin:rights_rightsrequest_assign", args=[filed.pk]), {"assign-assignee": clerk.pk})
@@ -135,6 +140,34 @@ def test_auditor_sees_no_buttons_and_cannot_transition_assign_file_or_edit(clien
     assert (filed.state, filed.assignee, filed.requester_name) == (State.SUBMITTED, None, "张三")
     assert list(filed.log.values_list("transition", flat=True)) == ["file", "submit"]
     assert RightsRequest.objects.count() == 1
+
+
+def test_a_case_worker_sees_the_drafting_buttons_and_complaint_actions_that_are_verbs(as_clerk, clerk, lumiere):
+    from complaints.models import Channel
+    from complaints.services import draft_complaint
+
+    filed = file(lumiere, at=SENT, acting_user=clerk, requester_contact="13812345678")
+    assert "Draft the complaint" in as_clerk.get(change_url(filed)).content.decode()
+    complaint = draft_complaint(request=filed, channel=Channel.objects.get(code="app"), acting_user=clerk, at=shanghai(2026, 10, 14, 10))
+    html = as_clerk.get(reverse("admin:complaints_complaint_change", args=[complaint.pk])).content.decode()
+    buttons = re.findall(r'<details data-event="\w+"[^>]*>\s*<summary>([^<]+)</summary>', html)
+    assert buttons == ["Lodge", "Withdraw"]  # what to do, not what happened ("Lodged", "Withdrawn")
+
+
+@pytest.mark.parametrize(("language", "words"), [("zh-hans", ("授权委托书", "委托人：张三")), ("en", ("Power of attorney", "Principal: 张三"))])
+def test_the_power_of_attorney_page_holds_the_document_drafted_from_the_facts(client, clerk, lumiere, language, words):
+    filed = file(lumiere, at=SENT, acting_user=clerk)
+    client.force_login(clerk)
+    page = client.get(change_url(filed), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    url = reverse("admin:complaints_document", args=[filed.pk, "power_of_attorney"])
+    assert f'href="{url}"' in page
+    html = client.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert 'id="cp-refusal"' not in html and 'id="cp-doc"' in html
+    assert "北京卢米埃时代电影院线有限公司" in html and "卢米埃影城" in html  # the respondent, from the catalog
+    for word in words:
+        assert word in html
+    pdf = client.get(url + "?format=pdf")
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
 
 
 def test_auditor_may_export_and_case_worker_may_not_delete(client, auditor, clerk, lumiere):
