@@ -48,6 +48,15 @@ from .services import (
     update_requester_details,
 )
 
+# What a complaint's buttons say: a verb ("Lodge", "Withdraw"); the history names what was recorded ("Lodged").
+BUTTONS = {
+    "lodge": gettext_lazy("Lodge"),
+    "admit": gettext_lazy("Record the admission"),
+    "not_admit": gettext_lazy("Record the refusal to admit"),
+    "answer": gettext_lazy("Record the answer"),
+    "close": gettext_lazy("Close the complaint"),
+    "withdraw": gettext_lazy("Withdraw"),
+}
 DOCUMENTS = {"reminder": gettext_lazy("Reminder letter to the app (催办函)"), "power_of_attorney": gettext_lazy("Power of attorney (授权委托书)")}
 
 
@@ -224,7 +233,7 @@ class ComplaintAdmin(admin.ModelAdmin):
             clocks=[{"clock": c, "overdue": is_overdue(c, now), "kept": c.kept_promise()} for c in complaint.clocks.all()],
             history=[{"entry": e, "label": event_label(e.event)} for e in complaint.log.select_related("by").prefetch_related("evidence")],
             evidence=complaint.evidence.all(),
-            events=[{"name": n, "label": event_label(n), "grave": EVENTS_BY_NAME[n].grave,
+            events=[{"name": n, "label": BUTTONS.get(n) or event_label(n), "grave": EVENTS_BY_NAME[n].grave,
                      "form": ComplaintEventForm(event=n, initial={"expected_state": complaint.state}),
                      "url": reverse("admin:complaints_complaint_event", args=[complaint.pk, n])} for n in names],
             escalation_refusal=escalation_refusal(complaint),

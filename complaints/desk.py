@@ -16,7 +16,7 @@ from rights.presenters import deadline_status
 from rights.registry import Condition, DeskClock, DeskTrack, Panel, TrackStatus, register
 
 from .models import Addressee, ComplaintClock
-from .panels import dashboard_figures, request_panel_context
+from .panels import complaint_timeline, dashboard_figures, request_panel_context
 
 
 def clock_label(clock: ComplaintClock) -> str:
@@ -86,13 +86,15 @@ def statuses(request_ids, *, now: datetime, calendar, due_soon_working_days: int
     return found
 
 
-def request_panel(http_request, rights_request, *, now: datetime, calendar, due_soon_working_days: int) -> Panel:
+def request_panel(http_request, rights_request, *, now: datetime, calendar, due_soon_working_days: int, case=None) -> Panel:
     clocks: dict[int, list[TrackStatus]] = {}
     found = statuses([rights_request.pk], now=now, calendar=calendar, due_soon_working_days=due_soon_working_days)
     for row in found.get(rights_request.pk, []):
         clocks.setdefault(row.complaint, []).append(row)
-    context = request_panel_context(http_request, rights_request, now=now, calendar=calendar, clocks=clocks)
-    return Panel("admin/complaints/_request_panel.html", context)
+    context = request_panel_context(http_request, rights_request, now=now, calendar=calendar, clocks=clocks, case=case)
+    if context["complaints_panel"] is None:
+        return Panel("admin/complaints/_request_panel.html", context)
+    return Panel("admin/complaints/_request_panel.html", context, timeline=complaint_timeline(rights_request))
 
 
 def dashboard_panel(http_request, *, now: datetime) -> Panel:

@@ -9,13 +9,62 @@ from urllib.parse import urlencode
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from deadlines.counting import SHANGHAI
 from policies.models import work_calendar
 from rights.models import RightsRequest
+from rights.registry import TimelineEntry
 
 from .admissibility import CaseFacts, check_admissibility
-from .models import Channel, Complaint
+from .models import Channel, Complaint, ComplaintLog
+from .services import event_label
+
+
+def case_facts(rights_request: RightsRequest, *, calendar=None, case: dict | None = None) -> CaseFacts:
+    """One reading of the case per request page: kept in the page's `case` (rights.registry) for every panel that
+    reads it (the complaints' admissibility, the correspondence letter)."""
+    if case is None:
+        return CaseFacts(rights_request, calendar)
+    if "facts" not in case:
+        facts = CaseFacts(rights_request, calendar)
+        # What the page has read already is not read again (CaseFacts' cached readings, same rows and order).
+        if "log" in case:
+            facts.__dict__["log"] = case["log"]
+        if "clocks" in case:
+            facts.__dict__["stored_clocks"] = case["clocks"]
+        case["facts"] = facts
+    return case["facts"]
+
+
+def channel_name(channel: Channel) -> str:
+    """A channel in the reader's language (its English name where it has one)."""
+    english = not get_language().startswith("zh")
+    return channel.name_en if english and channel.name_en else channel.name
+
+
+def complaint_timeline(rights_request: RightsRequest) -> tuple[TimelineEntry, ...]:
+    """The request's complaints' events for the request page's timeline (one query)."""
+    entries = ComplaintLog.objects.filter(complaint__request=rights_request).select_related("by", "complaint__channel")
+    rows = []
+    for entry in entries.order_by("at", "id"):
+        reference = (entry.details or {}).get("reference", "")
+        rows.append(
+            TimelineEntry(
+                at=entry.at,
+                kind="complaint",
+                label=f"{channel_name(entry.complaint.channel)} · {event_label(entry.event)}",
+                code=entry.event,
+                by=(entry.by.get_full_name() or entry.by.get_username()) if entry.by else "",
+                change=f"{entry.get_source_display()} → {entry.get_target_display()}" if entry.source and entry.source != entry.target else "",
+                reason=entry.note if entry.event == "not_admit" else "",
+                note="" if entry.event == "not_admit" else entry.note,
+                detail=f"{_('reference')}: {reference}" if reference else "",
+                url=reverse("admin:complaints_complaint_change", args=[entry.complaint_id]),
+            )
+        )
+    return tuple(rows)
 
 
 def channel_states(rights_request: RightsRequest, *, on=None, calendar=None, facts=None) -> list[dict]:
@@ -35,8 +84,11 @@ def channel_states(rights_request: RightsRequest, *, on=None, calendar=None, fac
     return rows
 
 
-def request_panel_context(http_request, rights_request: RightsRequest, *, now=None, calendar=None, clocks=None) -> dict:
-    """The "Complain" panel; `clocks`: each complaint's clocks in words by complaint id (complaints.desk)."""
+def request_panel_context(
+    http_request, rights_request: RightsRequest, *, now=None, calendar=None, clocks=None, case: dict | None = None
+) -> dict:
+    """The "Complain" panel; `clocks`: each complaint's clocks in words by complaint id (complaints.desk); `case`:
+    the page's shared reading of the case (case_facts)."""
     user = http_request.user
     can_view = user.has_perm("complaints.view_complaint")
     if not can_view:
@@ -48,7 +100,10 @@ def request_panel_context(http_request, rights_request: RightsRequest, *, now=No
     return {
         "complaints_panel": {
             "request": rights_request,
-            "channels": channel_states(rights_request, on=now.astimezone(SHANGHAI).date(), calendar=calendar),
+            "channels": channel_states(
+                rights_request, on=now.astimezone(SHANGHAI).date(), calendar=calendar,
+                facts=case_facts(rights_request, calendar=calendar, case=case),
+            ),
             "complaints": [
                 {"complaint": c, "url": reverse("admin:complaints_complaint_change", args=[c.pk]), "clocks": clocks.get(c.pk, [])}
                 for c in complaints

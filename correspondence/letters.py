@@ -160,10 +160,11 @@ def request_letter_context(request: RightsRequest, *, on: date, language: str, f
     return context
 
 
-def draft_letter(request: RightsRequest, *, on: date, follow_up: bool = False) -> Draft:
-    """The letter for the request as of `on`: the request letter, or the follow-up on an overdue promise."""
+def draft_letter(request: RightsRequest, *, on: date, follow_up: bool = False, facts: CaseFacts | None = None) -> Draft:
+    """The letter for the request as of `on`: the request letter, or the follow-up on an overdue promise (`facts`:
+    a reading of the case the caller already has, e.g. the request page's)."""
     to = recipient(request, on)
-    facts = CaseFacts(request)
+    facts = facts or CaseFacts(request)
     if follow_up:
         if not any(judged.overdue for judged in facts.clocks(on)):
             raise LetterError(

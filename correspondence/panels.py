@@ -4,12 +4,16 @@ The button posts to LetterAdmin's send view, which calls the same service as `re
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.urls import reverse
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
+from complaints.panels import case_facts
 from rights.events import event_label
 from rights.models import RightsRequest, local_date
-from rights.registry import DeskTrack, Panel, register
+from rights.registry import DeskTrack, Panel, TimelineEntry, register
 from rights.services import may_record
 
 from .letters import LetterError, draft_letter
@@ -17,7 +21,29 @@ from .models import LetterKind, MailKind
 from .timeline import mail_of
 
 
-def request_panel(http_request, rights_request: RightsRequest, *, now, calendar, due_soon_working_days) -> Panel:
+def mail_timeline(rows: list[dict]) -> tuple[TimelineEntry, ...]:
+    """The request's mail for the request page's timeline: letters sent, mail received (the panel's rows)."""
+    entries = []
+    for row in rows:
+        out = row["direction"] == "out"
+        note = "" if out or not row.get("proposed_event") else _("probably: %(event)s") % {"event": row["proposed_event"]}
+        if out and not row.get("delivered", True):
+            note = _("Not delivered: ask the requester for another channel.")
+        entries.append(
+            TimelineEntry(
+                at=datetime.fromisoformat(row["at"]),
+                kind="mail",
+                code=row["direction"],
+                label=(_("Sent: %(kind)s") if out else _("Received: %(kind)s")) % {"kind": row["kind"]},
+                by=row["from"],
+                detail=row["subject"],
+                note=note,
+            )
+        )
+    return tuple(entries)
+
+
+def request_panel(http_request, rights_request: RightsRequest, *, now, calendar, due_soon_working_days, case=None) -> Panel:
     follow_up = rights_request.state != "draft"
     draft, refusal = None, ""
     chinese = get_language().startswith("zh")
@@ -27,21 +53,25 @@ def request_panel(http_request, rights_request: RightsRequest, *, now, calendar,
     overdue = rights_request.next_due_at is not None and rights_request.next_due_at <= now
     if not rights_request.is_closed and (not follow_up or overdue):
         try:
-            draft = draft_letter(rights_request, on=local_date(now), follow_up=follow_up)
+            draft = draft_letter(
+                rights_request, on=local_date(now), follow_up=follow_up,
+                facts=case_facts(rights_request, calendar=calendar, case=case),
+            )  # fmt: skip
         except LetterError as error:
             refusal = str(error)
+    mail_rows = [
+        # Codes for `requests show --json`, words for the page.
+        row
+        | {
+            "kind": (LetterKind if row["direction"] == "out" else MailKind)(row["kind"]).label,
+            "proposed_event": event_label(row["proposed_event"]) if row.get("proposed_event") else "",
+        }
+        for row in mail_of(rights_request)
+    ]
     return Panel(
         "admin/correspondence/request_panel.html",
         {
-            "mail_rows": [
-                # Codes for `requests show --json`, words for the page.
-                row
-                | {
-                    "kind": (LetterKind if row["direction"] == "out" else MailKind)(row["kind"]).label,
-                    "proposed_event": event_label(row["proposed_event"]) if row.get("proposed_event") else "",
-                }
-                for row in mail_of(rights_request)
-            ],
+            "mail_rows": mail_rows,
             "mail_draft": draft,
             # The page's language: the letter that is sent (Chinese, with its subject), or its English reading copy.
             "mail_text": (draft.body if chinese else draft.reading_copy) if draft else "",
@@ -51,6 +81,7 @@ def request_panel(http_request, rights_request: RightsRequest, *, now, calendar,
             "mail_can_send": draft is not None and may_record("submit", http_request.user),
             "mail_send_url": reverse("admin:correspondence_letter_send", args=[rights_request.pk]),
         },
+        timeline=mail_timeline(mail_rows),
     )
 
 

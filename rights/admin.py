@@ -13,7 +13,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import quote
 from django.contrib.admin.views.main import ChangeList
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -25,21 +25,18 @@ from django.utils.translation import gettext_lazy, ngettext
 from config.admin_lists import OddInputAdminMixin
 from config.admin_readonly import ReadOnlyAdminMixin
 
+from . import admin_reminders  # noqa: F401  (registers the reminder pages)
+from .admin_case import case_context
 from .admin_filters import AssigneeFilter, DeadlineFilter, EventFilter, OpenFilter
-from .admin_html import PageClock, deadlines_html, history_details, state_badge
-from .admin_reminders import (  # also registers the reminder pages
-    ReminderInline,
-    ReminderSnoozeInline,
-)
+from .admin_html import PageClock, deadlines_html, state_badge
 from .admin_views import RequestViews
 from .desk import view_query, visible_views
-from .events import BUTTON_LABELS, EVENT_LABELS, GRAVE_EVENTS, event_label
-from .forms import AssignForm, BulkEventForm, event_forms
-from .models import Clock, RightsRequest, TransitionLog, local_minute, mask_contact
+from .events import event_label
+from .forms import BulkEventForm
+from .models import RightsRequest, TransitionLog, local_minute, mask_contact
 from .pagination import EstimatedCountPaginator
-from .registry import tracks
 from .search import search_requests
-from .services import RequestError, allowed_events, record_event
+from .services import RequestError, record_event
 
 
 class RequestChangeList(ChangeList):
@@ -86,7 +83,7 @@ class RightsRequestAdmin(RequestViews, admin.ModelAdmin):
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER
     actions = ["assign_to_me", "record_event_for_selected"]
-    inlines = [ReminderInline, ReminderSnoozeInline]
+    # No inlines: the reminders sent and the snoozes are entries of the case view's timeline (rights.admin_case).
     fieldsets = (
         (gettext_lazy("Request"), {"fields": (("app", "right"), "procedure", ("state", "assignee"))}),
         (
@@ -103,7 +100,8 @@ class RightsRequestAdmin(RequestViews, admin.ModelAdmin):
         ),
     )
     # Nothing is edited here: every change is an event (rights.services.record_event) from the case page's
-    # forms, so the history shows who changed what, when, from which value to which.
+    # forms, so the history shows who changed what, when, from which value to which. The case view
+    # (change_form.html, rights.admin_case) shows none of these stock fields: its summary says them.
     readonly_fields = (
         "app", "right", "procedure", "state", "assignee", "filed_at_local", "submitted_at_local", "closed_at_local", "created_by",
         "refusal_reason", "regulator", "regulator_reference",
@@ -142,6 +140,16 @@ class RightsRequestAdmin(RequestViews, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("app", "assignee").prefetch_related("clocks")
+
+    def get_object(self, request, object_id, from_field=None):
+        """One request with its app, assignee and procedure, without the list's clock prefetch: the case view reads
+        the clocks once, with their policies (rights.admin_case)."""
+        queryset = admin.ModelAdmin.get_queryset(self, request).select_related("app", "assignee", "procedure")
+        field = self.opts.pk if from_field is None else self.opts.get_field(from_field)
+        try:
+            return queryset.get(**{field.name: field.to_python(object_id)})
+        except (RightsRequest.DoesNotExist, ValidationError, ValueError):
+            return None
 
     def get_changelist(self, request, **kwargs):
         return RequestChangeList
@@ -255,46 +263,8 @@ class RightsRequestAdmin(RequestViews, admin.ModelAdmin):
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and obj.pk:
-            context.update(self.case_context(request, obj))
+            context.update(case_context(self, request, obj))
         return super().render_change_form(request, context, add, change, form_url, obj)
-
-    def case_context(self, request, obj: RightsRequest) -> dict:
-        page = PageClock.of(request)
-        clocks = list(
-            Clock.objects.filter(request=obj).select_related("policy_version", "statutory_default").order_by("final_due", "id")
-        )
-        can_work = self.has_change_permission(request, obj)
-        # Assigning has its own panel on the page (the *assign* event behind it): not a second form with the same ids.
-        names = [n for n in allowed_events(obj, request.user) if n != "assign"] if can_work else []
-        forms = event_forms(obj, names)
-        statuses = page.statuses(obj, clocks=clocks)
-        history = list(obj.log.select_related("by").prefetch_related("evidence").order_by("at", "id"))
-        panels = [
-            panel for track in tracks() if track.request_panel
-            if (panel := track.request_panel(
-                request, obj, now=page.now, calendar=page.calendar, due_soon_working_days=page.due_soon)) is not None
-        ]  # fmt: skip
-        for entry in history:
-            entry.label = event_label(entry.transition)
-            entry.detail_text = history_details(entry)
-        return {
-            "today": page.today,
-            "deadline_statuses": statuses,
-            "next_deadline": next((s for s in statuses if s.days_left is not None), None),
-            "due_soon_working_days": page.due_soon,
-            "clocks": clocks,
-            "history": history,
-            "transitions": [
-                # The button is an imperative ("Amend"); what it records is named as the history names it ("Amended").
-                {"name": name, "label": EVENT_LABELS[name], "button": BUTTON_LABELS[name], "form": forms[name],
-                 "grave": name in GRAVE_EVENTS}
-                for name in names
-            ],
-            "can_work": can_work,
-            "assign_form": AssignForm(initial={"assignee": obj.assignee_id}, prefix="assign") if can_work else None,
-            "track_panels": panels,
-            **{key: value for panel in panels for key, value in panel.context.items()},
-        }
 
 
 @admin.register(TransitionLog)

@@ -80,7 +80,7 @@ def deadline_html(status: DeadlineStatus, *, with_action: bool = True):
             _("Provisional: relies on a year whose official working-day schedule is not published yet."),
             _("provisional"),
         )
-        if clock.provisional
+        if status.provisional
         else ""
     )
     return format_html(

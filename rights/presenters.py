@@ -64,6 +64,9 @@ class DeadlineStatus:
     text: str
     days_left: int | None  # working days from today to the last day; negative when overdue; None when not running
     overdue: bool = False  # running past its last day
+    # The badge: the last day itself lies in a year whose official schedule is not published, and the clock still
+    # runs (or waits). Not because the statutory day falls in such a year, never on a kept or stopped clock.
+    provisional: bool = False
 
     @property
     def tone(self) -> str:
@@ -77,10 +80,6 @@ class DeadlineStatus:
     @property
     def last_day(self) -> date:
         return self.clock.deadline or self.clock.final_due
-
-    @property
-    def provisional(self) -> bool:
-        return self.clock.provisional
 
 
 class PageCalendar:
@@ -135,13 +134,21 @@ def deadline_status(clock: Clock, *, now: datetime, calendar: WorkCalendar, due_
         return DeadlineStatus(clock, name, _("stopped on %(day)s") % {"day": day}, None)
     if name == ClockStatus.PAUSED:
         day = f"{local_date(clock.paused_since):%Y-%m-%d}"
-        return DeadlineStatus(clock, name, _("paused since %(day)s: waiting for the requester") % {"day": day}, None)
+        return DeadlineStatus(
+            clock, name, _("paused since %(day)s: waiting for the requester") % {"day": day}, None,
+            provisional=_unpublished(clock, calendar),
+        )  # fmt: skip
     days_left = calendar.working_days_between(today_in_shanghai(now), clock.deadline)
     past_promise = is_overdue(clock, now)
     text = overdue_by_text(days_left) if past_promise else working_days_left_text(days_left)
     if name == ClockStatus.STATUTORY_BREACH:
         text = f"{text} · {_('statutory limit passed')}"
-    return DeadlineStatus(clock, name, text, days_left, past_promise)
+    return DeadlineStatus(clock, name, text, days_left, past_promise, provisional=_unpublished(clock, calendar))
+
+
+def _unpublished(clock: Clock, calendar: WorkCalendar) -> bool:
+    """Whether a clock's own last day lies in a year whose working-day schedule is not published yet."""
+    return not calendar.is_published((clock.deadline or clock.final_due).year)
 
 
 def deadline_statuses(

@@ -79,11 +79,31 @@ class TrackStatus:
 
 
 @dataclass(frozen=True)
+class TimelineEntry:
+    """One thing that happened to a case, as the request page's timeline shows it: a request event, a complaint
+    event, a mail sent or received, a reminder sent. Words only (the page escapes them)."""
+
+    at: datetime
+    kind: str  # "request" | "complaint" | "mail" | "reminder": the entry's marker and its data-kind
+    label: str  # what happened ("App refused", "12300 · Lodged", "Letter sent")
+    code: str = ""  # the event's name ("refuse", "lodge") or the mail's direction ("out", "in")
+    by: str = ""  # who recorded or sent it
+    change: str = ""  # a state change in words ("In progress → Refused")
+    reason: str = ""  # a refusal's reason, a regulator's
+    note: str = ""
+    detail: str = ""  # more in words (an amendment's old and new value, a mail's subject)
+    url: str = ""  # where the whole of it is (a complaint, the ledger)
+    files: tuple = ()  # (url, name) pairs of its evidence
+
+
+@dataclass(frozen=True)
 class Panel:
-    """A section a track adds to a page: its template, rendered with the page's context plus `context`."""
+    """A section a track adds to a page: its template, rendered with the page's context plus `context`; and what
+    the track adds to the page's timeline (complaint events, mail)."""
 
     template: str
     context: dict = field(default_factory=dict)
+    timeline: tuple[TimelineEntry, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -100,8 +120,11 @@ class DeskTrack:
     # (request_ids, *, now, calendar, due_soon_working_days) -> {request id: [TrackStatus]}: every clock of the
     # track for these requests, in one query (a list page, a CSV chunk, a request page).
     statuses: Callable[..., dict[int, list[TrackStatus]]]
-    # (http_request, rights_request, *, now, calendar, due_soon_working_days) -> Panel | None: the track's section
-    # of the request page; its context is merged into the page's.
+    # (http_request, rights_request, *, now, calendar, due_soon_working_days, case) -> Panel | None: the track's
+    # section of the request page; its context is merged into the page's. `case` is a dict shared by the page's
+    # panels, one per request page: it starts with what the page read ("log": the request's events oldest first,
+    # with their `by`; "clocks": its clocks by last day, with their policy versions), and a reading of the case one
+    # panel makes (complaints' CaseFacts, "facts") another reuses.
     request_panel: Callable[..., Panel | None] | None = None
     # (http_request, *, now) -> Panel | None: the track's section of the dashboard.
     dashboard_panel: Callable[..., Panel | None] | None = None

@@ -63,6 +63,17 @@ def check_in_calendar(
         )
 
 
+# Events that move neither the state nor a clock (a corrected contact detail, who works on the case, a snooze of the
+# reminders): they do not order the case, so recording one never stops anyone recording what happened before it.
+UNORDERED_EVENTS = frozenset({"amend", "assign", "snooze"})
+
+
+def previous_moment(log) -> datetime | None:
+    """The moment a new event of the case may not predate: its latest event that moves the state or a clock
+    (`log`: the case's event rows)."""
+    return log.exclude(transition__in=UNORDERED_EVENTS).order_by("-at", "-id").values_list("at", flat=True).first()
+
+
 def event_time(
     at: datetime | date | None,
     now: datetime,
@@ -75,7 +86,8 @@ def event_time(
 ) -> datetime:
     """When an event happened: now, or a backdated moment (a bare date is 00:00, a naive moment Asia/Shanghai).
     Never outside the years the calendar can count, never in the future, and never before the case's `previous`
-    event when the caller knows it (inside its lock); `event` and `case` name them in that refusal."""
+    event when the caller knows it (inside its lock; previous_moment: an amendment does not count); `event` and
+    `case` name them in that refusal."""
     if at is None:
         at = now
     elif not isinstance(at, datetime):

@@ -19,7 +19,7 @@ from records.chain import file_digest
 from ..clocks import project, snapshot_promises
 from ..events import EVENT_ORDER, EVENTS, CaseEvent, event_label
 from ..models import CLOSED_STATES, Evidence, ReminderSnooze, RightsRequest, TransitionLog
-from .boundary import TransitionConflict, TransitionRefused, check_evidence, event_time, may_record
+from .boundary import TransitionConflict, TransitionRefused, check_evidence, event_time, may_record, previous_moment
 from .inputs import apply_inputs, clean_inputs
 
 
@@ -139,7 +139,7 @@ def apply_event(
     condition = _condition(locked, spec)
     if condition:
         raise TransitionRefused(condition)
-    previous = locked.log.order_by("-at", "-id").values_list("at", flat=True).first()
+    previous = previous_moment(locked.log)
     event_time(
         at, now, calendar=calendar, previous=previous, event=spec.label, case=_("request"), error=TransitionRefused
     )

@@ -123,6 +123,11 @@ def test_auditor_sees_no_buttons_and_cannot_transition_assign_file_or_edit(clien
     page = client.get(change_url(filed))
     assert offered_transitions(page) == []
     assert b'name="assign-assignee"' not in page.content
+    # Issue 19: no drafting buttons either (they led to pages with no submit), and no button at all in the case.
+    html = page.content.decode()
+    assert "/complaints/complaint/new/" not in html and "Draft the complaint" not in html
+    case = html[html.index('id="case"'):]
+    assert "<details" not in case and 'type="submit"' not in case
 
     assert post_transition(client, filed, "acknowledge", note="x").status_code == 403
     assign = client.post(reverse("admin:rights_rightsrequest_assign", args=[filed.pk]), {"assign-assignee": clerk.pk})
@@ -135,6 +140,34 @@ def test_auditor_sees_no_buttons_and_cannot_transition_assign_file_or_edit(clien
     assert (filed.state, filed.assignee, filed.requester_name) == (State.SUBMITTED, None, "张三")
     assert list(filed.log.values_list("transition", flat=True)) == ["file", "submit"]
     assert RightsRequest.objects.count() == 1
+
+
+def test_a_case_worker_sees_the_drafting_buttons_and_complaint_actions_that_are_verbs(as_clerk, clerk, lumiere):
+    from complaints.models import Channel
+    from complaints.services import draft_complaint
+
+    filed = file(lumiere, at=SENT, acting_user=clerk, requester_contact="13812345678")
+    assert "Draft the complaint" in as_clerk.get(change_url(filed)).content.decode()
+    complaint = draft_complaint(request=filed, channel=Channel.objects.get(code="app"), acting_user=clerk, at=shanghai(2026, 10, 14, 10))
+    html = as_clerk.get(reverse("admin:complaints_complaint_change", args=[complaint.pk])).content.decode()
+    buttons = re.findall(r'<details data-event="\w+"[^>]*>\s*<summary>([^<]+)</summary>', html)
+    assert buttons == ["Lodge", "Withdraw"]  # what to do, not what happened ("Lodged", "Withdrawn")
+
+
+@pytest.mark.parametrize(("language", "words"), [("zh-hans", ("授权委托书", "委托人：张三")), ("en", ("Power of attorney", "Principal: 张三"))])
+def test_the_power_of_attorney_page_holds_the_document_drafted_from_the_facts(client, clerk, lumiere, language, words):
+    filed = file(lumiere, at=SENT, acting_user=clerk)
+    client.force_login(clerk)
+    page = client.get(change_url(filed), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    url = reverse("admin:complaints_document", args=[filed.pk, "power_of_attorney"])
+    assert f'href="{url}"' in page
+    html = client.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert 'id="cp-refusal"' not in html and 'id="cp-doc"' in html
+    assert "北京卢米埃时代电影院线有限公司" in html and "卢米埃影城" in html  # the respondent, from the catalog
+    for word in words:
+        assert word in html
+    pdf = client.get(url + "?format=pdf")
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
 
 
 def test_auditor_may_export_and_case_worker_may_not_delete(client, auditor, clerk, lumiere):
@@ -312,8 +345,53 @@ def test_case_page_shows_the_promise_the_clocks_and_the_history(as_clerk, clerk,
     assert "卢米埃隐私政策" in html  # its source
     assert 'data-last-day="2026-10-13"' in html
     assert "2026-10-23" in html  # the statutory last day: 15 working days
-    assert re.findall(r'<tr data-log="(\w+)"', html) == ["file", "submit", "acknowledge"]
+    assert re.findall(r'data-kind="request" data-log="(\w+)"', html) == ["file", "submit", "acknowledge"]
     assert "工单 42" in html and "2026-09-29 09:00" in html
+
+
+def timeline_of(html: str) -> str:
+    return html[html.index('data-region="timeline"'):html.index("</ol>", html.index('data-region="timeline"'))]
+
+
+def test_the_case_view_is_titled_by_what_it_is_with_its_regions_and_no_stock_form(as_clerk, clerk, lumiere):
+    filed = file(lumiere, at=SENT, acting_user=clerk)
+    html = as_clerk.get(change_url(filed)).content.decode()
+    assert f"<h1>Request #{filed.pk} · 卢米埃影城 · Account cancellation</h1>" in html
+    assert f"<title>Request #{filed.pk} · 卢米埃影城 · Account cancellation" in html
+    for region in ("summary", "clocks", "actions", "timeline", "complaints", "correspondence"):
+        assert f'data-region="{region}"' in html, region
+    # No stock fieldsets ("Details"), no inlines, no stock history button, no "Change" title.
+    assert 'class="historylink"' not in html and "inline-group" not in html
+    assert html.count('<fieldset class="module aligned"') == 1  # the correspondence panel's, no stock fieldset
+    assert "Change rights request" not in html and 'id="rightsrequest_form"' not in html
+
+
+def test_a_refusal_shows_its_reason_and_its_note_in_the_timeline_also_after_reopening(as_clerk, clerk, lumiere):
+    # Issue 19: the history showed only the note, and after reopening the reason was nowhere on the page.
+    filed = file(lumiere, at=SENT, acting_user=clerk)
+    refused = record_event(event="refuse", request=filed, reason="账号存在未完成订单", note="客服电话里说的", acting_user=clerk,
+                           at=shanghai(2026, 9, 30, 10))  # fmt: skip
+    record_event(event="reopen", request=refused, note="订单已完成，重新处理", acting_user=clerk, at=shanghai(2026, 10, 2, 10))
+    timeline = timeline_of(as_clerk.get(change_url(filed)).content.decode())
+    refusal = timeline[timeline.index('data-log="refuse"'):timeline.index('data-log="reopen"')]
+    assert "账号存在未完成订单" in refusal and "客服电话里说的" in refusal and "Reason:" in refusal
+    assert "订单已完成，重新处理" in timeline[timeline.index('data-log="reopen"'):]
+
+
+def test_the_timeline_holds_the_complaints_events_and_the_reminders_sent(as_clerk, clerk, lumiere):
+    from complaints.models import Channel
+    from complaints.services import draft_complaint, record_complaint_event
+    from rights.models import Reminder
+
+    filed = file(lumiere, at=SENT, acting_user=clerk, requester_contact="13812345678")
+    complaint = draft_complaint(request=filed, channel=Channel.objects.get(code="app"), acting_user=clerk, at=shanghai(2026, 10, 14, 10))
+    record_complaint_event(complaint=complaint, event="lodge", reference="KF-7", acting_user=clerk, at=shanghai(2026, 10, 14, 11))
+    Reminder.objects.create(request=filed, clock=filed.clocks.get(), kind="overdue", due=datetime(2026, 10, 13).date(), recipient="team@example.com",
+                            status="sent", sent_at=shanghai(2026, 10, 14, 9, 30))  # fmt: skip
+    timeline = timeline_of(as_clerk.get(change_url(filed)).content.decode())
+    kinds = re.findall(r'data-kind="(\w+)" data-log="(\w+)"', timeline)
+    assert kinds == [("request", "file"), ("request", "submit"), ("reminder", "overdue"), ("complaint", "draft"), ("complaint", "lodge")]
+    assert "team@example.com" in timeline and "KF-7" in timeline
 
 
 @pytest.mark.parametrize(

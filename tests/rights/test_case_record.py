@@ -16,10 +16,11 @@ from hypothesis import strategies as st
 from deadlines.status import ClockStatus, clock_status, status_q
 from policies.models import PolicyVersion, Procedure, work_calendar
 from policies.services import set_calendar_day
+from rights.admin_html import deadline_html
 from rights.clocks import differences, rebuild
 from rights.events import EVENT_ORDER, EVENTS, STATE_EVENTS
 from rights.models import Clock, ReminderSettings, ReminderSnooze, RightsRequest, State, TransitionLog
-from rights.presenters import dashboard
+from rights.presenters import dashboard, deadline_status
 from rights.roles import AUDITOR, CASE_WORKER
 from rights.services import RequestError, TransitionRefused, allowed_events, record_event, snooze_request
 from tests.factories import UserFactory, file, shanghai
@@ -305,6 +306,41 @@ def test_calendar_commands_record_the_change_and_say_how_many_requests_changed(l
 
 
 # ---------------------------------------------------------------------------------------- the projection
+
+
+def test_an_amendment_does_not_stop_anyone_recording_what_happened_before_it(lumiere, clerk):
+    # Issue 19: a contact detail corrected at 14:29, then the acknowledgement that came at 14:25 was refused.
+    request = file(lumiere, at=FILED, now=NOW)
+    record_event(event="amend", request=request, field="requester_contact", value="zs@example.com",
+                 at=shanghai(2026, 10, 9, 14, 29), acting_user=clerk, now=NOW)  # fmt: skip
+    request = record_event(event="acknowledge", request=request, at=shanghai(2026, 10, 9, 14, 25), acting_user=clerk, now=NOW)
+    assert request.state == State.IN_PROGRESS
+    history = list(request.log.order_by("at", "id").values_list("transition", flat=True))
+    assert history == ["file", "submit", "acknowledge", "amend"]
+    assert differences(request, work_calendar()) == []
+    # State transitions stay in order: nothing is dated before the acknowledgement now.
+    with pytest.raises(TransitionRefused, match="previous event happened at 2026-10-09 14:25"):
+        record_event(event="complete", request=request, at=shanghai(2026, 10, 9, 14, 20), acting_user=clerk, now=NOW)
+
+
+def test_the_provisional_badge_shows_only_on_a_running_clock_whose_own_last_day_is_in_an_unpublished_year(lumiere):
+    # Issue 19: the badge showed because the statutory day fell in 2027, and on a clock already kept.
+    now = shanghai(2026, 12, 29, 12)
+    calendar = work_calendar()
+
+    def badge(request):
+        (clock,) = Clock.objects.filter(request=request)
+        shown = deadline_status(clock, now=now, calendar=calendar, due_soon_working_days=2)
+        return shown.provisional, "rd-provisional" in deadline_html(shown)
+
+    own_day_2026 = file(lumiere, at=shanghai(2026, 12, 14, 10), now=now)
+    (clock,) = own_day_2026.clocks.all()
+    assert clock.final_due == date(2026, 12, 23) and clock.statutory_due.year == 2027 and clock.provisional
+    assert badge(own_day_2026) == (False, False)
+    own_day_2027 = file(lumiere, at=shanghai(2026, 12, 28, 10), now=now)
+    assert badge(own_day_2027) == (True, True)
+    record_event(event="complete", request=own_day_2027, at=shanghai(2026, 12, 29, 10), now=now)
+    assert badge(own_day_2027) == (False, False)  # kept: nothing is provisional about it any more
 
 
 def test_clocks_rebuild_check_finds_a_stored_clock_that_no_replay_gives(lumiere):
