@@ -17,12 +17,13 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from complaints.models import Complaint
 from rights.models import RightsRequest
 from rights.services import RequestError, check_evidence
 
 from .models import InboundMail, Letter, MailAttachment, MailKind, MatchedBy
 from .reading import ReadMessage, Unreadable, read, sender_address
-from .tokens import request_id_from
+from .tokens import case_from
 
 SUBJECT_NUMBER = re.compile(r"#(\d{1,18})\b")
 # What a reply probably is, for a person to confirm: first match wins (an identity request often says 无法…).
@@ -52,13 +53,15 @@ class Ingested:
         return {
             "message_id": self.mail.message_id,
             "request": self.mail.request_id,
-            "complaint": None,
+            "complaint": self.mail.complaint_id,
             "kind": "duplicate" if self.duplicate else self.mail.kind,
             "proposed_event": self.mail.proposed_event or None,
         }
 
 
-def propose(read_message: ReadMessage) -> str:
+def propose(read_message: ReadMessage, *, complaint: bool = False) -> str:
+    if complaint:  # the app's answer to a complaint (complaints.events), an auto-reply answers nothing
+        return "" if read_message.auto else "answer"
     if read_message.auto:
         return "acknowledge"  # an auto-reply counts as an acknowledgement, never as the answer
     text = f"{read_message.subject}\n{read_message.body_text}"
@@ -85,16 +88,30 @@ def suggest(read_message: ReadMessage) -> RightsRequest | None:
     return None
 
 
-def _thread(read_message: ReadMessage) -> tuple[RightsRequest | None, Letter | None, str]:
+@dataclass(frozen=True)
+class Thread:
+    request: RightsRequest | None = None
+    complaint: Complaint | None = None
+    letter: Letter | None = None
+    matched_by: str = MatchedBy.NONE
+
+
+def _thread(read_message: ReadMessage) -> Thread:
     letter = Letter.objects.filter(message_id__in=read_message.thread_ids).order_by("-sent_at").first()
-    request_id = request_id_from(read_message.to)
-    if request_id is not None:
-        request = RightsRequest.objects.filter(pk=request_id).first()
+    case = case_from(read_message.to)
+    if case is not None and case[0] == "complaint":
+        complaint = Complaint.objects.select_related("request").filter(pk=case[1]).first()
+        if complaint is not None:
+            answered = letter if letter and letter.complaint_id == complaint.pk else None
+            return Thread(complaint.request, complaint, answered, MatchedBy.TOKEN)
+    elif case is not None:
+        request = RightsRequest.objects.filter(pk=case[1]).first()
         if request is not None:
-            return request, letter if letter and letter.request_id == request.pk else None, MatchedBy.TOKEN
+            answered = letter if letter and letter.request_id == request.pk and not letter.complaint_id else None
+            return Thread(request, None, answered, MatchedBy.TOKEN)
     if letter is not None:
-        return letter.request, letter, MatchedBy.THREAD
-    return None, None, MatchedBy.NONE
+        return Thread(letter.request, letter.complaint, letter, MatchedBy.THREAD)
+    return Thread()
 
 
 def _attachments(mail: InboundMail, read_message: ReadMessage) -> None:
@@ -127,7 +144,8 @@ def ingest_message(raw: bytes, *, now=None) -> Ingested:
     existing = InboundMail.objects.filter(message_id=message_id).first()
     if existing is not None:
         return Ingested(existing, duplicate=True)
-    request, letter, matched_by = _thread(read_message)
+    thread = _thread(read_message)
+    request = thread.request
     if request is None:
         kind = MailKind.UNMATCHED
     elif read_message.bounce:
@@ -138,8 +156,10 @@ def ingest_message(raw: bytes, *, now=None) -> Ingested:
         message_id=message_id, sha256=sha256, raw=raw, received_at=now, sent_at=read_message.date,
         sender=read_message.sender[:300], to=", ".join(read_message.to), subject=read_message.subject[:500],
         headers=read_message.headers, authentication=read_message.authentication, body_text=read_message.body_text,
-        body_html=read_message.body_html, kind=kind, auto=read_message.auto, matched_by=matched_by, request=request,
-        letter=letter, proposed_event=propose(read_message) if kind in (MailKind.REPLY, MailKind.AUTO_REPLY) else "",
+        body_html=read_message.body_html, kind=kind, auto=read_message.auto, matched_by=thread.matched_by, request=request,
+        complaint=thread.complaint, letter=thread.letter,
+        proposed_event=propose(read_message, complaint=thread.complaint is not None)
+        if kind in (MailKind.REPLY, MailKind.AUTO_REPLY) else "",
         suggested_request=suggest(read_message) if request is None else None,
     )  # fmt: skip
     stored = _store(attachments=read_message, **fields)

@@ -18,7 +18,7 @@ def mail_of(request: RightsRequest) -> list[dict]:
         (letter.sent_at, {
             "direction": "out", "at": letter.sent_at.isoformat(), "from": letter.sender, "to": letter.to,
             "subject": letter.subject, "message_id": letter.message_id, "kind": letter.kind, "auto": False,
-            "delivered": letter.pk not in bounced,
+            "delivered": letter.pk not in bounced, "complaint": letter.complaint_id,
         })
         for letter in letters
     ]  # fmt: skip
@@ -30,7 +30,7 @@ def mail_of(request: RightsRequest) -> list[dict]:
         (mail.received_at, {
             "direction": "in", "at": mail.received_at.isoformat(), "from": mail.sender, "to": mail.to,
             "subject": mail.subject, "message_id": mail.message_id, "kind": mail.kind, "auto": mail.auto,
-            "proposed_event": mail.proposed_event or None, "authentication": mail.authentication or None,
+            "complaint": mail.complaint_id, "proposed_event": mail.proposed_event or None, "authentication": mail.authentication or None,
         })
         for mail in inbound
     ]  # fmt: skip
