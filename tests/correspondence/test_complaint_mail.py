@@ -10,6 +10,7 @@ import sys
 import pytest
 import time_machine
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from complaints.models import Channel
 from complaints.services import draft_complaint, record_complaint_event
@@ -126,3 +127,14 @@ def test_a_complaint_token_is_not_a_request_token(to_the_app, inbox):
     address = reply_address(to_the_app.pk, "complaint").replace("+c", "+r", 1)  # the complaint's HMAC, as a request
     result = ingest_message(message(to=address, message_id="<swap@cmgplex.com>").as_bytes(), now=ARRIVED)
     assert result.mail.request is None and result.mail.complaint is None
+
+
+def test_the_case_pages_button_sends_the_complaint_through_the_same_service(to_the_app, inbox, admin_client):
+    page = reverse("admin:rights_rightsrequest_change", args=[to_the_app.request_id])
+    send = reverse("admin:correspondence_complaint_send", args=[to_the_app.pk])
+    with time_machine.travel(SENT_AT, tick=False):
+        assert f'action="{send}"' in admin_client.get(page).content.decode()
+        assert admin_client.post(send).status_code == 302
+        assert f'action="{send}"' not in admin_client.get(page).content.decode()  # sent: lodged, no button
+    to_the_app.refresh_from_db()
+    assert to_the_app.state == "lodged" and to_the_app.letters.get().kind == "complaint"
