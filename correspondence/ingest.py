@@ -21,6 +21,7 @@ from complaints.models import Complaint
 from rights.models import RightsRequest
 from rights.services import RequestError, check_evidence
 
+from .faults import pause_here
 from .models import InboundMail, Letter, MailAttachment, MailKind, MatchedBy
 from .reading import ReadMessage, Unreadable, read, sender_address
 from .tokens import case_from
@@ -176,6 +177,7 @@ def _store(*, attachments: ReadMessage | None = None, **fields) -> InboundMail |
             mail = InboundMail.objects.create(**fields)
             if attachments is not None:
                 _attachments(mail, attachments)
+            pause_here("before_commit")  # the kill test's first point: written, not committed
             return mail
     except IntegrityError:
         return None

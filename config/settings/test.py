@@ -25,3 +25,6 @@ WATCH_RETRY_BACKOFF_SECONDS = 0.01
 WATCH_TIMEOUT_SECONDS = 2.0
 # Records are written on the test's own connection (inside its transaction); one test turns the threads on.
 WATCH_RECORD_THREADS = 1
+
+# tests/correspondence/test_fetch.py kills `mail fetch` in a subprocess at one of correspondence.faults' points.
+MAIL_FETCH_PAUSE = os.environ.get("RIGHTSDESK_TEST_FETCH_PAUSE", "")
