@@ -41,6 +41,9 @@ PROPOSALS = (
 )
 
 
+LARGE_FIELDS = ("raw", "body_html", "body_text", "headers")  # not read back to answer a duplicate
+
+
 class IngestError(Exception):
     """Bytes that are not a message: one line. They are kept (in triage, as unreadable) before this is raised."""
 
@@ -98,7 +101,9 @@ class Thread:
 
 
 def _thread(read_message: ReadMessage) -> Thread:
-    letter = Letter.objects.filter(message_id__in=read_message.thread_ids).order_by("-sent_at").first()
+    letter = None
+    if read_message.thread_ids:  # most first replies carry none: no query
+        letter = Letter.objects.filter(message_id__in=read_message.thread_ids).order_by("-sent_at").first()
     case = case_from(read_message.to)
     if case is not None and case[0] == "complaint":
         complaint = Complaint.objects.select_related("request").filter(pk=case[1]).first()
@@ -142,7 +147,7 @@ def ingest_message(raw: bytes, *, now=None) -> Ingested:
                    received_at=now, kind=MailKind.UNMATCHED)  # fmt: skip
         raise IngestError(str(error)) from None
     message_id = read_message.message_id or f"<{sha256}@rightsdesk.invalid>"  # no Message-ID: the bytes name it
-    existing = InboundMail.objects.filter(message_id=message_id).first()
+    existing = InboundMail.objects.defer(*LARGE_FIELDS).filter(message_id=message_id).first()
     if existing is not None:
         return Ingested(existing, duplicate=True)
     thread = _thread(read_message)
@@ -164,16 +169,20 @@ def ingest_message(raw: bytes, *, now=None) -> Ingested:
         suggested_request=suggest(read_message) if request is None else None,
     )  # fmt: skip
     stored = _store(attachments=read_message, **fields)
-    return Ingested(stored) if stored is not None else Ingested(InboundMail.objects.get(message_id=message_id), True)
+    if stored is None:  # the same Message-ID was stored meanwhile (a second delivery racing this one)
+        return Ingested(InboundMail.objects.defer(*LARGE_FIELDS).get(message_id=message_id), True)
+    return Ingested(stored)
 
 
 def _store(*, attachments: ReadMessage | None = None, **fields) -> InboundMail | None:
-    """The row and its attachments in one transaction; None when the same Message-ID won a race to be stored."""
+    """The row and its attachments in one transaction; None when the same Message-ID won a race to be stored (the
+    unique Message-ID refuses the second row). Unreadable bytes, stored again, return the row already kept."""
     try:
         with transaction.atomic():
-            existing = InboundMail.objects.filter(message_id=fields["message_id"]).first()
-            if existing is not None:
-                return existing if fields.get("unreadable") else None
+            if fields.get("unreadable"):
+                existing = InboundMail.objects.defer(*LARGE_FIELDS).filter(message_id=fields["message_id"]).first()
+                if existing is not None:
+                    return existing
             mail = InboundMail.objects.create(**fields)
             if attachments is not None:
                 _attachments(mail, attachments)

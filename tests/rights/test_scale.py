@@ -91,8 +91,9 @@ def test_the_request_page_runs_the_same_queries_with_a_short_or_a_long_history(a
     # Every channel of the "Complain" panel is checked against one reading of the request (CaseFacts); the
     # correspondence panel drafts the follow-up letter of an overdue request from a second reading (both
     # languages share it), the policy watch's note and the pending-jobs banner add one query each. Was 24 before
-    # the correspondence panel; what matters at scale is that it does not grow with the history (above).
-    assert count <= 41, count
+    # the correspondence panel; what matters at scale is that it does not grow with the history (above). The
+    # correspondence panel's drafted complaints to the app (its "send the complaint" buttons) are one more.
+    assert count <= 42, count
 
 
 @pytest.mark.parametrize(
