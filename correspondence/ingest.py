@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import hashlib
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from complaints.models import Complaint
@@ -174,6 +175,27 @@ def ingest_message(raw: bytes, *, now=None) -> Ingested:
     return Ingested(stored)
 
 
+@contextmanager
+def _parameters_apart():
+    """On PostgreSQL, the message's row is inserted with its parameters sent apart from the statement (server-side
+    binding, bytes in binary): Django's default client-side binding writes the raw bytes into the INSERT as hex
+    text, two copies at twice the message's size (a 10 MB message: the process peaked at 215 MB, 150 MB this way,
+    and 0.4 s faster; bench/README.md). The same connection and transaction; only this statement's cursor."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    connection.ensure_connection()
+    psycopg_connection = connection.connection
+    previous = psycopg_connection.cursor_factory
+    psycopg_connection.cursor_factory = ServerBindingCursor
+    try:
+        yield
+    finally:
+        psycopg_connection.cursor_factory = previous
+
+
 def _store(*, attachments: ReadMessage | None = None, **fields) -> InboundMail | None:
     """The row and its attachments in one transaction; None when the same Message-ID won a race to be stored (the
     unique Message-ID refuses the second row). Unreadable bytes, stored again, return the row already kept."""
@@ -183,7 +205,8 @@ def _store(*, attachments: ReadMessage | None = None, **fields) -> InboundMail |
                 existing = InboundMail.objects.defer(*LARGE_FIELDS).filter(message_id=fields["message_id"]).first()
                 if existing is not None:
                     return existing
-            mail = InboundMail.objects.create(**fields)
+            with _parameters_apart():
+                mail = InboundMail.objects.create(**fields)
             if attachments is not None:
                 _attachments(mail, attachments)
             pause_here("before_commit")  # the kill test's first point: written, not committed
