@@ -204,6 +204,28 @@ def record_complaint_event(*, complaint: Complaint, event: str, acting_user=None
     return locked
 
 
+def lodge_within(locked: Complaint, locked_request: RightsRequest, *, acting_user=None, at=None, now=None, note: str = "",
+                 reference: str = "", evidence=()) -> Complaint:
+    """record_complaint_event's "lodge", with the same checks, on a complaint the caller has locked (its request
+    first) inside its own transaction: correspondence sends the complaint to the app by e-mail and records the
+    lodging in the same transaction, dated the moment the mail server accepted it (as rights' record_event_within
+    does for the request letter). In a savepoint: a refusal leaves the caller's work as it was."""
+    spec = EVENTS_BY_NAME["lodge"]
+    if not may(acting_user, spec.permission):
+        raise EventRefused(_("You may not record “%(event)s” on complaints.") % {"event": event_label("lodge")})
+    now = now or timezone.now()
+    at = _event_time(at, now)
+    inputs = _inputs(spec, note=note, reason="", reference=reference, satisfied=None)
+    evidence = check_evidence(evidence, error=EventRefused)
+    with transaction.atomic():
+        _check_time(locked, "lodge", at, now)
+        _check_admissible(locked_request, locked.channel, at)
+        locked = _record(locked, "lodge", at=at, now=now, acting_user=acting_user, inputs=inputs, expected_state=None,
+                         evidence=evidence)
+        escalate_within(locked, locked_request, acting_user=acting_user, at=at, now=now)
+    return locked
+
+
 def _check_admissible(request: RightsRequest, channel: Channel, at: datetime):
     result = check_admissibility(request=request, channel=channel, on=local_date(at), calendar=work_calendar())
     if not result.ok:

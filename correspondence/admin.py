@@ -4,13 +4,18 @@ list of received messages filtered to "Unmatched", sorted with `mail attach` / `
 from django.contrib import admin, messages
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from config.admin_lists import OddInputAdminMixin
 from config.admin_readonly import ReadOnlyAdminMixin
 from rights.models import RightsRequest
 
+from . import views
 from .models import InboundMail, Letter
+from .reading import sanitise_html
 
 
 @admin.register(Letter)
@@ -22,7 +27,12 @@ class LetterAdmin(OddInputAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
 
     def get_urls(self):
         send = self.admin_site.admin_view(require_POST(self.send_view))
-        return [path("send/<int:request_id>/", send, name="correspondence_letter_send"), *super().get_urls()]
+        send_complaint = self.admin_site.admin_view(require_POST(views.complaint_send_view))
+        return [
+            path("send/<int:request_id>/", send, name="correspondence_letter_send"),
+            path("send-complaint/<int:complaint_id>/", send_complaint, name="correspondence_complaint_send"),
+            *super().get_urls(),
+        ]
 
     def send_view(self, http_request, request_id):
         """The case page's button: the same service as `requests send`; a refusal is the page's one-line message."""
@@ -58,4 +68,32 @@ class InboundMailAdmin(OddInputAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin)
     list_filter = ("kind", "auto", "matched_by", "unreadable")
     search_fields = ("message_id", "sender", "subject")
     date_hierarchy = "received_at"
-    exclude = ("raw", "body_html")  # the raw bytes are evidence, not a form field; HTML is never rendered here
+    exclude = ("raw", "body_html")  # the raw bytes are evidence, not a form field; HTML only as `html` below
+    readonly_fields = ("html", "attachment_links")
+
+    def get_urls(self):
+        confirm = self.admin_site.admin_view(require_POST(views.confirm_view))
+        attachment = self.admin_site.admin_view(views.attachment_view)
+        return [
+            path("<int:mail_id>/confirm/", confirm, name="correspondence_inboundmail_confirm"),
+            path("attachment/<int:attachment_id>/", attachment, name="correspondence_mailattachment_download"),
+            *super().get_urls(),
+        ]
+
+    @admin.display(description=_("body (HTML, sanitised)"))
+    def html(self, mail):
+        # Sanitised again as it is shown (nh3: no script, no event handler, no remote image), whatever was stored.
+        return mark_safe(sanitise_html(mail.body_html)) if mail.body_html else "-"  # noqa: S308 - nh3-cleaned
+
+    @admin.display(description=_("attachments"))
+    def attachment_links(self, mail):
+        items = [
+            format_html(
+                '<a href="{}" download>{}</a> ({} B)',
+                reverse("admin:correspondence_mailattachment_download", args=[a.pk]), a.name, a.size,
+            )
+            if a.file
+            else format_html("{} ({} B) — {}", a.name, a.size, a.refused)
+            for a in mail.attachments.all()
+        ]  # fmt: skip
+        return format_html_join(mark_safe("<br>"), "{}", ((item,) for item in items)) if items else "-"

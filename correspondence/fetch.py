@@ -11,6 +11,7 @@ from urllib.parse import unquote, urlsplit
 
 from imapclient import SEEN, IMAPClient
 
+from .faults import pause_here
 from .ingest import Ingested, IngestError, ingest_message
 
 
@@ -46,6 +47,7 @@ def fetch_mailbox(url: str, *, now=None) -> list[Ingested | IngestError]:
                 results.append(ingest_message(raw, now=now))
             except IngestError as unreadable:  # kept in triage as unreadable: done with it too
                 results.append(unreadable)
+            pause_here("after_commit")  # the kill test's second point: committed, not flagged
             client.add_flags([uid], [SEEN])  # only now: the message's transaction has committed
     finally:
         try:

@@ -61,15 +61,17 @@ class Draft:
     reading_copy: str  # English, for the desk
 
 
-def _procedures(request: RightsRequest, on: date) -> list[Procedure]:
-    procedures = Procedure.objects.in_force(request.app, on).filter(right__in=[request.right, Right.ANY_REQUEST])
-    return sorted(procedures, key=lambda p: (p.right != request.right, p.pk))
+def _procedures(request: RightsRequest, on: date, right: str) -> list[Procedure]:
+    procedures = Procedure.objects.in_force(request.app, on).filter(right__in=[right, Right.ANY_REQUEST])
+    return sorted(procedures, key=lambda p: (p.right != right, p.pk))
 
 
-def recipient(request: RightsRequest, on: date) -> str:
-    """The e-mail address the catalog lists for the right's procedure, or else the app's privacy address; refused in
-    one line naming the channel (and its path) when the policy offers only in-app or phone channels."""
-    procedures = _procedures(request, on)
+def recipient(request: RightsRequest, on: date, right: str | None = None) -> str:
+    """The e-mail address the catalog lists for the right's procedure (`right`: the request's, or "complaint" for a
+    complaint to the app), or else the app's privacy address; refused in one line naming the channel (and its path)
+    when the policy offers only in-app or phone channels."""
+    right = right or request.right
+    procedures = _procedures(request, on, right)
     for procedure in procedures:
         for channel in procedure.channels:
             if channel.get("kind") == ChannelKind.EMAIL and "@" in str(channel.get("value", "")):
@@ -83,11 +85,9 @@ def recipient(request: RightsRequest, on: date) -> str:
         raise LetterError(
             _("%(app)s lists no e-mail address for %(right)s: use its channel (%(channels)s) and keep screenshots of "
               "each step, the time of the call and the ticket number.")
-            % {"app": request.app.name, "right": request.right, "channels": named}
+            % {"app": request.app.name, "right": right, "channels": named}
         )  # fmt: skip
-    raise LetterError(
-        _("%(app)s lists no e-mail address for %(right)s.") % {"app": request.app.name, "right": request.right}
-    )
+    raise LetterError(_("%(app)s lists no e-mail address for %(right)s.") % {"app": request.app.name, "right": right})
 
 
 def subject(request: RightsRequest, *, follow_up: bool) -> str:
@@ -171,7 +171,9 @@ def draft_letter(request: RightsRequest, *, on: date, follow_up: bool = False, f
                 _("Request #%(id)s has no overdue promise on %(day)s: there is nothing to follow up.")
                 % {"id": request.pk, "day": on.isoformat()}
             )
-        body, reading = (render("reminder", request=request, channel=None, on=on, language=lang, facts=facts) for lang in LANGUAGES)
+        body, reading = (
+            render("reminder", request=request, channel=None, on=on, language=lang, facts=facts) for lang in LANGUAGES
+        )
         return Draft("follow_up", to, subject(request, follow_up=True), body, reading)
     body, reading = (
         render_body(
@@ -181,3 +183,16 @@ def draft_letter(request: RightsRequest, *, on: date, follow_up: bool = False, f
         for lang in LANGUAGES
     )
     return Draft("request", to, subject(request, follow_up=False), body, reading)
+
+
+def draft_complaint_letter(complaint, *, on: date) -> Draft:
+    """The complaint to the app as it goes out: its text as drafted (complaints.drafting, kept on the complaint),
+    to the address of the app's complaint procedure, else its privacy address."""
+    request = complaint.request
+    if not complaint.text.strip():
+        raise LetterError(_("Complaint #%(id)s has no drafted text to send.") % {"id": complaint.pk})
+    to = recipient(request, on, Right.COMPLAINT)
+    subject = (
+        f"投诉：{RIGHTS.get(request.right, (request.right,))[0]}请求（{request.app.name}）[RightsDesk #{request.pk}]"
+    )
+    return Draft("complaint", to, subject, complaint.text, complaint.text_en)

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from complaints.models import Complaint
 from records.models import AppendOnly, append_only_triggers
 from rights.models import RightsRequest
 from rights.uploads import stored_name
@@ -21,12 +22,17 @@ def mail_path(instance, filename):
 class LetterKind(models.TextChoices):
     REQUEST = "request", _("Request letter")
     FOLLOW_UP = "follow_up", _("Follow-up")
+    COMPLAINT = "complaint", _("Complaint to the app")
 
 
 class Letter(AppendOnly, models.Model):
     """A letter the desk sent to the app, as it left: its headers, the .eml and its SHA-256."""
 
     request = models.ForeignKey(RightsRequest, models.PROTECT, related_name="letters", verbose_name=_("request"))
+    # A complaint to the app (`complaints send`): the letter is the complaint's, and still on its request's record.
+    complaint = models.ForeignKey(
+        Complaint, models.PROTECT, null=True, blank=True, related_name="letters", verbose_name=_("complaint")
+    )
     kind = models.CharField(_("kind"), max_length=12, choices=LetterKind)
     message_id = models.CharField(_("message ID"), max_length=300, unique=True)
     in_reply_to = models.CharField(_("in reply to"), max_length=300, blank=True)
@@ -86,6 +92,9 @@ class InboundMail(AppendOnly, models.Model):
     matched_by = models.CharField(_("matched by"), max_length=8, choices=MatchedBy, blank=True)
     request = models.ForeignKey(
         RightsRequest, models.PROTECT, null=True, blank=True, related_name="inbound_mail", verbose_name=_("request")
+    )
+    complaint = models.ForeignKey(
+        Complaint, models.PROTECT, null=True, blank=True, related_name="inbound_mail", verbose_name=_("complaint")
     )
     letter = models.ForeignKey(
         Letter, models.PROTECT, null=True, blank=True, related_name="answers", verbose_name=_("answers the letter")

@@ -10,15 +10,54 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from complaints.events import EVENTS_BY_NAME as COMPLAINT_EVENTS
+from complaints.events import ComplaintState
+from complaints.models import Addressee, Complaint, ComplaintLog
 from complaints.panels import case_facts
+from complaints.services import event_label as complaint_event_label
 from rights.events import event_label
 from rights.models import RightsRequest, local_date
 from rights.registry import DeskTrack, Panel, TimelineEntry, register
-from rights.services import may_record
+from rights.services import may, may_record
 
+from .confirming import offered
 from .letters import LetterError, draft_letter
 from .models import LetterKind, MailKind
-from .timeline import mail_of
+from .timeline import mail_rows
+
+
+def _event_label(row) -> str:
+    if not row.get("proposed_event"):
+        return ""
+    return complaint_event_label(row["proposed_event"]) if row.get("complaint") else event_label(row["proposed_event"])
+
+
+def _confirmable(rights_request: RightsRequest, rows, user) -> dict[int, str]:
+    """{message pk: the state the person saw} for each reply whose proposed event the button may record now. The
+    case's history notes are read only when a reply proposes something (a confirmed one is named in a note)."""
+    pending = [item for row, item in rows if row["direction"] == "in" and item.proposed_event and item.request_id]
+    if not pending:
+        return {}
+    notes = list(rights_request.log.values_list("note", flat=True))
+    complaints = {item.complaint_id for item in pending if item.complaint_id}
+    if complaints:
+        notes += ComplaintLog.objects.filter(complaint__in=complaints).values_list("note", flat=True)
+    return {
+        item.pk: (item.complaint.state if item.complaint_id else rights_request.state)
+        for item in pending
+        if offered(item, user, notes=notes)
+    }
+
+
+def _complaints_to_send(rights_request: RightsRequest, user) -> list[Complaint]:
+    """The drafted complaints to the app itself, which go by e-mail (`complaints send`)."""
+    if not may(user, COMPLAINT_EVENTS["lodge"].permission):
+        return []
+    return list(
+        Complaint.objects.filter(
+            request=rights_request, state=ComplaintState.DRAFTED, channel__kind=Addressee.APP
+        ).order_by("drafted_at", "pk")
+    )
 
 
 def mail_timeline(rows: list[dict]) -> tuple[TimelineEntry, ...]:
@@ -59,19 +98,32 @@ def request_panel(http_request, rights_request: RightsRequest, *, now, calendar,
             )  # fmt: skip
         except LetterError as error:
             refusal = str(error)
-    mail_rows = [
+    rows = mail_rows(rights_request)
+    confirmable = _confirmable(rights_request, rows, http_request.user)
+    page_rows = [
         # Codes for `requests show --json`, words for the page.
         row
         | {
             "kind": (LetterKind if row["direction"] == "out" else MailKind)(row["kind"]).label,
-            "proposed_event": event_label(row["proposed_event"]) if row.get("proposed_event") else "",
+            "proposed_event": _event_label(row),
+            "confirm_url": reverse("admin:correspondence_inboundmail_confirm", args=[item.pk])
+            if item.pk in confirmable and row["direction"] == "in"
+            else "",
+            "expected_state": confirmable.get(item.pk, "") if row["direction"] == "in" else "",
+            "mail_url": reverse("admin:correspondence_inboundmail_change", args=[item.pk])
+            if row["direction"] == "in"
+            else "",
         }
-        for row in mail_of(rights_request)
+        for row, item in rows
     ]
     return Panel(
         "admin/correspondence/request_panel.html",
         {
-            "mail_rows": mail_rows,
+            "mail_rows": page_rows,
+            "mail_complaints": [
+                (complaint, reverse("admin:correspondence_complaint_send", args=[complaint.pk]))
+                for complaint in _complaints_to_send(rights_request, http_request.user)
+            ],
             "mail_draft": draft,
             # The page's language: the letter that is sent (Chinese, with its subject), or its English reading copy.
             "mail_text": (draft.body if chinese else draft.reading_copy) if draft else "",
@@ -81,7 +133,7 @@ def request_panel(http_request, rights_request: RightsRequest, *, now, calendar,
             "mail_can_send": draft is not None and may_record("submit", http_request.user),
             "mail_send_url": reverse("admin:correspondence_letter_send", args=[rights_request.pk]),
         },
-        timeline=mail_timeline(mail_rows),
+        timeline=mail_timeline(page_rows),
     )
 
 

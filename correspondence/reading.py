@@ -15,6 +15,8 @@ from email.utils import getaddresses, parsedate_to_datetime
 import nh3
 from charset_normalizer import from_bytes
 
+from .lifting import lift, payload
+
 # Charsets mail declares narrower than what it holds: GB2312 and GBK mail often carries GB18030 characters.
 WIDER = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "cp936": "gb18030"}
 BLOCK_END = re.compile(r"<\s*(br|/p|/div|/tr|/li|/h[1-6])\b[^>]*>", re.IGNORECASE)
@@ -73,9 +75,8 @@ def decode(data: bytes, charset: str | None) -> str:
         return str(best) if best is not None else data.decode("utf-8", errors="replace")
 
 
-def _text_of(part) -> str:
-    payload = part.get_payload(decode=True) or b""
-    return decode(payload, part.get_content_charset())
+def _text_of(part, bodies: list[bytes]) -> str:
+    return decode(payload(part, bodies), part.get_content_charset())
 
 
 def html_to_text(markup: str) -> str:
@@ -123,7 +124,8 @@ def read(raw: bytes) -> ReadMessage:
     """The message in `raw`, or Unreadable: a message has a From and at least a Message-ID, Date or Subject."""
     if not raw.strip() or b"\x00" in raw[:4096]:
         raise Unreadable("not an RFC 5322 message")
-    message = BytesParser(policy=policy.default).parsebytes(raw)
+    structure, bodies = lift(raw)  # a large message's base64 bodies decoded in C, not parsed line by line
+    message = BytesParser(policy=policy.default).parsebytes(structure)
     # Each header is parsed once (the email package parses a header again on every access).
     headers = [[name, _header_value(value)] for name, value in _items(message)]
     index: dict[str, list[str]] = {}
@@ -138,11 +140,11 @@ def read(raw: bytes) -> ReadMessage:
     plain, markup, attachments = [], [], []
     for part in message.walk():
         if _is_attachment(part):
-            attachments.append(Attachment(part.get_filename() or "attachment", part.get_payload(decode=True) or b""))
+            attachments.append(Attachment(part.get_filename() or "attachment", payload(part, bodies)))
         elif part.get_content_type() == "text/plain":
-            plain.append(_text_of(part))
+            plain.append(_text_of(part, bodies))
         elif part.get_content_type() == "text/html":
-            markup.append(_text_of(part))
+            markup.append(_text_of(part, bodies))
     html_body = "\n".join(markup)
     body = "\n".join(plain).strip() or html_to_text(html_body)
     try:

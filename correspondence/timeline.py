@@ -9,7 +9,8 @@ from rights.models import RightsRequest
 from .models import InboundMail, Letter, MailKind
 
 
-def mail_of(request: RightsRequest) -> list[dict]:
+def mail_rows(request: RightsRequest) -> list[tuple[dict, Letter | InboundMail]]:
+    """Each row of `mail_of` with the letter or message it shows (the case page's panel adds its buttons)."""
     letters = list(Letter.objects.filter(request=request))
     bounced = set(
         InboundMail.objects.filter(letter__in=letters, kind=MailKind.BOUNCE).values_list("letter_id", flat=True)
@@ -18,8 +19,8 @@ def mail_of(request: RightsRequest) -> list[dict]:
         (letter.sent_at, {
             "direction": "out", "at": letter.sent_at.isoformat(), "from": letter.sender, "to": letter.to,
             "subject": letter.subject, "message_id": letter.message_id, "kind": letter.kind, "auto": False,
-            "delivered": letter.pk not in bounced,
-        })
+            "delivered": letter.pk not in bounced, "complaint": letter.complaint_id,
+        }, letter)
         for letter in letters
     ]  # fmt: skip
     # Threaded at ingest, or attached from triage by a person.
@@ -30,8 +31,13 @@ def mail_of(request: RightsRequest) -> list[dict]:
         (mail.received_at, {
             "direction": "in", "at": mail.received_at.isoformat(), "from": mail.sender, "to": mail.to,
             "subject": mail.subject, "message_id": mail.message_id, "kind": mail.kind, "auto": mail.auto,
-            "proposed_event": mail.proposed_event or None, "authentication": mail.authentication or None,
-        })
+            "complaint": mail.complaint_id, "proposed_event": mail.proposed_event or None,
+            "authentication": mail.authentication or None,
+        }, mail)
         for mail in inbound
     ]  # fmt: skip
-    return [row for _at, row in sorted(rows, key=lambda pair: pair[0])]
+    return [(row, item) for _at, row, item in sorted(rows, key=lambda triple: triple[0])]
+
+
+def mail_of(request: RightsRequest) -> list[dict]:
+    return [row for row, _item in mail_rows(request)]

@@ -29,3 +29,6 @@ WATCH_RECORD_THREADS = 1
 # No periodic heads checkpoint behind other tests' job runs (tests/evidence turns it on), and no heads log in var/.
 RIGHTSDESK_EVIDENCE_CHECKPOINT_MINUTES = 0
 RIGHTSDESK_EVIDENCE_HEADS_LOG = ""
+
+# tests/correspondence/test_fetch.py kills `mail fetch` in a subprocess at one of correspondence.faults' points.
+MAIL_FETCH_PAUSE = os.environ.get("RIGHTSDESK_TEST_FETCH_PAUSE", "")

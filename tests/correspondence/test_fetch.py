@@ -5,10 +5,12 @@ At least once, never twice: a message is flagged \\Seen only after its transacti
 after reading a message and before committing left it unseen (the next run stores it); one that stopped after
 committing and before flagging left it unseen too (the next run finds it stored, and stores nothing again)."""
 
+import json
 import os
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -141,3 +143,59 @@ def test_a_wrong_password_is_one_line(dovecot):
     url, _port = dovecot
     with pytest.raises(FetchError, match="cannot open the mailbox"):
         fetch_mailbox(url.replace(f":{PASSWORD}@", ":wrong@"))
+
+
+@pytest.mark.parametrize("point", ["before_commit", "after_commit"])
+@pytest.mark.django_db(transaction=True)
+def test_a_fetch_killed_between_fetch_and_commit_loses_and_doubles_nothing(catalog, mailbox, point, tmp_path):
+    """`manage.py mail fetch` as a real process, killed with SIGKILL while its first message is written but not
+    committed (or committed but not yet flagged \\Seen); the next run stores every message exactly once."""
+    from django.db import connection
+
+    from tests.factories import file
+
+    url, client = mailbox
+    request = file(catalog["卢米埃影城"], at=shanghai(2026, 11, 10, 9), now=shanghai(2026, 11, 10, 9))
+    ids = [f"<kill-{n}@cmgplex.com>" for n in range(3)]
+    for message_id in ids:
+        client.append("INBOX", message(to=reply_address(request.pk), message_id=message_id).as_bytes())
+    settings_dict = connection.settings_dict
+    if connection.vendor == "sqlite":
+        database = f"sqlite:///{settings_dict['NAME']}"
+    else:
+        database = "postgres://{USER}@{HOST}:{PORT}/{NAME}".format(
+            **{k: settings_dict[k] or "" for k in ("USER", "HOST", "PORT", "NAME")}
+        )
+    marker = tmp_path / "paused"
+    env = {
+        **os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test", "DATABASE_URL": database, "IMAP_URL": url,
+        "RIGHTSDESK_TEST_FETCH_PAUSE": f"{point}:{marker}",
+    }  # fmt: skip
+    root = Path(__file__).resolve().parents[2]
+    run = [sys.executable, "manage.py", "mail", "fetch", "--json"]
+    first = subprocess.Popen(run, cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        for _ in range(1200):  # the process reaches the point in seconds; poll, never a fixed sleep
+            if marker.exists() or first.poll() is not None:
+                break
+            time.sleep(0.05)
+        assert marker.exists(), first.stderr.read().decode() if first.poll() is not None else "never paused"
+        first.kill()  # SIGKILL: no cleanup, no rollback by the process, no \Seen flag
+        first.wait(timeout=30)
+    finally:
+        if first.poll() is None:
+            first.kill()
+    stored = set(InboundMail.objects.values_list("message_id", flat=True))
+    assert stored == (set() if point == "before_commit" else {ids[0]})  # the open transaction died with it
+    client.noop()
+    assert len(client.search(["UNSEEN"])) == 3  # nothing was flagged
+
+    env.pop("RIGHTSDESK_TEST_FETCH_PAUSE")
+    second = subprocess.run(run, cwd=root, env=env, capture_output=True, text=True, timeout=120)
+    assert second.returncode == 0, second.stderr
+    kinds = [json.loads(line)["kind"] for line in second.stdout.splitlines()]
+    assert kinds == (["reply"] * 3 if point == "before_commit" else ["duplicate", "reply", "reply"])
+    assert sorted(InboundMail.objects.values_list("message_id", flat=True)) == sorted(ids)  # once each
+    assert InboundMail.objects.filter(request=request).count() == 3
+    client.noop()
+    assert client.search(["UNSEEN"]) == []  # all marked processed

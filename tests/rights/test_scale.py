@@ -92,9 +92,9 @@ def test_the_request_page_runs_the_same_queries_with_a_short_or_a_long_history(a
     # hands them to the tracks' panels (rights.registry's `case`), where the "Complain" panel checks every channel
     # and the correspondence panel drafts the follow-up letter of an overdue request (both languages) from the same
     # CaseFacts; the timeline adds the complaints' events, the mail and the reminders sent, one query each; the
-    # policy watch's note and the pending-jobs banner one each. Was 41 with two readings of the case; what matters
+    # policy watch's note, the pending-jobs banner and the drafted complaints to send by e-mail one each. Was 41 with two readings of the case; what matters
     # at scale is that it does not grow with the history (above).
-    assert count <= 29, count
+    assert count <= 30, count
 
 
 @pytest.mark.parametrize(

@@ -22,6 +22,7 @@ from ...casefile import CaseFileError, case_file_zip, draft_pdf
 from ...drafting import DraftError, render_complaint
 from ...events import OFFERED_EVENTS
 from ...models import Channel, Complaint
+from ...registry import subcommands
 from ...services import ComplaintError, allowed_events, lodge_complaint, record_complaint_event
 
 
@@ -104,8 +105,13 @@ class Command(BaseCommand):
         show.add_argument("--now", help="the clocks' status at this moment (ISO; Asia/Shanghai unless it says otherwise)")
         for p in (draft, lodge, move):
             p.add_argument("--by", help="act as this user (their permissions apply); default: the system")
+        for extra in subcommands():  # what the apps above complaints add (complaints.registry), e.g. `send`
+            extra.add_arguments(sub.add_parser(extra.name, help=extra.help))
 
     def handle(self, *args, **options):
+        extra = next((s for s in subcommands() if s.name == options["action"]), None)
+        if extra is not None:
+            return extra.run(self, options)
         try:
             return getattr(self, f"do_{options['action']}")(options)
         except (ComplaintError, DraftError, CaseFileError) as error:

@@ -4,11 +4,12 @@ claimed. Bytes that are not a message: kept as unreadable, then one line and exi
 
 import json
 import sys
+import time
 
 from django.conf import settings
 
 from config.commands import Command as OneLineErrorsCommand
-from config.commands import UsageError, count
+from config.commands import UsageError, count, seconds
 from correspondence.fetch import FetchError, fetch_mailbox
 from correspondence.ingest import IngestError, ingest_message
 from correspondence.models import InboundMail
@@ -25,6 +26,10 @@ class Command(OneLineErrorsCommand):
         ingest.add_argument("--json", action="store_true")
         fetch = sub.add_parser("fetch", help="ingest the unseen messages of the IMAP mailbox at IMAP_URL")
         fetch.add_argument("--json", action="store_true")
+        fetch.add_argument(
+            "--loop", type=seconds, help="fetch again every SECONDS until stopped (bin/up; nothing when IMAP_URL is unset)"
+        )
+        fetch.add_argument("--iterations", type=count, default=0, help="with --loop: stop after this many (0: never)")
         triage = sub.add_parser("triage", help="the messages no case claimed")
         triage.add_argument("--json", action="store_true")
         attach = sub.add_parser("attach", help="attach a message in triage to a request")
@@ -59,12 +64,37 @@ class Command(OneLineErrorsCommand):
             self.stdout.write(f"{data['kind']} {data['message_id']} request #{data['request'] or '-'}")
 
     def fetch(self, options):
+        if options["loop"] is not None:
+            return self.fetch_loop(options)
         if not settings.IMAP_URL:
             raise UsageError("IMAP_URL is not set: there is no mailbox to fetch from")
         try:
             results = fetch_mailbox(settings.IMAP_URL)
         except FetchError as error:
             raise UsageError(str(error)) from None
+        self.write_results(results, options)
+
+    def fetch_loop(self, options):
+        """bin/up's loop without a broker (with one, beat runs correspondence.tasks.fetch_mail): it decides here,
+        from the settings (the environment or .env), whether there is a mailbox; without one it says so and ends."""
+        if not settings.IMAP_URL:
+            self.stdout.write("IMAP_URL is not set: no mail fetch loop")
+            return
+        done = 0
+        try:
+            while True:
+                try:
+                    self.write_results(fetch_mailbox(settings.IMAP_URL), options)
+                except FetchError as error:  # the mailbox may be back next time
+                    self.stderr.write(f"mail fetch: {error}")
+                done += 1
+                if options["iterations"] and done >= options["iterations"]:
+                    return
+                time.sleep(options["loop"])
+        except KeyboardInterrupt:
+            self.stdout.write("mail fetch loop stopped")
+
+    def write_results(self, results, options):
         for result in results:
             if isinstance(result, IngestError):
                 data = {"message_id": None, "request": None, "complaint": None, "kind": "unreadable"}
