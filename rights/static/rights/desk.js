@@ -84,8 +84,9 @@
       box.hidden = false;
     }
 
-    // One request per change: "input" and "change" both fire for one edit (and a date picker fires them again),
-    // so a query already asked is not asked again, and typing settles for a moment before it is sent.
+    // One request per change (issue 19): "input" and "change" both fire for one edit, and a date picker fires
+    // them for each part typed, so the edits settle for a moment first and a query already asked is not asked
+    // again.
     let asked = "", timer = 0;
     function refresh() {
       window.clearTimeout(timer);
@@ -113,7 +114,7 @@
 
     for (const name of ["app", "right", "sent_at"]) {
       const field = form.elements[name];
-      if (field) { field.addEventListener("change", refresh); field.addEventListener("input", soon); }
+      if (field) { field.addEventListener("change", soon); field.addEventListener("input", soon); }
     }
     refresh();
   }
