@@ -11,7 +11,7 @@ from deadlines.status import due_soon_horizon
 
 from .admin_html import PageClock
 from .events import EVENT_LABELS, EVENT_ORDER
-from .forms import staff_users
+from .forms import assignable_users
 from .presenters import week_end
 from .registry import Condition, deadline_q
 
@@ -22,6 +22,7 @@ class DeadlineFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         return [
+            ("needs", gettext_lazy("Needs action (overdue, past the statute or due soon)")),
             ("overdue", gettext_lazy("Overdue")),
             ("soon", gettext_lazy("Due soon")),
             ("week", gettext_lazy("Due this week")),
@@ -32,6 +33,13 @@ class DeadlineFilter(admin.SimpleListFilter):
         page = PageClock.of(request)
         # rights.registry.deadline_q: the request's own clocks or a registered track's (a complaint's, a regulator's).
         match self.value():
+            case "needs":  # what the home lists (rights.desk.home_desk)
+                horizon = due_soon_horizon(page.today, page.due_soon, page.calendar)
+                return queryset.filter(
+                    deadline_q(Condition.OVERDUE, now=page.now)
+                    | deadline_q(Condition.DUE_BY, now=page.now, last_day=horizon)
+                    | deadline_q(Condition.BREACH, now=page.now)
+                ).open()
             case "overdue":
                 return queryset.filter(deadline_q(Condition.OVERDUE, now=page.now))
             case "soon":
@@ -53,7 +61,7 @@ class AssigneeFilter(admin.SimpleListFilter):
         return [
             ("me", gettext_lazy("Assigned to me")),
             ("none", gettext_lazy("Unassigned")),
-            *((str(user.pk), user.get_full_name() or user.get_username()) for user in staff_users()),
+            *((str(user.pk), user.get_full_name() or user.get_username()) for user in assignable_users()),
         ]
 
     def queryset(self, request, queryset):

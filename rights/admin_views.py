@@ -21,6 +21,7 @@ from policies.models import work_calendar
 
 from .admin_csv import csv_response
 from .admin_html import PageClock
+from .charts import app_charts
 from .desk import BULK_HELP, delete_view, filing_preview, record_for_each, save_view, view_query
 from .events import EVENT_LABELS, event_label
 from .forms import AssignForm, BulkEventForm, EventForm, FileRequestForm, FilingPreviewForm
@@ -262,15 +263,17 @@ class RequestViews:
         """JSON for the filing page: the clocks this filing would start, computed as filing does; writes nothing."""
         if not self.has_add_permission(request):
             raise PermissionDenied
+        # A time filing would refuse is an answer, not a failed request: 200 with the one-line error, so a person
+        # typing a year does not fill the browser's console with errors (issue 19).
         form = FilingPreviewForm(request.GET)
         if not form.is_valid():
             first = next(iter(form.errors.values()))[0]
-            return JsonResponse({"error": str(first)}, status=400)
+            return JsonResponse({"error": str(first)})
         data = form.cleaned_data
         try:
             preview = filing_preview(app=data["app"], right=data["right"], at=data["sent_at"])
         except RequestError as error:
-            return JsonResponse({"error": str(error)}, status=400)
+            return JsonResponse({"error": str(error)})
         return JsonResponse(preview)
 
     # --- export and dashboard ----------------------------------------------------------------------
@@ -292,6 +295,7 @@ class RequestViews:
         if not self.has_view_or_change_permission(request):
             raise PermissionDenied
         page = PageClock.of(request)
+        board = dashboard(page.now)
         panels = [
             panel for track in tracks() if track.dashboard_panel
             if (panel := track.dashboard_panel(request, now=page.now)) is not None
@@ -301,7 +305,8 @@ class RequestViews:
             "title": _("Rights requests dashboard"),
             "subtitle": None,
             "opts": self.opts,
-            "board": dashboard(page.now),
+            "board": board,
+            "charts": app_charts(board.apps, now=page.now),
             "track_panels": panels,
             **{key: value for panel in panels for key, value in panel.context.items()},
             "changelist_url": reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist"),

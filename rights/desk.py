@@ -89,15 +89,14 @@ def queue(user, *, now: datetime | None = None) -> list[QueueItem]:
     return items
 
 
-def desk_clocks(*, now: datetime, assignee=None, tracks_only: bool = False) -> list[DeskClock]:
+def desk_clocks(*, now: datetime, assignee=None) -> list[DeskClock]:
     """Every due-soon, overdue and statutory-breach clock of open requests and of the registered tracks (open
     complaints), sorted by last day: what `manage.py queue --json` prints. `assignee`: only requests assigned
-    to that user. `tracks_only`: the tracks' clocks alone (the home lists those under its counts; a request's own
-    are behind the counts' links)."""
+    to that user. (The home reads the same clocks a page at a time: home_desk.)"""
     calendar = PageCalendar(work_calendar())
     soon = due_soon_working_days()
     horizon = due_soon_horizon(today_in_shanghai(now), soon, calendar)
-    rows = [] if tracks_only else request_desk_clocks(now=now, horizon=horizon, calendar=calendar, due_soon_working_days=soon, assignee=assignee)
+    rows = request_desk_clocks(now=now, horizon=horizon, calendar=calendar, due_soon_working_days=soon, assignee=assignee)
     for track in tracks():
         rows.extend(
             row
@@ -107,30 +106,103 @@ def desk_clocks(*, now: datetime, assignee=None, tracks_only: bool = False) -> l
     return sorted(rows, key=lambda row: (row.due_at, row.request, row.complaint or 0, row.action))
 
 
+def _wanted_request_clocks(*, now: datetime, horizon: date):
+    """The running clocks of open requests that are due soon, overdue or past the statute."""
+    wanted = overdue_q(now) | due_by_q(horizon, now) | (running_q() & statutory_breach_q(now))
+    return Clock.objects.filter(wanted, request__state__in=OPEN_STATES).select_related("request__app", "request__assignee")
+
+
+def _request_desk_clock(clock, *, now: datetime, calendar, due_soon_working_days: int) -> DeskClock:
+    request = clock.request
+    return DeskClock(
+        kind="request",
+        request=request.pk,
+        complaint=None,
+        app=request.app.name,
+        action=str(clock.get_action_display()),
+        due=clock.deadline,
+        due_at=clock.deadline_at,
+        status=clock_status(clock, now=now, calendar=calendar, due_soon_working_days=due_soon_working_days),
+        assignee=request.assignee.get_username() if request.assignee else "",
+        assignee_id=request.assignee_id,
+        right=str(request.get_right_display()),
+    )
+
+
 def request_desk_clocks(*, now: datetime, horizon: date, calendar, due_soon_working_days: int, assignee=None) -> list[DeskClock]:
     """The requests' own running clocks that are due soon, overdue or past the statute, on open requests."""
-    wanted = overdue_q(now) | due_by_q(horizon, now) | (running_q() & statutory_breach_q(now))
-    chosen = Clock.objects.filter(wanted, request__state__in=OPEN_STATES).select_related("request__app", "request__assignee")
+    chosen = _wanted_request_clocks(now=now, horizon=horizon)
     if assignee is not None:
         chosen = chosen.filter(request__assignee=assignee)
-    rows = []
-    for clock in chosen:
-        request = clock.request
-        rows.append(
-            DeskClock(
-                kind="request",
-                request=request.pk,
-                complaint=None,
-                app=request.app.name,
-                action=str(clock.get_action_display()),
-                due=clock.deadline,
-                due_at=clock.deadline_at,
-                status=clock_status(clock, now=now, calendar=calendar, due_soon_working_days=due_soon_working_days),
-                assignee=request.assignee.get_username() if request.assignee else "",
-                assignee_id=request.assignee_id,
-            )
-        )
-    return rows
+    return [_request_desk_clock(c, now=now, calendar=calendar, due_soon_working_days=due_soon_working_days) for c in chosen]
+
+
+# ------------------------------------------------------------------------------------------- the home desk
+
+# The home's filters, in the order the tabs show them. "all" is the default: it lists mine first anyway, and a
+# new case worker with nothing assigned still sees the unassigned work that waits (issue 19, item 1).
+HOME_FILTERS = ("all", "mine", "unassigned")
+# Whose an item is, in the order the home lists them: mine, then nobody's, then a colleague's.
+WHOSE = ("mine", "unassigned", "team")
+HOME_CAP = 25  # items on the home; the rest are behind "see all in the list"
+
+
+@dataclass(frozen=True)
+class HomeItem:
+    clock: DeskClock
+    whose: str  # one of WHOSE
+
+
+@dataclass(frozen=True)
+class HomeDesk:
+    show: str  # one of HOME_FILTERS
+    items: list[HomeItem]
+    more: bool  # more items than the home shows
+    list_url: str  # the request list filtered the same way ("see all in the list")
+    tabs: list[tuple[str, str, str]]  # (filter, label, url)
+
+
+def whose(clock: DeskClock, user) -> str:
+    if clock.assignee_id is None:
+        return "unassigned"
+    return "mine" if clock.assignee_id == user.pk else "team"
+
+
+def home_desk(user, *, now: datetime, show: str = "all", cap: int = HOME_CAP) -> HomeDesk:
+    """The clocks that need someone today (overdue, past the statute, due soon) of requests and of the registered
+    tracks (complaints), mine first, then unassigned, then the team's, each group by last day; at most `cap`.
+    Each group's request clocks are read with a LIMIT (the running-clock indexes), so the home stays one page of
+    rows at a million requests; the tracks' clocks are few and read whole (desk_clocks)."""
+    show = show if show in HOME_FILTERS else "all"
+    calendar = PageCalendar(work_calendar())
+    soon = due_soon_working_days()
+    horizon = due_soon_horizon(today_in_shanghai(now), soon, calendar)
+    groups = {"mine": ("mine",), "unassigned": ("unassigned",)}.get(show, WHOSE)
+    tracked: dict[str, list[DeskClock]] = {name: [] for name in WHOSE}
+    for track in tracks():
+        for row in track.clocks(now=now, horizon=horizon, calendar=calendar, due_soon_working_days=soon):
+            tracked[whose(row, user)].append(row)
+    base = _wanted_request_clocks(now=now, horizon=horizon).order_by("deadline_at", "id")
+    chosen = {
+        "mine": base.filter(request__assignee=user),
+        "unassigned": base.filter(request__assignee__isnull=True),
+        "team": base.filter(request__assignee__isnull=False).exclude(request__assignee=user),
+    }
+    items: list[HomeItem] = []
+    more = False
+    for group in groups:
+        room = cap - len(items)
+        if room <= 0:
+            more = more or bool(tracked[group]) or chosen[group].exists()
+            continue
+        rows = [_request_desk_clock(c, now=now, calendar=calendar, due_soon_working_days=soon) for c in chosen[group][: room + 1]]
+        rows = sorted(rows + tracked[group], key=lambda row: (row.due_at, row.request, row.complaint or 0, row.action))
+        more = more or len(rows) > room
+        items.extend(HomeItem(row, group) for row in rows[:room])
+    assignee = {"mine": "&assignee=me", "unassigned": "&assignee=none"}.get(show, "")
+    home = reverse("admin:index")
+    tabs = [(name, str(label), f"{home}?show={name}") for name, label in zip(HOME_FILTERS, (_("All"), _("Mine"), _("Unassigned")), strict=True)]
+    return HomeDesk(show=show, items=items, more=more, list_url=requests_url(f"deadline=needs{assignee}"), tabs=tabs)
 
 
 # ------------------------------------------------------------------------------------------ saved views

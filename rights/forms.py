@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -15,6 +14,7 @@ from policies.models import Action, App, Procedure, Right
 from .desk import bulk_choices
 from .events import AMENDABLE_FIELDS, EVENTS
 from .models import RightsRequest, State
+from .roles import assignable_users
 from .uploads import check_evidence_file
 
 LOCAL_MINUTE = "%Y-%m-%dT%H:%M"
@@ -51,10 +51,6 @@ class MultipleFileField(forms.FileField):
         if isinstance(data, (list, tuple)):
             return [single(item, initial) for item in data if item]
         return [single(data, initial)] if data else []
-
-
-def staff_users():
-    return get_user_model().objects.filter(is_active=True, is_staff=True).order_by("username")
 
 
 class AssigneeChoiceField(forms.ModelChoiceField):
@@ -112,7 +108,7 @@ class FileRequestForm(forms.Form):
         widget=forms.DateTimeInput(format="%Y-%m-%d %H:%M", attrs={"placeholder": "2026-12-01 15:39", "size": 16}),
         help_text=_("When the request reached the app (Asia/Shanghai); the clocks start then."),
     )
-    assignee = AssigneeChoiceField(staff_users(), label=_("Assignee"), required=False)
+    assignee = AssigneeChoiceField(assignable_users(), label=_("Assignee"), required=False)
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, user=None, now: datetime | None = None, **kwargs):
@@ -121,7 +117,7 @@ class FileRequestForm(forms.Form):
         if user is not None and user.is_staff and "assignee" not in initial:
             initial["assignee"] = user.pk
         super().__init__(*args, initial=initial, **kwargs)
-        self.fields["assignee"].queryset = staff_users()
+        self.fields["assignee"].queryset = assignable_users()
         self._procedures = self._procedures_in_force(local_date(now))
         widget = self.fields["procedure"].widget
         widget.option_data = {
@@ -185,7 +181,7 @@ class EventForm(forms.Form):
     action = forms.ChoiceField(
         label=_("Promised action"), required=False, choices=[("", _("— every running clock —")), *Action.choices]
     )
-    assignee = AssigneeChoiceField(staff_users(), label=_("Assignee"), required=False, empty_label=_("— nobody —"))
+    assignee = AssigneeChoiceField(assignable_users(), label=_("Assignee"), required=False, empty_label=_("— nobody —"))
     note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
     at = forms.DateTimeField(
         label=_("Happened at"), required=False, widget=DateTimeLocalInput, help_text=_("Empty: now (Asia/Shanghai).")
@@ -204,7 +200,7 @@ class EventForm(forms.Form):
             if name not in self.event.fields:
                 del self.fields[name]
         if "assignee" in self.fields:
-            self.fields["assignee"].queryset = staff_users()
+            self.fields["assignee"].queryset = assignable_users()
         # Browser hints only: the service is the rule and says what is missing.
         for name in self.event.inputs:
             if name in self.fields:
@@ -228,11 +224,11 @@ class EventForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    assignee = AssigneeChoiceField(staff_users(), label=_("Assignee"), required=False, empty_label=_("— nobody —"))
+    assignee = AssigneeChoiceField(assignable_users(), label=_("Assignee"), required=False, empty_label=_("— nobody —"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = staff_users()
+        self.fields["assignee"].queryset = assignable_users()
 
 
 def event_forms(request_obj: RightsRequest, names: list[str]) -> dict[str, EventForm]:
@@ -245,7 +241,7 @@ class BulkEventForm(forms.Form):
     event are passed on; rights.services says what is missing or wrong, per request."""
 
     event = forms.ChoiceField(label=_("Event"))
-    assignee = AssigneeChoiceField(staff_users(), label=_("Assignee (for “Assigned”)"), required=False, empty_label=_("— nobody —"))
+    assignee = AssigneeChoiceField(assignable_users(), label=_("Assignee (for “Assigned”)"), required=False, empty_label=_("— nobody —"))
     until = forms.DateField(
         label=_("Until (for snooze and extension)"), required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -259,8 +255,9 @@ class BulkEventForm(forms.Form):
     def __init__(self, *args, **kwargs):
 
         super().__init__(*args, **kwargs)
-        self.fields["event"].choices = bulk_choices()
-        self.fields["assignee"].queryset = staff_users()
+        # No default: a bulk event is chosen on purpose (issue 19); submitting without one is a field error.
+        self.fields["event"].choices = [("", "---------"), *bulk_choices()]
+        self.fields["assignee"].queryset = assignable_users()
         self.fields["at"].widget.attrs["max"] = _latest_allowed()
 
     def service_kwargs(self) -> dict:

@@ -45,6 +45,7 @@ class DeskClock:
     status: str  # a rights.status.ClockStatus value
     assignee: str  # the request's assignee's username, "" when unassigned
     assignee_id: int | None = None
+    right: str = ""  # the request's right, in words (a complaint clock names its channel in `action`)
 
     @property
     def status_label(self) -> str:

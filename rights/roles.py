@@ -5,8 +5,10 @@ case worker may file, edit, transition and attach evidence; nobody but a superus
 of a request is the audit trail. Permissions are derived from the models present, so a model another area
 adds later (e.g. an import job) is readable by both roles without editing this file.
 """
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db import DEFAULT_DB_ALIAS
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 # The groups' names are stable codes (code, e-mails and other apps look roles up by them); people see the label,
@@ -51,3 +53,16 @@ def ensure_roles(using: str = DEFAULT_DB_ALIAS) -> dict[str, Group]:
     case_worker.permissions.set(reads + writes)
     auditor.permissions.set(reads)
     return {CASE_WORKER: case_worker, AUDITOR: auditor}
+
+
+def assignable_users():
+    """Who may be given a request to work: active staff who may change requests (a case worker, a superuser, or
+    anyone granted the permission). An auditor reads everything and changes nothing, so is never offered as an
+    assignee: not on the filing form, the case page, bulk work, nor the list's assignee filter."""
+    users = get_user_model().objects
+    may_change = (
+        Q(is_superuser=True)
+        | Q(groups__permissions__codename="change_rightsrequest", groups__permissions__content_type__app_label="rights")
+        | Q(user_permissions__codename="change_rightsrequest", user_permissions__content_type__app_label="rights")
+    )
+    return users.filter(is_active=True, is_staff=True, pk__in=users.filter(may_change).values("pk")).order_by("username")

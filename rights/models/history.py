@@ -87,6 +87,12 @@ class Clock(ClockBase):
                 name="clock_kept_late_idx",
                 condition=Q(met_at__isnull=False, met_at__gte=F("statutory_deadline_at")),
             ),
+            # The dashboard's days to completion (rights.charts): the latest completions, newest first.
+            models.Index(
+                F("met_at").desc(),
+                name="clock_completed_idx",
+                condition=Q(action="completion", met_at__isnull=False),
+            ),
         ]
 
     def __str__(self):

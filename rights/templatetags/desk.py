@@ -1,9 +1,9 @@
-"""The home page's queue (rights.desk.queue) as an inclusion tag, so the admin site itself stays Django's; and what
+"""The home page's queue (rights.desk.queue and home_desk) as an inclusion tag, so the admin site itself stays Django's; and what
 the policy watch adds to the desk (rights.policy_changes): the home's "Policy changed" items and a request's note."""
 from django import template
 from django.utils import timezone
 
-from rights.desk import desk_clocks, queue, requests_url, visible_views
+from rights.desk import home_desk, queue, requests_url, visible_views
 from rights.policy_changes import drafts_url, policy_changes, promise_changed_notes
 
 register = template.Library()
@@ -19,9 +19,8 @@ def my_queue(context):
     return {
         "show": True,
         "items": queue(user, now=now),
-        # The complaints' and regulators' clocks that are due soon, overdue or past the statute, listed: they
-        # are few, and each is a letter to chase (a request's own clocks are behind the counts' links).
-        "clocks": desk_clocks(now=now, tracks_only=True),
+        # The clocks that need someone today, of requests and complaints, mine first (rights.desk.home_desk).
+        "desk": home_desk(user, now=now, show=request.GET.get("show", "")),
         "saved_views": list(visible_views(user)),
         "requests_url": requests_url(),
         "user": user,

@@ -291,7 +291,7 @@ def test_filing_preview_lists_clocks_that_start_at_identity_verification(as_cler
 @pytest.mark.parametrize("sent_at", ["1900-01-01T10:00", "2099-01-01T10:00", "²026-01-01T10:00", "x"])
 def test_filing_preview_refuses_odd_times_in_one_line_never_a_500(as_clerk, lumiere, sent_at):
     response = as_clerk.get(PREVIEW, {"app": lumiere.pk, "right": "account_cancellation", "sent_at": sent_at})
-    assert response.status_code == 400
+    assert response.status_code == 200  # an answer the page shows, not a failed request (no console error)
     assert response.json()["error"] and "\n" not in response.json()["error"]
 
 

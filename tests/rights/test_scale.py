@@ -73,7 +73,9 @@ def test_every_list_page_and_the_dashboard_run_the_same_queries_for_60_or_180_re
     file_many(catalog, 120, start=60)
     many = {url: queries_of(admin_client, url) for url in PAGES}
     assert many == few
-    assert max(many.values()) <= 16, many
+    # The dashboard's pictures (issue 19) add the latest completions per app (one query) and the work calendar
+    # (two: overrides, published years) to count their working days.
+    assert max(n for url, n in many.items() if url != DASHBOARD) <= 16 and many[DASHBOARD] <= 19, many
 
 
 def test_the_request_page_runs_the_same_queries_with_a_short_or_a_long_history(admin_client, lumiere):

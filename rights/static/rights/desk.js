@@ -84,13 +84,20 @@
       box.hidden = false;
     }
 
+    // One request per change (issue 19): "input" and "change" both fire for one edit, and a date picker fires
+    // them for each part typed, so the edits settle for a moment first and a query already asked is not asked
+    // again.
+    let asked = "", timer = 0;
     function refresh() {
+      window.clearTimeout(timer);
       const app = form.elements["app"].value, right = form.elements["right"].value;
       const sent = form.elements["sent_at"].value;
-      if (!app || !right || !sent) { box.hidden = true; return; }
+      if (!app || !right || !sent) { asked = ""; box.hidden = true; return; }
+      const query = new URLSearchParams({app: app, right: right, sent_at: sent}).toString();
+      if (query === asked) return;
+      asked = query;
       const mine = ++serial;
-      const query = new URLSearchParams({app: app, right: right, sent_at: sent});
-      fetch(url + "?" + query.toString(), {credentials: "same-origin", headers: {"Accept": "application/json"}})
+      fetch(url + "?" + query, {credentials: "same-origin", headers: {"Accept": "application/json"}})
         .then(function (response) { return response.json(); })
         .then(function (data) {
           if (mine !== serial) return;  // an older answer arriving late
@@ -101,12 +108,13 @@
             render(data);
           }
         })
-        .catch(function () { if (mine === serial) box.hidden = true; });
+        .catch(function () { if (mine === serial) { asked = ""; box.hidden = true; } });
     }
+    function soon() { window.clearTimeout(timer); timer = window.setTimeout(refresh, 300); }
 
     for (const name of ["app", "right", "sent_at"]) {
       const field = form.elements[name];
-      if (field) { field.addEventListener("change", refresh); field.addEventListener("input", refresh); }
+      if (field) { field.addEventListener("change", soon); field.addEventListener("input", soon); }
     }
     refresh();
   }
