@@ -205,7 +205,7 @@ class ValueRowsWidget(forms.Widget):
                 "",
                 '<tr class="{}"><td>{}</td><td><button type="button" class="button rd-channels__remove" '
                 'data-remove-row aria-label="{}" hidden>{}</button></td></tr>',
-                ((css, field, gettext("Remove: %(row)s") % {"row": label}, gettext("Remove")) for css, field, label in body),
+                ((css, field, gettext("Remove: %(row)s") % {"row": label}, gettext("Remove the row")) for css, field, label in body),
             ),
             count=len(values),
         )
