@@ -19,7 +19,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from config.numbers import whole_number
@@ -77,11 +77,11 @@ class ChannelRowsWidget(forms.Widget):
             )  # fmt: skip
             body.append((select, field, "rd-channels__spare" if index >= len(rows) - SPARE_ROWS else ""))
         return format_html(
-            '<table class="rd-channels" data-channels="{name}">'
+            '<div class="rd-rows"><table class="rd-channels" data-channels="{name}">'
             "<thead><tr><th scope=\"col\">{kind}</th><th scope=\"col\">{value}</th></tr></thead>"
             "<tbody>{rows}</tbody></table>"
             '<input type="hidden" name="{name}-rows" value="{count}">'
-            '<button type="button" class="button rd-channels__add" data-add-channel="{name}" hidden>{add}</button>',
+            '<button type="button" class="button rd-channels__add" data-add-channel="{name}" hidden>{add}</button></div>',
             name=name,
             add=gettext("Add a channel"),
             kind=gettext("kind"),
@@ -196,16 +196,16 @@ class ValueRowsWidget(forms.Widget):
             )  # fmt: skip
             body.append(("rd-channels__spare" if index >= len(values) - SPARE_ROWS else "", field, label))
         return format_html(
-            '<table class="rd-channels rd-values" data-channels="{name}"><tbody>{rows}</tbody></table>'
+            '<div class="rd-rows"><table class="rd-channels rd-values" data-channels="{name}"><tbody>{rows}</tbody></table>'
             '<input type="hidden" name="{name}-rows" value="{count}">'
-            '<button type="button" class="button rd-channels__add" data-add-channel="{name}" hidden>{add}</button>',
+            '<button type="button" class="button rd-channels__add" data-add-channel="{name}" hidden>{add}</button></div>',
             name=name,
             add=self.add_label,
             rows=format_html_join(
                 "",
                 '<tr class="{}"><td>{}</td><td><button type="button" class="button rd-channels__remove" '
                 'data-remove-row aria-label="{}" hidden>{}</button></td></tr>',
-                ((css, field, gettext("Remove: %(row)s") % {"row": label}, gettext("Remove the row")) for css, field, label in body),
+                ((css, field, gettext("Remove: %(row)s") % {"row": label}, pgettext("a row of a form", "Remove")) for css, field, label in body),
             ),
             count=len(values),
         )

@@ -14,6 +14,12 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   }
   document.querySelectorAll("[data-remove-row]").forEach(remover);
+  // With the script, one empty row is enough: "Add" brings more.
+  document.querySelectorAll("table.rd-channels").forEach(function (table) {
+    table.querySelectorAll("tr.rd-channels__spare").forEach(function (row, index) {
+      if (index > 0) row.hidden = true;
+    });
+  });
   document.querySelectorAll("[data-add-channel]").forEach(function (button) {
     var name = button.getAttribute("data-add-channel");
     var table = document.querySelector('table.rd-channels[data-channels="' + name + '"]');
