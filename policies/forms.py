@@ -78,7 +78,7 @@ class ChannelRowsWidget(forms.Widget):
             body.append((select, field, "rd-channels__spare" if index >= len(rows) - SPARE_ROWS else ""))
         return format_html(
             '<div class="rd-rows"><table class="rd-channels" data-channels="{name}">'
-            "<thead><tr><th scope=\"col\">{kind}</th><th scope=\"col\">{value}</th></tr></thead>"
+            "<thead><tr><th scope=\"col\">{kind}</th><th scope=\"col\">{value}</th><td></td></tr></thead>"
             "<tbody>{rows}</tbody></table>"
             '<input type="hidden" name="{name}-rows" value="{count}">'
             '<button type="button" class="button rd-channels__add" data-add-channel="{name}" hidden>{add}</button></div>',
@@ -86,7 +86,13 @@ class ChannelRowsWidget(forms.Widget):
             add=gettext("Add a channel"),
             kind=gettext("kind"),
             value=gettext("path, number or address"),
-            rows=format_html_join("", '<tr class="{}"><td>{}</td><td>{}</td></tr>', ((c, s, f) for s, f, c in body)),
+            rows=format_html_join(
+                "",
+                '<tr class="{}"><td>{}</td><td>{}</td><td><button type="button" class="button rd-channels__remove" '
+                'data-remove-row aria-label="{}" hidden>{}</button></td></tr>',
+                ((c, s, f, gettext("Remove: %(row)s") % {"row": gettext("Channel %(n)d") % {"n": n}},
+                  pgettext("a row of a form", "Remove")) for n, (s, f, c) in enumerate(body, 1)),
+            ),  # fmt: skip
             count=len(rows),
         )
 
