@@ -8,16 +8,39 @@ from django.utils.translation import gettext_lazy as _
 from config.admin_lists import OddInputAdminMixin
 
 from .admin_import import PolicyImportAdminMixin
-from .forms import ProcedureForm
+from .forms import AppForm, ProcedureForm
 from .models import App, CalendarOverride, CalendarYear, PolicyVersion, Procedure, StatutoryDefault, Unit
-from .services import publish_calendar_year, remove_calendar_day, remove_calendar_year, set_calendar_day
+from .services import (
+    delete_policy_version,
+    delete_procedure,
+    publish_calendar_year,
+    remove_calendar_day,
+    remove_calendar_year,
+    save_policy_version,
+    save_procedure,
+    set_calendar_day,
+)
 
 
 class PolicyVersionInline(admin.TabularInline):
+    """The app's versions, read only: a version changes through the importer's review (and its own page, audited),
+    never in passing on the App page, where a status set to draft would silently take the app's promises away."""
+
     model = PolicyVersion
     fields = ("title", "published_on", "effective_on", "status")
+    readonly_fields = fields
     show_change_link = True
     extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 # Django 6's default scheme for URLs typed without one.
@@ -26,6 +49,7 @@ URL_FIELDS_ASSUME_HTTPS = {models.URLField: {"assume_scheme": "https"}}
 
 @admin.register(App)
 class AppAdmin(admin.ModelAdmin):
+    form = AppForm  # e-mails, phones and addresses as rows, not JSON
     formfield_overrides = URL_FIELDS_ASSUME_HTTPS
     list_display = ("name", "operator", "website")
     search_fields = ("name", "operator")
@@ -88,6 +112,26 @@ class PolicyVersionAdmin(PolicyImportAdminMixin, admin.ModelAdmin):
     def procedure_count(self, obj):
         return obj._procedures
 
+    # Every change to a version or its procedures goes through policies.services, which audits it.
+    def save_model(self, request, obj, form, change):
+        save_policy_version(version=obj, acting_user=request.user)
+
+    def delete_model(self, request, obj):
+        delete_policy_version(version=obj, acting_user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            delete_policy_version(version=obj, acting_user=request.user)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Procedure:
+            return super().save_formset(request, form, formset, change)
+        for procedure in formset.save(commit=False):
+            save_procedure(procedure=procedure, acting_user=request.user)
+        for procedure in formset.deleted_objects:
+            delete_procedure(procedure=procedure, acting_user=request.user)
+        return None
+
 
 @admin.register(Procedure)
 class ProcedureAdmin(admin.ModelAdmin):
@@ -106,6 +150,16 @@ class ProcedureAdmin(admin.ModelAdmin):
     @admin.display(description=_("app"), ordering="policy_version__app__name")
     def app(self, obj):
         return obj.policy_version.app
+
+    def save_model(self, request, obj, form, change):
+        save_procedure(procedure=obj, acting_user=request.user)
+
+    def delete_model(self, request, obj):
+        delete_procedure(procedure=obj, acting_user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            delete_procedure(procedure=obj, acting_user=request.user)
 
     @admin.display(description=_("promise"))
     def promise(self, obj):

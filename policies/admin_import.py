@@ -13,6 +13,7 @@ from itertools import pairwise
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -23,6 +24,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from .forms import ChannelRowsWidget, ChannelsField
 from .importer import ImporterError
 from .importer.compare import compare_with_previous
 from .importer.confidence import RULES, reason_labels
@@ -89,13 +91,15 @@ class PolicyImportForm(forms.Form):
 
 
 class ProcedureReviewForm(forms.ModelForm):
+    # Channels as rows of (kind, value), as on the procedure page, not JSON.
+    channels = ChannelsField(required=False, label=gettext_lazy("channels"))
+
     class Meta:
         model = Procedure
         fields = REVIEWABLE_FIELDS
         widgets = {
-            "quote": forms.Textarea(attrs={"rows": 3, "cols": 60}),
-            "note": forms.Textarea(attrs={"rows": 2, "cols": 60}),
-            "channels": forms.Textarea(attrs={"rows": 3, "cols": 60}),
+            "quote": forms.Textarea(attrs={"rows": 3, "cols": 40}),
+            "note": forms.Textarea(attrs={"rows": 2, "cols": 40}),
         }
 
 
@@ -211,13 +215,23 @@ class PolicyImportAdminMixin:
                 % {"app": version.app.name, "count": version.procedures.count()},
             )
             return HttpResponseRedirect(self._url("review", version.pk))
+        name = job.source_name or job.app_name or _("the pasted text")
+        duplicate = _duplicate_of(job)
+        if duplicate is not None:
+            title = _("Already imported: %(name)s") % {"name": name}
+        elif job.state == PolicyImport.State.FAILED:
+            title = _("Import failed: %(name)s") % {"name": name}
+        else:
+            title = _("Importing %(name)s") % {"name": name}
         return TemplateResponse(
             request,
             "admin/policies/import/progress.html",
             self._context(
                 request,
-                _("Importing %(name)s") % {"name": job.source_name or job.app_name or _("the pasted text")},
+                title,
                 job=job,
+                duplicate=duplicate,
+                duplicate_url=self._url("review", duplicate.pk) if duplicate else None,
                 status=self._job_status(job),
                 status_url=self._url("import_status", job.pk),
                 progress_url=self._url("import_progress", job.pk),
@@ -309,6 +323,7 @@ class PolicyImportAdminMixin:
                 pending=pending,
                 confident=confident,
                 text_html=highlighted_text(version.source_text, procedures),
+                media=ChannelRowsWidget().media,
                 compare_url=self._url("compare", version.pk),
                 change_url=reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[version.pk]),
             ),
@@ -334,6 +349,18 @@ class PolicyImportAdminMixin:
                 review_url=self._url("review", version.pk),
             ),
         )
+
+
+def _duplicate_of(job: PolicyImport) -> PolicyVersion | None:
+    """The version a failed import found already there: the same text for the same app (the importer refuses
+    it, store.import_policy_version). None for an import that has not failed, or failed for another reason."""
+    if job.state != PolicyImport.State.FAILED:
+        return None
+    versions = PolicyVersion.objects.filter(checksum=PolicyVersion.checksum_of(job.text)).select_related("app")
+    if job.app_name.strip():
+        name = job.app_name.strip()
+        versions = versions.filter(Q(app__name=name) | Q(app__slug=name))
+    return versions.order_by("-id").first()
 
 
 # --- Review order ---------------------------------------------------------------------------------------

@@ -1,11 +1,12 @@
-"""Changes to the catalog's calendar and other audited settings: one function each, with its audit row.
+"""Changes to the catalog's calendar, its policy versions and their procedures, and other audited settings: one
+function each, with its audit row in the same transaction.
 
 A calendar correction moves deadlines: after the change commits, `calendar_changed` is sent with the days it
 touched, and rights replays the clocks those days can move (rights/signals.py).
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from django.db import transaction
 from django.dispatch import Signal
@@ -14,7 +15,7 @@ from jobs.registry import CLOCK_RECOMPUTE
 from jobs.services import enqueue
 from records.models import AuditEntry
 
-from .models import CalendarOverride, CalendarYear
+from .models import CalendarOverride, CalendarYear, PolicyVersion, Procedure
 
 # Sent after commit with `days` (the calendar days that changed) and `year` (a year whose schedule was entered).
 calendar_changed = Signal()
@@ -86,3 +87,88 @@ def remove_calendar_year(*, entry: CalendarYear, acting_user=None, notify: bool 
         entry.delete()
         if notify:
             _notify([date(year, 1, 1)], year)
+
+
+# --- Policy versions and their procedures --------------------------------------------------------------------
+# A version's text and status change only through the importer's review (importer/store.py, which audits each
+# decision); what the admin may still correct (a title, a date, a procedure) is saved here, with what it was.
+
+VERSION_FIELDS = ("title", "published_on", "effective_on", "source_url", "source_name", "status", "checksum")
+
+
+def _plain(value):
+    """A field's value as JSON holds it (dates as ISO text)."""
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return value if value is None or isinstance(value, (bool, int, float, str, list, dict)) else str(value)
+
+
+def _diff(old, new, fields) -> dict:
+    return {
+        name: {"old": _plain(getattr(old, name, None)), "new": _plain(getattr(new, name))}
+        for name in fields
+        if old is None or getattr(old, name) != getattr(new, name)
+    }
+
+
+def _version_subject(version: PolicyVersion) -> str:
+    return f"{version.app} · {version.title} · #{version.pk}"
+
+
+def _procedure_fields() -> list[str]:
+    return [f.attname for f in Procedure._meta.concrete_fields if f.name not in ("id", "policy_version")]
+
+
+def save_policy_version(*, version: PolicyVersion, acting_user=None) -> PolicyVersion:
+    """Save a version added or corrected by hand, and audit what changed (nothing changed: no row)."""
+    with transaction.atomic():
+        old = PolicyVersion.objects.select_for_update().filter(pk=version.pk).first() if version.pk else None
+        version.save()
+        changes = _diff(old, version, VERSION_FIELDS)
+        if changes:
+            audit(
+                action="policy version added" if old is None else "policy version changed",
+                subject=_version_subject(version),
+                changes=changes,
+                acting_user=acting_user,
+            )
+    return version
+
+
+def delete_policy_version(*, version: PolicyVersion, acting_user=None) -> None:
+    with transaction.atomic():
+        audit(
+            action="policy version deleted",
+            subject=_version_subject(version),
+            changes={"old": {name: _plain(getattr(version, name)) for name in VERSION_FIELDS},
+                     "procedures": version.procedures.count()},
+            acting_user=acting_user,
+        )  # fmt: skip
+        version.delete()
+
+
+def save_procedure(*, procedure: Procedure, acting_user=None) -> Procedure:
+    """Save a procedure added or corrected in the catalog, and audit what changed (nothing changed: no row)."""
+    with transaction.atomic():
+        old = Procedure.objects.select_for_update().filter(pk=procedure.pk).first() if procedure.pk else None
+        procedure.save()
+        changes = _diff(old, procedure, _procedure_fields())
+        if changes:
+            audit(
+                action="procedure added" if old is None else "procedure changed",
+                subject=f"{_version_subject(procedure.policy_version)} · {procedure.right} · #{procedure.pk}",
+                changes=changes,
+                acting_user=acting_user,
+            )
+    return procedure
+
+
+def delete_procedure(*, procedure: Procedure, acting_user=None) -> None:
+    with transaction.atomic():
+        audit(
+            action="procedure deleted",
+            subject=f"{_version_subject(procedure.policy_version)} · {procedure.right} · #{procedure.pk}",
+            changes={"old": {name: _plain(getattr(procedure, name)) for name in _procedure_fields()}},
+            acting_user=acting_user,
+        )
+        procedure.delete()
