@@ -42,6 +42,7 @@ from .services import (
     draft_complaint,
     escalation_refusal,
     event_label,
+    history_details,
     record_complaint_event,
     save_template,
     update_channel,
@@ -222,7 +223,8 @@ class ComplaintAdmin(admin.ModelAdmin):
             rights_request=complaint.request,
             original=complaint,
             clocks=[{"clock": c, "overdue": is_overdue(c, now), "kept": c.kept_promise()} for c in complaint.clocks.all()],
-            history=[{"entry": e, "label": event_label(e.event)} for e in complaint.log.select_related("by").prefetch_related("evidence")],
+            history=[{"entry": e, "label": event_label(e.event), "details": history_details(e.details)}
+                     for e in complaint.log.select_related("by").prefetch_related("evidence")],
             evidence=complaint.evidence.all(),
             events=[{"name": n, "label": event_label(n), "grave": EVENTS_BY_NAME[n].grave,
                      "form": ComplaintEventForm(event=n, initial={"expected_state": complaint.state}),
