@@ -103,15 +103,18 @@ PERMISSION_ACTIONS = {
 def permission_label(permission) -> str:
     content_type = permission.content_type
     model = content_type.model_class()
+    if model is None:
+        return f"{content_type} | {gettext(permission.name)}"
+    # A model without its own verbose name (RequestTally) is named by a msgid of the catalog.
+    model_label = gettext(str(model._meta.verbose_name))
     action, _sep, model_name = permission.codename.partition("_")
-    if model is not None and action in PERMISSION_ACTIONS and model_name == model._meta.model_name:
-        name = PERMISSION_ACTIONS[action] % {"model": model._meta.verbose_name}
+    if action in PERMISSION_ACTIONS and model_name == model._meta.model_name:
+        name = PERMISSION_ACTIONS[action] % {"model": model_label}
     else:
         # The project's own permissions (rights: export) by their label in the model's Meta, not the name stored
         # in whichever language the migration ran.
-        declared = dict(model._meta.permissions) if model is not None else {}
-        name = gettext(declared.get(permission.codename, permission.name))
-    return f"{content_type} | {name}"
+        name = gettext(dict(model._meta.permissions).get(permission.codename, permission.name))
+    return f"{model._meta.app_config.verbose_name} | {model_label} | {name}"
 
 
 class PermissionLabels:

@@ -386,7 +386,11 @@ class AuditedAdmin(admin.ModelAdmin):
 
 @admin.register(Channel)
 class ChannelAdmin(AuditedAdmin):
-    list_display = ("code", "name", "kind", "prerequisite", "admission", "answer", "time_bar_years")
+    list_display = ("code", "channel_name", "kind", "prerequisite", "admission", "answer", "time_bar_years")
+
+    @admin.display(description=gettext_lazy("name"), ordering="name")
+    def channel_name(self, obj):
+        return obj.display_name  # in the reader's language
     readonly_fields = ("code", "audit_trail")
     fieldsets = (
         (None, {"fields": ("code", "name", "name_en", "kind", "how_to_lodge", "regulation", "drafting", "escalates_request", "position")}),

@@ -272,9 +272,11 @@ def escalate_within(complaint: Complaint, locked_request: RightsRequest, *, acti
         return None
     refusal = None
     try:
+        # No note: a sentence stored in one language would read wrong in the other; the escalation's details
+        # (regulator, reference) and the complaint's own history say what happened.
         record_event_within(
             locked_request, "escalate", regulator=channel.name, reference=complaint.reference, acting_user=acting_user,
-            at=at, now=now, note=_("Complaint #%(id)s lodged with %(channel)s.") % {"id": complaint.pk, "channel": channel.name},
+            at=at, now=now,
         )  # fmt: skip
     except RequestError as error:
         refusal = str(error)

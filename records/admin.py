@@ -8,12 +8,25 @@ from .audit_labels import action_label, changes_text, subject_label
 from .models import AuditEntry
 
 
+class ActionFilter(admin.SimpleListFilter):
+    """By action, named in the reader's language (the stored codes are English)."""
+
+    title = _("action")
+    parameter_name = "action"
+
+    def lookups(self, request, model_admin):
+        return [(code, action_label(code)) for code in AuditEntry.objects.order_by("action").values_list("action", flat=True).distinct()]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(action=self.value()) if self.value() else queryset
+
+
 @admin.register(AuditEntry)
 class AuditEntryAdmin(OddInputAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """Who changed the calendar, the catalog or the reminder settings: read-only for everyone."""
 
     list_display = ("at", "kind", "about", "by", "what_changed")
-    list_filter = ("action",)
+    list_filter = (ActionFilter,)
     search_fields = ("subject",)
     date_hierarchy = "at"
     fields = ("at", "kind", "about", "by", "what_changed")
