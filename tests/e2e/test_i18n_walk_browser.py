@@ -95,6 +95,10 @@ DATA_MODELS = [
 ]  # fmt: skip
 
 
+# Codes, not data, though stored as text: shown on a page, they are a label someone forgot ("acknowledge").
+CODE_FIELDS = {"transition", "event", "details", "promises", "action", "source", "target", "state", "right", "kind"}
+
+
 def _strings(value):
     if isinstance(value, str):
         yield value
@@ -114,7 +118,10 @@ def names_kept_as_they_are() -> list[str]:
     values = set()
     for label in DATA_MODELS:
         model = apps.get_model(label)
-        fields = [f.name for f in model._meta.concrete_fields if isinstance(f, models.CharField | models.TextField | models.JSONField)]
+        fields = [
+            f.name for f in model._meta.concrete_fields
+            if isinstance(f, models.CharField | models.TextField | models.JSONField) and not f.choices and f.name not in CODE_FIELDS
+        ]  # fmt: skip
         for row in model._default_manager.values_list(*fields):
             for value in row:
                 values.update(_strings(value))
