@@ -11,8 +11,8 @@ from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from config.admin_lists import OddInputAdminMixin
 from rights.models import local_minute
@@ -92,8 +92,43 @@ for model in (Group, get_user_model()):
         admin.site.unregister(model)
 
 
+# Django stores a permission's name in English ("Can add session"): shown by what it lets a person do on which
+# model, in the reader's language.
+PERMISSION_ACTIONS = {
+    "add": _("Can add %(model)s"), "change": _("Can change %(model)s"),
+    "delete": _("Can delete %(model)s"), "view": _("Can view %(model)s"),
+}  # fmt: skip
+
+
+def permission_label(permission) -> str:
+    content_type = permission.content_type
+    model = content_type.model_class()
+    if model is None:
+        return f"{content_type} | {gettext(permission.name)}"
+    # A model without its own verbose name (RequestTally) is named by a msgid of the catalog.
+    model_label = gettext(str(model._meta.verbose_name))
+    action, _sep, model_name = permission.codename.partition("_")
+    if action in PERMISSION_ACTIONS and model_name == model._meta.model_name:
+        name = PERMISSION_ACTIONS[action] % {"model": model_label}
+    else:
+        # The project's own permissions (rights: export) by their label in the model's Meta, not the name stored
+        # in whichever language the migration ran.
+        name = gettext(dict(model._meta.permissions).get(permission.codename, permission.name))
+    return f"{model._meta.app_config.verbose_name} | {model_label} | {name}"
+
+
+class PermissionLabels:
+    """The permission pickers of roles and users list permissions by their translated labels."""
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if field is not None and db_field.name in ("permissions", "user_permissions"):
+            field.label_from_instance = permission_label
+        return field
+
+
 @admin.register(Role)
-class RoleAdmin(GroupAdmin):
+class RoleAdmin(PermissionLabels, GroupAdmin):
     def get_fields(self, request, obj=None):
         # A built-in role keeps its code (rights.roles looks it up by name): its name is shown, not edited.
         return ("role_name", "permissions") if self._built_in(obj) else ("name", "permissions")
@@ -118,10 +153,17 @@ class RoleListFilter(admin.RelatedFieldListFilter):
 
 
 @admin.register(get_user_model())
-class StaffUserAdmin(UserAdmin):
+class StaffUserAdmin(PermissionLabels, UserAdmin):
     list_filter = ("is_staff", "is_superuser", "is_active", ("groups", RoleListFilter))
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "groups":
             kwargs["queryset"] = Role.objects.all()  # the choices read as roles
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.name == "groups":
+            # The product says roles where Django says groups: in the label, its help and the picker's own words
+            # ("Choose 角色 by selecting them…", from the widget's verbose name).
+            field.label = _("roles")
+            field.help_text = _("The roles this user has. A user gets every permission granted to each of their roles.")
+            field.widget.verbose_name = _("roles")
+        return field

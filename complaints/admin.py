@@ -42,6 +42,7 @@ from .services import (
     draft_complaint,
     escalation_refusal,
     event_label,
+    history_details,
     record_complaint_event,
     save_template,
     update_channel,
@@ -231,7 +232,8 @@ class ComplaintAdmin(admin.ModelAdmin):
             rights_request=complaint.request,
             original=complaint,
             clocks=[{"clock": c, "overdue": is_overdue(c, now), "kept": c.kept_promise()} for c in complaint.clocks.all()],
-            history=[{"entry": e, "label": event_label(e.event)} for e in complaint.log.select_related("by").prefetch_related("evidence")],
+            history=[{"entry": e, "label": event_label(e.event), "details": history_details(e.details)}
+                     for e in complaint.log.select_related("by").prefetch_related("evidence")],
             evidence=complaint.evidence.all(),
             events=[{"name": n, "label": BUTTONS.get(n) or event_label(n), "grave": EVENTS_BY_NAME[n].grave,
                      "form": ComplaintEventForm(event=n, initial={"expected_state": complaint.state}),
@@ -393,7 +395,11 @@ class AuditedAdmin(admin.ModelAdmin):
 
 @admin.register(Channel)
 class ChannelAdmin(AuditedAdmin):
-    list_display = ("code", "name", "kind", "prerequisite", "admission", "answer", "time_bar_years")
+    list_display = ("code", "channel_name", "kind", "prerequisite", "admission", "answer", "time_bar_years")
+
+    @admin.display(description=gettext_lazy("name"), ordering="name")
+    def channel_name(self, obj):
+        return obj.display_name  # in the reader's language
     readonly_fields = ("code", "audit_trail")
     fieldsets = (
         (None, {"fields": ("code", "name", "name_en", "kind", "how_to_lodge", "regulation", "drafting", "escalates_request", "position")}),

@@ -57,9 +57,9 @@ class Admissibility:
         reasons = "; ".join(check.message for check in self.failed)
         if self.from_day:
             return _("Not admissible at %(channel)s yet, admissible from %(day)s: %(reasons)s") % {
-                "channel": self.channel.name, "day": self.from_day.isoformat(), "reasons": reasons,
+                "channel": self.channel.display_name, "day": self.from_day.isoformat(), "reasons": reasons,
             }
-        return _("Not admissible at %(channel)s: %(reasons)s") % {"channel": self.channel.name, "reasons": reasons}
+        return _("Not admissible at %(channel)s: %(reasons)s") % {"channel": self.channel.display_name, "reasons": reasons}
 
 
 def next_day(day: date) -> date:
@@ -156,7 +156,7 @@ def _prior_complaint_check(request, channel, on, calendar, facts) -> Check:
         return Check("app_complaint", False, _(
             "no complaint to the app yet: %(channel)s takes a case only after the app has had %(days)s days to answer one "
             "(%(citation)s); lodged today, it is admissible from %(day)s") % {
-            "channel": channel.name, "days": days, "citation": citation, "day": if_today.isoformat()})
+            "channel": channel.display_name, "days": days, "citation": citation, "day": if_today.isoformat()})
     answered = [c for c in prior if c.answered_at is not None and local_date(c.answered_at) <= on]
     if answered and all(c.satisfied for c in answered) and len(answered) == len(prior):
         return Check("app_complaint", False, _("the app's answer of %(day)s satisfied the requester (%(citation)s)") % {

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 
+from rights.admin_html import history_details as request_history_details
 from rights.events import event_label as request_event_label
 from rights.models import Evidence, RightsRequest, TransitionLog, local_date, local_minute
 
@@ -25,7 +26,7 @@ from .drafting import render, render_complaint
 from .facts import CaseFacts
 from .fonts import FontMissing, cjk_font
 from .models import Channel, Complaint, ComplaintEvidence, ComplaintLog
-from .services import event_label
+from .services import event_label, history_details
 
 # fontTools logs every glyph of every subset at INFO.
 logging.getLogger("fontTools").setLevel(logging.WARNING)
@@ -57,17 +58,18 @@ def case_file_context(request: RightsRequest, on: date | None = None) -> dict:
     history = [
         {"at": local_minute(e.at), "recorded_at": local_minute(e.recorded_at), "event": e.transition, "label": request_event_label(e.transition),
          "by": (e.by.get_full_name() or e.by.get_username()) if e.by else "", "note": e.note,
-         "details": getattr(e, "details", None) or {}}
+         "details": _request_details(e)}
         for e in facts.log
     ]
     complaints = []
     for complaint in Complaint.objects.filter(request=request).select_related("channel").prefetch_related("clocks", "log").order_by("drafted_at", "id"):
         complaints.append({
-            "id": complaint.pk, "channel": complaint.channel.name, "state": complaint.get_state_display(),
+            "id": complaint.pk, "channel": complaint.channel.display_name, "state": complaint.get_state_display(),
             "reference": complaint.reference, "lodged": local_minute(complaint.lodged_at), "answered": local_minute(complaint.answered_at),
             "clocks": [{"action": c.get_action_display(), "promise": c.promise_display(), "final_due": c.final_due, "citation": c.citation}
                        for c in complaint.clocks.all()],
-            "history": [{"at": local_minute(e.at), "event": event_label(e.event), "note": e.note} for e in complaint.log.all()],
+            "history": [{"at": local_minute(e.at), "event": event_label(e.event), "note": e.note, "details": history_details(e.details)}
+                        for e in complaint.log.all()],
         })
     return {
         "on": on,
@@ -95,6 +97,16 @@ def case_file_context(request: RightsRequest, on: date | None = None) -> dict:
     }
 
 
+def _request_details(entry) -> list[str]:
+    """A request event's details in words, in the reader's language (never "field=…, old=…"): the request page's
+    phrases (rights.admin_html.history_details); a refusal's reason is its note already."""
+    phrases = [text] if (text := request_history_details(entry)) else []
+    reason = (entry.details or {}).get("reason")
+    if reason and reason != entry.note:
+        phrases.append(_("reason: %(reason)s") % {"reason": reason})
+    return phrases
+
+
 def evidence_items(request: RightsRequest) -> list[dict]:
     """Every file of the case: the request's evidence, then the complaints' (name in the ZIP, file, when)."""
     items = []
@@ -108,8 +120,9 @@ def evidence_items(request: RightsRequest) -> list[dict]:
 
 
 def _safe(name: str) -> str:
-    base = Path(name).name
-    return re.sub(r"[^\w.\-]", "_", base)[:120] or "file"
+    """A name that stays inside its folder of the ZIP: its last part (either slash), word characters, no leading dot."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    return re.sub(r"[^\w.\-]", "_", base).lstrip(".")[:120] or "file"
 
 
 # ---------------------------------------------------------------------------------------------------- PDF
@@ -158,7 +171,7 @@ def text_pdf(title: str, sections: list[str]) -> bytes:
 def draft_pdf(*, request: RightsRequest, channel: Channel, on: date) -> bytes:
     zh = render_complaint(request=request, channel=channel, on=on, language="zh-hans")
     en = render_complaint(request=request, channel=channel, on=on, language="en")
-    return text_pdf(f"{channel.name} · #{request.pk}", [zh, en])
+    return text_pdf(f"{channel.display_name} · #{request.pk}", [zh, en])
 
 
 def document_pdf(key: str, *, request: RightsRequest, channel: Channel | None, on: date) -> bytes:
@@ -196,7 +209,7 @@ def case_file_pdf(request: RightsRequest, on: date | None = None) -> bytes:
         if entry["note"]:
             text += f" · {entry['note']}"
         if entry["details"]:
-            text += " · " + ", ".join(f"{k}={v}" for k, v in entry["details"].items())
+            text += " · " + "; ".join(entry["details"])
         _line(pdf, text, size=9.5, gap=0.6)
     if context["complaints"]:
         _heading(pdf, _("Complaints"))
@@ -205,7 +218,7 @@ def case_file_pdf(request: RightsRequest, on: date | None = None) -> bytes:
             for clock in complaint["clocks"]:
                 _line(pdf, f"  {clock['action']} · {clock['promise']} · {clock['final_due']} · {clock['citation']}", size=9)
             for entry in complaint["history"]:
-                _line(pdf, f"  {entry['at']} {entry['event']} {entry['note']}", size=9, gap=0.4)
+                _line(pdf, "  " + " · ".join(x for x in (entry["at"], entry["event"], entry["note"], *entry["details"]) if x), size=9, gap=0.4)
     _heading(pdf, _("Evidence"))
     if not context["evidence"]:
         _line(pdf, _("No files."), size=9.5)
@@ -230,8 +243,20 @@ def history_chain(request: RightsRequest) -> dict:
     return {"cases": cases}
 
 
+def letters(request: RightsRequest) -> list[tuple[str, str]]:
+    """The case's complaint letters as drafted for it (complaints.drafting, copied onto the complaint when drafted
+    and kept as lodged), in both languages: (path in the ZIP, text)."""
+    files = []
+    for complaint in Complaint.objects.filter(request=request).select_related("channel").order_by("id"):
+        for language, text in (("zh-hans", complaint.text), ("en", complaint.text_en)):
+            if text:
+                files.append((f"letters/complaint-{complaint.pk}-{_safe(complaint.channel.code)}.{language}.txt", text))
+    return files
+
+
 def case_file_zip(*, request: RightsRequest, channel: Channel | None = None, on: date | None = None) -> bytes:
-    """The case file PDF, the draft (when a channel is given and drafts), every evidence file, and
+    """The case file PDF, the draft (when a channel is given and drafts), the complaint letters (`letters`), every
+    evidence file under its original name (numbered: two files of one name stay two, and no name leaves its folder),
     MANIFEST-SHA256.txt in `sha256sum -c` format, and CHAIN.json (history_chain)."""
     buffer = io.BytesIO()
     manifest = []
@@ -245,6 +270,8 @@ def case_file_zip(*, request: RightsRequest, channel: Channel | None = None, on:
             on = on or local_date(timezone.now())
             add("draft.zh-hans.txt", render_complaint(request=request, channel=channel, on=on, language="zh-hans").encode("utf-8"))
             add("draft.en.txt", render_complaint(request=request, channel=channel, on=on, language="en").encode("utf-8"))
+        for path, text in letters(request):
+            add(path, text.encode("utf-8"))
         for item in evidence_items(request):
             digest = hashlib.sha256()
             try:

@@ -300,7 +300,7 @@ def draft_context(*, request: RightsRequest, channel: Channel | None, on: date, 
     evidence += [{"name": e.description or Path(e.file.name).name, "at": local_minute(e.uploaded_at), "sha256": e.sha256}
                  for e in ComplaintEvidence.objects.filter(complaint__request=request)]
 
-    prior = [{"channel": c.channel.name, "lodged": local_minute(c.lodged_at),
+    prior = [{"channel": c.channel.name if language == "zh-hans" or not c.channel.name_en else c.channel.name_en, "lodged": local_minute(c.lodged_at),
               "answered": local_minute(c.answered_at) if c.answered_at and local_date(c.answered_at) <= on else "", "reference": c.reference}
              for c in facts.complaints_on(on) if c.channel.kind == Addressee.APP]
     address = facts.operator_address

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
@@ -51,6 +52,7 @@ class Channel(models.Model):
     name_en = models.CharField(_("name in English"), max_length=200, blank=True)
     kind = models.CharField(_("kind"), max_length=10, choices=Addressee)
     how_to_lodge = models.TextField(_("how to lodge"), blank=True, help_text=_("Website, phone or address; provincial centres."))
+    how_to_lodge_en = models.TextField(_("how to lodge, in English"), blank=True)
     regulation = models.CharField(_("rules"), max_length=300, blank=True, help_text=_("The rules the channel works under."))
     prerequisite = models.CharField(_("prerequisite"), max_length=16, choices=Prerequisite, blank=True, default="")
     prerequisite_days = models.PositiveSmallIntegerField(
@@ -95,7 +97,16 @@ class Channel(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.name} ({self.code})"
+        return f"{self.display_name} ({self.code})"
+
+    # The reader's language picks the words (a page, a mail, a command): the English text where one is entered.
+    @property
+    def display_name(self) -> str:
+        return self.name_en if self.name_en and not _reads_chinese() else self.name
+
+    @property
+    def how_to_lodge_display(self) -> str:
+        return self.how_to_lodge_en if self.how_to_lodge_en and not _reads_chinese() else self.how_to_lodge
 
     def clean(self):
         errors = {}
@@ -111,6 +122,10 @@ class Channel(models.Model):
     @property
     def is_regulator(self) -> bool:
         return self.kind != Addressee.APP
+
+
+def _reads_chinese() -> bool:
+    return (get_language() or settings.LANGUAGE_CODE).startswith("zh")
 
 
 def details_path(instance, filename):
@@ -181,7 +196,7 @@ class Complaint(ConcurrentTransitionMixin, models.Model):
         verbose_name_plural = _("complaints")
 
     def __str__(self):
-        return f"#{self.pk} · {self.channel.name} · #{self.request_id}"
+        return f"#{self.pk} · {self.channel.display_name} · #{self.request_id}"
 
     # The transitions, one per row of complaints.events.EVENTS that changes the state. Call them only through
     # complaints.services.record_complaint_event, which locks, checks and logs.

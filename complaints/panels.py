@@ -124,10 +124,10 @@ def dashboard_figures() -> dict:
     "admin/complaints/_dashboard.html" with this as `complaint_figures`."""
     counts = {"lodged": Count("id", filter=Q(lodged_at__isnull=False)), "answered": Count("id", filter=Q(answered_at__isnull=False))}
     per_app = list(Complaint.objects.values("request__app__name").annotate(**counts).order_by("request__app__name"))
-    per_channel = list(Complaint.objects.values("channel_id", "channel__code", "channel__name").annotate(**counts).order_by("channel__code"))
+    per_channel = list(Complaint.objects.values("channel_id", "channel__code", "channel__name", "channel__name_en").annotate(**counts).order_by("channel__code"))
     return {
         "per_app": [{"app": r["request__app__name"], "lodged": r["lodged"], "answered": r["answered"]} for r in per_app if r["lodged"]],
-        "per_channel": [{"code": r["channel__code"], "channel_id": r["channel_id"], "channel": r["channel__name"], "lodged": r["lodged"], "answered": r["answered"]}
+        "per_channel": [{"code": r["channel__code"], "channel_id": r["channel_id"], "channel": Channel(name=r["channel__name"], name_en=r["channel__name_en"]).display_name, "lodged": r["lodged"], "answered": r["answered"]}
                         for r in per_channel if r["lodged"]],
         "list_url": reverse("admin:complaints_complaint_changelist"),
     }

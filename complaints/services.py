@@ -130,7 +130,7 @@ def _record(complaint: Complaint, name: str, *, at: datetime, now: datetime, act
     if complaint.state not in event.sources or (event.regulator_only and not complaint.channel.is_regulator):
         raise EventRefused(_("Cannot record “%(event)s” for complaint #%(id)s while it is “%(state)s”. Allowed now: %(allowed)s.") % {
             "event": event_label(name), "id": complaint.pk, "state": complaint.get_state_display(),
-            "allowed": ", ".join(allowed_events(complaint)) or _("none")})
+            "allowed": ", ".join(event_label(n) for n in allowed_events(complaint)) or _("none")})
     _check_time(complaint, name, at, now)
     source = complaint.state
     if event.target:
@@ -294,18 +294,42 @@ def escalate_within(complaint: Complaint, locked_request: RightsRequest, *, acti
         return None
     refusal = None
     try:
+        # No note: a sentence stored in one language would read wrong in the other; the escalation's details
+        # (regulator, reference) and the complaint's own history say what happened.
         record_event_within(
             locked_request, "escalate", regulator=channel.name, reference=complaint.reference, acting_user=acting_user,
-            at=at, now=now, note=_("Complaint #%(id)s lodged with %(channel)s.") % {"id": complaint.pk, "channel": channel.name},
+            at=at, now=now,
         )  # fmt: skip
     except RequestError as error:
         refusal = str(error)
     _append(
         complaint, event="request_not_escalated" if refusal else "request_escalated", source=complaint.state,
         target=complaint.state, at=at, by=acting_user, note=refusal or "",
-        details={"regulator": channel.name, "request": complaint.request_id},
+        details={"channel": channel.code, "request": complaint.request_id},
     )  # fmt: skip
     return refusal
+
+
+# A history row stores facts (codes, ids, the reference given); the words are chosen when it is read, in the
+# reader's language. Rows written before kept the regulator's name under "regulator".
+def history_details(details: dict) -> list[str]:
+    """A history row's details as phrases for people: "reference GX-1", "request #1 escalated to …"."""
+    phrases = []
+    for key, value in (details or {}).items():
+        if key == "reference":
+            phrases.append(_("reference: %(reference)s") % {"reference": value})
+        elif key == "satisfied":
+            phrases.append(_("the requester is satisfied") if value else _("the requester is not satisfied"))
+        elif key == "channel":
+            channel = Channel.objects.filter(code=value).first()
+            phrases.append(_("channel: %(channel)s") % {"channel": channel.display_name if channel else value})
+        elif key == "regulator":
+            phrases.append(_("regulator: %(regulator)s") % {"regulator": value})
+        elif key == "request":
+            phrases.append(_("request #%(id)s") % {"id": value})
+        else:
+            phrases.append(f"{key}: {value}")
+    return phrases
 
 
 def escalation_refusal(complaint: Complaint) -> str | None:

@@ -13,6 +13,8 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from .audit_labels import action_label, changes_text, subject_label
+
 
 class AppendOnly:
     """A record's entries are written once: the audit log, a request's and a complaint's history are evidence, so
@@ -127,7 +129,11 @@ class AuditEntry(AuthoredEntry, models.Model):
         triggers = append_only_triggers()
 
     def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.subject}"
+        return f"{self.at:%Y-%m-%d %H:%M} {action_label(self.action)} {subject_label(self.subject)}"
+
+    @property
+    def changes_display(self) -> str:
+        return changes_text(self.changes)
 
 
 class PersonalKey(models.Model):

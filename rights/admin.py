@@ -294,3 +294,12 @@ class TransitionLogAdmin(OddInputAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmi
     @admin.display(description=gettext_lazy("event"), ordering="transition")
     def transition_label(self, obj):
         return event_label(obj.transition)
+
+    # The entry's own page: the event and its details in words, not the stored code and JSON.
+    fields = ("request_link", "transition_label", "source", "target", "at", "recorded_at", "by", "by_username", "note",
+              "details_text", "prev_hash", "hash")
+    readonly_fields = fields
+
+    @admin.display(description=gettext_lazy("details"))
+    def details_text(self, obj):
+        return history_details(obj) or "—"

@@ -7,6 +7,7 @@ says, and that pages and labels really come out in Chinese unless the browser as
 """
 import ast
 import gettext
+import json
 import os
 import re
 import shutil
@@ -281,3 +282,135 @@ def test_the_admin_login_page_is_chinese_without_accept_language_and_english_whe
     assert "Holding apps to the deadlines they promise" in page
     assert "Username" in page and "Log in" in page
     assert "用户名" not in page
+
+
+# ---------------------------------------------------------------------- what the product writes (issue 19)
+# Facts are stored (codes, ids, field names); the words are chosen when they are read, in the reader's language.
+
+ENGLISH_PHRASE = re.compile(r"[A-Za-z]{3,}(?: [A-Za-z]{2,})+")
+
+
+@pytest.fixture
+def channels(db):
+    from complaints.models import Channel, DraftTemplate
+    from complaints.seed import load_channels, load_templates
+
+    load_channels(Channel)
+    load_templates(DraftTemplate)
+
+
+def _without_addresses(text: str) -> str:
+    return re.sub(r"https?://\S+|RightsDesk|App", " ", text)
+
+
+@pytest.mark.django_db
+def test_seeded_channels_speak_both_languages(channels):
+    from complaints.models import Channel
+
+    for channel in Channel.objects.all():
+        with translation.override("zh-hans"):
+            assert channel.display_name == channel.name and str(channel).startswith(channel.name)
+            assert not ENGLISH_PHRASE.search(_without_addresses(channel.how_to_lodge_display)), channel.code
+            for citation in (channel.answer_citation, channel.time_bar_citation, channel.admission_citation):
+                assert not ENGLISH_PHRASE.search(citation), citation
+        with translation.override("en"):
+            assert channel.display_name == channel.name_en and str(channel).startswith(channel.name_en)
+            assert channel.how_to_lodge_en and channel.how_to_lodge_display == channel.how_to_lodge_en
+            assert not re.search(r"[\u4e00-\u9fff]", channel.how_to_lodge_display), channel.code
+
+
+def test_complaint_history_details_are_phrases_in_the_readers_language():
+    from complaints.services import history_details
+
+    details = {"reference": "GX-1", "satisfied": False, "request": 4}
+    with translation.override("zh-hans"):
+        assert history_details(details) == ["编号：GX-1", "请求人不满意", "请求 #4"]
+    with translation.override("en"):
+        assert history_details(details) == ["reference: GX-1", "the requester is not satisfied", "request #4"]
+
+
+@pytest.mark.django_db
+def test_a_lodging_stores_the_channel_code_and_reads_its_name_in_either_language(channels):
+    from complaints.models import Channel, ComplaintLog
+    from complaints.services import history_details, lodge_complaint
+    from policies.models import App
+    from policies.seed import load_seed_catalog
+    from tests.factories import file, shanghai
+
+    load_seed_catalog()
+    request = file(App.objects.get(name="卢米埃影城"), at=shanghai(2026, 9, 28, 10), requester_contact="13812345678")
+    lodge_complaint(request=request, channel=Channel.objects.get(code="isc"), at=shanghai(2026, 10, 20, 9))
+    entry = ComplaintLog.objects.get(event="request_escalated")
+    assert entry.details == {"channel": "isc", "request": request.pk}
+    with translation.override("zh-hans"):
+        assert history_details(entry.details)[0] == "渠道：互联网信息服务投诉平台 (中国互联网协会)"
+    with translation.override("en"):
+        assert history_details(entry.details)[0].startswith("channel: Internet Information Service Complaint Platform")
+
+
+def test_audit_entries_read_as_words_not_codes_or_json():
+    from records.audit_labels import action_label, changes_text, subject_label
+
+    with translation.override("zh-hans"):
+        assert action_label("catalog review") == "目录审核"
+        assert subject_label("complainant details of request #1") == "请求 #1 的投诉人信息"
+        assert changes_text({"address": ["", "上海市徐汇区测试路2号"], "postcode": [None, "200030"]}) == (
+            "通讯地址：— → 上海市徐汇区测试路2号; 邮政编码：— → 200030".replace("：", ": ")
+        )
+        text = changes_text({"old": None, "new": {"working": False, "name": "国庆"}})
+        assert "{" not in text and "变更前" in text and "工作日: 否" in text
+        assert action_label("something new") == "something new"  # an unknown code is shown as stored
+    with translation.override("en"):
+        assert action_label("catalog review") == "catalog review"
+        assert subject_label("channel 12300") == "complaint channel 12300"
+
+
+@pytest.mark.django_db
+def test_a_refused_transition_lists_what_is_allowed_by_its_label(catalog):
+    from rights.services import refusal_message
+    from tests.factories import file, shanghai
+
+    request = file(catalog["卢米埃影城"], at=shanghai(2026, 9, 28, 10))
+    with translation.override("zh-hans"):
+        message = refusal_message(request, "reopen")
+    allowed = message.split("当前可执行：")[1]
+    assert not re.search(r"[a-z]{3,}", allowed), message  # "已受理, …", never "acknowledge, reopen"
+
+
+@pytest.mark.django_db
+def test_roles_and_permissions_read_in_the_readers_language(admin_client, admin_user):
+    from django.contrib.auth.models import Group
+
+    group = Group.objects.create(name="reviewers")
+    with translation.override("zh-hans"):
+        page = admin_client.get(f"/admin/accounts/role/{group.pk}/change/").content.decode()
+        assert "可添加会话" in page and "Can add session" not in page
+        user = admin_client.get("/admin/auth/user/").content.decode()
+    user_page = admin_client.get(f"/admin/auth/user/{admin_user.pk}/change/").content.decode()
+    assert 'data-field-name="角色"' in user_page and "用户担任的角色" in user_page
+    assert 'data-field-name="组"' not in user_page
+    assert user  # the list renders
+
+
+@pytest.mark.django_db
+def test_the_admin_javascript_catalog_translates_the_select_filter(admin_client):
+    catalog = admin_client.get("/admin/jsi18n/").content.decode()
+    assert f'"Choose all %s": {json.dumps("全选%s")}' in catalog  # the catalog is JSON (\\u escapes)
+    assert json.dumps("（点击清除）") in catalog
+
+
+@pytest.mark.django_db
+def test_the_case_file_history_says_what_changed_in_words(catalog):
+    from complaints.casefile import case_file_context
+    from rights.services import record_event
+    from tests.factories import file, shanghai
+
+    request = file(catalog["卢米埃影城"], at=shanghai(2026, 9, 28, 10), app_ticket_number="LM-1")
+    request = record_event(request=request, event="amend", at=shanghai(2026, 9, 28, 11), field="app_ticket_number", value="LM-2")
+    record_event(request=request, event="refuse", at=shanghai(2026, 9, 29, 10), reason="无法核实", note="电话告知")
+    with translation.override("zh-hans"):
+        history = case_file_context(request)["history"]
+    phrases = [p for entry in history for p in entry["details"]]
+    assert any("App 工单号" in p or ("LM-1" in p and "LM-2" in p) for p in phrases), phrases
+    assert "理由：无法核实" in phrases
+    assert not any("=" in p or "app_ticket_number" in p for p in phrases), phrases

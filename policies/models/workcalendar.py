@@ -40,7 +40,8 @@ class CalendarOverride(models.Model):
         verbose_name_plural = _("calendar overrides")
 
     def __str__(self):
-        return f"{self.day:%Y-%m-%d} {'上班' if self.is_working_day else '休息'} {self.name}".strip()
+        kind = _("make-up working day") if self.is_working_day else _("day off")
+        return f"{self.day:%Y-%m-%d} {kind} {self.name}".strip()
 
 
 def work_calendar() -> WorkCalendar:

@@ -46,7 +46,7 @@ def allowed_events(request: RightsRequest, user=None) -> list[str]:
 
 
 def refusal_message(request: RightsRequest, name: str) -> str:
-    allowed = ", ".join(allowed_events(request)) or _("none")
+    allowed = ", ".join(event_label(name) for name in allowed_events(request)) or _("none")
     return _("Cannot “%(transition)s” request #%(id)s while it is “%(state)s”. Allowed now: %(allowed)s.") % {
         "transition": event_label(name),
         "id": request.pk,

@@ -1,5 +1,6 @@
 """The complaint's event log: one write path, the same rules as the request's (permission, the state the page
 saw, time checks, nothing written on refusal), and the clocks that follow from each event."""
+import re
 from datetime import datetime, timedelta
 
 import pytest
@@ -13,6 +14,7 @@ from complaints.services import (
     EventRefused,
     allowed_events,
     draft_complaint,
+    event_label,
     lodge_complaint,
     record_complaint_event,
     update_requester_details,
@@ -109,7 +111,9 @@ def test_an_unknown_or_not_allowed_event_says_what_is_allowed(overdue, english):
     complaint = lodge_complaint(request=overdue, channel=channel("app"), at=shanghai(2026, 10, 14, 9))
     with pytest.raises(EventRefused, match="Unknown complaint event"):
         record_complaint_event(complaint=complaint, event="explode")
-    with pytest.raises(EventRefused, match="Allowed now: answer, close, withdraw"):
+    # The events by their labels in the reader's language, never their codes (issue 19).
+    allowed = "Allowed now: " + ", ".join(event_label(n) for n in ("answer", "close", "withdraw"))
+    with pytest.raises(EventRefused, match=re.escape(allowed)):
         record_complaint_event(complaint=complaint, event="admit")
 
 
