@@ -28,7 +28,7 @@ from config.admin_readonly import ReadOnlyAdminMixin
 from . import admin_reminders  # noqa: F401  (registers the reminder pages)
 from .admin_case import case_context
 from .admin_filters import AssigneeFilter, DeadlineFilter, EventFilter, OpenFilter
-from .admin_html import PageClock, deadlines_html, state_badge
+from .admin_html import PageClock, deadlines_html, history_details, state_badge
 from .admin_views import RequestViews
 from .desk import view_query, visible_views
 from .events import event_label
