@@ -56,7 +56,7 @@ def test_case_worker_files_a_lumiere_cancellation_and_moves_it_twice(browser, li
     page.wait_for_selector("#case")
     request = RightsRequest.objects.get()
     assert request.state == State.SUBMITTED
-    assert page.locator("#deadlines tr[data-last-day='2026-10-13']").count() == 1
+    assert page.locator("#deadlines .rd-clock[data-last-day='2026-10-13']").count() == 1
     assert "2026-10-13" in page.locator("#deadlines").inner_text()
     assert "在7个工作日内完成注销处理" in page.locator("#promise").inner_text()
     shot(page, "02-case-filed-zh")
@@ -66,7 +66,7 @@ def test_case_worker_files_a_lumiere_cancellation_and_moves_it_twice(browser, li
 
     request.refresh_from_db()
     assert request.state == State.COMPLETED
-    history = page.locator("#history tbody tr")
+    history = page.locator("#history [data-kind=request]")
     assert [history.nth(i).get_attribute("data-log") for i in range(history.count())] == [
         "file", "submit", "acknowledge", "complete",
     ]
