@@ -14,8 +14,9 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   }
   document.querySelectorAll("[data-remove-row]").forEach(remover);
-  // With the script, one empty row is enough: "Add" brings more.
-  document.querySelectorAll("table.rd-channels").forEach(function (table) {
+  // With the script, one empty row of an app's contacts is enough: "Add" brings more. (A procedure's channels
+  // keep their three spare rows.)
+  document.querySelectorAll("table.rd-values").forEach(function (table) {
     table.querySelectorAll("tr.rd-channels__spare").forEach(function (row, index) {
       if (index > 0) row.hidden = true;
     });
