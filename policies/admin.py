@@ -6,6 +6,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from config.admin_lists import OddInputAdminMixin
+from config.admin_readonly import ReadOnlyAdminMixin
 
 from .admin_import import PolicyImportAdminMixin
 from .forms import AppForm, ProcedureForm
@@ -22,7 +23,7 @@ from .services import (
 )
 
 
-class PolicyVersionInline(admin.TabularInline):
+class PolicyVersionInline(ReadOnlyAdminMixin, admin.TabularInline):
     """The app's versions, read only: a version changes through the importer's review (and its own page, audited),
     never in passing on the App page, where a status set to draft would silently take the app's promises away."""
 
@@ -32,15 +33,6 @@ class PolicyVersionInline(admin.TabularInline):
     show_change_link = True
     extra = 0
     can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 # Django 6's default scheme for URLs typed without one.

@@ -25,24 +25,8 @@ SENT = shanghai(2026, 9, 28, 10)
 
 
 @pytest.fixture
-def clerk(roles):
-    return UserFactory(username="clerk", role=CASE_WORKER)
-
-
-@pytest.fixture
 def other_clerk(roles):
     return UserFactory(username="li", role=CASE_WORKER)
-
-
-@pytest.fixture
-def as_clerk(client, clerk):
-    client.force_login(clerk)
-    return client
-
-
-@pytest.fixture
-def lumiere(catalog):
-    return catalog["卢米埃影城"]
 
 
 def listed(client, url):

@@ -21,11 +21,6 @@ OLD = shanghai(2026, 9, 28, 10)  # every clock of a request filed then is overdu
 
 
 @pytest.fixture
-def clerk(roles):
-    return UserFactory(username="clerk", role=CASE_WORKER)
-
-
-@pytest.fixture
 def colleague(roles):
     return UserFactory(username="li", role=CASE_WORKER)
 
