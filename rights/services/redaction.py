@@ -12,6 +12,8 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -75,6 +77,11 @@ def redact_request(*, request: RightsRequest, reason: str, acting_user=None, now
         files = redact_files(Evidence.objects.filter(request=locked), now)
         # The key of the chained personal digests goes with the fields: the digests then confirm no guess.
         destroy_key(f"request {locked.pk}")
+        # Django's admin log stored the request's name as it read then (the requester's name in it): not evidence,
+        # so it is rewritten to the case number.
+        LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(RightsRequest), object_id=str(locked.pk)
+        ).update(object_repr=f"#{locked.pk}")
         for redactor in REDACTORS:
             done = redactor(locked, now)
             fields += done["fields"]

@@ -145,3 +145,17 @@ def test_a_row_sealed_with_the_plain_digest_before_still_verifies(closed, settin
     with django_capture_on_commit_callbacks(execute=True):
         assert redact(request.pk, "--reason", "申请人要求删除")[0] == 0
     assert verify()[1]["broken"] == []
+
+
+def test_the_admin_log_keeps_no_requester_name_after_redaction(closed, settings, clerk):
+    """Django's admin log stored the request's name (with the requester's) when the page saved: after the
+    redaction the Administration page's recent actions name only the case number."""
+    from django.contrib.admin.models import CHANGE, LogEntry
+
+    settings.RIGHTSDESK_RETENTION_DAYS = 1095
+    request, _ = closed
+    LogEntry.objects.log_actions(user_id=clerk.pk, queryset=[request], action_flag=CHANGE, single_object=True)
+    assert "张三" in LogEntry.objects.get().object_repr
+    with time_machine.travel(shanghai(2029, 10, 23, 9), tick=False):
+        assert redact(request.pk, "--reason", "申请人要求删除")[0] == 0
+    assert LogEntry.objects.get().object_repr == f"#{request.pk}"

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from rights.desk import home_desk
 from rights.forms import AssignForm, BulkEventForm, EventForm, FileRequestForm
+from rights.models import RightsRequest
 from rights.roles import AUDITOR, CASE_WORKER
 from tests.complaints.conftest import lumiere_with_address  # noqa: F401 - a fixture
 from tests.factories import UserFactory, file, shanghai
@@ -109,6 +110,22 @@ def test_the_administration_page_has_the_stock_index(clerk, client):
     assert response.status_code == 200
     page = response.content.decode()
     assert 'id="recent-actions-module"' in page and "app-rights" in page
+
+
+def test_recent_actions_name_a_request_in_the_readers_language(desk, clerk, client):
+    """Django stores a log entry's name in the writer's language ("… · Account cancellation"): the page names the
+    request as it reads now, in Chinese for a Chinese reader."""
+    from django.contrib.admin.models import CHANGE, LogEntry
+    from django.utils import translation
+
+    request = RightsRequest.objects.filter(right="account_cancellation").first()
+    with translation.override("en"):
+        LogEntry.objects.log_actions(user_id=clerk.pk, queryset=[request], action_flag=CHANGE, single_object=True)
+    assert "Account cancellation" in LogEntry.objects.get().object_repr
+    client.force_login(clerk)
+    page = client.get(reverse("administration"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    recent = page[page.index('id="recent-actions-module"'):]
+    assert "Account cancellation" not in recent and "账号注销" in recent
 
 
 # ------------------------------------------------------------------------------ the auditor is no assignee
