@@ -36,7 +36,8 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 os.environ.setdefault("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/rightsdesk_bench_admin")
-from bench_sweep import QueryCounter, recreate_database  # sets DATABASE_URL and the settings
+from bench_sweep import recreate_database  # sets DATABASE_URL and the settings
+from sweep_data import QueryCounter
 
 BENCH_URL = os.environ["BENCH_DATABASE_URL"]
 os.environ["DATABASE_URL"] = BENCH_URL

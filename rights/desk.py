@@ -149,8 +149,12 @@ HOME_CAP = 25  # items on the home; the rest are behind "see all in the list"
 
 @dataclass(frozen=True)
 class HomeItem:
+    """One case on the home: its clock that falls due first, and the case's other clocks that need someone too
+    (a deletion both unanswered and not done is one item with two last days, not two rows)."""
+
     clock: DeskClock
     whose: str  # one of WHOSE
+    also: tuple[DeskClock, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -166,6 +170,14 @@ def whose(clock: DeskClock, user) -> str:
     if clock.assignee_id is None:
         return "unassigned"
     return "mine" if clock.assignee_id == user.pk else "team"
+
+
+def _by_case(rows: list[DeskClock]) -> list[list[DeskClock]]:
+    """The rows (in the order they fall due) grouped by case: a request with its complaints' clocks under it."""
+    cases: dict[int, list[DeskClock]] = {}
+    for row in rows:
+        cases.setdefault(row.request, []).append(row)
+    return list(cases.values())
 
 
 def home_desk(user, *, now: datetime, show: str = "all", cap: int = HOME_CAP) -> HomeDesk:
@@ -197,8 +209,9 @@ def home_desk(user, *, now: datetime, show: str = "all", cap: int = HOME_CAP) ->
             continue
         rows = [_request_desk_clock(c, now=now, calendar=calendar, due_soon_working_days=soon) for c in chosen[group][: room + 1]]
         rows = sorted(rows + tracked[group], key=lambda row: (row.due_at, row.request, row.complaint or 0, row.action))
-        more = more or len(rows) > room
-        items.extend(HomeItem(row, group) for row in rows[:room])
+        cases = _by_case(rows)
+        more = more or len(cases) > room
+        items.extend(HomeItem(first, group, tuple(others)) for first, *others in cases[:room])
     assignee = {"mine": "&assignee=me", "unassigned": "&assignee=none"}.get(show, "")
     home = reverse("admin:index")
     tabs = [(name, str(label), f"{home}?show={name}") for name, label in zip(HOME_FILTERS, (_("All"), _("Mine"), _("Unassigned")), strict=True)]

@@ -1,6 +1,7 @@
 """What the browser tests share: Debian's chromium driven by Playwright, the folder for screenshots, the test
 users' password, a page in a language and a size, signing in and a full-page screenshot."""
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -47,3 +48,12 @@ def sign_in(page, base_url, user, password=PASSWORD):
 
 def shot(page, name):
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def to_docs(shot: str, name: str) -> None:
+    """Copy a screenshot of var/artifacts/ to docs/ (the README's pictures), only when asked with
+    RIGHTSDESK_DOCS_SCREENSHOTS=1: a test run leaves the tracked files alone."""
+    if os.environ.get("RIGHTSDESK_DOCS_SCREENSHOTS") == "1":
+        docs = Path(settings.BASE_DIR) / "docs"
+        docs.mkdir(exist_ok=True)
+        shutil.copy(ARTIFACTS / f"{shot}.png", docs / f"{name}.png")

@@ -6,11 +6,8 @@ note after the request was reopened, a complaint's events and a reminder sent; i
 
 Screenshots go to var/artifacts/case-*.png; the Chinese ones are the README's docs/case-1280.png and docs/case-390.png.
 """
-import shutil
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 
 from complaints.models import Channel
 from complaints.services import draft_complaint, record_complaint_event
@@ -26,7 +23,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SCREENS = {"laptop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
 LOCALES = {"zh": "zh-CN", "en": "en-US"}
-DOCS = Path(settings.BASE_DIR) / "docs"
 REASON = "账号存在未完成的订单，暂不能注销"
 NOTE = "客服电话 400-123 里说的，工单 KF-20261012"
 
@@ -135,8 +131,7 @@ def test_the_case_view_in_both_languages_on_a_laptop_and_a_phone(browser, live_s
     width = SCREENS[screen]["width"]
     shared.shot(page, f"case-{lang}-{width}")
     if lang == "zh":
-        DOCS.mkdir(exist_ok=True)
-        shutil.copy(shared.ARTIFACTS / f"case-{lang}-{width}.png", DOCS / f"case-{width}.png")
+        shared.to_docs(f"case-{lang}-{width}", f"case-{width}")
 
     # The power of attorney opens the document, in the page's language beside the Chinese one.
     page.locator('[data-region="complaints"] a[href*="power_of_attorney"]').click()

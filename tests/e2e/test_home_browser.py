@@ -6,11 +6,8 @@ its filters narrow it; one click opens the case; the stock index is one header l
 kept / missed / refused and the days to completion as SVG, under the CSP, and its table becomes cards on a phone.
 Screenshots go to var/artifacts/home-*.png; the Chinese ones are copied to docs/ (README "The web admin").
 """
-import shutil
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 
 from policies.models import App
 from rights.roles import CASE_WORKER, ensure_roles
@@ -22,7 +19,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SCREENS = {"laptop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
 LOCALES = {"zh": "zh-CN", "en": "en-US"}
-DOCS = Path(settings.BASE_DIR) / "docs"
 WHOSE_ORDER = ["mine", "unassigned", "team"]
 
 
@@ -91,8 +87,7 @@ def assert_in_view(page, locator):
 def save(page, name, lang, screen):
     shared.shot(page, f"home-{name}-{screen}-{lang}")
     if lang == "zh":
-        DOCS.mkdir(exist_ok=True)
-        shutil.copy(shared.ARTIFACTS / f"home-{name}-{screen}-{lang}.png", DOCS / f"{name}-{SCREENS[screen]['width']}.png")
+        shared.to_docs(f"home-{name}-{screen}-{lang}", f"{name}-{SCREENS[screen]['width']}")
 
 
 @pytest.mark.parametrize("lang", list(LOCALES))

@@ -58,6 +58,20 @@ def test_mine_first_then_unassigned_then_the_teams(desk, clerk):
     assert {item.clock.right for item in home.items if item.clock.kind == "request"} >= {"Account cancellation", "Deletion"}
 
 
+def test_a_case_is_one_item_with_its_other_clocks_under_it(desk, clerk, client, catalog):
+    two = file(catalog["咪咕云书店"], right="deletion", at=OLD, assignee=clerk)  # a reply and a completion promised
+    assert two.clocks.count() == 2
+    home = home_desk(clerk, now=desk["now"])
+    cases = [item.clock.request for item in home.items]
+    assert len(cases) == len(set(cases))
+    [mine] = [item for item in home.items if item.clock.request == two.pk]
+    assert len(mine.also) == 1, "its reply and its completion are both overdue: one item"
+    assert all(other.due_at >= mine.clock.due_at and other.request == mine.clock.request for other in mine.also)
+    client.force_login(clerk)
+    page = client.get(INDEX).content.decode()
+    assert page.count(f'data-request="{two.pk}"') == 1 and "data-desk-also" in page
+
+
 @pytest.mark.parametrize("show, expected", [("mine", ["mine"]), ("unassigned", ["nobody"]), ("all", ["mine", "nobody", "team"]), ("²", ["mine", "nobody", "team"])])
 def test_filters(desk, clerk, show, expected):
     home = home_desk(clerk, now=desk["now"], show=show)
@@ -81,9 +95,10 @@ def test_complaint_and_regulator_clocks_are_items_too(lumiere_with_address, role
     wang = UserFactory(username="wang", role=CASE_WORKER)
     case = build_case(lumiere_with_address, wang)
     home = home_desk(wang, now=NOW, show="mine")
-    rows = [(item.clock.kind, item.clock.action, f"{item.clock.due:%Y-%m-%d}") for item in home.items]
+    [item] = home.items  # one case: its complaints' clocks under it, the first due first
+    rows = [(clock.kind, clock.action, f"{clock.due:%Y-%m-%d}") for clock in (item.clock, *item.also)]
     assert rows == [("complaint", "The app itself Answer", "2026-11-10"), ("complaint", "12300 Admission decision", "2026-11-12")]
-    assert {item.clock.request for item in home.items} == {case.pk}
+    assert item.clock.request == case.pk
 
 
 def test_a_fresh_superuser_sees_unassigned_overdue_requests_with_their_dates(desk, client, roles):
