@@ -183,7 +183,7 @@ def _by_case(rows: list[DeskClock]) -> list[list[DeskClock]]:
 def home_desk(user, *, now: datetime, show: str = "all", cap: int = HOME_CAP) -> HomeDesk:
     """The clocks that need someone today (overdue, past the statute, due soon) of requests and of the registered
     tracks (complaints), mine first, then unassigned, then the team's, each group by last day; at most `cap`.
-    Each group's request clocks are read with a LIMIT (the running-clock indexes), so the home stays one page of
+    Each group's cases are read with a LIMIT (the request's projected next last day), so the home stays one page of
     rows at a million requests; the tracks' clocks are few and read whole (desk_clocks)."""
     show = show if show in HOME_FILTERS else "all"
     calendar = PageCalendar(work_calendar())
@@ -194,12 +194,19 @@ def home_desk(user, *, now: datetime, show: str = "all", cap: int = HOME_CAP) ->
     for track in tracks():
         for row in track.clocks(now=now, horizon=horizon, calendar=calendar, due_soon_working_days=soon):
             tracked[whose(row, user)].append(row)
-    base = _wanted_request_clocks(now=now, horizon=horizon).order_by("deadline_at", "id")
+    # Cases first, from the request's projected columns: each group's open requests that need someone, by their next
+    # last day, read with a LIMIT along the (assignee, next_due) index; then those cases' wanted clocks. Walking
+    # the clocks in deadline order instead reads every earlier clock of the other groups (37,555 clocks for 26
+    # unassigned items at a million requests, 0.6 s).
+    needing = RightsRequest.objects.filter(state__in=OPEN_STATES).filter(
+        Q(next_due__lte=horizon) | Q(breach_at__lte=now)
+    ).order_by("next_due", "-filed_at", "-id")
     chosen = {
-        "mine": base.filter(request__assignee=user),
-        "unassigned": base.filter(request__assignee__isnull=True),
-        "team": base.filter(request__assignee__isnull=False).exclude(request__assignee=user),
+        "mine": needing.filter(assignee=user),
+        "unassigned": needing.filter(assignee__isnull=True),
+        "team": needing.filter(assignee__isnull=False).exclude(assignee=user),
     }
+    wanted = _wanted_request_clocks(now=now, horizon=horizon)
     items: list[HomeItem] = []
     more = False
     for group in groups:
@@ -207,7 +214,11 @@ def home_desk(user, *, now: datetime, show: str = "all", cap: int = HOME_CAP) ->
         if room <= 0:
             more = more or bool(tracked[group]) or chosen[group].exists()
             continue
-        rows = [_request_desk_clock(c, now=now, calendar=calendar, due_soon_working_days=soon) for c in chosen[group][: room + 1]]
+        ids = list(chosen[group].values_list("id", flat=True)[: room + 1])
+        rows = [
+            _request_desk_clock(clock, now=now, calendar=calendar, due_soon_working_days=soon)
+            for clock in wanted.filter(request_id__in=ids)
+        ] if ids else []  # fmt: skip
         rows = sorted(rows + tracked[group], key=lambda row: (row.due_at, row.request, row.complaint or 0, row.action))
         cases = _by_case(rows)
         more = more or len(cases) > room

@@ -128,6 +128,12 @@ class RightsRequest(CaseEventTransitions, ConcurrentTransitionMixin, models.Mode
             models.Index(
                 "assignee", F("next_due").asc(), F("filed_at").desc(), F("id").desc(), name="request_assignee_order_idx"
             ),
+            # The home's unassigned cases by next last day (rights.desk.home_desk): the index above starts with the
+            # assignee, and the planner walked the list's order instead, past every assigned request due earlier.
+            models.Index(
+                F("next_due").asc(), F("filed_at").desc(), F("id").desc(), name="request_unassigned_order_idx",
+                condition=Q(assignee__isnull=True),
+            ),
             # The dashboard's groups: open requests by state and app, settled verdicts by app (index-only scans).
             models.Index(fields=["state", "app"], name="request_state_app_idx"),
             models.Index(fields=["verdict", "app"], name="request_verdict_app_idx", condition=~Q(verdict="")),
