@@ -36,20 +36,20 @@ from .tokens import reply_address
 
 TEMPLATES = Path(settings.BASE_DIR) / "templates" / "correspondence" / "letters"
 LANGUAGES = ("zh-hans", "en")
-# Channels a letter cannot go through: the refusal names the channel and its path.
-CHANNEL_NAMES = {
-    ChannelKind.SELF_SERVICE: "in-app self-service",
-    ChannelKind.IN_APP_AGENT: "in-app customer service",
-    ChannelKind.CUSTOMER_SERVICE: "customer service",
-    ChannelKind.PHONE: "phone",
-    ChannelKind.CONTACT_PERSON: "contact person",
-    ChannelKind.POST: "post",
-    ChannelKind.WEB: "website",
-}
+# Channels a letter cannot go through: the refusal names the channel (in the reader's language) and its path.
+NOT_BY_LETTER = (
+    ChannelKind.SELF_SERVICE, ChannelKind.IN_APP_AGENT, ChannelKind.CUSTOMER_SERVICE, ChannelKind.PHONE,
+    ChannelKind.CONTACT_PERSON, ChannelKind.POST, ChannelKind.WEB,
+)  # fmt: skip
 
 
 class LetterError(Exception):
-    """A letter that cannot be drafted or sent; one line for people."""
+    """A letter that cannot be drafted or sent; one line for people. `channels`: the (channel, path) pairs to use
+    instead, when the policy offers no e-mail address (the desk shows them with the evidence to keep)."""
+
+    def __init__(self, message: str, *, channels: tuple[tuple[str, str], ...] = ()):
+        super().__init__(message)
+        self.channels = channels
 
 
 @dataclass(frozen=True)
@@ -79,15 +79,20 @@ def recipient(request: RightsRequest, on: date, right: str | None = None) -> str
     addresses = [str(a).strip() for a in request.app.emails if "@" in str(a)]
     if addresses:
         return addresses[0]
-    channels = [c for p in procedures for c in p.channels if c.get("kind") in CHANNEL_NAMES]
+    channels = tuple(dict.fromkeys(
+        (str(ChannelKind(c["kind"]).label), str(c.get("value", "")))
+        for p in procedures for c in p.channels if c.get("kind") in NOT_BY_LETTER
+    ))  # fmt: skip
+    right_label = str(Right(right).label) if right in Right.values else _("complaint")
     if channels:
-        named = "; ".join(dict.fromkeys(f"{CHANNEL_NAMES[c['kind']]}: {c.get('value', '')}" for c in channels))
+        named = "; ".join(f"{label}: {value}" for label, value in channels)
         raise LetterError(
             _("%(app)s lists no e-mail address for %(right)s: use its channel (%(channels)s) and keep screenshots of "
               "each step, the time of the call and the ticket number.")
-            % {"app": request.app.name, "right": right, "channels": named}
+            % {"app": request.app.name, "right": right_label, "channels": named},
+            channels=channels,
         )  # fmt: skip
-    raise LetterError(_("%(app)s lists no e-mail address for %(right)s.") % {"app": request.app.name, "right": right})
+    raise LetterError(_("%(app)s lists no e-mail address for %(right)s.") % {"app": request.app.name, "right": right_label})
 
 
 def subject(request: RightsRequest, *, follow_up: bool) -> str:

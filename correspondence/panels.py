@@ -84,7 +84,7 @@ def mail_timeline(rows: list[dict]) -> tuple[TimelineEntry, ...]:
 
 def request_panel(http_request, rights_request: RightsRequest, *, now, calendar, due_soon_working_days, case=None) -> Panel:
     follow_up = rights_request.state != "draft"
-    draft, refusal = None, ""
+    draft, refusal, channels = None, "", ()
     chinese = get_language().startswith("zh")
     # The letter is drafted (a reading of the whole case) only when there is one to send: the request letter of a
     # request not yet sent, or a follow-up once a promise is overdue (the request's projected columns say so, no
@@ -97,7 +97,7 @@ def request_panel(http_request, rights_request: RightsRequest, *, now, calendar,
                 facts=case_facts(rights_request, calendar=calendar, case=case),
             )  # fmt: skip
         except LetterError as error:
-            refusal = str(error)
+            refusal, channels = str(error), error.channels
     rows = mail_rows(rights_request)
     confirmable = _confirmable(rights_request, rows, http_request.user)
     page_rows = [
@@ -129,6 +129,8 @@ def request_panel(http_request, rights_request: RightsRequest, *, now, calendar,
             "mail_text": (draft.body if chinese else draft.reading_copy) if draft else "",
             "mail_subject": draft.subject if draft and chinese else "",
             "mail_refusal": refusal,
+            # No e-mail address: the channels to use instead, with the evidence to keep (the template's checklist).
+            "mail_channels": channels,
             "mail_follow_up": follow_up,
             "mail_can_send": draft is not None and may_record("submit", http_request.user),
             "mail_send_url": reverse("admin:correspondence_letter_send", args=[rights_request.pk]),

@@ -28,5 +28,11 @@ def test_the_case_page_shows_the_letter_and_its_button_sends_it(draft, inbox, ad
 def test_the_case_page_names_the_channel_when_there_is_no_address(catalog, admin_client):
     request = file(catalog["艾米聊"], at=SENT, now=SENT, submit=False)
     with time_machine.travel(SENT, tick=False):
-        shown = admin_client.get(reverse("admin:rights_rightsrequest_change", args=[request.pk])).content.decode()
+        shown = admin_client.get(
+            reverse("admin:rights_rightsrequest_change", args=[request.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans"
+        ).content.decode()
     assert "艾米聊-我的-点击头像-账号注销" in shown and 'action="/admin/correspondence/letter/send/' not in shown
+    # In the reader's language (Chinese here), with the checklist of the evidence to keep instead of a letter.
+    script = shown[shown.index('data-region="mail-script"'):]
+    assert "自助操作路径：艾米聊-我的-点击头像-账号注销" in script and "截图" in script and "工单" in script
+    assert "in-app self-service" not in shown and "account_cancellation" not in shown

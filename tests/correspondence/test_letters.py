@@ -42,7 +42,7 @@ def test_an_agent_writes_for_the_requester_and_encloses_only_what_the_record_hol
 
 def test_a_right_with_only_in_app_and_phone_channels_is_refused_naming_the_channel_and_its_path(catalog):
     request = file(catalog["E票电影"], at=SENT, now=SENT, submit=False)
-    with pytest.raises(LetterError, match="no e-mail address for account_cancellation.*phone: 400-113-9001"):
+    with pytest.raises(LetterError, match="no e-mail address for Account cancellation.*Phone: 400-113-9001"):
         draft_letter(request, on=date(2026, 11, 10))
 
 

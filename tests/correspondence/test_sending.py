@@ -74,7 +74,7 @@ def test_a_closed_request_is_refused(catalog, inbox):
 
 def test_an_app_without_an_e_mail_address_for_the_right_is_refused_naming_its_channel(catalog, inbox):
     request = file(catalog["艾米聊"], at=SENT, now=SENT, submit=False)
-    with pytest.raises(CommandError, match="in-app self-service: 艾米聊-我的-点击头像-账号注销") as refused:
+    with pytest.raises(CommandError, match="Self-service path: 艾米聊-我的-点击头像-账号注销") as refused:
         call_command("requests", "send", str(request.pk))
     assert refused.value.returncode == 2 and inbox.messages == []
     request.refresh_from_db()
