@@ -2,7 +2,6 @@
 
 Each test names the rule it checks; the first ones are the reproductions that made the record lie before.
 """
-import json
 from datetime import date, datetime, timedelta
 from io import StringIO
 
@@ -408,63 +407,6 @@ def test_the_sql_status_conditions_agree_with_the_python_definition_on_every_kin
         matching = {name for name in ClockStatus.values if Clock.objects.filter(status_q(name, NOW, horizon=horizon), pk=clock.pk).exists()}
         assert matching == {expected}, (clock.pk, expected, matching)
     assert seen >= {"kept", "missed", "refused", "stopped", "paused", "statutory_breach", "running"}
-
-
-# --------------------------------------------------------------------------------------------- commands
-
-
-def run(*args) -> dict:
-    out = StringIO()
-    call_command("requests", *args, stdout=out)
-    return json.loads(out.getvalue())
-
-
-def test_requests_move_records_extend_pause_and_amend_and_show_lists_the_history(epiao, clerk):
-    data = run("file", "--app", "E票电影", "--right", "account_cancellation", "--requester", "张三", "--at", "2026-09-30T10:00", "--json")
-    pk = str(data["id"])
-    run("move", pk, "pause", "--at", "2026-10-09T10:00", "--note", "补充材料", "--json")
-    run("move", pk, "resume", "--at", "2026-10-12T09:00", "--by", "clerk", "--json")
-    run("move", pk, "extend", "--until", "2026-11-20", "--basis", "none", "--at", "2026-10-13T09:00", "--json")
-    shown = run("move", pk, "amend", "--field", "requester_name", "--value", "张三丰", "--json")
-    assert [h["event"] for h in shown["history"]] == ["file", "submit", "pause", "resume", "extend", "amend"]
-    assert shown["history"][3]["by"] == "clerk" and shown["history"][2]["note"] == "补充材料"
-    clock = next(c for c in shown["clocks"] if c["clock_start"] == "account_cancelled")
-    assert (clock["paused_working_days"], clock["final_due"], clock["extended_to"]) == (2, "2026-10-29", "2026-11-20")
-    assert clock["status"] in ClockStatus.values
-
-
-@pytest.mark.parametrize(
-    "args, says",
-    [
-        (["move", "{pk}", "complete", "--at", "2026-09-20"], "previous event"),
-        (["move", "{pk}", "complete", "--at", "0026-11-02T10:00"], "outside the working-day calendar"),
-        (["move", "{pk}", "complete", "--by", "auditor"], "may not"),
-        (["move", "{pk}", "teleport"], "Unknown event"),
-        (["move", "{pk}", "extend", "--until", "2026-13-01", "--basis", "none"], "must be a date"),
-    ],
-)
-def test_requests_move_refusals_exit_2_with_one_line(lumiere, auditor, args, says):
-    request = file(lumiere, at=FILED, now=NOW)
-    with pytest.raises(CommandError) as refused:
-        call_command("requests", *[a.format(pk=request.pk) for a in args])
-    assert refused.value.returncode == 2 and says in str(refused.value) and "\n" not in str(refused.value)
-    assert request.log.count() == 2
-
-
-def test_requests_with_a_bad_argument_print_one_line_and_exit_2():
-    import os
-    import subprocess
-    import sys
-
-    from tests.rights.test_reminders_loop import ROOT
-
-    result = subprocess.run(
-        [sys.executable, "manage.py", "requests", "move", "not-a-number", "complete"],
-        cwd=ROOT, capture_output=True, text=True, timeout=60,
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test"},
-    )  # fmt: skip
-    assert result.returncode == 2
-    assert len(result.stderr.strip().splitlines()) == 1 and "not a whole number" in result.stderr
 
 
 # ---------------------------------------------------------------------------------------------- the admin

@@ -4,8 +4,11 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
+from deadlines.status import ClockStatus
 from rights.models import RightsRequest, TransitionLog
+from tests.factories import file, shanghai
 
 pytestmark = pytest.mark.django_db
 
@@ -63,3 +66,65 @@ def test_a_refused_transition_exits_2_and_changes_nothing(catalog, manage):
     assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
     assert RightsRequest.objects.get(pk=request_id).state == "submitted"
     assert TransitionLog.objects.filter(request_id=request_id).count() == 2
+
+
+# ------------------------------------------------------------------- moves, refusals, bad arguments (case record)
+
+FILED = shanghai(2026, 9, 28, 10)
+NOW = shanghai(2026, 11, 30, 12)
+
+
+@pytest.fixture
+def epiao(catalog):
+    return catalog["E票电影"]
+
+
+@pytest.mark.usefixtures("english")
+def test_requests_move_records_extend_pause_and_amend_and_show_lists_the_history(epiao, clerk):
+    data = run("file", "--app", "E票电影", "--right", "account_cancellation", "--requester", "张三", "--at", "2026-09-30T10:00", "--json")
+    pk = str(data["id"])
+    run("move", pk, "pause", "--at", "2026-10-09T10:00", "--note", "补充材料", "--json")
+    run("move", pk, "resume", "--at", "2026-10-12T09:00", "--by", "clerk", "--json")
+    run("move", pk, "extend", "--until", "2026-11-20", "--basis", "none", "--at", "2026-10-13T09:00", "--json")
+    shown = run("move", pk, "amend", "--field", "requester_name", "--value", "张三丰", "--json")
+    assert [h["event"] for h in shown["history"]] == ["file", "submit", "pause", "resume", "extend", "amend"]
+    assert shown["history"][3]["by"] == "clerk" and shown["history"][2]["note"] == "补充材料"
+    clock = next(c for c in shown["clocks"] if c["clock_start"] == "account_cancelled")
+    assert (clock["paused_working_days"], clock["final_due"], clock["extended_to"]) == (2, "2026-10-29", "2026-11-20")
+    assert clock["status"] in ClockStatus.values
+
+
+@pytest.mark.usefixtures("english")
+@pytest.mark.parametrize(
+    "args, says",
+    [
+        (["move", "{pk}", "complete", "--at", "2026-09-20"], "previous event"),
+        (["move", "{pk}", "complete", "--at", "0026-11-02T10:00"], "outside the working-day calendar"),
+        (["move", "{pk}", "complete", "--by", "auditor"], "may not"),
+        (["move", "{pk}", "teleport"], "Unknown event"),
+        (["move", "{pk}", "extend", "--until", "2026-13-01", "--basis", "none"], "must be a date"),
+    ],
+)
+def test_requests_move_refusals_exit_2_with_one_line(lumiere, auditor, args, says):
+    request = file(lumiere, at=FILED, now=NOW)
+    with pytest.raises(CommandError) as refused:
+        call_command("requests", *[a.format(pk=request.pk) for a in args])
+    assert refused.value.returncode == 2 and says in str(refused.value) and "\n" not in str(refused.value)
+    assert request.log.count() == 2
+
+
+@pytest.mark.usefixtures("english")
+def test_requests_with_a_bad_argument_print_one_line_and_exit_2():
+    import os
+    import subprocess
+    import sys
+
+    from tests.rights.test_reminders_loop import ROOT
+
+    result = subprocess.run(
+        [sys.executable, "manage.py", "requests", "move", "not-a-number", "complete"],
+        cwd=ROOT, capture_output=True, text=True, timeout=60,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test"},
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1 and "not a whole number" in result.stderr
