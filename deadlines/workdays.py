@@ -83,6 +83,16 @@ class WorkCalendar:
             count += self.is_working_day(day)
         return sign * count
 
+    def working_days_counter(self, first: date, last: date):
+        """`working_days_between` for any two days from `first` to `last`, by one walk over them (a running count):
+        for many pairs in one span, as the dashboard's medians count them."""
+        running, count, day = {}, 0, first
+        while day <= last:
+            count += self.is_working_day(day)
+            running[day] = count
+            day += timedelta(days=1)
+        return lambda start, end: running[end] - running[start]
+
     def days_in_year(self, year: int) -> Iterable[tuple[date, bool]]:
         day = date(year, 1, 1)
         while day.year == year:

@@ -9,7 +9,7 @@ same at a million requests as at a hundred; an app with no completion among them
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime
 from statistics import median
 
 from django.utils.html import format_html, format_html_join
@@ -39,16 +39,6 @@ class Completion:
         return self.taken > self.allowed
 
 
-def _working_days_counter(calendar, first: date, last: date):
-    """working_days_between(a, b) for days from `first` to `last`, by one walk over them (a running count)."""
-    running, count, day = {}, 0, first
-    while day <= last:
-        count += calendar.is_working_day(day)
-        running[day] = count
-        day += timedelta(days=1)
-    return lambda start, end: running[end] - running[start]  # working days after start, up to and including end
-
-
 def completions(*, now: datetime, sample: int = SAMPLE, window: int = WINDOW) -> dict[int, Completion]:
     """Per app id, the medians over its latest `sample` completions among the `window` latest of all apps (met
     by `now`): one index range (clock_completed_idx) and their requests' apps by primary key, however many
@@ -64,7 +54,7 @@ def completions(*, now: datetime, sample: int = SAMPLE, window: int = WINDOW) ->
     rows = [(app_of[request], local_day(started_at), local_day(met_at), final_due) for request, started_at, met_at, final_due in latest]
     first = min(row[1] for row in rows)
     last = max(max(row[2], row[3]) for row in rows)
-    between = _working_days_counter(work_calendar(), min(first, last), last)
+    between = work_calendar().working_days_counter(min(first, last), last)
     taken: dict[int, list[int]] = {}
     allowed: dict[int, list[int]] = {}
     for app_id, start, met, final_due in rows:
