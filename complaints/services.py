@@ -26,7 +26,8 @@ from deadlines.counting import local_day as local_date
 from policies.models import work_calendar
 from policies.services import audit
 from records.chain import file_digest
-from rights.models import RightsRequest, local_minute
+from records.personal import seal_values
+from rights.models import RightsRequest, TransitionLog, local_minute
 from rights.services import RequestError, check_evidence, event_time, may, record_event_within
 
 from .admissibility import check_admissibility
@@ -185,7 +186,7 @@ def record_complaint_event(*, complaint: Complaint, event: str, acting_user=None
         with transaction.atomic(durable=True):
             # One lock order for every writer, so two never wait on each other: the request first (as every request
             # event locks it; lodging escalates it), then the complaint's own row.
-            locked_request = RightsRequest.objects.select_for_update().select_related("app").get(pk=complaint.request_id)
+            locked_request = RightsRequest.objects.locked_for_write().get(pk=complaint.request_id)
             locked = (
                 Complaint.objects.select_for_update(of=("self",)).select_related("request__app", "channel").get(pk=complaint.pk)
             )
@@ -241,7 +242,7 @@ def draft_complaint(*, request: RightsRequest, channel: Channel, acting_user=Non
     at = _event_time(at, now)
     inputs = _inputs(EVENTS_BY_NAME["draft"], note=note, reason="", reference="", satisfied=None)
     with transaction.atomic(durable=True):
-        locked_request = RightsRequest.objects.select_for_update().select_related("app").get(pk=request.pk)
+        locked_request = RightsRequest.objects.locked_for_write().get(pk=request.pk)
         complaint = _create_draft(locked_request, channel, at=at, now=now, acting_user=acting_user, inputs=inputs)
     return complaint
 
@@ -278,7 +279,7 @@ def lodge_complaint(*, request: RightsRequest, channel: Channel, acting_user=Non
     inputs = _inputs(EVENTS_BY_NAME["lodge"], note=note, reason="", reference=reference, satisfied=None)
     evidence = check_evidence(evidence, error=EventRefused)
     with transaction.atomic(durable=True):
-        locked_request = RightsRequest.objects.select_for_update().select_related("app").get(pk=request.pk)
+        locked_request = RightsRequest.objects.locked_for_write().get(pk=request.pk)
         _check_time(Complaint(request=locked_request, channel=channel), "lodge", at, now)
         complaint = _create_draft(locked_request, channel, at=at, now=now, acting_user=acting_user, inputs=Inputs())
         complaint = _record(complaint, "lodge", at=at, now=now, acting_user=acting_user, inputs=inputs, expected_state=None, evidence=evidence)
@@ -422,5 +423,12 @@ def update_requester_details(*, request: RightsRequest, changes: dict, acting_us
             raise ComplaintError(_("A postcode is six digits (0-9)."))
         details.full_clean()
         details.save()
-        _audit(f"complainant details of request #{request.pk}", before, {k: _plain(getattr(details, k)) for k in changes}, acting_user)
+        after = {k: _plain(getattr(details, k)) for k in changes}
+        changed = {k: [before.get(k), after[k]] for k in after if before.get(k) != after[k]}
+        if changed:
+            # Every detail is personal: the append-only audit row keeps the names of the fields and the values'
+            # keyed digest, the values stay beside it (records.personal) where the redaction clears them.
+            case = TransitionLog(request=request).case_label()
+            audit(action="complaints catalog", subject=f"complainant details of request #{request.pk}",
+                  changes={"case": case, "fields": sorted(changed), **seal_values(case, changed)}, acting_user=acting_user)  # fmt: skip
     return details

@@ -54,7 +54,7 @@ def send_letter(*, request: RightsRequest, follow_up: bool = False, acting_user=
     if not may_record("submit", acting_user):  # checked before the letter leaves, not after
         raise LetterError(_("You may not send letters: sending records the request's submission."))
     with transaction.atomic(durable=True):
-        locked = RightsRequest.objects.select_for_update().select_related("app").get(pk=request.pk)
+        locked = RightsRequest.objects.locked_for_write().get(pk=request.pk)
         if locked.is_closed:
             raise LetterError(
                 _("Request #%(id)s is closed (%(state)s): no letter is sent.")
@@ -104,7 +104,7 @@ def send_complaint(*, complaint: Complaint, acting_user=None, now=None) -> Lette
         raise LetterError(_("You may not send complaints: sending records the complaint's lodging."))
     with transaction.atomic(durable=True):
         # The complaints' lock order: the request first, then the complaint.
-        locked_request = RightsRequest.objects.select_for_update().select_related("app").get(pk=complaint.request_id)
+        locked_request = RightsRequest.objects.locked_for_write().get(pk=complaint.request_id)
         locked = (
             Complaint.objects.select_for_update(of=("self",))
             .select_related("request__app", "channel")

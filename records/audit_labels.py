@@ -32,6 +32,7 @@ KEYS = {
     "old": _("before"), "new": _("after"), "status": _("status"), "edits": _("edits"), "version": _("version"),
     "working": _("working day"), "name": _("name"), "source": _("source"), "published_on": _("published on"),
     "created": _("created"), "reason": _("reason"), "fields": _("fields"), "files": _("files"),
+    "values": _("values"),
     # complainant details and complaint channels (complaints.services)
     "phone": _("phone"), "address": _("postal address"), "postcode": _("postcode"), "email": _("e-mail"),
     "agent_name": _("agent"), "agent_phone": _("agent's phone"), "agent_address": _("agent's address"),

@@ -133,7 +133,9 @@ class AuditEntry(AuthoredEntry, models.Model):
 
     @property
     def changes_display(self) -> str:
-        return changes_text(self.changes)
+        from .personal import revealed
+
+        return changes_text(revealed(self.changes))
 
 
 class PersonalKey(models.Model):
@@ -147,6 +149,25 @@ class PersonalKey(models.Model):
     class Meta:
         verbose_name = _("personal data key")
         verbose_name_plural = _("personal data keys")
+
+    def __str__(self):
+        return self.case
+
+
+class PersonalValue(models.Model):
+    """What a history row says about a person (an amended name, a complainant's changed phone), kept beside the
+    append-only row rather than in it: the row chains only the values' keyed digest (records.personal), so the
+    redaction can clear these and the history still verifies. Looked up by the case and that digest. Not a record:
+    clearing it is the point."""
+
+    case = models.CharField(pgettext_lazy("evidence", "case"), max_length=60)
+    digest = models.CharField(pgettext_lazy("evidence", "digest"), max_length=64)
+    values = models.JSONField(pgettext_lazy("evidence", "values"), default=dict)
+
+    class Meta:
+        verbose_name = _("personal value")
+        verbose_name_plural = _("personal values")
+        constraints = [models.UniqueConstraint(fields=["case", "digest"], name="personal_value_case_digest_uniq")]
 
     def __str__(self):
         return self.case

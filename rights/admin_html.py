@@ -8,6 +8,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
 from policies.models import work_calendar
+from records.chain import KEYED_PERSONAL
+from records.personal import unsealed
 
 from .events import AMENDABLE_FIELDS
 from .models import ReminderSettings, RightsRequest, State, TransitionLog
@@ -139,6 +141,11 @@ def history_details(entry: TransitionLog) -> str:
     match entry.transition:
         case "amend":
             label = AMENDABLE_FIELDS.get(details.get("field"), details.get("field", ""))
+            if KEYED_PERSONAL in details:
+                values = unsealed(entry.case_label(), details)
+                if values is None:
+                    return _("%(field)s changed (the values were redacted)") % {"field": label}
+                details = values
             return _("%(field)s: “%(old)s” → “%(new)s”") % {"field": label, "old": details.get("old", ""), "new": details.get("new", "")}
         case "extend":
             return _("to %(day)s; legal basis: %(basis)s") % {"day": details.get("until", ""), "basis": details.get("basis", "")}

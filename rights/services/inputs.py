@@ -12,9 +12,10 @@ from django.utils.translation import gettext as _
 from deadlines.counting import local_day as local_date
 from deadlines.workdays import WorkCalendar
 from policies.models import Action
+from records.personal import seal_values
 
 from ..events import AMENDABLE_FIELDS, CaseEvent
-from ..models import RightsRequest
+from ..models import RightsRequest, TransitionLog
 from .boundary import TransitionRefused, check_in_calendar, clean_text, parse_day
 
 
@@ -110,6 +111,10 @@ def apply_inputs(locked: RightsRequest, spec: CaseEvent, values: dict, *, at: da
             if new == old:
                 raise TransitionRefused(_("%(field)s is already “%(value)s”.") % {"field": label, "value": new})
             setattr(locked, name, new)
+            if name in RightsRequest.PERSONAL_FIELDS:
+                # The append-only row chains only their keyed digest; the values stay beside it, where the
+                # redaction (README "Retention and redaction") can clear them.
+                return {"field": name, **seal_values(TransitionLog(request=locked).case_label(), {"old": old, "new": new})}
             return {"field": name, "old": old, "new": new}
         case "extend":
             until = values["until"]

@@ -102,7 +102,7 @@ def record_event(
     spec, at, now, values, evidence, calendar = _checked(event, acting_user, at, now, note, inputs, evidence)
     try:
         with transaction.atomic(durable=True):
-            locked = RightsRequest.objects.select_for_update().select_related("app").get(pk=request.pk)
+            locked = RightsRequest.objects.locked_for_write().get(pk=request.pk)
             apply_event(
                 locked, spec, at=at, now=now, acting_user=acting_user, expected_state=expected_state or request.state,
                 values=values, evidence=evidence, calendar=calendar,

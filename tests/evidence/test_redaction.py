@@ -159,3 +159,47 @@ def test_the_admin_log_keeps_no_requester_name_after_redaction(closed, settings,
     with time_machine.travel(shanghai(2029, 10, 23, 9), tick=False):
         assert redact(request.pk, "--reason", "申请人要求删除")[0] == 0
     assert LogEntry.objects.get().object_repr == f"#{request.pk}"
+
+
+def test_amended_personal_values_are_readable_until_the_redaction_and_never_in_the_append_only_rows(
+    case, clerk, settings, django_capture_on_commit_callbacks
+):
+    """An amendment of the requester's name or contact, and a change of a complainant's details, said the old and
+    new values in the append-only history and audit rows, so the redaction left them readable there. The rows now
+    chain the values' keyed digest; the case page and the audit list read the values from beside the row until the
+    redaction, and then say they were redacted. The chain still verifies."""
+    from rights.admin_html import history_details
+
+    settings.RIGHTSDESK_RETENTION_DAYS = 0
+    request, _ = case
+    request = record_event(request=request, event="amend", field="requester_name", value="张三丰", acting_user=clerk,
+                           at=shanghai(2026, 10, 21, 9))  # fmt: skip
+    request = record_event(request=request, event="amend", field="requester_contact", value="13900000000",
+                           acting_user=clerk, at=shanghai(2026, 10, 21, 9, 30))  # fmt: skip
+    request = record_event(request=request, event="amend", field="app_ticket_number", value="T-77",
+                           acting_user=clerk, at=shanghai(2026, 10, 21, 9, 40))  # fmt: skip
+    update_requester_details(request=request, changes={"phone": "021-5555-0101"})
+    update_requester_details(request=request, changes={"phone": "021-5555-0202"})
+    amend_name, amend_contact, amend_ticket = TransitionLog.objects.filter(request=request, transition="amend")
+    assert history_details(amend_name) == "requester: “张三” → “张三丰”"
+    assert history_details(amend_ticket) == "app's ticket number: “” → “T-77”"  # not personal: in the row itself
+    phone_change = AuditEntry.objects.filter(subject=f"complainant details of request #{request.pk}").order_by("pk").last()
+    assert phone_change.changes_display == "phone: 021-5555-0101 → 021-5555-0202"
+
+    def append_only_text():
+        rows = [*TransitionLog.objects.filter(request=request), *ComplaintLog.objects.filter(complaint__request=request)]
+        return json.dumps([row.content() for row in rows] + list(AuditEntry.objects.values_list("changes", flat=True)),
+                          ensure_ascii=False)  # fmt: skip
+
+    personal = ("张三丰", "13900000000", "021-5555-0101", "021-5555-0202")
+    assert not [value for value in personal if value in append_only_text()]
+    request = record_event(request=request, event="complete", acting_user=clerk, at=shanghai(2026, 10, 22, 9))
+    request = record_event(request=request, event="confirm", acting_user=clerk, at=shanghai(2026, 10, 22, 10))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert redact(request.pk, "--reason", "申请人要求删除")[0] == 0
+    amend_name.refresh_from_db()
+    assert history_details(amend_name) == "requester changed (the values were redacted)"
+    assert "021-5555" not in AuditEntry.objects.get(pk=phone_change.pk).changes_display
+    assert "redacted" in AuditEntry.objects.get(pk=phone_change.pk).changes_display
+    status, report = verify()
+    assert (status, report["broken"]) == (0, [])

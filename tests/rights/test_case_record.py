@@ -139,10 +139,17 @@ def test_every_state_changing_event_is_an_fsm_transition_derived_from_the_table(
 
 
 def test_amend_keeps_the_old_and_the_new_value_in_the_history(lumiere, clerk):
+    """A personal detail's values are kept beside the append-only row (which chains their keyed digest), so that a
+    redaction can clear them; any other detail's values are in the row itself."""
+    from records.personal import unsealed
+
     request = file(lumiere, at=FILED, now=NOW)
     record_event(event="amend", request=request, field="requester_contact", value="zs@example.com", acting_user=clerk, now=NOW, note="用户更正")
-    entry = request.log.get(transition="amend")
-    assert entry.details == {"field": "requester_contact", "old": "", "new": "zs@example.com"}
+    record_event(event="amend", request=request, field="channel_used", value="客服热线", acting_user=clerk, now=NOW)
+    entry, channel = request.log.filter(transition="amend").order_by("id")
+    assert entry.details["field"] == "requester_contact" and "zs@example.com" not in str(entry.details)
+    assert unsealed(entry.case_label(), entry.details) == {"old": "", "new": "zs@example.com"}
+    assert channel.details == {"field": "channel_used", "old": "", "new": "客服热线"}
     assert (entry.by, entry.note) == (clerk, "用户更正")
     with pytest.raises(TransitionRefused, match="Only these details"):
         record_event(request=request, event="amend", field="state", value="confirmed", now=NOW)

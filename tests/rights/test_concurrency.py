@@ -61,3 +61,37 @@ def test_the_model_itself_refuses_a_stale_save(catalog):
     with pytest.raises(ConcurrentTransition), transaction.atomic():
         stale.save()
     assert RightsRequest.objects.get(pk=request.pk).state == State.COMPLETED
+
+
+def test_a_move_locks_only_its_request_so_filing_on_the_same_app_does_not_wait(catalog):
+    """bench/load found filings failing with "deadlock detected": a move locked its request FOR UPDATE joined to
+    the app, which in PostgreSQL locks the app's row too, and a filing's foreign-key check on that app waited for
+    it. While one clerk's move holds its request, another clerk files on the same app at once."""
+    from django.db import transaction
+
+    app = catalog["卢米埃影城"]
+    request = file(app, at=shanghai(2026, 9, 28, 10))
+    holding, release = threading.Event(), threading.Event()
+
+    def mover():
+        try:
+            with transaction.atomic():
+                RightsRequest.objects.locked_for_write().get(pk=request.pk)
+                holding.set()
+                release.wait(timeout=20)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=mover)
+    thread.start()
+    try:
+        assert holding.wait(timeout=10)
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '2s'")  # waiting on the app's row would fail, not hang
+        filed = file(app, at=shanghai(2026, 9, 28, 11))
+    finally:
+        release.set()
+        thread.join(timeout=20)
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = 0")
+    assert filed.app_id == app.pk and filed.state == State.SUBMITTED
