@@ -147,6 +147,8 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(VAR_DIR / "media"))
+# The case files' Chinese font cut down to the common characters (complaints.fonts; bin/setup builds it).
+RIGHTSDESK_FONT_CACHE = env.path("RIGHTSDESK_FONT_CACHE", default=str(VAR_DIR / "fonts"))
 # Uploads (evidence files, rights/uploads.py): at most this many bytes per file, checked by content. Files up to
 # FILE_UPLOAD_MAX_MEMORY_SIZE stay in memory; larger ones go to a temporary file that BoundedUploadHandler stops
 # writing past the limit. DATA_UPLOAD_MAX_MEMORY_SIZE bounds the form fields other than files (a pasted policy

@@ -1,4 +1,4 @@
-"""`complaints draft|lodge|move|show`: the same services as the admin; refusals exit 2 with one line on stderr."""
+"""`complaints draft|lodge|move|show|font`: the same services as the admin; refusals exit 2 with one line on stderr."""
 from __future__ import annotations
 
 import json
@@ -21,6 +21,7 @@ from ...admissibility import check_admissibility
 from ...casefile import CaseFileError, case_file_zip, draft_pdf
 from ...drafting import DraftError, render_complaint
 from ...events import OFFERED_EVENTS
+from ...fonts import FontMissing, build_common_font, cjk_font, common_font
 from ...models import Channel, Complaint
 from ...registry import subcommands
 from ...services import ComplaintError, allowed_events, lodge_complaint, record_complaint_event
@@ -103,6 +104,7 @@ class Command(BaseCommand):
         show.add_argument("complaint", type=int)
         show.add_argument("--json", action="store_true")
         show.add_argument("--now", help="the clocks' status at this moment (ISO; Asia/Shanghai unless it says otherwise)")
+        sub.add_parser("font", help="cut the case files' Chinese font down to the common characters (bin/setup runs it)")
         for p in (draft, lodge, move):
             p.add_argument("--by", help="act as this user (their permissions apply); default: the system")
         for extra in subcommands():  # what the apps above complaints add (complaints.registry), e.g. `send`
@@ -116,6 +118,14 @@ class Command(BaseCommand):
             return getattr(self, f"do_{options['action']}")(options)
         except (ComplaintError, DraftError, CaseFileError) as error:
             fail(str(error))
+
+    def do_font(self, options):
+        try:
+            path, index = cjk_font()
+        except FontMissing as error:
+            fail(str(error))
+        common = common_font(path, index) or build_common_font(path, index)
+        self.stdout.write(f"{common} (from {path}, face {index})")
 
     # --- helpers -----------------------------------------------------------------------------------------
 
