@@ -77,8 +77,9 @@ def record_due_reminders(
             request_id=OuterRef("r_request"), **{clock_column: OuterRef("r_clock")}, kind=OuterRef("r_kind"),
             due=OuterRef("r_due"), repeat=OuterRef("r_repeat"), **({} if source == REQUEST else {"source": source}),
         )  # fmt: skip
+        due = query.queryset if query.counted_repeat else query.queryset.filter(~Exists(held))
         select = (
-            query.queryset.filter(~Exists(held)).annotate(**dict(zip(names, columns.values(), strict=True)))
+            due.annotate(**dict(zip(names, columns.values(), strict=True)))
             .values_list(*names)
             .order_by("r_request", "r_clock", "r_kind", "r_due", "r_repeat")
         )

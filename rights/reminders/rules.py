@@ -63,6 +63,9 @@ class DueQuery:
 
     source: ClockSource
     queryset: QuerySet
+    # The repeat is the next number the ledger holds for the clock (`Rules.repeat`): no row can have it yet, so
+    # the ledger's anti-join before the INSERT would only probe in vain (one probe per overdue clock).
+    counted_repeat: bool = False
 
 
 @dataclass
@@ -129,7 +132,10 @@ class Rules:
             )
         else:
             rows = rows.annotate(r_repeat=repeat if repeat is not None else Value(0, output_field=IntegerField()))
-        self.queries.append(DueQuery(source, rows.values_list("r_request", "r_clock", "r_kind", "r_due", "r_repeat")))
+        self.queries.append(DueQuery(
+            source, rows.values_list("r_request", "r_clock", "r_kind", "r_due", "r_repeat"),
+            counted_repeat=isinstance(repeat, NextRepeat),
+        ))  # fmt: skip
 
     def repeatable(self, queryset, *, request: str, last_day: str):
         """The overdue clocks that may be reminded again: a snooze of their request stops the repeats (when it
