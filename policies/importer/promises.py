@@ -223,6 +223,10 @@ def _rights_of_promise(
         if not chosen and sentence_reason == "right_in_sentence" and _one_list(text, context[0], in_sentence):
             # "您的访问、更正、删除、注销请求，我们将…": the promise answers each right of the list.
             chosen, reasons = in_sentence, [sentence_reason]
+        elif not chosen and sentence_reason == "right_in_sentence" and len(in_sentence) <= _NAMED_IN_TURN:
+            # "您可以自己删除内容，或要求我们修改；如想删除账号，请写信，我们将…处理": rights named one after
+            # another, each a thing the reader may ask, are each answered by the promise after them.
+            chosen, reasons = in_sentence, [sentence_reason]
     else:
         chosen, reasons = (in_heading, [heading_reason]) if len(in_heading) <= 2 else ([], [])
     if chosen == [Right.COMPLAINT] and grammar.asks_and_complains(text, sentence.start, sentence.end):
@@ -237,6 +241,9 @@ def _rights_of_promise(
     if any(grammar.is_request_context(h.title) for h in doc.heading_chain(sentence.start)):
         return [Right.ANY_REQUEST], ["request_from_heading"]
     return [], []
+
+
+_NAMED_IN_TURN = 4  # rights named one by one in a sentence; more is a summary of every right (any request)
 
 
 def _one_list(text: str, span: tuple[int, int], rights: list[str]) -> bool:

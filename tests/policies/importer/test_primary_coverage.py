@@ -38,7 +38,7 @@ def test_a_list_item_that_names_its_own_right_still_gets_the_introduced_one():
 
 
 def test_a_list_is_introduced_only_by_a_sentence_that_ends_in_a_colon():
-    text = "五、注销\n我们提供以下方式帮助您注销您的账户。\n\n手机应用【我的 - 安全 - 彻底删除账户】。\n"
+    text = "五、您的账户\n我们提供以下方式帮助您注销您的账户。\n\n手机应用【我的 - 安全 - 账户管理】。\n"
     assert Right.ACCOUNT_CANCELLATION not in means_of(text)
 
 

@@ -228,3 +228,38 @@ def test_a_right_named_only_after_the_deadline_is_what_the_answer_offers():
 def test_a_right_named_before_the_deadline_is_kept_though_named_again_after_it():
     text = "五、删除\n您可以要求删除您的资料，我们会在十个工作日内答复，并完成删除。"
     assert [r for r, *_ in promises(text)] == [Right.DELETION]
+
+
+# --- Third round (issue 20): the day of the check, deleting the account, rights named in turn -------------
+
+
+def test_the_day_the_proof_is_checked_starts_the_clock_at_identity_verification():
+    text = "七、投诉\n请附上权属证明，经我们核实后，我们会在核实之日起20日内答复您的投诉。"
+    assert [p[3] for p in promises(text)] == [ClockStart.IDENTITY_VERIFIED]
+
+
+def test_a_check_of_a_complaint_without_its_day_still_counts_from_receipt():
+    text = "七、举报\n您可以写信举报，我们核查后会在20日内把结果告诉您的投诉。"
+    assert [p[3] for p in promises(text)] == [ClockStart.RECEIPT]
+
+
+def test_deleting_the_account_itself_is_cancelling_it():
+    """(Cancelling an account deletes its data: a sentence naming both is about the cancellation.)"""
+    text = "四、账号\n如果您想删除您的账号，请写信给我们，我们会在十个工作日内处理完毕。"
+    assert [p[0] for p in promises(text)] == [Right.ACCOUNT_CANCELLATION]
+
+
+def test_rights_named_one_after_another_in_a_sentence_each_get_its_promise():
+    text = (
+        "三、您的信息\n您能自己清除发布的内容，也能要求我们修改资料，若想删除个人帐户，"
+        "请发邮件给我们，我们将在收到后12个工作日内办理完成。"
+    )
+    assert {p[0] for p in promises(text)} == {Right.DELETION, Right.CORRECTION, Right.ACCOUNT_CANCELLATION}
+
+
+def test_five_rights_named_in_a_sentence_are_a_summary_answered_as_any_request():
+    text = (
+        "三、您的权利\n您可以查阅、修改资料，也可删除内容，还能获取副本，或注销账号，"
+        "如有需要请联系我们，我们将在12个工作日内回复。"
+    )
+    assert [p[0] for p in promises(text)] == [Right.ANY_REQUEST]
