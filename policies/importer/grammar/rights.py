@@ -21,7 +21,10 @@ ASKING_LIST = re.compile(rf"{_ASKING}(?:{_AND}{_ASKING}){{1,6}}")
 # Ordered: a sentence about cancelling an account also mentions deletion of data; cancellation comes first.
 RIGHT_TERMS = [
     # Deleting the account itself ("删除个人账号") is cancelling it.
-    (Right.ACCOUNT_CANCELLATION, re.compile(r"注销|删除(?:您的|你的)?(?:个人)?(?:账号|帐号|账户|帐户)")),
+    (
+        Right.ACCOUNT_CANCELLATION,
+        re.compile(r"注销|删除(?=[您你个账帐])(?:您的|你的)?(?:个人)?(?:账号|帐号|账户|帐户)"),
+    ),
     (Right.COPY, re.compile(r"副本|复制|转移至|转移到|导出|可携带?|转移(?:您的)?个人信息")),
     (Right.DELETION, re.compile(r"删除|清除")),
     (
