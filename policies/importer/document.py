@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 
 from . import grammar
-from .normalise import Normalised, normalised
+from .normalise import WRAPPED_DEADLINE, Normalised, normalised
 from .paths import find_paths
 from .spans import TextIndex
 
@@ -269,6 +269,8 @@ def _headings(text: str) -> list[Heading]:
 def _sentences(text: str) -> list[Sentence]:
     sentences, start = [], 0
     for m in _SENTENCE_END.finditer(text):
+        if m.group() == "\n" and _wraps_a_deadline(text, m.start()):
+            continue
         end = m.end() if m.group() != "\n" else m.start()
         if end > start:
             sentences.append(Sentence(start, end))
@@ -276,3 +278,12 @@ def _sentences(text: str) -> list[Sentence]:
     if start < len(text):
         sentences.append(Sentence(start, len(text)))
     return sentences or [Sentence(0, len(text))]
+
+
+def _wraps_a_deadline(text: str, newline: int) -> bool:
+    """Whether this line break falls between a deadline and its verb (normalise.WRAPPED_DEADLINE): the
+    sentence goes on after it."""
+    k = newline
+    while k > 0 and text[k - 1] in " \t\u3000":
+        k -= 1
+    return k > 0 and WRAPPED_DEADLINE.match(text, k - 1) is not None

@@ -263,3 +263,20 @@ def test_five_rights_named_in_a_sentence_are_a_summary_answered_as_any_request()
         "如有需要请联系我们，我们将在12个工作日内回复。"
     )
     assert [p[0] for p in promises(text)] == [Right.ANY_REQUEST]
+
+
+def test_a_line_wrapped_between_the_deadline_and_its_verb_keeps_the_verb_after_it():
+    text = "十、联系我们\n如有疑问请来电。我们会先核对情况，并在验证身份后尽快处理，最迟在十天内\n给予答复。\n"
+    found = extract(text).procedures
+    assert [(p.action, p.clock_start) for p in found if p.deadline] == [(Action.REPLY, ClockStart.IDENTITY_VERIFIED)]
+    assert all(text[p.start : p.end] == p.quote for p in found)
+
+
+def test_a_promise_under_the_heading_answering_the_requests_above_is_for_any_request_too():
+    text = "（九）响应您的上述请求\n若您无法自行查阅资料，可写信给我们，我们将在20天内回复您的请求。"
+    assert {p[0] for p in promises(text)} == {Right.ACCESS, Right.ANY_REQUEST}
+
+
+def test_questions_and_complaints_asked_in_the_sentence_before_are_both_answered():
+    text = "八、联系我们\n如果您有任何疑问，或者相关的投诉、建议，请致电客服。我们会在验证身份后十日内予以答复。"
+    assert {p[0] for p in promises(text)} == {Right.ANY_REQUEST, Right.COMPLAINT}
