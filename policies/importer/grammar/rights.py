@@ -29,7 +29,9 @@ RIGHT_TERMS = [
     (Right.DELETION, re.compile(r"删除|清除")),
     (
         Right.CORRECTION,
-        re.compile(rf"更正|修改|修正|补充|编辑|更改|更新(?:您的)?(?:个人)?(?:信息|资料)|更新(?={_AND}{_RIGHT_WORD})"),
+        re.compile(
+            rf"更正|修改|修正|补充|编辑|更改|更新(?:您的)?(?:部分)?(?:个人)?(?:信息|资料)|更新(?={_AND}{_RIGHT_WORD})"
+        ),
     ),
     # 访问 and 查看 also mean "unauthorised access" and "read this policy": only with personal data after them,
     # or listed with other rights ("您的访问、更正请求").

@@ -141,3 +141,9 @@ def test_a_pointer_to_a_section_by_its_title_offers_that_sections_ways():
 def test_a_quoted_title_that_no_heading_bears_offers_nothing():
     text = "（二）更正您的资料\n发现错误时，您可以通过“资料中心使用说明”中列明的方式申请更正。\n"
     assert Right.CORRECTION not in means_of(text)
+
+
+def test_updating_part_of_ones_information_is_correction():
+    text = "三、您的信息\n您可以通过帐户设置来查阅、更新您的部分个人资料。"
+    means = means_of(text)
+    assert "帐户设置" in means[Right.CORRECTION] and "帐户设置" in means[Right.ACCESS]

@@ -280,3 +280,15 @@ def test_a_promise_under_the_heading_answering_the_requests_above_is_for_any_req
 def test_questions_and_complaints_asked_in_the_sentence_before_are_both_answered():
     text = "八、联系我们\n如果您有任何疑问，或者相关的投诉、建议，请致电客服。我们会在验证身份后十日内予以答复。"
     assert {p[0] for p in promises(text)} == {Right.ANY_REQUEST, Right.COMPLAINT}
+
+
+@pytest.mark.parametrize("event", ["注销后", "完成注销后", "注销手续办理完成后"])
+def test_deleting_data_after_the_cancellation_counts_from_the_cancellation(event):
+    text = f"（五）注销账号\n您可以在设置中申请注销。{event}，我们会在20个工作日内删除您的个人信息。"
+    assert [p[3] for p in promises(text)] == [ClockStart.ACCOUNT_CANCELLED]
+
+
+@pytest.mark.parametrize("event", ["申请注销后", "申请注销账号后", "提出注销后"])
+def test_asking_for_the_cancellation_counts_from_the_application(event):
+    text = f"（五）注销账号\n您{event}，我们将在20个工作日内办结。"
+    assert [p[3] for p in promises(text)] == [ClockStart.APPLICATION]
