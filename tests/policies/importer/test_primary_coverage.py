@@ -147,3 +147,14 @@ def test_updating_part_of_ones_information_is_correction():
     text = "三、您的信息\n您可以通过帐户设置来查阅、更新您的部分个人资料。"
     means = means_of(text)
     assert "帐户设置" in means[Right.CORRECTION] and "帐户设置" in means[Right.ACCESS]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "place"),
+    [
+        ("您可以在您使用的示例游戏产品中查阅您的帐号资料。", "示例游戏产品"),
+        ("您可以在示例App内查看您的资料。", "示例App"),
+    ],
+)
+def test_the_product_or_app_in_use_is_a_place(sentence, place):
+    assert any(place in v for v in means_of(f"六、您的权利\n{sentence}")[Right.ACCESS])
