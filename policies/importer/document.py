@@ -269,7 +269,8 @@ def _headings(text: str) -> list[Heading]:
 def _sentences(text: str) -> list[Sentence]:
     sentences, start = [], 0
     for m in _SENTENCE_END.finditer(text):
-        if m.group() == "\n" and _wraps_a_deadline(text, m.start()):
+        # (the character before a wrapping line break is 内 or a space: most breaks are let go at once)
+        if m.group() == "\n" and text[m.start() - 1 : m.start()] in _WRAP_ENDS and _wraps_a_deadline(text, m.start()):
             continue
         end = m.end() if m.group() != "\n" else m.start()
         if end > start:
@@ -278,6 +279,9 @@ def _sentences(text: str) -> list[Sentence]:
     if start < len(text):
         sentences.append(Sentence(start, len(text)))
     return sentences or [Sentence(0, len(text))]
+
+
+_WRAP_ENDS = ("内", " ", "\t", "\u3000")
 
 
 def _wraps_a_deadline(text: str, newline: int) -> bool:
