@@ -268,9 +268,9 @@ def _headings(text: str) -> list[Heading]:
 
 def _sentences(text: str) -> list[Sentence]:
     sentences, start = [], 0
+    wrapped = _wrapped_breaks(text)
     for m in _SENTENCE_END.finditer(text):
-        # (the character before a wrapping line break is 内 or a space: most breaks are let go at once)
-        if m.group() == "\n" and text[m.start() - 1 : m.start()] in _WRAP_ENDS and _wraps_a_deadline(text, m.start()):
+        if wrapped and m.start() in wrapped:
             continue
         end = m.end() if m.group() != "\n" else m.start()
         if end > start:
@@ -281,13 +281,7 @@ def _sentences(text: str) -> list[Sentence]:
     return sentences or [Sentence(0, len(text))]
 
 
-_WRAP_ENDS = ("内", " ", "\t", "\u3000")
-
-
-def _wraps_a_deadline(text: str, newline: int) -> bool:
-    """Whether this line break falls between a deadline and its verb (normalise.WRAPPED_DEADLINE): the
-    sentence goes on after it."""
-    k = newline
-    while k > 0 and text[k - 1] in " \t\u3000":
-        k -= 1
-    return k > 0 and WRAPPED_DEADLINE.match(text, k - 1) is not None
+def _wrapped_breaks(text: str) -> set[int]:
+    """The line breaks that fall between a deadline and its verb (normalise.WRAPPED_DEADLINE): the sentence
+    goes on after them."""
+    return {text.index("\n", m.start("drop")) for m in WRAPPED_DEADLINE.finditer(text)}

@@ -232,7 +232,7 @@ def _means(doc: Document) -> list[Means]:
 # A way given by pointing to another part of the policy by its title: "通过“（一）访问您的个人信息”中罗列的
 # 方式更正", "通过前款“查询、更正和补充您的信息”中列明的方式删除".
 _SECTION_REFERENCE = re.compile(
-    r"(?=[“\"「])[“\"「](?P<title>[^”\"」\n]{2,30})[”\"」]\s{0,2}(?:部分|章节|一节|条款)?(?:中|里|内)?(?:所)?"
+    r"[“\"「](?P<title>[^”\"」\n]{2,30})[”\"」]\s{0,2}(?:部分|章节|一节|条款)?(?:中|里|内)?(?:所)?"
     r"(?:罗列|列明|说明|所述|载明|提及|列出|描述|提供|介绍)的?(?:方式|途径|路径|渠道|方法)"
 )
 _NUMBER = re.compile(r"^\s*[（(]?[一二三四五六七八九十\d]{1,3}[)）、.．]?\s*")
@@ -252,11 +252,13 @@ def _means_by_reference(doc: Document, means: list[Means]) -> list[Means]:
         rights = _rights_of_channel(doc, *ref.span())
         own = grammar.rights_in(title)
         rights = [r for r in rights if r not in own] or rights
-        heading = doc.headings[target]
-        lo, hi = doc.section(heading.end, limit=len(text))
-        for m in means[bisect.bisect_left(starts, lo) : bisect.bisect_left(starts, hi)]:
-            if rights:
-                found.append(Means(m.kind, m.value, ref.start(), ref.end(), tuple(rights)))
+        if not rights:
+            continue
+        lo, hi = doc.section(doc.headings[target].end)
+        offered = dict.fromkeys(
+            (m.kind, m.value) for m in means[bisect.bisect_left(starts, lo) : bisect.bisect_left(starts, hi)]
+        )
+        found.extend(Means(kind, value, ref.start(), ref.end(), tuple(rights)) for kind, value in offered)
     return found
 
 
@@ -269,7 +271,7 @@ _CONTACTS_REFERENCE = re.compile(
     r"|联系方式(?:详见|见|参见)"
     r"|本(?:隐私)?(?:政策|协议|指引|声明|规则)中?(?:提及|所述|列明|载明|所列)的?(?:方式|途径)"
     r"|(?:下方|文末|底部|末尾)的?(?:邮箱|邮件|电话)"
-    r"|通过联系我们|(?<=[可请])(?:以)?联系我们(?=进行|申请|要求|提出|更正|补充|修改|删除|查询|查阅|注销|以)"
+    r"|通过联系我们|(?:可以?|请)联系我们(?=进行|申请|要求|提出|更正|补充|修改|删除|查询|查阅|注销|以)"
 )
 _POLICY_CONTACTS = 4  # at most: a policy listing many numbers (one per branch) lists them for another purpose
 

@@ -146,6 +146,7 @@ _UI_NOUN = r"(?:页面|菜单|界面|设置|权限|选项|栏目)"
 # The app, its client or the user's account as the place: "在个人账户中查询", "通过微博官方客户端注销".
 # The product or app itself too: "在您使用的示例游戏产品中查阅", "在App内删除".
 _APP_NOUN = r"(?:账户|帐户|账号|帐号|个人中心|客户端|移动应用|官方网站|官网|产品|应用|App|APP|app)"
+_NOUN_FIRST = "页菜界设权选栏账帐个客移官产应Aa"
 _SELF_VERB = r"(?:查阅|查询|查看|删除|清除|取消|关闭|更正|修改|更新|编辑|撤回|注销|管理|进行|完成|提交|退订|设置)"
 _SELF_SERVICE_PLACES = [
     # "在 我的 页面的 设置 菜单中查阅", "在设备系统权限中取消上述授权", "在我们的产品与/或服务页面中可以直接清除"
@@ -153,7 +154,8 @@ _SELF_SERVICE_PLACES = [
     re.compile(
         # Possessive spaces (\s*+) after the place: only optional words lie between them, so no run is split
         # between two. (The spaces before it may be given back to it: "进入 菜单" has the place " 菜单".)
-        rf"(?:在|于|进入|通过|从)\s*(?P<place>[^，。；;,!?！？\n“”\"《》()（）]{{1,24}}?(?:{_UI_NOUN}|{_APP_NOUN}))"
+        # (the lookahead names the nouns' first characters: most steps of the lazy run fail at once)
+        rf"(?:在|于|进入|通过|从)\s*(?P<place>[^，。；;,!?！？\n“”\"《》()（）]{{1,24}}?(?=[{_NOUN_FIRST}])(?:{_UI_NOUN}|{_APP_NOUN}))"
         rf"\s*+(?:中|里|内|上)?\s*+(?:，?以(?:便)?)?(?:您)?(?:也)?(?:可以|可)?(?:直接|自行|随时)?\s*+(?:来)?"
         rf"(?={_SELF_VERB}|访问(?!权限))"
     ),
