@@ -175,7 +175,7 @@ _SELF_SERVICE_PLACES = [
     ),
     # "您可以在使用我们服务的过程中，访问、修改和删除…": the service itself, while it is being used
     re.compile(
-        r"(?=在使用)在(?P<place>使用[^，。；;,\n]{1,10}?过程中)[，,]?\s*+"
+        r"在(?P<place>使用[^，。；;,\n]{1,10}?过程中)[，,]?\s*+"
         r"(?=访问|查询|查阅|查看|修改|更正|删除|更新)"
     ),
     # "通过短信提示回复退订": answering an SMS to opt out
