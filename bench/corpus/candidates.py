@@ -23,9 +23,10 @@ django.setup()
 
 from policies.importer.reading import read_policy
 
-# Linear: one bounded class run, then one of a fixed set of units; dates (5月20日) and ages (14周岁) are left out.
+# Linear: one bounded class run, then one of a fixed set of units; dates (5月20日, 【8】月【8】日) and ages (14周岁)
+# are left out. A template's bracket may close between the amount and the unit (于【15】个工作日内).
 TIME_PHRASE = re.compile(
-    r"(?<![年月\d０-９.])([0-9０-９]{1,4}|[一二两三四五六七八九十百]{1,4})\s{0,2}"
+    r"(?<![年月\d０-９.])(?<![年月]【)([0-9０-９]{1,4}|[一二两三四五六七八九十百]{1,4})】?\s{0,2}"
     r"(?:个\s{0,2})?(工作日|自然日|个?月|天|日|小时|周(?!岁)|星期)"
 )
 HEADING = re.compile(

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 
 from . import grammar
-from .normalise import Normalised, normalised
+from .normalise import WRAPPED_DEADLINE, Normalised, normalised
 from .paths import find_paths
 from .spans import TextIndex
 
@@ -268,7 +268,10 @@ def _headings(text: str) -> list[Heading]:
 
 def _sentences(text: str) -> list[Sentence]:
     sentences, start = [], 0
+    wrapped = _wrapped_breaks(text)
     for m in _SENTENCE_END.finditer(text):
+        if wrapped and m.start() in wrapped:
+            continue
         end = m.end() if m.group() != "\n" else m.start()
         if end > start:
             sentences.append(Sentence(start, end))
@@ -276,3 +279,9 @@ def _sentences(text: str) -> list[Sentence]:
     if start < len(text):
         sentences.append(Sentence(start, len(text)))
     return sentences or [Sentence(0, len(text))]
+
+
+def _wrapped_breaks(text: str) -> set[int]:
+    """The line breaks that fall between a deadline and its verb (normalise.WRAPPED_DEADLINE): the sentence
+    goes on after them."""
+    return {text.index("\n", m.start("drop")) for m in WRAPPED_DEADLINE.finditer(text)}

@@ -225,14 +225,56 @@ def _means(doc: Document) -> list[Means]:
                 means.extend(
                     Means(kind, value, m.start(), m.end(), tuple(rights)) for kind, value in contacts if rights
                 )
+    means += _means_by_reference(doc, means)
     return sorted(means, key=lambda m: m.start)
+
+
+# A way given by pointing to another part of the policy by its title: "通过“（一）访问您的个人信息”中罗列的
+# 方式更正", "通过前款“查询、更正和补充您的信息”中列明的方式删除".
+_SECTION_REFERENCE = re.compile(
+    r"[“\"「](?P<title>[^”\"」\n]{2,30})[”\"」]\s{0,2}(?:部分|章节|一节|条款)?(?:中|里|内)?(?:所)?"
+    r"(?:罗列|列明|说明|所述|载明|提及|列出|描述|提供|介绍)的?(?:方式|途径|路径|渠道|方法)"
+)
+_NUMBER = re.compile(r"^\s*[（(]?[一二三四五六七八九十\d]{1,3}[)）、.．]?\s*")
+
+
+def _means_by_reference(doc: Document, means: list[Means]) -> list[Means]:
+    """The paths and channels of the section a sentence points to by its title, for the rights the sentence
+    names (beside the words of the title itself)."""
+    text, found = doc.text, []
+    titles = [_NUMBER.sub("", h.title).strip() for h in doc.headings]
+    starts = [m.start for m in means]
+    for ref in _SECTION_REFERENCE.finditer(text):
+        title = _NUMBER.sub("", ref["title"]).strip()
+        target = next((i for i, t in enumerate(titles) if len(title) >= 4 and t and title in t), None)
+        if target is None:
+            continue
+        rights = _rights_of_channel(doc, *ref.span())
+        own = grammar.rights_in(title)
+        rights = [r for r in rights if r not in own] or rights
+        if not rights:
+            continue
+        lo, hi = doc.section(doc.headings[target].end)
+        offered = dict.fromkeys(
+            (m.kind, m.value) for m in means[bisect.bisect_left(starts, lo) : bisect.bisect_left(starts, hi)]
+        )
+        found.extend(Means(kind, value, ref.start(), ref.end(), tuple(rights)) for kind, value in offered)
+    return found
 
 
 # A pointer to the contacts the policy lists elsewhere ("本政策第十条中的联系方式", "文末的联系方式",
 # "联系方式详见本政策第九部分", "「联系我们」章节中提供的联系方式").
+# Also the policy's ways in general ("本隐私政策中提及的方式"), an address below it ("隐私协议下方的邮箱"), and
+# "通过联系我们" / "可以联系我们更正" (its contact section).
 _CONTACTS_REFERENCE = re.compile(
+    # (the lookahead names every first character: most positions fail at once)
+    r"(?=[本文下后前上公披载提列联底末通可请])(?:"
     r"(?:本|文末|下方|后附|前述|上述|公示|公布|披露|载明|提供|列明)[^，。；;\n]{0,16}?联系方式"
     r"|联系方式(?:详见|见|参见)"
+    r"|本(?:隐私)?(?:政策|协议|指引|声明|规则)中?(?:提及|所述|列明|载明|所列)的?(?:方式|途径)"
+    r"|(?:下方|文末|底部|末尾)的?(?:邮箱|邮件|电话)"
+    r"|通过联系我们|(?:可以?|请)联系我们(?=进行|申请|要求|提出|更正|补充|修改|删除|查询|查阅|注销|以)"
+    r")"
 )
 _POLICY_CONTACTS = 4  # at most: a policy listing many numbers (one per branch) lists them for another purpose
 

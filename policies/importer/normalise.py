@@ -8,7 +8,8 @@ deadline grammar reads a text, these are taken away (each rule knows nothing abo
 - a unit typed twice loses its second word: 15个工作日天内, 15个工作日日内 (a working day is the unit);
 - spaces between two Chinese characters, which PDF and HTML conversion leave inside words and phrases
   (申请 后, 工作 日, 验证 您的身份), are dropped;
-- the aspect particle 了 after a verb that starts a clock (注销了账号, 收到了您的请求) is dropped; 了解 stays.
+- the aspect particle 了 after a verb that starts a clock (注销了账号, 收到了您的请求) is dropped; 了解 stays;
+- a line break between a deadline's 内 and the verb after it (…十五天内⏎予以回复), left by line wrapping.
 
 Only characters are removed (and digits replaced one for one), so every position of the normalised text
 comes from one position of the original: quotes and highlights are always cut from the original text.
@@ -41,6 +42,10 @@ _SPACE_IN_PHRASE = re.compile(rf"[{_CJK}](?P<drop>[ \t\u3000\xa0]+)(?=[{_CJK}])"
 _ASPECT = re.compile(
     r"(?:注销|收到|接到|收悉|提交|提出|递交|发出|验证|核实|核验|确认|认证|完成|受理|删除|申请)(?P<drop>了)(?!解)"
 )
+# A line wrapped by conversion between a deadline and its verb ("在十五天内" / "予以回复。").
+WRAPPED_DEADLINE = re.compile(
+    r"内(?P<drop>[ \t\u3000]*\n[ \t\u3000]*)(?=予以|给予|向您|回复|答复|反馈|处理|完成|作出|做出)"
+)
 
 # Which rule removed characters, by name (for the reasons the review page shows).
 RULES = (
@@ -48,6 +53,7 @@ RULES = (
     ("doubled_unit", _DOUBLED_UNIT),
     ("space_in_phrase", _SPACE_IN_PHRASE),
     ("aspect_particle", _ASPECT),
+    ("wrapped_deadline", WRAPPED_DEADLINE),
 )
 
 

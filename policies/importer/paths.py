@@ -144,7 +144,9 @@ def path_kind(path: Path) -> str:
 
 _UI_NOUN = r"(?:页面|菜单|界面|设置|权限|选项|栏目)"
 # The app, its client or the user's account as the place: "在个人账户中查询", "通过微博官方客户端注销".
-_APP_NOUN = r"(?:账户|帐户|账号|帐号|个人中心|客户端|移动应用|官方网站|官网)"
+# The product or app itself too: "在您使用的示例游戏产品中查阅", "在App内删除".
+_APP_NOUN = r"(?:账户|帐户|账号|帐号|个人中心|客户端|移动应用|官方网站|官网|产品|应用|App|APP|app)"
+_NOUN_FIRST = "页菜界设权选栏账帐个客移官产应Aa"
 _SELF_VERB = r"(?:查阅|查询|查看|删除|清除|取消|关闭|更正|修改|更新|编辑|撤回|注销|管理|进行|完成|提交|退订|设置)"
 _SELF_SERVICE_PLACES = [
     # "在 我的 页面的 设置 菜单中查阅", "在设备系统权限中取消上述授权", "在我们的产品与/或服务页面中可以直接清除"
@@ -152,7 +154,8 @@ _SELF_SERVICE_PLACES = [
     re.compile(
         # Possessive spaces (\s*+) after the place: only optional words lie between them, so no run is split
         # between two. (The spaces before it may be given back to it: "进入 菜单" has the place " 菜单".)
-        rf"(?:在|于|进入|通过|从)\s*(?P<place>[^，。；;,!?！？\n“”\"《》()（）]{{1,24}}?(?:{_UI_NOUN}|{_APP_NOUN}))"
+        # (the lookahead names the nouns' first characters: most steps of the lazy run fail at once)
+        rf"(?:在|于|进入|通过|从)\s*(?P<place>[^，。；;,!?！？\n“”\"《》()（）]{{1,24}}?(?=[{_NOUN_FIRST}])(?:{_UI_NOUN}|{_APP_NOUN}))"
         rf"\s*+(?:中|里|内|上)?\s*+(?:，?以(?:便)?)?(?:您)?(?:也)?(?:可以|可)?(?:直接|自行|随时)?\s*+(?:来)?"
         rf"(?={_SELF_VERB}|访问(?!权限))"
     ),
@@ -167,14 +170,21 @@ _SELF_SERVICE_PLACES = [
     ),
     # "请登录本公司账号中心（网址）": the account centre or website the user signs in to
     re.compile(
-        r"(?=[请可])(?:请|可以|可)(?:您)?(?:登录|登陆|前往)\s*+(?P<place>[^，。；;,!?！？\n“”\"《》()（）]{1,16}?"
+        r"(?=[请可])(?:请|可以|可)(?:您)?(?:登录|登陆|前往|访问)\s*+(?P<place>[^，。；;,!?！？\n“”\"《》()（）]{1,16}?"
         r"(?:账号中心|帐号中心|账户中心|帐户中心|个人中心|用户中心|官方网站|官网))"
+    ),
+    # "您可以在使用我们服务的过程中，访问、修改和删除…": the service itself, while it is being used
+    re.compile(
+        r"在(?P<place>使用[^，。；;,\n]{1,10}?过程中)[，,]?\s*+"
+        r"(?=访问|查询|查阅|查看|修改|更正|删除|更新)"
     ),
     # "通过短信提示回复退订": answering an SMS to opt out
     re.compile(r"(?=[手短])(?P<place>(?:手机)?短[信息](?:中的)?(?:提示)?回复(?:退订|TD|“退订”))"),
     # "通过“个人中心”完成上述操作": one quoted menu item
     re.compile(
-        r"(?:通过|在|进入|打开)\s*[“\"「](?P<place>[^”\"」\n\-—>》→、，,。]{1,10})[”\"」]\s*(?:的)?"
+        r"(?:通过|在|进入|打开)\s*[“\"「](?P<place>[^”\"」\n\-—>》→、，,。]{1,10})[”\"」]"
+        # not a section named by its title ("通过“（一）查看您的资料”中列明的方式")
+        r"(?![^，。；;\n]{0,6}?(?:罗列|列明|说明|所述|载明|提及|列出|描述|介绍)的?(?:方式|途径|路径|渠道|方法))\s*(?:的)?"
         r"(?=完成|查看|查询|查阅|删除|修改|更正|进行|中|页面|里|管理|撤回|注销|关闭)"
     ),
 ]

@@ -223,11 +223,19 @@ def _rights_of_promise(
         if not chosen and sentence_reason == "right_in_sentence" and _one_list(text, context[0], in_sentence):
             # "您的访问、更正、删除、注销请求，我们将…": the promise answers each right of the list.
             chosen, reasons = in_sentence, [sentence_reason]
+        elif not chosen and sentence_reason == "right_in_sentence" and len(in_sentence) <= _NAMED_IN_TURN:
+            # "您可以自己删除内容，或要求我们修改；如想删除账号，请写信，我们将…处理": rights named one after
+            # another, each a thing the reader may ask, are each answered by the promise after them.
+            chosen, reasons = in_sentence, [sentence_reason]
     else:
         chosen, reasons = (in_heading, [heading_reason]) if len(in_heading) <= 2 else ([], [])
-    if chosen == [Right.COMPLAINT] and grammar.asks_and_complains(text, sentence.start, sentence.end):
-        # "如您有任何投诉、建议或疑问，我们将…答复": questions are answered as well as complaints
+    if chosen == [Right.COMPLAINT] and any(grammar.asks_and_complains(text, lo, hi) for lo, hi in context):
+        # "如您有任何投诉、建议或疑问，我们将…答复": questions are answered as well as complaints (asked in
+        # this sentence or in the one before that gave it its right)
         chosen = [Right.ANY_REQUEST, Right.COMPLAINT]
+    if chosen and heading and not title and Right.ANY_REQUEST not in chosen and _ANSWERS_REQUESTS.search(heading.title):
+        # Under "响应您的上述请求" a promise answers every request above, whatever right its sentence names.
+        chosen = chosen + [Right.ANY_REQUEST]
     if chosen:
         return chosen, reasons + (["several_rights"] if len(chosen) > 1 else [])
     if any(grammar.is_request_context(text, lo, hi) for lo, hi in context):
@@ -237,6 +245,10 @@ def _rights_of_promise(
     if any(grammar.is_request_context(h.title) for h in doc.heading_chain(sentence.start)):
         return [Right.ANY_REQUEST], ["request_from_heading"]
     return [], []
+
+
+_ANSWERS_REQUESTS = re.compile(r"响应(?:您|你)的?(?:上述|以上|前述)(?:权利)?请求")
+_NAMED_IN_TURN = 4  # rights named one by one in a sentence; more is a summary of every right (any request)
 
 
 def _one_list(text: str, span: tuple[int, int], rights: list[str]) -> bool:

@@ -22,6 +22,8 @@ _CLOCK_TRIGGERS = [
             + _AFTER
             # "我们可能会先要求您验证自己的身份……通过验证后，我们将…": the verification named before, without 身份
             + r"|(?:通过验证|验证通过|验证成功)(?:之后|以后|后|之日)"
+            # "经我们核实后，我们将在核实之日起…": the day of the check the requester's proof waits for
+            + r"|核实之日"
         ),
     ),
     (
@@ -31,6 +33,9 @@ _CLOCK_TRIGGERS = [
             rf"|注销{_DONE}(?:之后|以后|后|之日)"
             # "注销之日起6个月内删除": the day of the cancellation (提出注销之日 is the application's, read longer)
             r"|(?<![申请提出交])注销之日"
+            # "注销后，我们会在…内删除", "完成注销后", "注销手续办理完成后" (提出注销后 / 申请注销后: the application)
+            + rf"|(?<![申请提出交])注销(?:之后|以后|后)|(?:完成|办理完?)(?:您的)?{_ACCOUNT}?注销(?:手续)?(?:之后|以后|后|之日)"
+            + rf"|注销(?:手续|流程|程序)(?:办理)?{_DONE}(?:之后|以后|后|之日)"
         ),
     ),
     (
@@ -45,6 +50,8 @@ _CLOCK_TRIGGERS = [
         re.compile(
             rf"(?:提出|提交|发出|发起|递交)[^，。；,;并和及且]{{0,16}}?(?:申请|请求|要求|注销)(?P<after>{_AFTER})?"
             rf"|(?:申请|请求)(?:提交|提出)?(?P<after2>之日|之后|以后|后)"
+            # "您申请注销后": filing the cancellation, as 提出注销后
+            rf"|申请注销(?:您的)?{_ACCOUNT}?(?P<after3>之日|之后|以后|后)"
             # "您的注销申请将在15天内生效": the application takes effect a period after it is filed
             r"|申请(?:将|会)(?:在|于)(?=[^，。；,;\n]{1,12}?内\s*(?:正式)?生效)"
         ),
@@ -70,7 +77,7 @@ class ClockTriggers:
         found = []
         for clock, pattern in _CLOCK_TRIGGERS:
             for m in pattern.finditer(text, start, end):
-                anchored = clock != ClockStart.APPLICATION or bool(m["after"] or m["after2"])
+                anchored = clock != ClockStart.APPLICATION or bool(m["after"] or m["after2"] or m["after3"])
                 found.append(Trigger(m.start(), m.end(), clock, anchored))
         self._found = found
         # A trigger inside a longer one (收到您的注销申请后 is receipt, not the application inside it) does not

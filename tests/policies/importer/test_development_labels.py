@@ -13,6 +13,7 @@ from policies.models import Action, ClockStart, Hedge, Right, Unit
 LABELS = Path(__file__).resolve().parents[3] / "bench/corpus"
 FILES = (LABELS / "files.txt").read_text(encoding="utf-8").split()
 HELDOUT = (LABELS / "heldout.txt").read_text(encoding="utf-8").split()
+HELDOUT2 = (LABELS / "heldout2.txt").read_text(encoding="utf-8").split()
 
 
 def label_path(name):
@@ -25,9 +26,16 @@ def test_at_least_thirty_policies_of_each_dataset_are_labelled():
     assert sum(name.startswith("ca4p/") for name in FILES) >= 30
 
 
-def test_the_held_out_fifth_is_a_fifth_of_the_labelled_files():
-    assert set(HELDOUT) <= set(FILES)
-    assert len(HELDOUT) == len(FILES) // 5
+def test_the_held_out_fifth_is_a_fifth_of_the_first_labelled_files():
+    first = [name for name in FILES if name not in HELDOUT2]
+    assert set(HELDOUT) <= set(first)
+    assert len(HELDOUT) == len(first) // 5
+
+
+def test_the_second_held_out_set_is_labelled_apart_from_the_first_sixty_with_both_datasets():
+    assert set(HELDOUT2) <= set(FILES) and not set(HELDOUT2) & set(HELDOUT)
+    assert len(HELDOUT2) >= 15 and FILES[-len(HELDOUT2) :] == HELDOUT2
+    assert {name[:4] for name in HELDOUT2} == {"capp", "ca4p"}
 
 
 def test_every_labelled_file_has_its_label_file_and_no_other_is_there():

@@ -38,7 +38,7 @@ def test_a_list_item_that_names_its_own_right_still_gets_the_introduced_one():
 
 
 def test_a_list_is_introduced_only_by_a_sentence_that_ends_in_a_colon():
-    text = "五、注销\n我们提供以下方式帮助您注销您的账户。\n\n手机应用【我的 - 安全 - 彻底删除账户】。\n"
+    text = "五、您的账户\n我们提供以下方式帮助您注销您的账户。\n\n手机应用【我的 - 安全 - 账户管理】。\n"
     assert Right.ACCOUNT_CANCELLATION not in means_of(text)
 
 
@@ -100,3 +100,61 @@ def test_a_clause_going_on_with_bing_adds_its_rights_to_the_place():
 def test_a_channel_listed_under_an_introduction_serves_its_rights():
     text = "四、注销\n您可以通过以下途径注销已注册的帐号：\n发送邮件至：close@example.cn\n"
     assert "close@example.cn" in means_of(text)[Right.ACCOUNT_CANCELLATION]
+
+
+# --- Third round: the service in use, a website visited, pointers to the policy's ways and sections --------
+
+
+def test_the_service_while_it_is_used_is_a_place_for_the_rights_after_it():
+    text = "六、管理您的信息\n您能在使用本应用服务的过程中，查看、修改和删除自己填写的资料。"
+    means = means_of(text)
+    assert all(any("过程中" in v for v in means[r]) for r in (Right.ACCESS, Right.CORRECTION, Right.DELETION))
+
+
+def test_visiting_the_official_website_is_a_place_for_the_rights_of_the_sentence():
+    text = "三、您的信息\n若想查看或删除您的资料，您可以访问示例游戏官方网站并登录账户。"
+    means = means_of(text)
+    assert "示例游戏官方网站" in means[Right.ACCESS] and "示例游戏官方网站" in means[Right.DELETION]
+
+
+@pytest.mark.parametrize(
+    "pointer",
+    ["通过本指引中提及的方式", "通过本规则所列途径", "通过隐私条款下方的邮箱", "通过联系我们"],
+)
+def test_a_pointer_to_the_policys_ways_offers_its_contacts(pointer):
+    text = (
+        f"五、更正您的信息\n资料有误时，您可以{pointer}要求我们更正。\n"
+        "九、联系我们\n邮箱：fix@example.cn，电话：400-765-4321。\n"
+    )
+    assert "fix@example.cn" in means_of(text)[Right.CORRECTION]
+
+
+def test_a_pointer_to_a_section_by_its_title_offers_that_sections_ways():
+    text = (
+        "（一）查看您的资料\n您可以在“账户-我的资料”中查看您的资料，也可以发邮件到see@example.cn。\n"
+        "（二）更正您的资料\n发现错误时，您可以通过“（一）查看您的资料”中列明的方式申请更正。\n"
+    )
+    means = means_of(text)
+    assert {"账户-我的资料", "see@example.cn"} <= means[Right.CORRECTION]
+
+
+def test_a_quoted_title_that_no_heading_bears_offers_nothing():
+    text = "（二）更正您的资料\n发现错误时，您可以通过“资料中心使用说明”中列明的方式申请更正。\n"
+    assert Right.CORRECTION not in means_of(text)
+
+
+def test_updating_part_of_ones_information_is_correction():
+    text = "三、您的信息\n您可以通过帐户设置来查阅、更新您的部分个人资料。"
+    means = means_of(text)
+    assert "帐户设置" in means[Right.CORRECTION] and "帐户设置" in means[Right.ACCESS]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "place"),
+    [
+        ("您可以在您使用的示例游戏产品中查阅您的帐号资料。", "示例游戏产品"),
+        ("您可以在示例App内查看您的资料。", "示例App"),
+    ],
+)
+def test_the_product_or_app_in_use_is_a_place(sentence, place):
+    assert any(place in v for v in means_of(f"六、您的权利\n{sentence}")[Right.ACCESS])

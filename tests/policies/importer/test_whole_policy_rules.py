@@ -228,3 +228,67 @@ def test_a_right_named_only_after_the_deadline_is_what_the_answer_offers():
 def test_a_right_named_before_the_deadline_is_kept_though_named_again_after_it():
     text = "五、删除\n您可以要求删除您的资料，我们会在十个工作日内答复，并完成删除。"
     assert [r for r, *_ in promises(text)] == [Right.DELETION]
+
+
+# --- Third round (issue 20): the day of the check, deleting the account, rights named in turn -------------
+
+
+def test_the_day_the_proof_is_checked_starts_the_clock_at_identity_verification():
+    text = "七、投诉\n请附上权属证明，经我们核实后，我们会在核实之日起20日内答复您的投诉。"
+    assert [p[3] for p in promises(text)] == [ClockStart.IDENTITY_VERIFIED]
+
+
+def test_a_check_of_a_complaint_without_its_day_still_counts_from_receipt():
+    text = "七、举报\n您可以写信举报，我们核查后会在20日内把结果告诉您的投诉。"
+    assert [p[3] for p in promises(text)] == [ClockStart.RECEIPT]
+
+
+def test_deleting_the_account_itself_is_cancelling_it():
+    """(Cancelling an account deletes its data: a sentence naming both is about the cancellation.)"""
+    text = "四、账号\n如果您想删除您的账号，请写信给我们，我们会在十个工作日内处理完毕。"
+    assert [p[0] for p in promises(text)] == [Right.ACCOUNT_CANCELLATION]
+
+
+def test_rights_named_one_after_another_in_a_sentence_each_get_its_promise():
+    text = (
+        "三、您的信息\n您能自己清除发布的内容，也能要求我们修改资料，若想删除个人帐户，"
+        "请发邮件给我们，我们将在收到后12个工作日内办理完成。"
+    )
+    assert {p[0] for p in promises(text)} == {Right.DELETION, Right.CORRECTION, Right.ACCOUNT_CANCELLATION}
+
+
+def test_five_rights_named_in_a_sentence_are_a_summary_answered_as_any_request():
+    text = (
+        "三、您的权利\n您可以查阅、修改资料，也可删除内容，还能获取副本，或注销账号，"
+        "如有需要请联系我们，我们将在12个工作日内回复。"
+    )
+    assert [p[0] for p in promises(text)] == [Right.ANY_REQUEST]
+
+
+def test_a_line_wrapped_between_the_deadline_and_its_verb_keeps_the_verb_after_it():
+    text = "十、联系我们\n如有疑问请来电。我们会先核对情况，并在验证身份后尽快处理，最迟在十天内\n给予答复。\n"
+    found = extract(text).procedures
+    assert [(p.action, p.clock_start) for p in found if p.deadline] == [(Action.REPLY, ClockStart.IDENTITY_VERIFIED)]
+    assert all(text[p.start : p.end] == p.quote for p in found)
+
+
+def test_a_promise_under_the_heading_answering_the_requests_above_is_for_any_request_too():
+    text = "（九）响应您的上述请求\n若您无法自行查阅资料，可写信给我们，我们将在20天内回复您的请求。"
+    assert {p[0] for p in promises(text)} == {Right.ACCESS, Right.ANY_REQUEST}
+
+
+def test_questions_and_complaints_asked_in_the_sentence_before_are_both_answered():
+    text = "八、联系我们\n如果您有任何疑问，或者相关的投诉、建议，请致电客服。我们会在验证身份后十日内予以答复。"
+    assert {p[0] for p in promises(text)} == {Right.ANY_REQUEST, Right.COMPLAINT}
+
+
+@pytest.mark.parametrize("event", ["注销后", "完成注销后", "注销手续办理完成后"])
+def test_deleting_data_after_the_cancellation_counts_from_the_cancellation(event):
+    text = f"（五）注销账号\n您可以在设置中申请注销。{event}，我们会在20个工作日内删除您的个人信息。"
+    assert [p[3] for p in promises(text)] == [ClockStart.ACCOUNT_CANCELLED]
+
+
+@pytest.mark.parametrize("event", ["申请注销后", "申请注销账号后", "提出注销后"])
+def test_asking_for_the_cancellation_counts_from_the_application(event):
+    text = f"（五）注销账号\n您{event}，我们将在20个工作日内办结。"
+    assert [p[3] for p in promises(text)] == [ClockStart.APPLICATION]
