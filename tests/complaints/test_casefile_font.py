@@ -2,6 +2,8 @@
 for every PDF, so the cut-down copy makes a case file in a third of the CPU (bench/load). A PDF whose text needs a
 character outside the copy is made again in the whole font: the reader never sees a missing glyph."""
 
+from pathlib import Path
+
 import pytest
 
 from complaints.casefile import render_pdf
@@ -66,3 +68,30 @@ def test_the_common_characters_cover_gb2312_and_the_punctuation_of_a_case_file()
     assert len([c for c in common if "\u4e00" <= c <= "\u9fff"]) == 6763  # GB 2312's hanzi
     assert set("注销账号删除更正“”‘’「」（）《》、。，；：！？·—…→①") <= common
     assert "龘" not in common
+
+
+def test_the_font_command_prints_the_copy_and_keeps_one_already_made(small_copy):
+    """`manage.py complaints font` (bin/setup runs it) makes the copy once: a copy already there is used as it is."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    made = common_font(*small_copy)
+    before = Path(made).stat().st_mtime_ns
+    out = StringIO()
+    call_command("complaints", "font", stdout=out)
+    assert out.getvalue().startswith(made) and Path(made).stat().st_mtime_ns == before
+
+
+def test_the_font_command_without_a_font_says_so_in_one_line(monkeypatch):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    monkeypatch.setenv("RIGHTSDESK_CJK_FONT", "/nonexistent/font.ttc")
+    cjk_font.cache_clear()
+    try:
+        with pytest.raises(CommandError, match="not a font file") as failure:
+            call_command("complaints", "font")
+        assert "\n" not in str(failure.value) and failure.value.returncode == 2
+    finally:
+        cjk_font.cache_clear()
