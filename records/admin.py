@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from config.admin_lists import OddInputAdminMixin
 from config.admin_readonly import ReadOnlyAdminMixin
 
-from .audit_labels import action_label, changes_text, subject_label
+from .audit_labels import action_label, subject_label
 from .models import AuditEntry
 
 
@@ -42,4 +42,5 @@ class AuditEntryAdmin(OddInputAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
 
     @admin.display(description=_("changes"))
     def what_changed(self, obj):
-        return changes_text(obj.changes)
+        # Personal values sealed out of the row are shown from beside it until a redaction (records.personal).
+        return obj.changes_display

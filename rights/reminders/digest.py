@@ -24,11 +24,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
 from deadlines.workdays import WorkCalendar
-from policies.models import Action, Right
+from policies.models import Action, App, Right
 
-from ..models import Reminder, ReminderKind, State
+from ..models import Clock, Reminder, ReminderKind, RightsRequest, State
 from ..presenters import overdue_by_text, working_days_left_text
-from .ledger import BATCH
+from .ledger import BATCH, int_array
 from .sources import REQUEST, ClockDetails, clock_source
 
 # Most urgent first, in every digest.
@@ -81,10 +81,21 @@ class Digest:
         return sorted(item.reminder_id for item in self.items)
 
     def message_id(self) -> str:
-        """Stable for the same set of ledger rows, so a digest sent twice is recognisable as one."""
-        digest = hashlib.sha256(",".join(map(str, self.reminder_ids)).encode()).hexdigest()[:24]
+        """Stable for the same reminders, so a digest sent twice is recognisable as one: made of what each reminder
+        is (request, kind, last day, repeat, track), not of its ledger id, because a sweep that died after the
+        server accepted a digest but before its commit leaves those reminders unwritten (rights.reminders.ledger),
+        and the next sweep sends them again under new ids."""
+        # Asked twice per digest (the ledger's mark, the header) over up to thousands of items: kept for the same
+        # list of items (a digest's items change only by sorting, which keeps the set).
+        memo = self.__dict__.get("_message_id")
+        if memo is not None and memo[0] is self.items and memo[1] == len(self.items):
+            return memo[2]
+        keys = sorted((i.request_id, i.kind, i.due.toordinal(), i.repeat, i.source) for i in self.items)
+        digest = hashlib.sha256(repr(keys).encode()).hexdigest()[:24]
         domain = urlsplit(django_settings.SITE_URL).hostname or "rightsdesk.invalid"
-        return f"<reminders.{digest}@{domain}>"
+        message_id = f"<reminders.{digest}@{domain}>"
+        self.__dict__["_message_id"] = (self.items, len(self.items), message_id)
+        return message_id
 
 
 def shown_items(items: list[DigestItem]) -> tuple[list[DigestItem], int]:
@@ -136,16 +147,41 @@ _DETAIL_FIELDS = (
 )  # fmt: skip
 
 
-def detail_rows(ids: list[int]) -> dict[int, tuple]:
+def detail_rows(ids: list[int], unwritten: dict[int, tuple] | None = None) -> dict[int, tuple]:
     """The _DETAIL_FIELDS of these ledger rows, by id: one query on PostgreSQL (the ids as one array), batches of
-    BATCH on SQLite."""
+    BATCH on SQLite. `unwritten`: reminders found due that the delivery has yet to write (rights.reminders.ledger),
+    read from their request and clock instead."""
     rows = Reminder.objects.order_by().values_list(*_DETAIL_FIELDS)
     if connection.vendor == "postgresql":
-        return {row[0]: row for row in rows.filter(pk__in=RawSQL("SELECT unnest(%s::bigint[])", [sorted(ids)]))} if ids else {}
+        fresh = [pk for pk in ids if pk in unwritten] if unwritten else []
+        ids = [pk for pk in ids if not unwritten or pk not in unwritten]
+        found = {row[0]: row for row in rows.filter(pk__in=RawSQL("SELECT unnest(%s::bigint[])", [int_array(sorted(ids))]))} if ids else {}
+        return found | _unwritten_detail_rows(fresh, unwritten) if fresh else found
     found = {}
     for start in range(0, len(ids), BATCH):
         found.update((row[0], row) for row in rows.filter(pk__in=ids[start : start + BATCH]))
     return found
+
+
+def _unwritten_detail_rows(ids: list[int], unwritten: dict[int, tuple]) -> dict[int, tuple]:
+    """detail_rows' fields for reminders not yet in the ledger: from their request, its app and its clock."""
+    q = connection.ops.quote_name
+    keys = [unwritten[pk] for pk in ids]  # (request id, clock column, clock id, kind, due, repeat, source)
+    column = lambda model, name: q(model._meta.get_field(name).column)  # noqa: E731
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT u.id, u.source, u.source_clock, a.{column(App, 'name')}, r.{column(RightsRequest, 'right')}, "
+            f"r.{column(RightsRequest, 'requester_name')}, r.{column(RightsRequest, 'state')}, "
+            f"c.{column(Clock, 'action')}, c.{column(Clock, 'provisional')} "
+            f"FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[], %s::text[], %s::bigint[]) "
+            f"AS u(id, request, clock, source, source_clock) "
+            f"JOIN {q(RightsRequest._meta.db_table)} r ON r.id = u.request "
+            f"JOIN {q(App._meta.db_table)} a ON a.id = r.{column(RightsRequest, 'app')} "
+            f"LEFT JOIN {q(Clock._meta.db_table)} c ON c.id = u.clock",
+            [ids, [k[0] for k in keys], [k[2] if k[1] == "clock_id" else None for k in keys], [k[6] for k in keys],
+             [k[2] if k[1] != "clock_id" else None for k in keys]],
+        )  # fmt: skip
+        return {row[0]: row for row in cursor.fetchall()}
 
 
 def describe_clocks(rows) -> dict[tuple[str, int], ClockDetails]:
@@ -172,13 +208,13 @@ class Details:
     links: Links = field(default_factory=site_links)
 
 
-def load_details(digests: list[Digest]) -> Details:
+def load_details(digests: list[Digest], unwritten: dict[int, tuple] | None = None) -> Details:
     """One query for every digest's shown lines (rather than one per digest: 6 of the 11 ms a digest took to build
     with 530 recipients), and one per other clock source and language."""
     shown = {digest.language: [] for digest in digests}
     for digest in digests:
         shown[digest.language] += (item.reminder_id for item in shown_items(digest.items)[0])
-    rows = detail_rows([pk for ids in shown.values() for pk in ids])
+    rows = detail_rows([pk for ids in shown.values() for pk in ids], unwritten)
     described = {}
     for language, ids in shown.items():
         with translation.override(language):

@@ -27,7 +27,7 @@ from ..models import (
 )
 from ..querysets import today_in_shanghai
 from .digest import Digest, DigestItem
-from .ledger import BATCH, Recorded, claim
+from .ledger import BATCH, Recorded, claim, int_array
 from .sources import clock_sources
 
 
@@ -137,7 +137,7 @@ def plan_deliveries(
     mine = None
     if own_ids and connection.vendor == "postgresql":
         # Left out in the database, as one array (a list of 80,000 parameters would cost more than the join).
-        mine = RawSQL("SELECT unnest(%s::bigint[])", [sorted(own_ids)])
+        mine = RawSQL("SELECT unnest(%s::bigint[])", [int_array(sorted(own_ids))])
         others = others.exclude(pk__in=mine)
     # Nothing else unsent (every later sweep of the day, and most first ones): one probe of the ledger's partial
     # index instead of the joins, which PostgreSQL plans from the statistics of a ledger just filled (hashing a

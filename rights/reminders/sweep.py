@@ -23,7 +23,7 @@ from .deliver import (
     in_send_window,
     next_send_time,
 )
-from .ledger import record_due_reminders
+from .ledger import record_due_reminders, refresh_ledger_statistics
 from .plan import plan_deliveries
 from .rules import active_snoozes
 from .statistics import analyze_stale_tables
@@ -79,7 +79,9 @@ def sweep_reminders(
         result.held = 0 if result.sending else sum(len(d.items) for d in plan.digests)
         return result
 
-    recorded = record_due_reminders(**rules)
+    # In the send window each reminder is written once, already sent, with its digest (rights.reminders.ledger);
+    # outside it, written pending now for the sweep that sends.
+    recorded = record_due_reminders(**rules, write=not result.sending)
     result.recorded = recorded.count
     _log_skipped(result)
     plan = plan_deliveries(now=now, config=config, calendar=calendar, snoozes=snoozes, recorded=recorded)
@@ -87,7 +89,8 @@ def sweep_reminders(
     if not result.sending:
         result.held = sum(len(d.items) for d in plan.digests)
         return result
-    deliver_digests(plan.digests, now=now, result=result, calendar=calendar)
+    deliver_digests(plan.digests, now=now, result=result, calendar=calendar, unwritten=recorded.unwritten)
+    refresh_ledger_statistics(len(recorded.unwritten))
     return result
 
 

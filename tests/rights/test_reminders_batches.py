@@ -1,6 +1,7 @@
 """Delivery in batches (issue 24, many recipients): on PostgreSQL a sweep's statements grow by one per batch of
 DIGESTS_PER_TRANSACTION digests, not by two or three per digest, and every reminder is still marked sent once with
-its own digest's recipient and Message-ID."""
+its own digest's recipient and Message-ID. In the send window each reminder is written once, already sent, by its
+batch's INSERT: no ledger row is updated."""
 import pytest
 from django.core import mail
 from django.db import connection
@@ -15,7 +16,8 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
 
 def sweep_statements(catalog, recipients: int, first: int) -> tuple[int, int]:
-    """(statements of the sweep, of them claims) with `recipients` more clerks, each with an overdue request."""
+    """(statements of the sweep, of them ledger writes) with `recipients` more clerks, each with an overdue
+    request."""
     for n in range(first, first + recipients):
         clerk = UserFactory(username=f"clerk{n}", email=f"clerk{n}@example.com")
         file(catalog["卢米埃影城"], at=shanghai(2026, 11, 10, 10), requester=f"请求人{n}", assignee=clerk)
@@ -24,15 +26,16 @@ def sweep_statements(catalog, recipients: int, first: int) -> tuple[int, int]:
     with CaptureQueriesContext(connection) as queries:
         result = sweep_reminders(now=shanghai(2026, 11, 20, 9, 30))
     assert result.sent == len(mail.outbox) == Reminder.objects.count() == first + recipients
-    claims = [q for q in queries.captured_queries if "FOR UPDATE SKIP LOCKED" in q["sql"]]
-    return len(queries), len(claims)
+    writes = [q for q in queries.captured_queries if q["sql"].startswith('INSERT INTO "rights_reminder"')]
+    assert not [q for q in queries.captured_queries if q["sql"].startswith('UPDATE "rights_reminder"')]
+    return len(queries), len(writes)
 
 
 def test_statements_grow_by_one_per_batch_of_digests_not_per_digest(catalog):
     assert DIGESTS_PER_TRANSACTION == 25
-    few, few_claims = sweep_statements(catalog, 25, 0)  # one batch
-    many, many_claims = sweep_statements(catalog, 75, 25)  # four batches of 25 (100 digests)
-    assert (few_claims, many_claims) == (1, 4)
+    few, few_writes = sweep_statements(catalog, 25, 0)  # one batch
+    many, many_writes = sweep_statements(catalog, 75, 25)  # four batches of 25 (100 digests)
+    assert (few_writes, many_writes) == (1, 4)
     assert many < 100 / 2  # fewer statements than digests (three per digest before)
 
     # Each row marked with its own digest: one recipient and one Message-ID per mail.
@@ -40,3 +43,44 @@ def test_statements_grow_by_one_per_batch_of_digests_not_per_digest(catalog):
     rows = Reminder.objects.values_list("recipient", "message_id", "status", "attempts")
     assert {(recipient, message_id) for recipient, message_id, _status, _attempts in rows} == set(by_recipient.items())
     assert {(status, attempts) for _recipient, _message_id, status, attempts in rows} == {(ReminderStatus.SENT, 1)}
+
+
+def test_a_sweep_that_dies_before_its_commit_leaves_nothing_written_and_the_next_sends_under_the_same_message_id(catalog):
+    """The one window at-least-once delivery has: the server accepted a digest, then the process died before the
+    commit. The reminders it found due were never written (they are written with their digest), so the next sweep
+    finds them due again and sends them under the same Message-ID, which mail systems show once."""
+    from django.db import transaction
+
+    clerk = UserFactory(username="clerk-died", email="clerk-died@example.com")
+    file(catalog["卢米埃影城"], at=shanghai(2026, 11, 10, 10), requester="请求人", assignee=clerk)
+    mail.outbox = []
+
+    class Died(Exception):
+        pass
+
+    with pytest.raises(Died), transaction.atomic():
+        sweep_reminders(now=shanghai(2026, 11, 20, 9, 30))
+        assert Reminder.objects.filter(status=ReminderStatus.SENT).exists()  # marked sent, not committed
+        raise Died
+    assert not Reminder.objects.exists() and len(mail.outbox) == 1
+    result = sweep_reminders(now=shanghai(2026, 11, 20, 9, 45))
+    assert result.sent == 1 and len(mail.outbox) == 2
+    assert mail.outbox[0].extra_headers["Message-ID"] == mail.outbox[1].extra_headers["Message-ID"]
+    assert list(Reminder.objects.values_list("status", "message_id")) == [
+        (ReminderStatus.SENT, mail.outbox[1].extra_headers["Message-ID"])
+    ]
+
+
+def test_reminders_held_outside_the_send_window_are_written_pending_and_sent_by_the_next_sweep(catalog):
+    """Before the send time the sweep writes what is due as pending (nothing is sent); the sweep in the window
+    claims and marks those rows rather than writing them again."""
+    clerk = UserFactory(username="clerk-held", email="clerk-held@example.com")
+    file(catalog["卢米埃影城"], at=shanghai(2026, 11, 10, 10), requester="请求人", assignee=clerk)
+    mail.outbox = []
+    held = sweep_reminders(now=shanghai(2026, 11, 20, 7, 0))
+    rows = list(Reminder.objects.values_list("id", "status"))
+    assert held.held == len(rows) >= 1 and {status for _id, status in rows} == {ReminderStatus.PENDING}
+    assert mail.outbox == []
+    sent = sweep_reminders(now=shanghai(2026, 11, 20, 9, 30))
+    assert sent.sent == len(rows) and len(mail.outbox) == 1
+    assert set(Reminder.objects.values_list("id", "status")) == {(pk, ReminderStatus.SENT) for pk, _status in rows}
