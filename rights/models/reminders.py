@@ -43,9 +43,10 @@ class Reminder(models.Model):
     once can only ever find the row that is already there.
     """
 
-    # No index of its own: the unique key starts with the request. Every index is written once per row recorded
-    # and again when the row is marked sent (status is indexed, so no update is HOT): a sweep writes 80,000 rows
-    # at a million requests.
+    # No index of its own: the unique key starts with the request. Every index is written once per row; a row
+    # held before it is sent is written again when marked sent (status is indexed, so no update is HOT), which is
+    # why a sweep in the send window writes its rows already sent (rights.reminders.ledger): 80,000 rows at a
+    # million requests.
     #
     # No database constraint on the request or the request's clock (db_constraint=False; Django still cascades a
     # deleted request to its rows, and the projection deletes a dropped clock's, below). The only writer is the

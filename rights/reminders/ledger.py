@@ -1,4 +1,6 @@
-"""The ledger (`Reminder`): each due reminder recorded once, then claimed and marked by the delivery.
+"""The ledger (`Reminder`): each due reminder recorded once. A sweep in the send window writes it once, already
+sent, with its digest (`record_due_reminders(write=False)`, `claim_many_as_sent`); a sweep that holds it writes it
+pending, and the sweep that sends claims and marks it.
 
 Recording is one statement per rule: INSERT INTO the ledger SELECT the due rows (rights.reminders.rules), ON
 CONFLICT DO NOTHING (SQLite: INSERT OR IGNORE). The ledger's unique keys are the reminder itself (request, clock,
