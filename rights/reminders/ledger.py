@@ -127,7 +127,9 @@ def _due_with_assignees(select_sql: str, params) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT {key['request_id']}, coalesce({key['clock_id']}::bigint, {key['source_clock_id']}::bigint), {key['kind']}, "
-            f"{key['due']}, {key['repeat']}, r.assignee_id FROM ({select_sql}) s JOIN {requests} r ON r.id = {key['request_id']}",
+            f"{key['due']}, {key['repeat']}, r.assignee_id FROM ({select_sql}) s JOIN {requests} r ON r.id = {key['request_id']} "
+            # In the ledger's key order, so that ids taken in this order insert along its unique index.
+            f"ORDER BY 1, 2, 3, 4, 5",
             params,
         )  # fmt: skip
         return cursor.fetchall()
