@@ -264,14 +264,16 @@ def _means_by_reference(doc: Document, means: list[Means]) -> list[Means]:
 
 # A pointer to the contacts the policy lists elsewhere ("本政策第十条中的联系方式", "文末的联系方式",
 # "联系方式详见本政策第九部分", "「联系我们」章节中提供的联系方式").
-# Also the policy's ways in general ("本隐私政策中提及的方式"), an address below it ("隐私协议下方的邮箱"), and
+# Also the policy's ways in general ("本隐私政策中提及的方式", "本《用户条款》提供的方式"), an address below it ("隐私协议下方的邮箱"), and
 # "通过联系我们" / "可以联系我们更正" (its contact section).
 _CONTACTS_REFERENCE = re.compile(
     # (the lookahead names every first character: most positions fail at once)
     r"(?=[本文下后前上公披载提列联底末通可请])(?:"
     r"(?:本|文末|下方|后附|前述|上述|公示|公布|披露|载明|提供|列明)[^，。；;\n]{0,16}?联系方式"
     r"|联系方式(?:详见|见|参见)"
-    r"|本(?:隐私)?(?:政策|协议|指引|声明|规则)中?(?:提及|所述|列明|载明|所列)的?(?:方式|途径)"
+    r"|本(?:隐私)?(?:政策|协议|指引|声明|规则|条款)中?(?:提及|所述|列明|载明|所列|提供)的?(?:方式|途径)"
+    # the policy named by its title: "通过本《隐私条款》提供的方式联系我们"
+    r"|本《[^》\n]{1,20}》中?(?:提及|所述|列明|载明|所列|提供)的?(?:方式|途径|联系方式)"
     r"|(?:下方|文末|底部|末尾)的?(?:邮箱|邮件|电话)"
     r"|通过联系我们|(?:可以?|请)联系我们(?=进行|申请|要求|提出|更正|补充|修改|删除|查询|查阅|注销|以)"
     r")"
