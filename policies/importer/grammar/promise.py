@@ -36,8 +36,9 @@ _USER_MAY_WITHDRAW = re.compile(r"\s*(?:撤回|撤销|反悔)")
 _USER_MAY = re.compile(r"(?:可|可以|有权)\s*(?:在|于)")
 # Keeping data for a period is retention, not a promise to a requester ("注销后6个月内，我们会保存您的订单信息").
 _KEEPING = re.compile(r"保存|保留|留存|存储|储存|保管")
-# A reply verb joined to a completion verb ("受理并处理", "答复并解决"): the completion is promised too.
-_AND_COMPLETED = re.compile(rf"(?:并|和|及|且)\s*(?:{COMPLETION_VERBS})")
+# A reply verb joined to a completion verb ("受理并处理", "答复并解决", "回复与处理"), or written straight
+# before it ("回复处理"): the completion is promised too. Not "回复处理结果": that replies with the result.
+_AND_COMPLETED = re.compile(rf"(?:并|和|及|且|与)?\s*(?:{COMPLETION_VERBS})(?!结果|意见|情况|进度|进展)")
 # A deadline written first and its verb in the next clause: "15个工作日内，我们将予以答复".
 _NEXT_CLAUSE_SUBJECT = re.compile(rf"\s*{SELF}")
 

@@ -41,3 +41,18 @@ def test_the_policy_named_by_its_title_offers_its_contacts():
         "（五）注销\n您可以通过本《示例用户条款》提供的方式联系我们注销账号。\n八、联系我们\n邮箱：close@example.cn\n"
     )
     assert "close@example.cn" in means_of(text)[Right.ACCOUNT_CANCELLATION]
+
+
+# --- The action ---------------------------------------------------------------------------------------
+
+
+def test_a_reply_verb_written_straight_before_a_completion_verb_is_completion():
+    joined = "（七）响应您的请求\n核对身份后，我们会在十二天内答复处理。"
+    with_and = "（七）响应您的请求\n核对身份后，我们会在十二天内回复与处理。"
+    assert [p[1] for p in promises(joined)] == [Action.COMPLETION]
+    assert [p[1] for p in promises(with_and)] == [Action.COMPLETION]
+
+
+def test_replying_with_the_result_of_the_handling_is_a_reply():
+    text = "（七）响应您的请求\n我们会在十二天内回复处理结果。"
+    assert [p[1] for p in promises(text)] == [Action.REPLY]
