@@ -56,3 +56,26 @@ def test_a_reply_verb_written_straight_before_a_completion_verb_is_completion():
 def test_replying_with_the_result_of_the_handling_is_a_reply():
     text = "（七）响应您的请求\n我们会在十二天内回复处理结果。"
     assert [p[1] for p in promises(text)] == [Action.REPLY]
+
+
+# --- The deadline phrase as written -------------------------------------------------------------------
+
+
+def test_a_whole_period_in_template_brackets_is_read():
+    for period in ("【12工作日】", "【十二个工作日】", "〔12个工作日〕"):
+        text = f"九、联系我们\n通常情况下，我们将在{period}内答复。"
+        assert promises(text) == [(Right.ANY_REQUEST, Action.REPLY, (12, 12, W), ClockStart.RECEIPT)], period
+
+
+def test_a_date_in_template_brackets_is_no_period():
+    text = "九、联系我们\n本政策于【2024年5月12日】起生效，我们将及时答复。"
+    assert promises(text) == []
+
+
+def test_markdown_emphasis_inside_a_deadline_phrase_is_read_and_quoted_as_written():
+    text = "九、联系我们\n我们会在核对您的身份后的 ** **二十天内**** 给予答复。"
+    found = [p for p in extract(text).procedures if p.deadline]
+    assert [(p.right, p.deadline, p.clock_start) for p in found] == [
+        (Right.ANY_REQUEST, (20, 20, D), ClockStart.IDENTITY_VERIFIED)
+    ]
+    assert found[0].quote in text and "**" in found[0].quote
