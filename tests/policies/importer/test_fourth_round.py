@@ -43,6 +43,22 @@ def test_the_policy_named_by_its_title_offers_its_contacts():
     assert "close@example.cn" in means_of(text)[Right.ACCOUNT_CANCELLATION]
 
 
+# --- The rights -----------------------------------------------------------------------------------------
+
+
+def test_contacting_us_through_a_channel_named_for_complaints_is_any_request_and_complaint():
+    text = "十、联系我们\n您可以经由示例隐私投诉平台与我们联系。通常，我们会在【20】天内答复。"
+    assert promises(text) == [
+        (Right.ANY_REQUEST, Action.REPLY, (20, 20, D), ClockStart.RECEIPT),
+        (Right.COMPLAINT, Action.REPLY, (20, 20, D), ClockStart.RECEIPT),
+    ]
+
+
+def test_a_complaint_filed_without_contacting_us_stays_a_complaint():
+    text = "十、投诉\n您可以把投诉写在投诉平台上。通常，我们会在20天内答复。"
+    assert {p[0] for p in promises(text)} == {Right.COMPLAINT}
+
+
 # --- The action ---------------------------------------------------------------------------------------
 
 
