@@ -16,7 +16,11 @@ SELF = r"(?:我们|我司|我行|本行|本公司|我公司|本平台|平台|本
 
 # --- Promised action --------------------------------------------------------------------------------------
 
-REPLY_VERBS = r"答复|答覆|回复|回覆|回应|反馈|告知|通知您|响应|受理|联系您|与您联系|联系你|与你联系"
+# Confirming the issue raised ("确认所涉问题") answers the request; confirming alone (确认您的身份) does not.
+REPLY_VERBS = (
+    r"答复|答覆|回复|回覆|回应|反馈|告知|通知您|响应|受理|联系您|与您联系|联系你|与你联系"
+    r"|确认(?:所涉|相关|您的|你的)?问题"
+)
 # Sending the data (a copy to the mailbox) completes a request as much as deleting it does.
 COMPLETION_VERBS = (
     r"完成|处理|删除|注销|停止|匿名化|更正|修改|核实|核查|审核|办理|办结|执行|清除|销毁|提供|导出|处置|解决|关闭"

@@ -95,3 +95,16 @@ def test_markdown_emphasis_inside_a_deadline_phrase_is_read_and_quoted_as_writte
         (Right.ANY_REQUEST, (20, 20, D), ClockStart.IDENTITY_VERIFIED)
     ]
     assert found[0].quote in text and "**" in found[0].quote
+
+
+def test_confirming_the_issue_raised_answers_the_request():
+    text = (
+        "八、联系我们\n如您认为我们违规使用了您的信息，可以写信要求我们删除。"
+        "我们保证在十个工作日之内确认相关问题，再尽快处理。"
+    )
+    assert promises(text) == [(Right.DELETION, Action.REPLY, (10, 10, W), ClockStart.RECEIPT)]
+
+
+def test_confirming_an_identity_is_no_answer():
+    text = "八、安全\n登录后，我们会在10个工作日内确认您的身份信息是否真实。"
+    assert promises(text) == []
