@@ -178,6 +178,11 @@ _SELF_SERVICE_PLACES = [
         r"在(?P<place>使用[^，。；;,\n]{1,10}?过程中)[，,]?\s*+"
         r"(?=访问|查询|查阅|查看|修改|更正|删除|更新)"
     ),
+    # "您可以自行在示例网盘内进行更正": a place the user acts in by themselves, whatever its name
+    re.compile(
+        r"(?=自)自行(?:在|于|通过)\s*(?P<place>[^，。；;,!?！？\n“”\"《》()（）]{2,16}?)\s*(?:中|里|内|上)"
+        rf"(?:进行|来)?(?={_SELF_VERB})"
+    ),
     # "通过短信提示回复退订": answering an SMS to opt out
     re.compile(r"(?=[手短])(?P<place>(?:手机)?短[信息](?:中的)?(?:提示)?回复(?:退订|TD|“退订”))"),
     # "通过“个人中心”完成上述操作": one quoted menu item

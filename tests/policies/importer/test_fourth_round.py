@@ -43,6 +43,11 @@ def test_the_policy_named_by_its_title_offers_its_contacts():
     assert "close@example.cn" in means_of(text)[Right.ACCOUNT_CANCELLATION]
 
 
+def test_a_place_the_user_acts_in_by_themselves_is_self_service_whatever_its_name():
+    text = "（二）更正\n资料有误时，您可以自行在示例云盘内进行修改，或写信告诉我们。\n"
+    assert "示例云盘" in means_of(text)[Right.CORRECTION]
+
+
 # --- The rights -----------------------------------------------------------------------------------------
 
 
