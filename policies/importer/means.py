@@ -236,16 +236,23 @@ _SECTION_REFERENCE = re.compile(
     r"(?:罗列|列明|说明|所述|载明|提及|列出|描述|提供|介绍)的?(?:方式|途径|路径|渠道|方法)"
 )
 _NUMBER = re.compile(r"^\s*[（(]?[一二三四五六七八九十\d]{1,3}[)）、.．]?\s*")
+# A title quoted a little differently from its heading ("查询、更正和补充您的信息" for "查询、更正、补充您的个人信息")
+# is the same title: compared without its list marks, conjunctions, possessives and "个人".
+_TITLE_NOISE = re.compile(r"[\s、，,和及与或]|您的|你的|个人")
+
+
+def _title_key(title: str) -> str:
+    return _TITLE_NOISE.sub("", _NUMBER.sub("", title))
 
 
 def _means_by_reference(doc: Document, means: list[Means]) -> list[Means]:
     """The paths and channels of the section a sentence points to by its title, for the rights the sentence
     names (beside the words of the title itself)."""
     text, found = doc.text, []
-    titles = [_NUMBER.sub("", h.title).strip() for h in doc.headings]
+    titles = [_title_key(h.title) for h in doc.headings]
     starts = [m.start for m in means]
     for ref in _SECTION_REFERENCE.finditer(text):
-        title = _NUMBER.sub("", ref["title"]).strip()
+        title = _title_key(ref["title"])
         target = next((i for i, t in enumerate(titles) if len(title) >= 4 and t and title in t), None)
         if target is None:
             continue

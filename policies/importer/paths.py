@@ -178,6 +178,17 @@ _SELF_SERVICE_PLACES = [
         r"在(?P<place>使用[^，。；;,\n]{1,10}?过程中)[，,]?\s*+"
         r"(?=访问|查询|查阅|查看|修改|更正|删除|更新)"
     ),
+    # "如果您在示例网站上注册，您可以随时查阅或编辑…": the website registered on is where the account is kept
+    re.compile(
+        r"(?=在)在\s*(?P<place>[^，。；;,!?！？\n“”\"《》()（）]{1,12}?(?:网站|官网|网页))上?注册[^，。；;\n]{0,4}[，,]\s*"
+        rf"(?:您|你)?(?:也)?(?:可以|可)(?:随时)?(?={_SELF_VERB}|编辑|访问)"
+    ),
+    # "登录您所注册的示例网站、APP、公众号等，新建、修改、删除您的地址": the sites signed in to
+    re.compile(
+        r"(?=登)登[录陆]\s*+(?:您所注册的|您注册的|您的)?(?P<place>[^，。；;,!?！？\n“”\"《》()（）]{1,24}?"
+        r"(?:网站|官网|APP|App|app|客户端|公众号))等?[，,]?\s*+(?:来|以)?"
+        rf"(?=新建|{_SELF_VERB})"
+    ),
     # "您可以自行在示例网盘内进行更正": a place the user acts in by themselves, whatever its name
     re.compile(
         r"(?=自)自行(?:在|于|通过)\s*(?P<place>[^，。；;,!?！？\n“”\"《》()（）]{2,16}?)\s*(?:中|里|内|上)"

@@ -48,6 +48,25 @@ def test_a_place_the_user_acts_in_by_themselves_is_self_service_whatever_its_nam
     assert "示例云盘" in means_of(text)[Right.CORRECTION]
 
 
+def test_a_section_quoted_a_little_differently_from_its_heading_offers_its_ways():
+    text = (
+        "（一）查阅、修改、补充您的个人资料\n您可以在“设置-我的资料”中查阅您的资料。\n"
+        "（二）删除您的资料\n您可以通过上一款“查阅、修改和补充您的资料”中所述的方式删除部分资料。\n"
+    )
+    assert "设置-我的资料" in means_of(text)[Right.DELETION]
+
+
+def test_the_website_registered_on_is_where_the_account_is_kept():
+    text = "五、您的权利\n如您在示例天气网站上注册，您可以随时查看或编辑您的资料，也可以删除它们。\n"
+    means = means_of(text)
+    assert all("示例天气网站" in means[r] for r in (Right.ACCESS, Right.CORRECTION))
+
+
+def test_the_sites_signed_in_to_are_a_place():
+    text = "五、您的权利\n您可以登录您所注册的示例快递网站、APP等，新建、修改、删除您的常用地址。\n"
+    assert any("示例快递网站" in v for v in means_of(text)[Right.DELETION])
+
+
 # --- The rights -----------------------------------------------------------------------------------------
 
 
