@@ -189,6 +189,13 @@ _SELF_SERVICE_PLACES = [
         r"(?:网站|官网|APP|App|app|客户端|公众号))等?[，,]?\s*+(?:来|以)?"
         rf"(?=新建|{_SELF_VERB})"
     ),
+    # "为了让您更便捷地查询、删除…，我们设置了反馈渠道", "我们同时设置了注销账户功能": a feature the policy says
+    # it set up for the rights its sentence names is the way to them, though no menu path is given
+    re.compile(
+        r"(?=[我本])(?:我们|本平台|本应用)(?:同时|还|也|专门)?(?:设置|设立|开通|提供)了\s*(?P<place>[^，。；;,!?！？\n“”\"《》()（）的]{0,10}?"
+        r"(?:反馈渠道|反馈入口)|(?:注销|删除|更正|修改|查询|查看|导出)[^，。；;,!?！？\n“”\"《》()（）的]{0,6}?功能)"
+        r"(?=[，。；;,\n]|并)"
+    ),
     # "您可以自行在示例网盘内进行更正": a place the user acts in by themselves, whatever its name
     re.compile(
         r"(?=自)自行(?:在|于|通过)\s*(?P<place>[^，。；;,!?！？\n“”\"《》()（）]{2,16}?)\s*(?:中|里|内|上)"

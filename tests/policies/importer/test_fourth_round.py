@@ -67,6 +67,21 @@ def test_the_sites_signed_in_to_are_a_place():
     assert any("示例快递网站" in v for v in means_of(text)[Right.DELETION])
 
 
+def test_a_feature_set_up_for_the_rights_named_is_their_way():
+    text = (
+        "六、您的权利\n为了让您更方便地查看、删除、更正您的资料，我们开通了反馈渠道。"
+        "我们同时提供了注销帐号功能，注销后资料会被删除。\n"
+    )
+    means = means_of(text)
+    assert all("反馈渠道" in means[r] for r in (Right.ACCESS, Right.DELETION, Right.CORRECTION))
+    assert "注销帐号功能" in means[Right.ACCOUNT_CANCELLATION]
+
+
+def test_a_feature_that_names_no_right_is_no_way():
+    text = "六、您的权利\n为了让您更方便地查看资料，我们提供了夜间模式功能。\n"
+    assert not any("夜间模式功能" in v for v in means_of(text).values())
+
+
 # --- The rights -----------------------------------------------------------------------------------------
 
 
