@@ -52,10 +52,25 @@ _ASPECT = re.compile(
     r"(?:注销|收到|接到|收悉|提交|提出|递交|发出|验证|核实|核验|确认|认证|完成|受理|删除|申请)(?P<drop>了)(?!解)"
 )
 # Markdown emphasis left inside a phrase by conversion ("身份后的 ** **十五天内**** 予以回复"): the asterisks
-# (and the spaces around them) between two characters of the phrase. Bounded runs: linear.
-_EMPHASIS_IN_PHRASE = re.compile(
-    rf"[{_CJK}0-9０-９](?P<drop>[ \t\u3000]{{0,3}}\*[* \t\u3000]{{0,12}})(?=[{_CJK}0-9０-９])"
-)
+# (and the spaces around them) between two characters of the phrase. The pattern starts with its literal, so
+# the engine skips to each asterisk; the characters on both sides are checked in _emphasis_drops.
+_EMPHASIS = re.compile(r"\*[* \t\u3000]{0,12}")
+_PHRASE_CHAR = re.compile(rf"[{_CJK}0-9０-９]")
+_SPACES_BEFORE = 3
+
+
+def _emphasis_drops(text: str) -> list[tuple[int, int]]:
+    drops = []
+    for m in _EMPHASIS.finditer(text):
+        start, end = m.start(), m.end()
+        lo = max(start - _SPACES_BEFORE, 0)
+        while start > lo and text[start - 1] in " \t\u3000":
+            start -= 1
+        if start and end < len(text) and _PHRASE_CHAR.match(text, start - 1) and _PHRASE_CHAR.match(text, end):
+            drops.append((start, end))
+    return drops
+
+
 # A line wrapped by conversion between a deadline and its verb ("在十五天内" / "予以回复。").
 WRAPPED_DEADLINE = re.compile(
     r"内(?P<drop>[ \t\u3000]*\n[ \t\u3000]*)(?=予以|给予|向您|回复|答复|反馈|处理|完成|作出|做出)"
@@ -67,7 +82,6 @@ RULES = (
     ("bracketed_number", _BRACKETED_PERIOD),
     ("doubled_unit", _DOUBLED_UNIT),
     ("space_in_phrase", _SPACE_IN_PHRASE),
-    ("emphasis_in_phrase", _EMPHASIS_IN_PHRASE),
     ("aspect_particle", _ASPECT),
     ("wrapped_deadline", WRAPPED_DEADLINE),
 )
@@ -154,6 +168,7 @@ def normalised(text: str) -> Normalised:
                 removed.append((m.start("close"), m.end("close"), rule))
             else:
                 removed.append((m.start("drop"), m.end("drop"), rule))
+    removed += [(s, e, "emphasis_in_phrase") for s, e in _emphasis_drops(text)]
     removed.sort()
     # Keep the first of overlapping removals (a space inside 【 15 】 is the bracket rule's).
     merged: list[tuple[int, int, str]] = []
