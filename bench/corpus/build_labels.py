@@ -8,6 +8,7 @@ The decision file names each time phrase of a policy by its number in bench/corp
     3 D any,cm r iv soft | note          a deadline promise: rights, action (r reply, c completion), clock start
                                          (rc receipt, iv identity verified, acn account cancelled, ap application),
                                          hedge (soft, cap; firm if left out), an optional note after |
+    # text                               a decision taken once for every label that meets the case
     6 N retention | note                 not a promise, with its kind (retention, storage_cap, auto_deletion,
                                          evidence_keeping, other)
 
@@ -80,7 +81,7 @@ def read_decisions(path):
     for raw in path.read_text(encoding="utf-8").splitlines():
         line, _, note = raw.partition("|")
         parts = line.split()
-        if not parts:
+        if not parts or parts[0].startswith("#"):  # a decision taken once for every label, in words
             continue
         if parts[0] == "@":
             current = decisions.setdefault(parts[1], {})

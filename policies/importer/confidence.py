@@ -37,7 +37,9 @@ DOUBTS = {
     "request_from_heading": _("only the heading makes this a request"),
     "several_rights": _("the sentence names more than one right"),
     "verb_before_deadline": _("the promised verb stands before the deadline"),
-    "normalised": _("read after normalising how it is written (brackets, spaces, a doubled unit, 了, a wrapped line)"),
+    "normalised": _(
+        "read after normalising how it is written (brackets, spaces, emphasis marks, a doubled unit, 了, a wrapped line)"
+    ),
     "general_promise": _("the deadline is the section's general promise, not stated for this right"),
     "means_from_context": _("the right is read from the words around the path or channel"),
 }

@@ -12,13 +12,15 @@ from .normalise import WRAPPED_DEADLINE, Normalised, normalised
 from .paths import find_paths
 from .spans import TextIndex
 
-_BULLET = r"[\s\-·•●○◆■□▪*]*"
+# A markdown heading's marks (## 八、联系我们) are a bullet too.
+_BULLET = r"[\s\-·•●○◆■□▪*#]*"
 _NUMBERING = [
     (0, r"第[一二三四五六七八九十百\d]+\s*(?:部分|章|节)"),
-    (1, r"[一二三四五六七八九十]+\s*[、.．]"),
+    (1, r"[一二三四五六七八九十]+\s*\\?[、.．]"),
     (2, r"[（(]\s*[一二三四五六七八九十]+\s*[)）]"),
     (4, r"\d+\.\d+(?:\.\d+)*\s*[、.．]?"),
-    (3, r"\d+\s*[、.．](?!\d)|第[一二三四五六七八九十\d]+条"),
+    # A markdown conversion escapes the point of a numbered line ("5\\. 您有权注销您的账号").
+    (3, r"\d+\s*\\?[、.．](?!\d)|第[一二三四五六七八九十\d]+条"),
     (4, r"[（(]\s*\d+\s*[)）]|\d+\s*[)）]|[①-⑳]"),
     (5, r"[a-zA-Z]\s*[)）.、]"),
     (1, r"附(?:件|录)[一二三四五六七八九十\d]*\s*[:：、.．]?|附[一二三四五六七八九十\d]+\s*[:：、.．]?"),

@@ -236,16 +236,23 @@ _SECTION_REFERENCE = re.compile(
     r"(?:罗列|列明|说明|所述|载明|提及|列出|描述|提供|介绍)的?(?:方式|途径|路径|渠道|方法)"
 )
 _NUMBER = re.compile(r"^\s*[（(]?[一二三四五六七八九十\d]{1,3}[)）、.．]?\s*")
+# A title quoted a little differently from its heading ("查询、更正和补充您的信息" for "查询、更正、补充您的个人信息")
+# is the same title: compared without its list marks, conjunctions, possessives and "个人".
+_TITLE_NOISE = re.compile(r"[\s、，,和及与或]|您的|你的|个人")
+
+
+def _title_key(title: str) -> str:
+    return _TITLE_NOISE.sub("", _NUMBER.sub("", title))
 
 
 def _means_by_reference(doc: Document, means: list[Means]) -> list[Means]:
     """The paths and channels of the section a sentence points to by its title, for the rights the sentence
     names (beside the words of the title itself)."""
     text, found = doc.text, []
-    titles = [_NUMBER.sub("", h.title).strip() for h in doc.headings]
+    titles = [_title_key(h.title) for h in doc.headings]
     starts = [m.start for m in means]
     for ref in _SECTION_REFERENCE.finditer(text):
-        title = _NUMBER.sub("", ref["title"]).strip()
+        title = _title_key(ref["title"])
         target = next((i for i, t in enumerate(titles) if len(title) >= 4 and t and title in t), None)
         if target is None:
             continue
@@ -264,14 +271,16 @@ def _means_by_reference(doc: Document, means: list[Means]) -> list[Means]:
 
 # A pointer to the contacts the policy lists elsewhere ("本政策第十条中的联系方式", "文末的联系方式",
 # "联系方式详见本政策第九部分", "「联系我们」章节中提供的联系方式").
-# Also the policy's ways in general ("本隐私政策中提及的方式"), an address below it ("隐私协议下方的邮箱"), and
+# Also the policy's ways in general ("本隐私政策中提及的方式", "本《用户条款》提供的方式"), an address below it ("隐私协议下方的邮箱"), and
 # "通过联系我们" / "可以联系我们更正" (its contact section).
 _CONTACTS_REFERENCE = re.compile(
     # (the lookahead names every first character: most positions fail at once)
     r"(?=[本文下后前上公披载提列联底末通可请])(?:"
     r"(?:本|文末|下方|后附|前述|上述|公示|公布|披露|载明|提供|列明)[^，。；;\n]{0,16}?联系方式"
     r"|联系方式(?:详见|见|参见)"
-    r"|本(?:隐私)?(?:政策|协议|指引|声明|规则)中?(?:提及|所述|列明|载明|所列)的?(?:方式|途径)"
+    r"|本(?:隐私)?(?:政策|协议|指引|声明|规则|条款)中?(?:提及|所述|列明|载明|所列|提供)的?(?:方式|途径)"
+    # the policy named by its title: "通过本《隐私条款》提供的方式联系我们"
+    r"|本《[^》\n]{1,20}》中?(?:提及|所述|列明|载明|所列|提供)的?(?:方式|途径|联系方式)"
     r"|(?:下方|文末|底部|末尾)的?(?:邮箱|邮件|电话)"
     r"|通过联系我们|(?:可以?|请)联系我们(?=进行|申请|要求|提出|更正|补充|修改|删除|查询|查阅|注销|以)"
     r")"

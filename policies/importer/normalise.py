@@ -4,10 +4,12 @@ Policies copied from templates, PDFs and web pages write the same promise in man
 deadline grammar reads a text, these are taken away (each rule knows nothing about any particular policy):
 
 - full-width digits become ASCII digits (１５ -> 15), one character for one;
-- a number in template brackets loses its brackets when a unit follows: 【15】个工作日, [７]天, 〔十五〕日;
+- a number in template brackets loses its brackets when a unit follows: 【15】个工作日, [７]天, 〔十五〕日; so
+  does a whole period in them: 【15工作日】, 【十五个工作日】;
 - a unit typed twice loses its second word: 15个工作日天内, 15个工作日日内 (a working day is the unit);
 - spaces between two Chinese characters, which PDF and HTML conversion leave inside words and phrases
   (申请 后, 工作 日, 验证 您的身份), are dropped;
+- markdown emphasis inside a phrase (的 **十五天内** 予以回复) is dropped with the spaces around it;
 - the aspect particle 了 after a verb that starts a clock (注销了账号, 收到了您的请求) is dropped; 了解 stays;
 - a line break between a deadline's 内 and the verb after it (…十五天内⏎予以回复), left by line wrapping.
 
@@ -33,6 +35,13 @@ _BRACKETED_NUMBER = re.compile(
     + r"]{1,6})(?P<close>[ \t\u3000]*[】\]］〕」』])"
     + _UNIT_AHEAD
 )
+# A whole period in template brackets: 【15工作日】, 【十五个工作日】, 〔30天〕 (the brackets go, the period stays).
+_BRACKETED_PERIOD = re.compile(
+    r"(?P<open>[【\[［〔「『][ \t\u3000]*)(?:[0-9０-９]{1,5}|["
+    + _CN_NUMERAL
+    + r"]{1,6})[ \t\u3000]*(?:个[ \t\u3000]*)?(?:工作日|自然日|日历日|天|日|小时|钟头|星期|礼拜|周|个月|月)"
+    r"(?P<close>[ \t\u3000]*[】\]］〕」』])"
+)
 # Each pattern starts with a literal or a character class, never a lookbehind, so the engine can skip
 # ahead to where it may match; the group "drop" is what is removed.
 _DOUBLED_UNIT = re.compile(r"(?:工作日|自然日|日历日)(?P<drop>[天日])(?=以内|之内|内|的)")
@@ -42,6 +51,26 @@ _SPACE_IN_PHRASE = re.compile(rf"[{_CJK}](?P<drop>[ \t\u3000\xa0]+)(?=[{_CJK}])"
 _ASPECT = re.compile(
     r"(?:注销|收到|接到|收悉|提交|提出|递交|发出|验证|核实|核验|确认|认证|完成|受理|删除|申请)(?P<drop>了)(?!解)"
 )
+# Markdown emphasis left inside a phrase by conversion ("身份后的 ** **十五天内**** 予以回复"): the asterisks
+# (and the spaces around them) between two characters of the phrase. The pattern starts with its literal, so
+# the engine skips to each asterisk; the characters on both sides are checked in _emphasis_drops.
+_EMPHASIS = re.compile(r"\*[* \t\u3000]{0,12}")
+_PHRASE_CHAR = re.compile(rf"[{_CJK}0-9０-９]")
+_SPACES_BEFORE = 3
+
+
+def _emphasis_drops(text: str) -> list[tuple[int, int]]:
+    drops = []
+    for m in _EMPHASIS.finditer(text):
+        start, end = m.start(), m.end()
+        lo = max(start - _SPACES_BEFORE, 0)
+        while start > lo and text[start - 1] in " \t\u3000":
+            start -= 1
+        if start and end < len(text) and _PHRASE_CHAR.match(text, start - 1) and _PHRASE_CHAR.match(text, end):
+            drops.append((start, end))
+    return drops
+
+
 # A line wrapped by conversion between a deadline and its verb ("在十五天内" / "予以回复。").
 WRAPPED_DEADLINE = re.compile(
     r"内(?P<drop>[ \t\u3000]*\n[ \t\u3000]*)(?=予以|给予|向您|回复|答复|反馈|处理|完成|作出|做出)"
@@ -50,6 +79,7 @@ WRAPPED_DEADLINE = re.compile(
 # Which rule removed characters, by name (for the reasons the review page shows).
 RULES = (
     ("bracketed_number", _BRACKETED_NUMBER),
+    ("bracketed_number", _BRACKETED_PERIOD),
     ("doubled_unit", _DOUBLED_UNIT),
     ("space_in_phrase", _SPACE_IN_PHRASE),
     ("aspect_particle", _ASPECT),
@@ -138,6 +168,7 @@ def normalised(text: str) -> Normalised:
                 removed.append((m.start("close"), m.end("close"), rule))
             else:
                 removed.append((m.start("drop"), m.end("drop"), rule))
+    removed += [(s, e, "emphasis_in_phrase") for s, e in _emphasis_drops(text)]
     removed.sort()
     # Keep the first of overlapping removals (a space inside 【 15 】 is the bracket rule's).
     merged: list[tuple[int, int, str]] = []

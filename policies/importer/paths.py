@@ -178,6 +178,29 @@ _SELF_SERVICE_PLACES = [
         r"在(?P<place>使用[^，。；;,\n]{1,10}?过程中)[，,]?\s*+"
         r"(?=访问|查询|查阅|查看|修改|更正|删除|更新)"
     ),
+    # "如果您在示例网站上注册，您可以随时查阅或编辑…": the website registered on is where the account is kept
+    re.compile(
+        r"在\s*(?P<place>[^，。；;,!?！？\n“”\"《》()（）]{1,12}?(?:网站|官网|网页))上?注册[^，。；;\n]{0,4}[，,]\s*"
+        rf"(?:您|你)?(?:也)?(?:可以|可)(?:随时)?(?={_SELF_VERB}|编辑|访问)"
+    ),
+    # "登录您所注册的示例网站、APP、公众号等，新建、修改、删除您的地址": the sites signed in to
+    re.compile(
+        r"登[录陆]\s*+(?:您所注册的|您注册的|您的)?(?P<place>[^，。；;,!?！？\n“”\"《》()（）]{1,24}?"
+        r"(?:网站|官网|APP|App|app|客户端|公众号))等?[，,]?\s*+(?:来|以)?"
+        rf"(?=新建|{_SELF_VERB})"
+    ),
+    # "为了让您更便捷地查询、删除…，我们设置了反馈渠道", "我们同时设置了注销账户功能": a feature the policy says
+    # it set up for the rights its sentence names is the way to them, though no menu path is given
+    re.compile(
+        r"(?:我们|本平台|本应用)(?:同时|还|也|专门)?(?:设置|设立|开通|提供)了\s*(?P<place>[^，。；;,!?！？\n“”\"《》()（）的]{0,10}?"
+        r"(?:反馈渠道|反馈入口)|(?:注销|删除|更正|修改|查询|查看|导出)[^，。；;,!?！？\n“”\"《》()（）的]{0,6}?功能)"
+        r"(?=[，。；;,\n]|并)"
+    ),
+    # "您可以自行在示例网盘内进行更正": a place the user acts in by themselves, whatever its name
+    re.compile(
+        r"自行(?:在|于|通过)\s*(?P<place>[^，。；;,!?！？\n“”\"《》()（）]{2,16}?)\s*(?:中|里|内|上)"
+        rf"(?:进行|来)?(?={_SELF_VERB})"
+    ),
     # "通过短信提示回复退订": answering an SMS to opt out
     re.compile(r"(?=[手短])(?P<place>(?:手机)?短[信息](?:中的)?(?:提示)?回复(?:退订|TD|“退订”))"),
     # "通过“个人中心”完成上述操作": one quoted menu item

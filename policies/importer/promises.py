@@ -229,9 +229,13 @@ def _rights_of_promise(
             chosen, reasons = in_sentence, [sentence_reason]
     else:
         chosen, reasons = (in_heading, [heading_reason]) if len(in_heading) <= 2 else ([], [])
-    if chosen == [Right.COMPLAINT] and any(grammar.asks_and_complains(text, lo, hi) for lo, hi in context):
+    if chosen == [Right.COMPLAINT] and any(
+        grammar.asks_and_complains(text, lo, hi) or grammar.contact_through_complaint_channel(text, lo, hi)
+        for lo, hi in context
+    ):
         # "如您有任何投诉、建议或疑问，我们将…答复": questions are answered as well as complaints (asked in
-        # this sentence or in the one before that gave it its right)
+        # this sentence or in the one before that gave it its right); so are they when the way to contact us
+        # is a channel named for complaints ("通过隐私投诉平台与我们联系").
         chosen = [Right.ANY_REQUEST, Right.COMPLAINT]
     if chosen and heading and not title and Right.ANY_REQUEST not in chosen and _ANSWERS_REQUESTS.search(heading.title):
         # Under "响应您的上述请求" a promise answers every request above, whatever right its sentence names.

@@ -16,7 +16,11 @@ SELF = r"(?:我们|我司|我行|本行|本公司|我公司|本平台|平台|本
 
 # --- Promised action --------------------------------------------------------------------------------------
 
-REPLY_VERBS = r"答复|答覆|回复|回覆|回应|反馈|告知|通知您|响应|受理|联系您|与您联系|联系你|与你联系"
+# Confirming the issue raised ("确认所涉问题") answers the request; confirming alone (确认您的身份) does not.
+REPLY_VERBS = (
+    r"答复|答覆|回复|回覆|回应|反馈|告知|通知您|响应|受理|联系您|与您联系|联系你|与你联系"
+    r"|确认(?:所涉|相关|您的|你的)?问题"
+)
 # Sending the data (a copy to the mailbox) completes a request as much as deleting it does.
 COMPLETION_VERBS = (
     r"完成|处理|删除|注销|停止|匿名化|更正|修改|核实|核查|审核|办理|办结|执行|清除|销毁|提供|导出|处置|解决|关闭"
@@ -36,8 +40,9 @@ _USER_MAY_WITHDRAW = re.compile(r"\s*(?:撤回|撤销|反悔)")
 _USER_MAY = re.compile(r"(?:可|可以|有权)\s*(?:在|于)")
 # Keeping data for a period is retention, not a promise to a requester ("注销后6个月内，我们会保存您的订单信息").
 _KEEPING = re.compile(r"保存|保留|留存|存储|储存|保管")
-# A reply verb joined to a completion verb ("受理并处理", "答复并解决"): the completion is promised too.
-_AND_COMPLETED = re.compile(rf"(?:并|和|及|且)\s*(?:{COMPLETION_VERBS})")
+# A reply verb joined to a completion verb ("受理并处理", "答复并解决", "回复与处理"), or written straight
+# before it ("回复处理"): the completion is promised too. Not "回复处理结果": that replies with the result.
+_AND_COMPLETED = re.compile(rf"(?:并|和|及|且|与)?\s*(?:{COMPLETION_VERBS})(?!结果|意见|情况|进度|进展)")
 # A deadline written first and its verb in the next clause: "15个工作日内，我们将予以答复".
 _NEXT_CLAUSE_SUBJECT = re.compile(rf"\s*{SELF}")
 

@@ -126,3 +126,14 @@ def asks_and_complains(text: str, start: int, end: int) -> bool:
         if "投诉" in words and re.search("疑问|意见|建议|咨询|问题", words):
             return True
     return False
+
+
+# A channel named for complaints ("用户隐私投诉平台", "投诉邮箱") through which the reader is asked to contact us:
+# the contact it offers is for any question, not only complaints.
+_COMPLAINT_CHANNEL = re.compile(r"投诉(?:平台|渠道|通道|入口|邮箱|页面|中心)")
+_CONTACT_US = re.compile(r"(?:与|同|和|跟)(?:我们|我司|本公司|我行)(?:取得)?联[系络]|联系我们")
+
+
+def contact_through_complaint_channel(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] asks the reader to contact us through a channel named for complaints."""
+    return bool(_COMPLAINT_CHANNEL.search(text, start, end) and _CONTACT_US.search(text, start, end))

@@ -39,6 +39,11 @@ SHAPES = {
     "many headings": lambda n: _fill("（一）注销账号\n", n),
     "many dates": lambda n: _fill("发布日期：2021年10月20日 ", n),
     "many e-mail like words": lambda n: _fill("a.", n, head="a@"),
+    # The fourth round's normalisation and places: emphasis marks, bracketed periods, markdown headings, features.
+    "markdown emphasis between words": lambda n: _fill("的 ** ", n),
+    "bracketed periods": lambda n: _fill("【15工作日】内答复", n, head="九、联系我们\n"),
+    "markdown headings": lambda n: _fill("## 八、联系我们\n", n),
+    "features set up": lambda n: _fill("我们设置了注销功能并", n, head="删除、更正："),
 }
 
 
