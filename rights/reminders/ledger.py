@@ -126,8 +126,11 @@ def _due_with_assignees(select_sql: str, params) -> list[tuple]:
     # Only what the plan needs comes back (the ledger's constant columns would be parsed 80,000 times for nothing).
     with connection.cursor() as cursor:
         cursor.execute(
+            # MATERIALIZED: the rule's anti-joins first, then the assignees of what is left (flattened, the planner
+            # joined every candidate clock's request before filtering: +0.1 s of a repeat sweep at a million).
+            f"WITH s AS MATERIALIZED ({select_sql}) "
             f"SELECT {key['request_id']}, coalesce({key['clock_id']}::bigint, {key['source_clock_id']}::bigint), {key['kind']}, "
-            f"{key['due']}, {key['repeat']}, r.assignee_id FROM ({select_sql}) s JOIN {requests} r ON r.id = {key['request_id']} "
+            f"{key['due']}, {key['repeat']}, r.assignee_id FROM s JOIN {requests} r ON r.id = {key['request_id']} "
             # In the ledger's key order, so that ids taken in this order insert along its unique index.
             f"ORDER BY 1, 2, 3, 4, 5",
             params,
