@@ -342,10 +342,15 @@ def escalation_refusal(complaint: Complaint) -> str | None:
 # Plain atomic blocks: the admin's change form already runs inside one (ModelAdmin.changeform_view).
 
 
-def _audit(subject: str, before: dict, after: dict, acting_user) -> dict:
+def _audit(subject: str, before: dict, after: dict, acting_user, *, personal_case: str | None = None) -> dict:
+    """An audit row of what changed from what. With `personal_case` the values are a person's: the append-only row
+    keeps the names of the fields and the values' keyed digest, the values stay beside it (records.personal),
+    where the case's redaction clears them."""
     changes = {k: [before.get(k), after.get(k)] for k in after if before.get(k) != after.get(k)}
     if changes:
-        audit(action="complaints catalog", subject=subject, changes=changes, acting_user=acting_user)
+        recorded = changes if personal_case is None else {
+            "case": personal_case, "fields": sorted(changes), **seal_values(personal_case, changes)}  # fmt: skip
+        audit(action="complaints catalog", subject=subject, changes=recorded, acting_user=acting_user)
     return changes
 
 
@@ -423,12 +428,7 @@ def update_requester_details(*, request: RightsRequest, changes: dict, acting_us
             raise ComplaintError(_("A postcode is six digits (0-9)."))
         details.full_clean()
         details.save()
-        after = {k: _plain(getattr(details, k)) for k in changes}
-        changed = {k: [before.get(k), after[k]] for k in after if before.get(k) != after[k]}
-        if changed:
-            # Every detail is personal: the append-only audit row keeps the names of the fields and the values'
-            # keyed digest, the values stay beside it (records.personal) where the redaction clears them.
-            case = TransitionLog(request=request).case_label()
-            audit(action="complaints catalog", subject=f"complainant details of request #{request.pk}",
-                  changes={"case": case, "fields": sorted(changed), **seal_values(case, changed)}, acting_user=acting_user)  # fmt: skip
+        # Every detail is personal.
+        _audit(f"complainant details of request #{request.pk}", before, {k: _plain(getattr(details, k)) for k in changes},
+               acting_user, personal_case=TransitionLog(request=request).case_label())  # fmt: skip
     return details

@@ -20,9 +20,8 @@ from rights.clocks import differences, rebuild
 from rights.events import EVENT_ORDER, EVENTS, STATE_EVENTS
 from rights.models import Clock, ReminderSettings, ReminderSnooze, RightsRequest, State, TransitionLog
 from rights.presenters import dashboard, deadline_status
-from rights.roles import AUDITOR, CASE_WORKER
 from rights.services import RequestError, TransitionRefused, allowed_events, record_event, snooze_request
-from tests.factories import UserFactory, file, shanghai
+from tests.factories import file, shanghai
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -38,16 +37,6 @@ def lumiere(catalog):
 @pytest.fixture
 def epiao(catalog):
     return catalog["E票电影"]
-
-
-@pytest.fixture
-def clerk(db):
-    return UserFactory(username="clerk", role=CASE_WORKER)
-
-
-@pytest.fixture
-def auditor(db):
-    return UserFactory(username="auditor", role=AUDITOR)
 
 
 def status(clock, now=NOW):

@@ -6,30 +6,14 @@ from django.utils import translation
 from policies.services import audit
 from records.models import AppendOnly
 from rights.models import RightsRequest, State, TransitionLog
-from rights.roles import AUDITOR, CASE_WORKER
 from rights.services import TransitionConflict, TransitionRefused, allowed_events, file_request, record_event
-from tests.factories import UserFactory, file, shanghai
+from tests.factories import file, shanghai
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 SENT = shanghai(2026, 9, 28, 10)
 LATER = shanghai(2026, 9, 29, 11)
-
-
-@pytest.fixture
-def clerk(db):
-    return UserFactory(username="clerk", role=CASE_WORKER)
-
-
-@pytest.fixture
-def auditor(db):
-    return UserFactory(username="auditor", role=AUDITOR)
-
-
-@pytest.fixture
-def lumiere(catalog):
-    return catalog["卢米埃影城"]
 
 
 def last_log(request):
