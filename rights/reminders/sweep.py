@@ -26,7 +26,7 @@ from .deliver import (
 from .ledger import record_due_reminders, refresh_ledger_statistics
 from .plan import plan_deliveries
 from .rules import active_snoozes
-from .statistics import analyze_stale_tables
+from .statistics import analyze_stale_tables, without_jit
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +45,11 @@ def sweep_reminders(
 ) -> SweepResult:
     """Find, record and (in the send window) mail every reminder that is due at `now`. Safe to run at any time,
     as often as you like, in as many processes as you like: the ledger lets each reminder out once."""
-    now = now or timezone.now()
+    with without_jit():
+        return _sweep(now=now or timezone.now(), dry_run=dry_run, settings=settings)
+
+
+def _sweep(*, now: datetime, dry_run: bool, settings: ReminderSettings | None) -> SweepResult:
     config = settings or ReminderSettings.load()
     result = SweepResult(now=now, dry_run=dry_run, enabled=config.enabled)
     if not config.enabled:
