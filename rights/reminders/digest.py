@@ -5,14 +5,16 @@ are written as text and HTML by rights/email/digest.py, the frame around them by
 The wording of a deadline is the request list's (rights.presenters): "N working days left", "overdue by N working
 days", counted in working days the same way.
 """
+
 from __future__ import annotations
 
 import hashlib
-import unicodedata
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from django.conf import settings as django_settings
@@ -28,7 +30,7 @@ from policies.models import Action, App, Right
 
 from ..models import Clock, Reminder, ReminderKind, RightsRequest, State
 from ..presenters import overdue_by_text, working_days_left_text
-from .ledger import BATCH, int_array
+from .ledger import BATCH, int_array, int_or_null_array
 from .sources import REQUEST, ClockDetails, clock_source
 
 # Most urgent first, in every digest.
@@ -155,7 +157,11 @@ def detail_rows(ids: list[int], unwritten: dict[int, tuple] | None = None) -> di
     if connection.vendor == "postgresql":
         fresh = [pk for pk in ids if pk in unwritten] if unwritten else []
         ids = [pk for pk in ids if not unwritten or pk not in unwritten]
-        found = {row[0]: row for row in rows.filter(pk__in=RawSQL("SELECT unnest(%s::bigint[])", [int_array(sorted(ids))]))} if ids else {}
+        found = (
+            {row[0]: row for row in rows.filter(pk__in=RawSQL("SELECT unnest(%s::bigint[])", [int_array(sorted(ids))]))}
+            if ids
+            else {}
+        )
         return found | _unwritten_detail_rows(fresh, unwritten) if fresh else found
     found = {}
     for start in range(0, len(ids), BATCH):
@@ -167,19 +173,25 @@ def _unwritten_detail_rows(ids: list[int], unwritten: dict[int, tuple]) -> dict[
     """detail_rows' fields for reminders not yet in the ledger: from their request, its app and its clock."""
     q = connection.ops.quote_name
     keys = [unwritten[pk] for pk in ids]  # (request id, clock column, clock id, kind, due, repeat, source)
+    sources = sorted({k[6] for k in keys})
+    number = {source: n for n, source in enumerate(sources, 1)}
     column = lambda model, name: q(model._meta.get_field(name).column)  # noqa: E731
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT u.id, u.source, u.source_clock, a.{column(App, 'name')}, r.{column(RightsRequest, 'right')}, "
             f"r.{column(RightsRequest, 'requester_name')}, r.{column(RightsRequest, 'state')}, "
             f"c.{column(Clock, 'action')}, c.{column(Clock, 'provisional')} "
-            f"FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[], %s::text[], %s::bigint[]) "
-            f"AS u(id, request, clock, source, source_clock) "
+            f"FROM (SELECT u.id, u.request, u.clock, (%s::text[])[u.source] AS source, u.source_clock "
+            f"FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[], %s::int[], %s::bigint[]) "
+            f"AS u(id, request, clock, source, source_clock)) u "
             f"JOIN {q(RightsRequest._meta.db_table)} r ON r.id = u.request "
             f"JOIN {q(App._meta.db_table)} a ON a.id = r.{column(RightsRequest, 'app')} "
             f"LEFT JOIN {q(Clock._meta.db_table)} c ON c.id = u.clock",
-            [ids, [k[0] for k in keys], [k[2] if k[1] == "clock_id" else None for k in keys], [k[6] for k in keys],
-             [k[2] if k[1] != "clock_id" else None for k in keys]],
+            # Array literals (psycopg dumps a list element by element: 0.2 s for 80,000 lines), sources by number.
+            [sources, int_array(ids), int_array(k[0] for k in keys),
+             int_or_null_array(k[2] if k[1] == "clock_id" else None for k in keys),
+             int_array(number[k[6]] for k in keys),
+             int_or_null_array(k[2] if k[1] != "clock_id" else None for k in keys)],
         )  # fmt: skip
         return {row[0]: row for row in cursor.fetchall()}
 
@@ -288,18 +300,20 @@ def summary_of(items: list[DigestItem]) -> str:
 
 
 # Line breaks, other control characters and the Unicode line and paragraph separators in a name or note would
-# start a new line in the text mail (a forged "Overdue: ..." line); in a digest every value is one line.
-_LINE_BREAKERS = {"Cc", "Zl", "Zp"}
+# start a new line in the text mail (a forged "Overdue: ..." line); in a digest every value is one line. The class
+# is exactly Unicode's Cc (C0, DEL, C1), Zl and Zp (tested against unicodedata over every code point), as one
+# regex: a character class, linear, and 40x faster than asking unicodedata per character.
+_LINE_BREAKERS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def one_line(value: str) -> str:
-    return "".join(" " if unicodedata.category(char) in _LINE_BREAKERS else char for char in value or "")
+    return _LINE_BREAKERS.sub(" ", value or "")
 
 
-@dataclass(frozen=True)
-class DigestLine:
+class DigestLine(NamedTuple):
     """A digest line as it is written: plain strings in the recipient's language. Numbers as text: a number would
-    go through Django's localisation, the larger part of rendering a long digest."""
+    go through Django's localisation, the larger part of rendering a long digest. (A named tuple: made 80,000
+    times in a sweep, where a frozen dataclass's __init__ cost 1 µs each.)"""
 
     request_id: int
     kind: str
@@ -311,8 +325,7 @@ class DigestLine:
     days_overdue_text: str = ""
 
 
-@dataclass(frozen=True)
-class DigestEntry:
+class DigestEntry(NamedTuple):
     """One request in a digest, with the lines of its clocks inside (most urgent first)."""
 
     request_id: int
@@ -346,7 +359,9 @@ def _labels(language: str) -> dict:
 @lru_cache(maxsize=4096)
 def _status_text(language: str, kind: str, days_overdue: int, working_days_left: int | None) -> str:
     """`status_text`, once per language, kind and count (`language` keys the cache: it is the active one)."""
-    return status_text(DigestItem(0, 0, kind, date.min, 0, days_overdue=days_overdue, working_days_left=working_days_left))
+    return status_text(
+        DigestItem(0, 0, kind, date.min, 0, days_overdue=days_overdue, working_days_left=working_days_left)
+    )
 
 
 def digest_entries(items: list[DigestItem]) -> list[DigestEntry]:
@@ -367,10 +382,16 @@ def digest_entries(items: list[DigestItem]) -> list[DigestEntry]:
             if item.source != REQUEST:
                 kind_label = f"{item.action} {kind_label}"  # "12300 受理决定 已逾期": which clock, on its own line
             days = str(item.days_overdue) if item.days_overdue else ""
-            due = f"{item.due:%Y-%m-%d}"
+            due = item.due.isoformat()  # (strftime costs a microsecond a line)
             status = _status_text(labels["language"], item.kind, item.days_overdue, item.working_days_left)
-            lines.append(DigestLine(item.request_id, item.kind, kind_label, status, due, item.action, item.provisional, days))
+            lines.append(
+                DigestLine(item.request_id, item.kind, kind_label, status, due, item.action, item.provisional, days)
+            )
         first = group[0]
         right, state = labels["right"].get(first.right, first.right), labels["state"].get(first.state, first.state)
-        entries.append(DigestEntry(first.request_id, one_line(first.app), right, one_line(first.requester), state, first.url, lines))
+        entries.append(
+            DigestEntry(
+                first.request_id, one_line(first.app), right, one_line(first.requester), state, first.url, lines
+            )
+        )
     return entries

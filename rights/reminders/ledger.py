@@ -208,6 +208,11 @@ def int_array(numbers) -> str:
     return "{" + ",".join(map(str, numbers)) + "}"
 
 
+def int_or_null_array(numbers) -> str:
+    """`int_array` where None is NULL."""
+    return "{" + ",".join("NULL" if n is None else str(n) for n in numbers) + "}"
+
+
 def _locking_sql() -> str:
     """PostgreSQL: the still-unsent rows among the ids (parameters: ids, retryable states), locked for this
     transaction, those another sweep holds skipped. One primary-key probe per id, in id order, whatever the

@@ -50,6 +50,17 @@ def test_one_line_replaces_every_line_breaker_and_keeps_text():
     assert one_line("欧阳娜娜") == "欧阳娜娜"
 
 
+def test_one_line_breaks_exactly_unicodes_control_and_separator_characters():
+    # The regex stands for Unicode's categories Cc, Zl and Zp: every code point is checked against unicodedata.
+    import sys
+    import unicodedata
+
+    for point in range(sys.maxunicode + 1):
+        char = chr(point)
+        breaker = unicodedata.category(char) in {"Cc", "Zl", "Zp"}
+        assert (one_line(char) == " ") is breaker or char == " ", f"U+{point:04X}"
+
+
 def test_the_digest_counts_overdue_in_working_days_as_the_list_does(catalog, clerk):
     # 卢米埃影城 7 working days from 2026-11-10 -> last day 2026-11-19 (Thursday); on Tuesday 11-24 it is overdue
     # by 3 working days (11-20, 11-23, 11-24), which the request list says too.

@@ -115,3 +115,21 @@ def test_tables_that_grew_by_a_bulk_load_since_their_last_analyze_are_stale(bulk
     assert analyze_stale_tables(["rights_clock"]) == []
     bulk_copy(RightsRequest.objects.earliest("id"), COPIES)  # twice as many clocks, not counted by any ANALYZE yet
     assert analyze_stale_tables(["rights_clock"]) == ["rights_clock"]
+
+
+def test_a_sweep_runs_its_statements_without_jit_and_gives_the_session_its_setting_back(bulk_loaded):
+    # JIT compilation of each rule cost more than it saved (bench/README.md): off for the sweep, and only for it.
+    with connection.cursor() as cursor:
+        cursor.execute("SET jit = on")
+    with CaptureQueriesContext(connection) as queries:
+        sweep_reminders(now=NOW)
+    statements = [q["sql"] for q in queries.captured_queries]
+    first_rule = next(n for n, sql in enumerate(statements) if "rights_clock" in sql and "ANALYZE" not in sql)
+    assert "SET jit = off" in statements[:first_rule]
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "on"
+        cursor.execute("SET jit = off")
+        sweep_reminders(now=NOW)
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
