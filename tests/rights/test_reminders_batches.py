@@ -2,6 +2,8 @@
 DIGESTS_PER_TRANSACTION digests, not by two or three per digest, and every reminder is still marked sent once with
 its own digest's recipient and Message-ID. In the send window each reminder is written once, already sent, by its
 batch's INSERT: no ledger row is updated."""
+from collections import Counter
+
 import pytest
 from django.core import mail
 from django.db import connection
@@ -84,3 +86,30 @@ def test_reminders_held_outside_the_send_window_are_written_pending_and_sent_by_
     sent = sweep_reminders(now=shanghai(2026, 11, 20, 9, 30))
     assert sent.sent == len(rows) and len(mail.outbox) == 1
     assert set(Reminder.objects.values_list("id", "status")) == {(pk, ReminderStatus.SENT) for pk, _status in rows}
+
+
+def test_a_reminder_another_sweep_wrote_meanwhile_is_left_to_it_and_the_rest_of_the_digest_goes_out(catalog, monkeypatch):
+    """A second sweep that got past the one-at-a-time lock wrote one of the reminders this sweep found due, between
+    the finding and the delivery: this sweep's INSERT meets the ledger's unique key, writes the other rows, and mails
+    only those (the other sweep mails its own)."""
+    from rights.reminders import ledger, sweep
+
+    clerk = UserFactory(username="clerk-race", email="clerk-race@example.com")
+    for n in range(3):
+        file(catalog["卢米埃影城"], at=shanghai(2026, 11, 10, 10), requester=f"请求人{n}", assignee=clerk)
+    mail.outbox = []
+    found = ledger.record_due_reminders
+
+    def found_then_written_elsewhere(**kwargs):
+        recorded = found(**kwargs)
+        request_id, _column, clock_id, kind, due, repeat, _source = next(iter(recorded.unwritten.values()))
+        Reminder.objects.create(request_id=request_id, clock_id=clock_id, kind=kind, due=due, repeat=repeat,
+                                status=ReminderStatus.SENT, recipient="other-sweep@example.com")  # fmt: skip
+        return recorded
+
+    monkeypatch.setattr(sweep, "record_due_reminders", found_then_written_elsewhere)
+    result = sweep_reminders(now=shanghai(2026, 11, 20, 9, 30))
+    assert result.recorded == 3 and result.sent == 2 and len(mail.outbox) == 1
+    assert len(mail.outbox[0].extra_headers["X-RightsDesk-Reminders"].split(",")) == 2
+    rows = Counter(Reminder.objects.values_list("recipient", flat=True))
+    assert rows == {"clerk-race@example.com": 2, "other-sweep@example.com": 1}  # each reminder written once
