@@ -1,7 +1,7 @@
 """Delivery: the send window (quiet hours), the digest as a MIME message, SMTP, and the outcome of a sweep.
 
 On working days from the send time on, the digests go out in short transactions of DIGESTS_PER_TRANSACTION
-recipients each: claim their rows and mark them sent (rights.reminders.ledger.claim_many_as_sent), send each digest,
+recipients each: claim their rows and mark them sent (rights.reminders.ledger.claiming_as_sent), send each digest,
 commit - a digest the server refused has its rows marked failed instead, which the next sweep retries. At least
 once (and, in practice, once): the marks are visible to others only at the commit, after the server accepted the
 messages. The one remaining window - the server accepted, then the process died before COMMIT - would repeat the
@@ -31,8 +31,8 @@ from policies.models import work_calendar
 from ..email.digest import entries_html, entries_text
 from ..models import Reminder, ReminderSettings, ReminderStatus
 from ..querysets import today_in_shanghai
-from .digest import Details, Digest, digest_entries, fill_details, load_details, shown_items, site_links, summary_of
-from .ledger import claim_many_as_sent
+from .digest import Details, Digest, digest_entries, fill_details, load_details, site_links, summary_of
+from .ledger import claiming_as_sent
 from .sources import clock_sources
 
 logger = logging.getLogger(__name__)
@@ -60,7 +60,7 @@ def build_digest_message(
     """The digest as text and HTML, in the recipient's language (templates/rights/email/reminder_digest*).
     Only the DIGEST_ENTRIES most urgent requests are loaded, labelled and rendered; the rest are counted. `details`:
     what the lines show, loaded for all of a sweep's digests at once (rights.reminders.digest.load_details)."""
-    shown, more_entries = shown_items(digest.items)
+    shown, more_entries = digest.shown
     with translation.override(digest.language):
         fill_details(shown, today=today, calendar=calendar or work_calendar(), details=details, language=digest.language)
         # The entries are written in Python (rights/email/digest.py), the frame around them by the templates.
@@ -266,17 +266,31 @@ def _deliver_batch(
     """Claim, send and mark a batch of digests in one transaction; returns the connection failure seen so far."""
     with transaction.atomic():
         # Marked sent in this transaction, which commits only once the server has accepted the batch's digests (a
-        # failure below marks that digest's rows failed instead, in the same transaction).
-        claimed = claim_many_as_sent(digests, now=now, unwritten=unwritten)
+        # failure below marks that digest's rows failed instead, in the same transaction). The messages are built
+        # while the database writes the rows (rights.reminders.ledger.claiming_as_sent).
+        with claiming_as_sent(digests, now=now, unwritten=unwritten) as claim:
+            built = {} if unreachable else {id(digest): _build(digest, today, calendar, details) for digest in digests}
         for digest in digests:
-            unreachable = _deliver_one(digest, claimed, today=today, calendar=calendar, details=details,
-                                       mail_connection=mail_connection, unreachable=unreachable, result=result)  # fmt: skip
+            unreachable = _deliver_one(digest, claim.ids, built.get(id(digest)), today=today, calendar=calendar,
+                                       details=details, mail_connection=mail_connection, unreachable=unreachable,
+                                       result=result)  # fmt: skip
     return unreachable
 
 
-def _deliver_one(digest, claimed, *, today, calendar, details, mail_connection, unreachable, result) -> Exception | None:
-    """Send one digest of a batch whose rows `claimed` holds (marked sent); returns the connection failure seen so
-    far, if any."""
+def _build(digest: Digest, today: date, calendar: WorkCalendar, details: Details) -> EmailMultiAlternatives | Exception | None:
+    """The digest's message, or what stopped it being built (reported as that digest's failure); None without an
+    address."""
+    if not digest.address:
+        return None
+    try:
+        return build_digest_message(digest, today=today, calendar=calendar, details=details)
+    except Exception as exc:  # noqa: BLE001 - the digest fails alone, as a refused send would
+        return exc
+
+
+def _deliver_one(digest, claimed, built, *, today, calendar, details, mail_connection, unreachable, result) -> Exception | None:
+    """Send one digest of a batch whose rows `claimed` holds (marked sent), as `built` when all of its rows are;
+    returns the connection failure seen so far, if any."""
     mine = [item for item in digest.items if item.reminder_id in claimed]
     if not mine:
         return unreachable  # another sweep holds or already sent them
@@ -288,6 +302,7 @@ def _deliver_one(digest, claimed, *, today, calendar, details, mail_connection, 
         # the Message-ID of exactly those rows.
         digest = Digest(digest.address, digest.language, mine)
         rows().update(message_id=digest.message_id())
+        built = None
     # Once the server proved unreachable, the remaining digests are recorded as failed with the same error
     # instead of each waiting for a connection timeout; the next sweep retries them all.
     subject, error = "", unreachable
@@ -295,7 +310,9 @@ def _deliver_one(digest, claimed, *, today, calendar, details, mail_connection, 
         error = NoAddress("no address to send to: set TEAM_EMAIL")  # a log entry, like the SMTP errors
     if error is None:
         try:
-            message = build_digest_message(digest, today=today, calendar=calendar, details=details)
+            if isinstance(built, Exception):
+                raise built
+            message = built or build_digest_message(digest, today=today, calendar=calendar, details=details)
             subject = message.subject
             if mail_connection.send_messages([message]) != 1:
                 raise smtplib.SMTPException(_("The mail backend did not accept the message."))

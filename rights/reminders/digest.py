@@ -13,7 +13,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
@@ -87,17 +87,22 @@ class Digest:
         is (request, kind, last day, repeat, track), not of its ledger id, because a sweep that died after the
         server accepted a digest but before its commit leaves those reminders unwritten (rights.reminders.ledger),
         and the next sweep sends them again under new ids."""
-        # Asked twice per digest (the ledger's mark, the header) over up to thousands of items: kept for the same
-        # list of items (a digest's items change only by sorting, which keeps the set).
-        memo = self.__dict__.get("_message_id")
-        if memo is not None and memo[0] is self.items and memo[1] == len(self.items):
-            return memo[2]
+        return self._message_id
+
+    # A digest's items are final once the plan has sorted them (a partial claim makes a new Digest), so what is
+    # derived from them is computed once: the ledger's mark and the header both ask for the Message-ID, the
+    # details' loading and the rendering both for the shown items.
+    @cached_property
+    def _message_id(self) -> str:
         keys = sorted((i.request_id, i.kind, i.due.toordinal(), i.repeat, i.source) for i in self.items)
         digest = hashlib.sha256(repr(keys).encode()).hexdigest()[:24]
         domain = urlsplit(django_settings.SITE_URL).hostname or "rightsdesk.invalid"
-        message_id = f"<reminders.{digest}@{domain}>"
-        self.__dict__["_message_id"] = (self.items, len(self.items), message_id)
-        return message_id
+        return f"<reminders.{digest}@{domain}>"
+
+    @cached_property
+    def shown(self) -> tuple[list[DigestItem], int]:
+        """`shown_items` of this digest."""
+        return shown_items(self.items)
 
 
 def shown_items(items: list[DigestItem]) -> tuple[list[DigestItem], int]:
@@ -227,7 +232,7 @@ def load_details(digests: list[Digest], unwritten: dict[int, tuple] | None = Non
     with 530 recipients), and one per other clock source and language."""
     shown = {digest.language: [] for digest in digests}
     for digest in digests:
-        shown[digest.language] += (item.reminder_id for item in shown_items(digest.items)[0])
+        shown[digest.language] += (item.reminder_id for item in digest.shown[0])
     rows = detail_rows([pk for ids in shown.values() for pk in ids], unwritten)
     described = {}
     for language, ids in shown.items():
