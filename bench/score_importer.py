@@ -194,7 +194,9 @@ def main():
         f"(min {timing['min']:.1f}, max {timing['max']:.1f}), median {timing['cpu_median']:.1f} ms CPU"
     )
     if args.errors:
-        shown = ("tuning", "tests") + tuple(p for p in ("heldout", "heldout2", "heldout3", "heldout4") if getattr(args, p))
+        shown = ("tuning", "tests") + tuple(
+            p for p in ("heldout", "heldout2", "heldout3", "heldout4") if getattr(args, p)
+        )
         for name in shown:
             for e in rows[name].errors if name in rows else ():
                 print(f"- {name} [{e.kind}] {e.policy}: {e.what} | {e.passage}")
