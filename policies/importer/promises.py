@@ -243,8 +243,11 @@ def _rights_of_promise(
     if chosen:
         return chosen, reasons + (["several_rights"] if len(chosen) > 1 else [])
     if any(grammar.is_request_context(text, lo, hi) for lo, hi in context):
-        if _asked_with_complaints_before(doc, sentence):
-            return [Right.ANY_REQUEST, Right.COMPLAINT], ["request_in_sentence", "several_rights"]
+        invitation = _asked_with_complaints_before(doc, sentence)
+        if invitation is not None:
+            # "…投诉、建议或需要删除所有记录时，请联系我们": the deletion the invitation names is asked too
+            needed = [r for r in grammar.needed_rights(text, invitation.start, invitation.end) if r != Right.COMPLAINT]
+            return [Right.ANY_REQUEST, Right.COMPLAINT, *needed], ["request_in_sentence", "several_rights"]
         return [Right.ANY_REQUEST], ["request_in_sentence"]
     if any(grammar.is_request_context(h.title) for h in doc.heading_chain(sentence.start)):
         return [Right.ANY_REQUEST], ["request_from_heading"]
@@ -260,13 +263,13 @@ def _one_list(text: str, span: tuple[int, int], rights: list[str]) -> bool:
     return any(set(rights) <= set(listed) for _, _, listed in grammar.right_lists(text, *span))
 
 
-def _asked_with_complaints_before(doc: Document, sentence: Sentence, back: int = 4) -> bool:
-    """Whether one of the few sentences (or contact lines) before this one in its section invites questions and
-    complaints in one breath ("如您有任何疑问、建议或投诉，请通过以下方式联系我们：" then the addresses): the
-    general promise that follows answers both."""
+def _asked_with_complaints_before(doc: Document, sentence: Sentence, back: int = 4) -> Sentence | None:
+    """The nearest of the few sentences (or contact lines) before this one in its section that invites
+    questions and complaints in one breath ("如您有任何疑问、建议或投诉，请通过以下方式联系我们：" then the
+    addresses): the general promise that follows answers both."""
     i = bisect.bisect_right(doc.sentence_starts, sentence.start) - 1
     section_start = doc.section(sentence.start)[0]
-    for previous in doc.sentences[max(0, i - back) : i]:
+    for previous in reversed(doc.sentences[max(0, i - back) : i]):
         if previous.start >= section_start and grammar.asks_and_complains(doc.text, previous.start, previous.end):
-            return True
-    return False
+            return previous
+    return None
