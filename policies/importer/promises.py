@@ -162,6 +162,11 @@ def _rights_of_promise(
             return own, ["right_in_sentence"] + (["several_rights"] if len(own) > 1 else [])
         return [Right.ANY_REQUEST], ["catch_all"]
 
+    numbered = _rights_of_numbered_items(doc, sentence)
+    if numbered:
+        # "在响应您上述3、4项要求前…": the items named by number give the rights, whatever the heading says
+        return numbered, ["right_from_numbered_items"] + (["several_rights"] if len(numbered) > 1 else [])
+
     title = doc.remember(
         ("inline title", doc.line_of(sentence.start)), lambda: grammar.inline_title(text, *doc.line_of(sentence.start))
     )
@@ -252,6 +257,21 @@ def _rights_of_promise(
     if any(grammar.is_request_context(h.title) for h in doc.heading_chain(sentence.start)):
         return [Right.ANY_REQUEST], ["request_from_heading"]
     return [], []
+
+
+def _rights_of_numbered_items(doc: Document, sentence: Sentence) -> list[str]:
+    """The rights of the items above that the sentence names by number ("上述3、4项要求"), searched back to the
+    outermost heading it is under (the items may be headings of their own), at most 2,500 characters."""
+    numbers = grammar.numbers_referred(doc.text, sentence.start, sentence.end)
+    if not numbers:
+        return []
+    chain = doc.heading_chain(sentence.start)
+    lo = max(chain[-1].start if chain else 0, sentence.start - 2500)
+    rights: list[str] = []
+    numbered = doc.remember(("numbered lines",), lambda: grammar.NumberedLines(doc.text))
+    for line_start, line_end in numbered.lines(lo, sentence.start, numbers):
+        rights += grammar.rights_in_order(doc.text, line_start, line_end, index=doc.index)
+    return list(dict.fromkeys(rights))
 
 
 _ANSWERS_REQUESTS = re.compile(r"响应(?:您|你)的?(?:上述|以上|前述)(?:权利)?请求")

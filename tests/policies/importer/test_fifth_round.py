@@ -72,3 +72,34 @@ def test_an_invitation_without_a_need_adds_no_right():
         "我们会尽快审核，并在验证您的身份后的二十天内回复。\n"
     )
     assert rights_promised(text) == {Right.ANY_REQUEST, Right.COMPLAINT}
+
+
+# --- Items named by number --------------------------------------------------------------------------------
+
+
+def test_items_named_by_number_give_the_promise_their_rights():
+    text = (
+        "四、管理您的资料\n"
+        "1、您可以在设置中查看您的资料。\n"
+        "2、如您的账号被盗，请立即告诉我们。\n"
+        "3、如您认为我们违规收集了资料，可以联系客服要求删除这些资料。\n"
+        "4、如您的资料有误，可以联系客服要求更正。\n"
+        "5、处理您以上3、4项请求前，我们会先核验您的身份，验证通过后8个工作日内办结。\n"
+    )
+    assert set(promises(text)) == {
+        (Right.DELETION, Action.COMPLETION, (8, 8, W), ClockStart.IDENTITY_VERIFIED),
+        (Right.CORRECTION, Action.COMPLETION, (8, 8, W), ClockStart.IDENTITY_VERIFIED),
+    }
+
+
+def test_a_range_of_items_names_each_item():
+    text = (
+        "五、您的权利\n（1）您可以查阅您的资料。\n（2）您可以更正您的资料。\n（3）您可以删除您的资料。\n"
+        "对于上述1至3项请求，我们将在10天内答复。\n"
+    )
+    assert rights_promised(text) == {Right.ACCESS, Right.CORRECTION, Right.DELETION}
+
+
+def test_a_number_without_items_above_leaves_the_heading_its_right():
+    text = "（二）更正您的资料\n请联系客服，对于上述第3项要求，我们将在10天内答复。\n"
+    assert rights_promised(text) == {Right.CORRECTION}
