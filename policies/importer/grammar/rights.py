@@ -23,9 +23,12 @@ ASKING_LIST = re.compile(rf"{_ASKING}(?:{_AND}{_NEED}{_ASKING}){{1,6}}")
 # Ordered: a sentence about cancelling an account also mentions deletion of data; cancellation comes first.
 RIGHT_TERMS = [
     (Right.ACCOUNT_CANCELLATION, re.compile(r"注销")),
-    # Deleting the account itself ("删除个人账号") is cancelling it. (A second entry: a pattern that starts
-    # with one literal is searched far faster than one with two.)
-    (Right.ACCOUNT_CANCELLATION, re.compile(r"删除(?:您的|你的)?(?:个人)?(?:账号|帐号|账户|帐户)")),
+    # Deleting the account itself ("删除个人账号") is cancelling it; deleting what it holds (删除您的账户信息) is
+    # not. (A second entry: a pattern that starts with one literal is searched far faster than one with two.)
+    (
+        Right.ACCOUNT_CANCELLATION,
+        re.compile(r"删除(?:您的|你的)?(?:个人)?(?:账号|帐号|账户|帐户)(?!信息|资料|数据|中|内|里)"),
+    ),
     (Right.COPY, re.compile(r"副本|复制|转移至|转移到|导出|可携带?|转移(?:您的)?个人信息")),
     (Right.DELETION, re.compile(r"删除|清除")),
     (

@@ -103,3 +103,69 @@ def test_a_range_of_items_names_each_item():
 def test_a_number_without_items_above_leaves_the_heading_its_right():
     text = "（二）更正您的资料\n请联系客服，对于上述第3项要求，我们将在10天内答复。\n"
     assert rights_promised(text) == {Right.CORRECTION}
+
+
+# --- Ways to act: menu wording, hotlines, customer service by name ---------------------------------------
+
+
+def test_quoted_menu_items_joined_by_a_step_verb_are_a_path():
+    text = "（五）注销账号\n您可以点击“我”进入“账户设置”，再选择注销即可。\n"
+    assert "我>账户设置" in means_of(text)[Right.ACCOUNT_CANCELLATION]
+
+
+def test_quoted_menu_items_under_one_another_are_a_path_naming_its_right():
+    text = "三、管理您的信息\n如不再使用本应用，可通过“首页”栏目“更多”菜单下的“注销”功能停用您的账号。\n"
+    assert "首页>更多>注销" in means_of(text)[Right.ACCOUNT_CANCELLATION]
+
+
+def test_a_quoted_centre_entered_for_another_quoted_screen_is_a_path():
+    text = "（四）注销\n您可以通过“我的主页”进入“账号管理”，在线申请注销账号。\n"
+    assert "我的主页>账号管理" in means_of(text)[Right.ACCOUNT_CANCELLATION]
+
+
+def test_quoted_names_without_a_step_between_are_no_path():
+    text = "（四）注销\n注销前请阅读“注销须知”和“服务协议”，然后写信至close@example.cn。\n"
+    assert not any(">" in v for v in means_of(text).get(Right.ACCOUNT_CANCELLATION, ()))
+
+
+def test_the_quoted_account_signed_in_to_is_where_its_data_is_changed():
+    text = "五、您的权利\n您可以随时登录“示例出行账户”，进入个人中心、常用旅客等页面以查阅、更正或删除您的资料。\n"
+    means = means_of(text)
+    assert all("示例出行账户" in means[r] for r in (Right.ACCESS, Right.CORRECTION, Right.DELETION))
+
+
+def test_deleting_the_accounts_data_is_not_cancelling_the_account():
+    text = "五、您的权利\n您可以随时登录“示例出行账户”，进入个人中心以删除您的账户信息。\n"
+    means = means_of(text)
+    assert "示例出行账户" in means[Right.DELETION] and Right.ACCOUNT_CANCELLATION not in means
+
+
+def test_a_quoted_screen_the_user_acts_in_is_a_place():
+    text = "二、账号\n用户可以利用以下入口：“个人”页面里来查看、修改您的资料。\n"
+    means = means_of(text)
+    assert "个人" in means[Right.ACCESS] and "个人" in means[Right.CORRECTION]
+
+
+def test_a_quoted_item_clicked_before_the_next_step_is_a_place():
+    text = "6.3 更正个人信息\n* 更改昵称： 1) 打开示例视频后，点击“我的主页”； 2) 点击昵称栏； 3) 输入新昵称并保存。\n"
+    assert "我的主页" in means_of(text)[Right.CORRECTION]
+
+
+def test_a_right_the_reader_has_by_calling_a_hotline_is_offered_through_it():
+    text = "（一）查询和更正\n您有权通过拨打示例客服热线或者到营业网点查询和更正您的资料。\n"
+    means = means_of(text)
+    assert "客服热线" in means[Right.ACCESS] and "客服热线" in means[Right.CORRECTION]
+
+
+def test_customer_service_named_as_what_the_reader_needs_is_the_way():
+    text = "（四）注销账号\n注销账号需联系客服人员操作。\n"
+    assert "客服" in means_of(text)[Right.ACCOUNT_CANCELLATION]
+
+
+def test_a_right_to_ask_through_the_policys_contacts_is_not_an_instruction_of_its_own():
+    # the complaint is what the answer offers, not a route the sentence gives for it
+    text = (
+        "（八）自动化决策\n如您认为决定影响您的权益，您有权通过本政策披露的联系方式要求我们做出解释，"
+        "我们将在十五个工作日内回复您的请求，并告知您申诉方法。\n十、联系我们\n邮箱：ask@example.cn\n"
+    )
+    assert Right.COMPLAINT not in means_of(text)
