@@ -74,7 +74,7 @@ _ITEM_JOIN = (
     rf"|(?:下的|中的|里的|内的)"
     rf"|(?:{_SCREEN})?\s*[，,]?\s*(?:后|然后|再)?(?:进入|点击|选择|打开))\s*"
 )
-_QUOTED_MENU = re.compile(rf"(?=[“\"「『]){_QUOTED_ITEM}(?:{_ITEM_JOIN}{_QUOTED_ITEM}){{1,6}}")
+_QUOTED_MENU = re.compile(rf"{_QUOTED_ITEM}(?:{_ITEM_JOIN}{_QUOTED_ITEM}){{1,6}}")
 _QUOTED_STEP = re.compile(_QUOTED_ITEM)
 
 
@@ -241,15 +241,15 @@ _SELF_SERVICE_PLACES = [
     # "通过短信提示回复退订": answering an SMS to opt out
     re.compile(r"(?=[手短])(?P<place>(?:手机)?短[信息](?:中的)?(?:提示)?回复(?:退订|TD|“退订”))"),
     # "登录“示例账户”，进入个人中心…以更正": the quoted account or site signed in to, before the steps in it
-    re.compile(r"(?=登)登[录陆]\s*[“\"「](?P<place>[^“”\"「」\n]{2,12})[”\"」]\s*[，,]?\s*(?=进入|在|打开|点击)"),
+    re.compile(r"登[录陆]\s*[“\"「](?P<place>[^“”\"「」\n]{2,12})[”\"」]\s*[，,]?\s*(?=进入|在|打开|点击)"),
     # "“我的”页面里来查询、更改": a quoted screen the user acts in
     re.compile(
-        r"(?=[“\"「])[“\"「](?P<place>[^“”\"「」\n]{1,10})[”\"」]\s*(?:页面|界面|菜单|频道|栏目)(?:里|中|内|上)\s*(?:来)?"
+        r"[“\"「](?P<place>[^“”\"「」\n]{1,10})[”\"」]\s*(?:页面|界面|菜单|频道|栏目)(?:里|中|内|上)\s*(?:来)?"
         rf"(?={_SELF_VERB})"
     ),
     # "1) 点击“个人中心”； 2) 点击头像栏": a quoted item clicked, then the next step
     re.compile(
-        r"(?=点)点击\s*[“\"「](?P<place>[^“”\"「」\n]{1,10})[”\"」]\s*(?:[；;，,]\s*(?:\d{1,2}\s*[)）.、]\s*)?|后\s*)"
+        r"点击\s*[“\"「](?P<place>[^“”\"「」\n]{1,10})[”\"」]\s*(?:[；;，,]\s*(?:\d{1,2}\s*[)）.、]\s*)?|后\s*)"
         r"(?=点击|选择|进入)"
     ),
     # "通过“个人中心”完成上述操作": one quoted menu item
