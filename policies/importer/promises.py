@@ -269,8 +269,8 @@ def _rights_of_numbered_items(doc: Document, sentence: Sentence) -> list[str]:
     lo = max(chain[-1].start if chain else 0, sentence.start - 2500)
     rights: list[str] = []
     numbered = doc.remember(("numbered lines",), lambda: grammar.NumberedLines(doc.text))
-    for line_start, line_end in numbered.lines(lo, sentence.start, numbers):
-        rights += grammar.rights_in_order(doc.text, line_start, line_end, index=doc.index)
+    for line in numbered.lines(lo, sentence.start, numbers):
+        rights += doc.remember(("item rights", line), lambda line=line: grammar.rights_in_order(doc.text, *line))
     return list(dict.fromkeys(rights))
 
 

@@ -75,6 +75,7 @@ def numbers_referred(text: str, start: int, end: int) -> list[int]:
 
 
 # A line that opens with an item number: "3、", "3.", "（3）", "3）" (not 3.5 nor a date).
+_ITEM_REACH = 300  # characters of an item read for its rights
 _ITEM_LINE = re.compile(r"(?m)^[ \t]*[（(]?(\d{1,2})\s?[)）、.．](?!\d)")
 
 
@@ -95,6 +96,8 @@ class NumberedLines:
             starts = self._starts.get(n, [])
             i = bisect.bisect_left(starts, end) - 1
             if i >= 0 and starts[i] >= start:
-                line_end = self.text.find("\n", starts[i], end)
-                found.append((starts[i], end if line_end < 0 else line_end))
+                # an item is a line or its first few sentences: a text on one line is not read again for each
+                item_end = min(end, starts[i] + _ITEM_REACH)
+                line_end = self.text.find("\n", starts[i], item_end)
+                found.append((starts[i], item_end if line_end < 0 else line_end))
         return found
