@@ -1,7 +1,7 @@
 """Score the policy importer on the hand-labelled policies: the development corpus (bench/corpus/, texts read
 from ../shared/corpus) and the test corpus (tests/policies/importer/corpus/).
 
-    .venv/bin/python bench/score_importer.py [--heldout] [--heldout2] [--heldout3] [--errors] [--chars 60000] [--runs 15] [--json]
+    .venv/bin/python bench/score_importer.py [--heldout] [--heldout2] [--heldout3] [--heldout4] [--errors] [--chars 60000] [--runs 15] [--json]
 
 Prints, per set, recall (amount and unit right), strict recall (the right(s), action and clock start too),
 precision (proposals with a deadline that are real request deadlines), whether every quote is verbatim, the
@@ -15,8 +15,10 @@ only: the held-out fifth stays unseen until the end. A second held-out set (benc
 policies labelled before the importer was run on them, after the rules of issue 20 were tuned) is printed only
 with --heldout2 and is in no other row ("dev all" is the first 60) nor in the timing text; since issue 20's
 fourth round its misses are tuning data. A third held-out set (bench/corpus/heldout3.txt, 15 more, labelled before
-any rule of that round changed) is printed only with --heldout3, in no other row nor the timing text, and is
-scored once at the end. See policies/importer/scoring.py.
+any rule of that round changed) is printed only with --heldout3, in no other row nor the timing text; since issue
+20's fifth round its misses are tuning data. A fourth held-out set (bench/corpus/heldout4.txt, 15 CA4P-483
+policies labelled before any rule of the fifth round changed) is printed only with --heldout4, likewise apart,
+and is scored once at the end. See policies/importer/scoring.py.
 """
 
 import argparse
@@ -76,9 +78,10 @@ def primary_rights() -> dict[str, tuple[str, ...]]:
 
 
 def load_development():
-    """The labelled policies of files.txt, each with its part: tuning, heldout (the fifth), heldout2 or heldout3."""
+    """The labelled policies of files.txt, each with its part: tuning, heldout (the fifth) or heldout2-4."""
     corpus, primary = development_corpus(), primary_rights()
-    heldout, heldout2, heldout3 = (set(listed(f"heldout{n}.txt")) for n in ("", "2", "3"))
+    heldout = set(listed("heldout.txt"))
+    later = {n: set(listed(f"heldout{n}.txt")) for n in "234"}
     policies = []
     for name in listed("files.txt"):
         if name not in primary:
@@ -86,7 +89,7 @@ def load_development():
         label_file = LABELS / "labels" / (name.replace("/", "-").removesuffix(".txt") + ".json")
         policy = load_policy(label_file, corpus)
         policy.primary = primary[name]
-        part = "heldout3" if name in heldout3 else "heldout2" if name in heldout2 else None
+        part = next((f"heldout{n}" for n, names in later.items() if name in names), None)
         policies.append((policy, part or ("heldout" if name in heldout else "tuning")))
     return policies
 
@@ -95,7 +98,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--heldout", action="store_true", help="print the held-out fifth too (at the end only)")
     parser.add_argument("--heldout2", action="store_true", help="print the second held-out set (at the end only)")
-    parser.add_argument("--heldout3", action="store_true", help="print the third held-out set (once, at the end)")
+    parser.add_argument("--heldout3", action="store_true", help="print the third held-out set (at the end only)")
+    parser.add_argument("--heldout4", action="store_true", help="print the fourth held-out set (once, at the end)")
     parser.add_argument("--errors", action="store_true", help="list every error (a held-out set's only if printed)")
     parser.add_argument("--chars", type=int, default=60_000)
     parser.add_argument("--runs", type=int, default=15)
@@ -111,7 +115,7 @@ def main():
 
     development = load_development()
     for policy, part in development:
-        if part in ("heldout2", "heldout3"):
+        if part in ("heldout2", "heldout3", "heldout4"):
             if getattr(args, part):
                 s = score_policy(policy)
                 for row in (part, f"{part} {policy.name[:4]}"):
@@ -128,7 +132,7 @@ def main():
         s = score_policy(policy)
         add("tests", s)
     order = ["dev all", "tuning", "tuning capp", "tuning ca4p", "heldout", "heldout capp", "heldout ca4p"]
-    order += [f"heldout{n}{f}" for n in "23" for f in ("", " capp", " ca4p")] + ["tests"]
+    order += [f"heldout{n}{f}" for n in "234" for f in ("", " capp", " ca4p")] + ["tests"]
     rows = {name: rows[name] for name in order if name in rows}
     texts = [p.text for p, part in development if part == "tuning"] + [p.text for p in tests]
     timing = median_extraction_ms(policy_of_length(texts, args.chars), args.runs)
@@ -190,7 +194,9 @@ def main():
         f"(min {timing['min']:.1f}, max {timing['max']:.1f}), median {timing['cpu_median']:.1f} ms CPU"
     )
     if args.errors:
-        shown = ("tuning", "tests") + tuple(p for p in ("heldout", "heldout2", "heldout3") if getattr(args, p))
+        shown = ("tuning", "tests") + tuple(
+            p for p in ("heldout", "heldout2", "heldout3", "heldout4") if getattr(args, p)
+        )
         for name in shown:
             for e in rows[name].errors if name in rows else ():
                 print(f"- {name} [{e.kind}] {e.policy}: {e.what} | {e.passage}")

@@ -34,6 +34,7 @@ SUPPORT = {
 DOUBTS = {
     "right_from_heading": _("the right comes from the section heading"),
     "right_from_previous_sentence": _("the right comes from the sentence before"),
+    "right_from_numbered_items": _("the rights come from the items above that the sentence names by number"),
     "request_from_heading": _("only the heading makes this a request"),
     "several_rights": _("the sentence names more than one right"),
     "verb_before_deadline": _("the promised verb stands before the deadline"),

@@ -5,6 +5,7 @@ Like the grammar (grammar/), these are rules about how Chinese policies write su
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -60,7 +61,43 @@ def find_paths(text: str, start: int = 0, end: int | None = None) -> list[Path]:
         path = _path_from_chain(masked, chain)
         if path:
             paths.append(Path(path.start + start, path.end + start, path.value, path.steps))
-    return paths
+    return _with_quoted_menus(paths, _quoted_menus(text, start, end))
+
+
+# Menu items in quotes, one after another without arrows: "点击“我的”进入“设置”", "“我”频道“设置”菜单下的“注销”",
+# "通过“个人中心”进入“账户信息”". Each item is short; between two items stand a kind of screen (频道, 菜单),
+# "下的" or a step verb (进入, 点击, 选择).
+_QUOTED_ITEM = r"[“\"「『]([^“”\"「」『』\n]{1,12})[”\"」』]"
+_SCREEN = r"(?:频道|菜单|页面|界面|栏目|选项|按钮|标签|模块)"
+_ITEM_JOIN = (
+    rf"\s*(?:{_SCREEN}\s*(?:下的|中的|里的|内的|下|中|里|内)?"
+    rf"|(?:下的|中的|里的|内的)"
+    rf"|(?:{_SCREEN})?\s*[，,]?\s*(?:后|然后|再)?(?:进入|点击|选择|打开))\s*"
+)
+_QUOTED_MENU = re.compile(rf"{_QUOTED_ITEM}(?:{_ITEM_JOIN}{_QUOTED_ITEM}){{1,6}}")
+_QUOTED_STEP = re.compile(_QUOTED_ITEM)
+
+
+def _quoted_menus(text: str, start: int, end: int) -> list[Path]:
+    menus = []
+    for m in _QUOTED_MENU.finditer(text, start, end):
+        steps = tuple(step.group(1).strip() for step in _QUOTED_STEP.finditer(text, m.start(), m.end()))
+        if all(steps) and any(_CJK.search(step) for step in steps):
+            menus.append(Path(m.start(), m.end(), ">".join(steps), steps))
+    return menus
+
+
+def _with_quoted_menus(paths: list[Path], menus: list[Path]) -> list[Path]:
+    """The arrow paths and the quoted menus that do not overlap one of them, in text order."""
+    if not menus:
+        return paths
+    starts = [p.start for p in paths]
+    kept = list(paths)
+    for menu in menus:
+        i = bisect.bisect_left(starts, menu.end)
+        if i == 0 or paths[i - 1].end <= menu.start:
+            kept.append(menu)
+    return sorted(kept, key=lambda p: p.start)
 
 
 def _is_step(gap: str) -> bool:
@@ -203,6 +240,18 @@ _SELF_SERVICE_PLACES = [
     ),
     # "通过短信提示回复退订": answering an SMS to opt out
     re.compile(r"(?=[手短])(?P<place>(?:手机)?短[信息](?:中的)?(?:提示)?回复(?:退订|TD|“退订”))"),
+    # "登录“示例账户”，进入个人中心…以更正": the quoted account or site signed in to, before the steps in it
+    re.compile(r"登[录陆]\s*[“\"「](?P<place>[^“”\"「」\n]{2,12})[”\"」]\s*[，,]?\s*(?=进入|在|打开|点击)"),
+    # "“我的”页面里来查询、更改": a quoted screen the user acts in
+    re.compile(
+        r"[“\"「](?P<place>[^“”\"「」\n]{1,10})[”\"」]\s*(?:页面|界面|菜单|频道|栏目)(?:里|中|内|上)\s*(?:来)?"
+        rf"(?={_SELF_VERB})"
+    ),
+    # "1) 点击“个人中心”； 2) 点击头像栏": a quoted item clicked, then the next step
+    re.compile(
+        r"点击\s*[“\"「](?P<place>[^“”\"「」\n]{1,10})[”\"」]\s*(?:[；;，,]\s*(?:\d{1,2}\s*[)）.、]\s*)?|后\s*)"
+        r"(?=点击|选择|进入)"
+    ),
     # "通过“个人中心”完成上述操作": one quoted menu item
     re.compile(
         r"(?:通过|在|进入|打开)\s*[“\"「](?P<place>[^”\"」\n\-—>》→、，,。]{1,10})[”\"」]"

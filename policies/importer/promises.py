@@ -162,6 +162,11 @@ def _rights_of_promise(
             return own, ["right_in_sentence"] + (["several_rights"] if len(own) > 1 else [])
         return [Right.ANY_REQUEST], ["catch_all"]
 
+    numbered = _rights_of_numbered_items(doc, sentence)
+    if numbered:
+        # "在响应您上述3、4项要求前…": the items named by number give the rights, whatever the heading says
+        return numbered, ["right_from_numbered_items"] + (["several_rights"] if len(numbered) > 1 else [])
+
     title = doc.remember(
         ("inline title", doc.line_of(sentence.start)), lambda: grammar.inline_title(text, *doc.line_of(sentence.start))
     )
@@ -243,12 +248,30 @@ def _rights_of_promise(
     if chosen:
         return chosen, reasons + (["several_rights"] if len(chosen) > 1 else [])
     if any(grammar.is_request_context(text, lo, hi) for lo, hi in context):
-        if _asked_with_complaints_before(doc, sentence):
-            return [Right.ANY_REQUEST, Right.COMPLAINT], ["request_in_sentence", "several_rights"]
+        invitation = _asked_with_complaints_before(doc, sentence)
+        if invitation is not None:
+            # "…投诉、建议或需要删除所有记录时，请联系我们": the deletion the invitation names is asked too
+            needed = [r for r in grammar.needed_rights(text, invitation.start, invitation.end) if r != Right.COMPLAINT]
+            return [Right.ANY_REQUEST, Right.COMPLAINT, *needed], ["request_in_sentence", "several_rights"]
         return [Right.ANY_REQUEST], ["request_in_sentence"]
     if any(grammar.is_request_context(h.title) for h in doc.heading_chain(sentence.start)):
         return [Right.ANY_REQUEST], ["request_from_heading"]
     return [], []
+
+
+def _rights_of_numbered_items(doc: Document, sentence: Sentence) -> list[str]:
+    """The rights of the items above that the sentence names by number ("上述3、4项要求"), searched back to the
+    outermost heading it is under (the items may be headings of their own), at most 2,500 characters."""
+    numbers = grammar.numbers_referred(doc.text, sentence.start, sentence.end)
+    if not numbers:
+        return []
+    chain = doc.heading_chain(sentence.start)
+    lo = max(chain[-1].start if chain else 0, sentence.start - 2500)
+    rights: list[str] = []
+    numbered = doc.remember(("numbered lines",), lambda: grammar.NumberedLines(doc.text))
+    for line in numbered.lines(lo, sentence.start, numbers):
+        rights += doc.remember(("item rights", line), lambda line=line: grammar.rights_in_order(doc.text, *line))
+    return list(dict.fromkeys(rights))
 
 
 _ANSWERS_REQUESTS = re.compile(r"响应(?:您|你)的?(?:上述|以上|前述)(?:权利)?请求")
@@ -260,13 +283,13 @@ def _one_list(text: str, span: tuple[int, int], rights: list[str]) -> bool:
     return any(set(rights) <= set(listed) for _, _, listed in grammar.right_lists(text, *span))
 
 
-def _asked_with_complaints_before(doc: Document, sentence: Sentence, back: int = 4) -> bool:
-    """Whether one of the few sentences (or contact lines) before this one in its section invites questions and
-    complaints in one breath ("如您有任何疑问、建议或投诉，请通过以下方式联系我们：" then the addresses): the
-    general promise that follows answers both."""
+def _asked_with_complaints_before(doc: Document, sentence: Sentence, back: int = 4) -> Sentence | None:
+    """The nearest of the few sentences (or contact lines) before this one in its section that invites
+    questions and complaints in one breath ("如您有任何疑问、建议或投诉，请通过以下方式联系我们：" then the
+    addresses): the general promise that follows answers both."""
     i = bisect.bisect_right(doc.sentence_starts, sentence.start) - 1
     section_start = doc.section(sentence.start)[0]
-    for previous in doc.sentences[max(0, i - back) : i]:
+    for previous in reversed(doc.sentences[max(0, i - back) : i]):
         if previous.start >= section_start and grammar.asks_and_complains(doc.text, previous.start, previous.end):
-            return True
-    return False
+            return previous
+    return None

@@ -13,8 +13,9 @@ part of that shape and knows nothing about any particular policy:
 - the rights a sentence or heading speaks of (注销, 删除, 更正, 查询, 副本, 撤回, 投诉, 申诉), see rights_in;
 - what is no promise although it has that shape: how long data is kept (保存不超过30天, 在6个月内保留),
   automatic deletion (72小时内自动删除), see period_kept;
-- the scope of a sentence: a catch-all that excludes what was said before (除上述…外), see catch_all, and
-  a paragraph's inline sub-title (【查阅】, 更正：, 撤回同意——), see inline_title.
+- the scope of a sentence: a catch-all that excludes what was said before (除上述…外), see catch_all,
+  a paragraph's inline sub-title (【查阅】, 更正：, 撤回同意——), see inline_title, and the items above it
+  named by number (上述3、4项), see numbers_referred.
 
 The text these rules read is normalised first (normalise.py: 【15】天, 15个工作日天, 申请 后, 注销了账号).
 
@@ -23,7 +24,7 @@ periods      the deadline phrase (find_deadlines) and the periods that are no pr
 promise      who "we" are, the promised action (action_of) and the hedge (hedge_of)
 clock_start  the clock triggers (ClockTriggers, clock_start_of)
 rights       the rights named (rights_in), request context, escalation
-scope        catch-alls and inline sub-titles
+scope        catch-alls, inline sub-titles and items named by number
 """
 
 from .clock_start import ClockTriggers, Trigger, clock_start_of, clock_triggers
@@ -40,12 +41,13 @@ from .rights import (
     asks_and_complains,
     contact_through_complaint_channel,
     is_request_context,
+    needed_rights,
     right_lists,
     right_mentions,
     rights_in,
     rights_in_order,
 )
-from .scope import CatchAll, catch_all, inline_title
+from .scope import CatchAll, NumberedLines, catch_all, inline_title, numbers_referred
 
 __all__ = [
     "ABOVE_REQUESTS",
@@ -55,6 +57,7 @@ __all__ = [
     "GENERIC_REQUEST",
     "NOT_A_REQUEST",
     "NUMERAL",
+    "NumberedLines",
     "PATH_CONSENT_WITHDRAWAL",
     "REPLY_OR_COMPLETION",
     "RIGHT_TERMS",
@@ -75,6 +78,8 @@ __all__ = [
     "hedge_of",
     "inline_title",
     "is_request_context",
+    "needed_rights",
+    "numbers_referred",
     "parse_numeral",
     "period_kept",
     "right_lists",

@@ -22,8 +22,9 @@ _CLOCK_TRIGGERS = [
             + _AFTER
             # "我们可能会先要求您验证自己的身份……通过验证后，我们将…": the verification named before, without 身份
             + r"|(?:通过验证|验证通过|验证成功)(?:之后|以后|后|之日)"
-            # "经我们核实后，我们将在核实之日起…": the day of the check the requester's proof waits for
-            + r"|核实之日"
+            # "经我们核实后，我们将在核实之日起…": the day of the check the requester's proof waits for; so is
+            # "我们会进行查证，并在核实后于…内完成处理"
+            + r"|核实(?:身份)?(?:之日|之后|以后|后)"
         ),
     ),
     (

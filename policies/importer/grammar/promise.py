@@ -21,9 +21,10 @@ REPLY_VERBS = (
     r"答复|答覆|回复|回覆|回应|反馈|告知|通知您|响应|受理|联系您|与您联系|联系你|与你联系"
     r"|确认(?:所涉|相关|您的|你的)?问题"
 )
-# Sending the data (a copy to the mailbox) completes a request as much as deleting it does.
+# Sending the data (a copy to the mailbox) completes a request as much as deleting it does; providing a reply
+# (提供答复) is a reply.
 COMPLETION_VERBS = (
-    r"完成|处理|删除|注销|停止|匿名化|更正|修改|核实|核查|审核|办理|办结|执行|清除|销毁|提供|导出|处置|解决|关闭"
+    r"完成|处理|删除|注销|停止|匿名化|更正|修改|核实|核查|审核|办理|办结|执行|清除|销毁|提供(?!答复|回复|反馈)|导出|处置|解决|关闭"
     r"|发送|发给|寄送|寄给|邮寄|传送"
 )
 ACTION = re.compile(rf"\s*(?:[给予作做出进行为向您对]{{1,4}}\s*)?(?P<verb>{REPLY_VERBS}|{COMPLETION_VERBS})")

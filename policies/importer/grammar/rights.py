@@ -15,15 +15,20 @@ _PERSONAL_DATA = r"[^，。；,;\n]{0,12}?(?:信息|资料|记录|数据|订单|
 _AND = r"\s?(?:、|/|和|及|与|或|或者|以及)\s?"
 _RIGHT_WORD = r"(?:访问|查询|查阅|查看|更正|修改|更新|补充|删除|复制|注销|撤回)"
 RIGHT_LIST = re.compile(rf"{_RIGHT_WORD}(?:{_AND}{_RIGHT_WORD}){{1,6}}")
-# Questions and complaints asked in one breath ("任何投诉、建议、疑问"): a request of any kind, and a complaint.
+# Questions and complaints asked in one breath ("任何投诉、建议、疑问", "疑问、意见或需要投诉"): a request of
+# any kind, and a complaint.
 _ASKING = r"(?:投诉|举报|疑问|意见|建议|咨询|问题)"
-ASKING_LIST = re.compile(rf"{_ASKING}(?:{_AND}{_ASKING}){{1,6}}")
+_NEED = r"(?:需要|想要|希望)?"
+ASKING_LIST = re.compile(rf"{_ASKING}(?:{_AND}{_NEED}{_ASKING}){{1,6}}")
 # Ordered: a sentence about cancelling an account also mentions deletion of data; cancellation comes first.
 RIGHT_TERMS = [
     (Right.ACCOUNT_CANCELLATION, re.compile(r"注销")),
-    # Deleting the account itself ("删除个人账号") is cancelling it. (A second entry: a pattern that starts
-    # with one literal is searched far faster than one with two.)
-    (Right.ACCOUNT_CANCELLATION, re.compile(r"删除(?:您的|你的)?(?:个人)?(?:账号|帐号|账户|帐户)")),
+    # Deleting the account itself ("删除个人账号") is cancelling it; deleting what it holds (删除您的账户信息) is
+    # not. (A second entry: a pattern that starts with one literal is searched far faster than one with two.)
+    (
+        Right.ACCOUNT_CANCELLATION,
+        re.compile(r"删除(?:您的|你的)?(?:个人)?(?:账号|帐号|账户|帐户)(?!信息|资料|数据|中|内|里)"),
+    ),
     (Right.COPY, re.compile(r"副本|复制|转移至|转移到|导出|可携带?|转移(?:您的)?个人信息")),
     (Right.DELETION, re.compile(r"删除|清除")),
     (
@@ -126,6 +131,17 @@ def asks_and_complains(text: str, start: int, end: int) -> bool:
         if "投诉" in words and re.search("疑问|意见|建议|咨询|问题", words):
             return True
     return False
+
+
+# "当您有其他的投诉、建议或需要删除所有访问记录时，请与我们联系": a right named as a need of the reader's among
+# the questions of an invitation is asked too.
+_NEEDED_RIGHT = re.compile(rf"(?:{_AND}|，|,)(?:需要|想要|希望|要求)(?:我们)?{_RIGHT_WORD}")
+
+
+def needed_rights(text: str, start: int, end: int) -> list[str]:
+    """The rights text[start:end] names as a need of the reader's ("…或需要删除…"), in text order."""
+    found = [rights_in_order(text, m.start(), m.end()) for m in _NEEDED_RIGHT.finditer(text, start, end)]
+    return list(dict.fromkeys(r for rights in found for r in rights))
 
 
 # A channel named for complaints ("用户隐私投诉平台", "投诉邮箱") through which the reader is asked to contact us:

@@ -44,6 +44,16 @@ SHAPES = {
     "bracketed periods": lambda n: _fill("【15工作日】内答复", n, head="九、联系我们\n"),
     "markdown headings": lambda n: _fill("## 八、联系我们\n", n),
     "features set up": lambda n: _fill("我们设置了注销功能并", n, head="删除、更正："),
+    # The fifth round's items named by number, quoted menus and instructions.
+    "items named by number": lambda n: _fill(
+        "1、删除资料\n2、更正资料\n对于上述1至20项请求，我们将在10天内答复。\n", n
+    ),
+    "quoted menu items": lambda n: _fill("点击“我的”进入“设置”菜单下的“注销”，", n),
+    "quoted accounts signed in to": lambda n: _fill("您可以登录“示例账户”，进入个人中心以删除资料。", n),
+    "quoted items clicked": lambda n: _fill("1) 点击“个人中心”； 2) 点击“设置”；", n),
+    "questions with needs": lambda n: _fill(
+        "如有疑问、建议或需要投诉或需要删除记录时，请联系我们，我们将在15天内答复。", n
+    ),
 }
 
 
