@@ -365,3 +365,28 @@ def test_a_request_with_reminders_is_not_deleted_and_keeps_its_ledger_rows(cance
     with pytest.raises(ProtectedError):
         cancellation.delete()
     assert Reminder.objects.filter(request=cancellation).exists()
+
+
+def test_a_sweep_pauses_the_cyclic_garbage_collector_and_puts_it_back(cancellation, monkeypatch):
+    # Full collections of everything alive were a fifth of a large sweep's Python time (bench/README.md).
+    import gc
+
+    from rights.reminders import sweep
+
+    seen = []
+    real = sweep.record_due_reminders
+
+    def noting(**kwargs):
+        seen.append(gc.isenabled())
+        return real(**kwargs)
+
+    monkeypatch.setattr(sweep, "record_due_reminders", noting)
+    assert gc.isenabled()
+    assert sweep_reminders(now=shanghai(2026, 11, 20, 9, 30)).sent == 1
+    assert seen == [False] and gc.isenabled()
+    gc.disable()  # a caller that paused it itself keeps it paused
+    try:
+        sweep_reminders(now=shanghai(2026, 11, 20, 9, 45))
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
