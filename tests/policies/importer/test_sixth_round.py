@@ -62,3 +62,41 @@ def test_a_count_of_events_within_a_period_is_no_deadline():
 
 def test_a_deadline_followed_by_its_verb_is_still_read():
     assert [(d.min, d.unit) for d in find_deadlines("我们会在15个工作日内回复")] == [(15, W)]
+
+
+# --- Primary-rights coverage: where and how a right is exercised ------------------------------------------
+
+
+def test_an_account_centre_visited_is_the_place_for_the_rights_named():
+    text = (
+        "（一）访问您的个人信息\n如果您希望查看或编辑您账户中的个人资料，可以通过访问示例学堂个人中心执行此类操作。\n"
+    )
+    means = means_of(text)
+    assert means[Right.ACCESS] == {"示例学堂个人中心"} and means[Right.CORRECTION] == {"示例学堂个人中心"}
+
+
+def test_rights_after_signing_in_to_the_account_are_exercised_in_the_account():
+    text = "（四）管理您的信息\n在您完成示例社区的账号注册、登录以后，您可以查阅、修改、删除您提交的个人资料。\n"
+    means = means_of(text)
+    assert {Right.ACCESS, Right.CORRECTION, Right.DELETION} <= set(means)
+    assert means[Right.DELETION] == {"账号"}
+
+
+def test_viewing_listed_with_changing_names_access_too():
+    text = "（二）您的资料\n与账号相关的资料，您可以通过您的设备登入帐号来访问和更改。\n"
+    assert {Right.ACCESS, Right.CORRECTION} <= set(means_of(text))
+
+
+def test_contacting_us_to_report_a_problem_offers_the_contact_sections_channels():
+    text = (
+        "一、访问\n如果您无法访问您的个人信息，您可以联系我们反馈问题。\n"
+        "二、更正\n如需更正您的资料，您可以与我们联系反馈。\n"
+        "八、如何联系我们\n如有疑问，您可以在应用内填写意见反馈，我们会尽快回复。\n"
+    )
+    means = means_of(text)
+    assert means[Right.ACCESS] == {"意见反馈"} and means[Right.CORRECTION] == {"意见反馈"}
+
+
+def test_a_policy_with_an_e_mail_still_offers_its_e_mail_for_contacting_us():
+    text = "一、访问\n如果您无法访问您的个人信息，您可以联系我们反馈问题。\n八、联系我们\n邮箱：help@example.cn\n"
+    assert means_of(text)[Right.ACCESS] == {"help@example.cn"}
