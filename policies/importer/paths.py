@@ -23,7 +23,8 @@ _PATH_SEPARATOR = re.compile(
 )
 _ARROW = re.compile(r">|》|→|⇒|»|›")
 _BOOK_TITLE = re.compile(r"《[^《》\n]{0,60}》")
-_URL = re.compile(r"(?:https?://|www\.)[^\s，。；、“”()（）]+", re.IGNORECASE)
+# (Its first character as a class, without IGNORECASE: the search skips along to an h or a w.)
+_URL = re.compile(r"[hHwW](?:(?<=[hH])[tT][tT][pP][sS]?://|(?<=[wW])[wW][wW]\.)[^\s，。；、“”()（）]+")
 _STEP_CHAR = re.compile(r"[\w/&·+（）() ]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _QUOTES = "“”\"「」『』‘’'【】〔〕"
