@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from policies.models import Action, ChannelKind, ClockStart, Hedge, Right
 
 from . import grammar
-from .channels import channels_with_spans
+from .channels import channels_in, channels_with_spans
 from .document import MAX_QUOTE, Document, Sentence
 from .paths import find_self_service_places, path_kind
 from .proposals import Fact, ProposedProcedure
@@ -289,16 +289,26 @@ _CONTACTS_REFERENCE = re.compile(
     # the policy named by its title: "通过本《隐私条款》提供的方式联系我们"
     r"|本《[^》\n]{1,20}》中?(?:提及|所述|列明|载明|所列|提供)的?(?:方式|途径|联系方式)"
     r"|(?:下方|文末|底部|末尾)的?(?:邮箱|邮件|电话)"
-    r"|通过联系我们|(?:可以?|请)联系我们(?=进行|申请|要求|提出|更正|补充|修改|删除|查询|查阅|注销|以)"
+    r"|通过联系我们|(?:可以?|请)(?:联系我们|与我们(?:取得)?联系)(?=进行|申请|要求|提出|更正|补充|修改|删除|查询|查阅|注销|以|反馈)"
     r")"
 )
 _POLICY_CONTACTS = 4  # at most: a policy listing many numbers (one per branch) lists them for another purpose
 
 
+_CONTACT_SECTION = re.compile(r"联系我们|联系方式")
+
+
 def _policy_contacts(doc: Document) -> list[tuple[str, str]]:
-    """The e-mails and phones the policy lists, first e-mails: what a pointer to its contacts offers."""
+    """The e-mails and phones the policy lists, first e-mails: what a pointer to its contacts offers. A policy
+    that lists neither offers what its contact section (如何联系我们) names: its feedback page, its service."""
     found = [(ChannelKind.EMAIL, f.value) for f in doc.found_emails]
     found += [(ChannelKind.PHONE, f.value) for f in doc.found_phones]
+    if not found:
+        for heading in doc.headings:
+            if _CONTACT_SECTION.search(heading.title):
+                found = [(c["kind"], c["value"]) for c in channels_in(doc, *doc.section(heading.end))]
+                if found:
+                    break
     contacts = list(dict.fromkeys(found))
     return contacts if len(contacts) <= _POLICY_CONTACTS else contacts[:_POLICY_CONTACTS]
 

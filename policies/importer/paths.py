@@ -23,7 +23,8 @@ _PATH_SEPARATOR = re.compile(
 )
 _ARROW = re.compile(r">|》|→|⇒|»|›")
 _BOOK_TITLE = re.compile(r"《[^《》\n]{0,60}》")
-_URL = re.compile(r"(?:https?://|www\.)[^\s，。；、“”()（）]+", re.IGNORECASE)
+# (Its first character as a class, without IGNORECASE: the search skips along to an h or a w.)
+_URL = re.compile(r"[hHwW](?:(?<=[hH])[tT][tT][pP][sS]?://|(?<=[wW])[wW][wW]\.)[^\s，。；、“”()（）]+")
 _STEP_CHAR = re.compile(r"[\w/&·+（）() ]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _QUOTES = "“”\"「」『』‘’'【】〔〕"
@@ -184,7 +185,8 @@ _UI_NOUN = r"(?:页面|菜单|界面|设置|权限|选项|栏目)"
 # The product or app itself too: "在您使用的示例游戏产品中查阅", "在App内删除".
 _APP_NOUN = r"(?:账户|帐户|账号|帐号|个人中心|客户端|移动应用|官方网站|官网|产品|应用|App|APP|app)"
 _NOUN_FIRST = "页菜界设权选栏账帐个客移官产应Aa"
-_SELF_VERB = r"(?:查阅|查询|查看|删除|清除|取消|关闭|更正|修改|更新|编辑|撤回|注销|管理|进行|完成|提交|退订|设置)"
+# (执行此类操作: the acts the sentence names, done there)
+_SELF_VERB = r"(?:查阅|查询|查看|删除|清除|取消|关闭|更正|修改|更新|编辑|撤回|注销|管理|进行|完成|提交|退订|设置|执行)"
 _SELF_SERVICE_PLACES = [
     # "在 我的 页面的 设置 菜单中查阅", "在设备系统权限中取消上述授权", "在我们的产品与/或服务页面中可以直接清除"
     # "通过帐户设置来查询", "在个人账户中查询", "通过微博官方客户端注销", "进入个人信息页面，以访问"
@@ -209,6 +211,12 @@ _SELF_SERVICE_PLACES = [
     re.compile(
         r"(?=[请可])(?:请|可以|可)(?:您)?(?:登录|登陆|前往|访问)\s*+(?P<place>[^，。；;,!?！？\n“”\"《》()（）]{1,16}?"
         r"(?:账号中心|帐号中心|账户中心|帐户中心|个人中心|用户中心|官方网站|官网))"
+    ),
+    # "当您完成示例的账号注册、登录…后，您可以查阅、修改、删除…": the account signed in to is the place
+    re.compile(
+        r"完成[^，。；;,!?！？\n]{0,16}?(?P<place>账号|帐号|账户|帐户)[^，。；;,!?！？\n]{0,4}?登[录陆]"
+        r"[^，。；;,!?！？\n]{0,24}?(?:之后|以后|后)[，,]\s*(?:您|你)?(?:也)?(?:可以|可)(?:随时)?"
+        rf"(?={_SELF_VERB})"
     ),
     # "您可以在使用我们服务的过程中，访问、修改和删除…": the service itself, while it is being used
     re.compile(
@@ -260,7 +268,8 @@ _SELF_SERVICE_PLACES = [
         r"(?=完成|查看|查询|查阅|删除|修改|更正|进行|中|页面|里|管理|撤回|注销|关闭)"
     ),
 ]
-_POSSESSIVE = re.compile(r"^(?:我们|您|你)的\s*")
+# "通过访问示例平台个人中心": the place is the centre, not the visit
+_POSSESSIVE = re.compile(r"^(?:(?:访问|登录|登陆)\s*)?(?:(?:我们|您|你)的\s*)?")
 
 
 def find_self_service_places(text: str, start: int = 0, end: int | None = None) -> list[Found]:
@@ -275,7 +284,7 @@ def find_self_service_places(text: str, start: int = 0, end: int | None = None) 
             place_start, place_end = m.span("place")
             place = text[place_start:place_end]
             possessive = _POSSESSIVE.match(place)
-            if possessive:
+            if possessive.end():
                 place_start += possessive.end()
             place_start += len(text[place_start:place_end]) - len(text[place_start:place_end].lstrip())
             value = text[place_start:place_end].strip()

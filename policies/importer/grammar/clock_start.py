@@ -25,6 +25,9 @@ _CLOCK_TRIGGERS = [
             # "经我们核实后，我们将在核实之日起…": the day of the check the requester's proof waits for; so is
             # "我们会进行查证，并在核实后于…内完成处理"
             + r"|核实(?:身份)?(?:之日|之后|以后|后)"
+            # Checking the requester's proof (通过核验后) or reviewing the request itself (申请审核通过后) is the
+            # same check. Not 核查后: "核查后会在…内反馈您的投诉" investigates the complaint, which is its handling.
+            + r"|核验(?:通过|完成|成功)?(?:之日|之后|以后|后)|审核(?:通过|完成)(?:之日|之后|以后|后)"
         ),
     ),
     (

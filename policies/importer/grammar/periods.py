@@ -57,6 +57,10 @@ _LIMIT_BEFORE = re.compile(
 _AT_BEFORE = re.compile(r"(?:在|于)\s*$")
 # Not a promise to a user: advance notice of a change (提前三十日通知).
 _NOT_A_PROMISE_BEFORE = re.compile(r"提前\s*(?:至少)?\s*$|至少\s*提前\s*$")
+# Nor a count of events in a period ("3个月内累计超过5次", "7天内连续3次"): a condition, not a time to answer in.
+_COUNT_AFTER = re.compile(
+    rf"\s*(?:累计|连续|共计|合计|总计|(?:(?:超过|达到|满)\s*)?[0-9０-９{CN_NUMERAL_CHARS}]+\s*次)"
+)
 
 
 @dataclass(frozen=True)
@@ -103,6 +107,8 @@ def _deadline_from_match(text: str, m: re.Match) -> DeadlinePhrase | None:
     if within is None and not _LIMIT_BEFORE.search(before):
         if not (_AT_BEFORE.search(before) and ACTION.match(text, m.end())):
             return None
+    if within and _COUNT_AFTER.match(text, within.end()):
+        return None
     phrase_end = within.end() if within else m.end()
     return DeadlinePhrase(m.start(), phrase_end, low, high, _UNIT_WORDS[unit_word])
 

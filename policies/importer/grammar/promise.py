@@ -16,10 +16,11 @@ SELF = r"(?:我们|我司|我行|本行|本公司|我公司|本平台|平台|本
 
 # --- Promised action --------------------------------------------------------------------------------------
 
-# Confirming the issue raised ("确认所涉问题") answers the request; confirming alone (确认您的身份) does not.
+# Confirming or reviewing the issue raised ("确认所涉问题", "审核所涉问题") answers the request; confirming
+# alone (确认您的身份) does not, and reviewing alone (审核) is handling it.
 REPLY_VERBS = (
     r"答复|答覆|回复|回覆|回应|反馈|告知|通知您|响应|受理|联系您|与您联系|联系你|与你联系"
-    r"|确认(?:所涉|相关|您的|你的)?问题"
+    r"|(?:确认|审核)(?:所涉|相关|您的|你的)?问题"
 )
 # Sending the data (a copy to the mailbox) completes a request as much as deleting it does; providing a reply
 # (提供答复) is a reply.

@@ -13,7 +13,7 @@ from .promise import SELF
 _PERSONAL_DATA = r"[^，。；,;\n]{0,12}?(?:信息|资料|记录|数据|订单|内容)"
 # Rights written as one list ("访问、更正或删除", "查询和更正"): the words, and what joins them.
 _AND = r"\s?(?:、|/|和|及|与|或|或者|以及)\s?"
-_RIGHT_WORD = r"(?:访问|查询|查阅|查看|更正|修改|更新|补充|删除|复制|注销|撤回)"
+_RIGHT_WORD = r"(?:访问|查询|查阅|查看|更正|修改|更改|编辑|更新|补充|删除|复制|注销|撤回)"
 RIGHT_LIST = re.compile(rf"{_RIGHT_WORD}(?:{_AND}{_RIGHT_WORD}){{1,6}}")
 # Questions and complaints asked in one breath ("任何投诉、建议、疑问", "疑问、意见或需要投诉"): a request of
 # any kind, and a complaint.
