@@ -1,5 +1,5 @@
 """The ledger (`Reminder`): each due reminder recorded once. A sweep in the send window writes it once, already
-sent, with its digest (`record_due_reminders(write=False)`, `claim_many_as_sent`); a sweep that holds it writes it
+sent, with its digest (`record_due_reminders(write=False)`, `claiming_as_sent`); a sweep that holds it writes it
 pending, and the sweep that sends claims and marks it.
 
 Recording is one statement per rule: INSERT INTO the ledger SELECT the due rows (rights.reminders.rules), ON
@@ -47,7 +47,7 @@ class Recorded:
     rows: list[tuple] = field(default_factory=list)
     # Found due but not written yet (`record_due_reminders(write=False)`): reminder id (taken from the ledger's
     # sequence) -> (request id, clock column, clock id, kind, last day, repeat, source). The delivery inserts
-    # them as sent, or failed, in the transaction that sends their digest (`claim_many_as_sent`).
+    # them as sent, or failed, in the transaction that sends their digest (`claiming_as_sent`).
     unwritten: dict[int, tuple] = field(default_factory=dict)
 
     @property
@@ -263,16 +263,6 @@ def _by_written(digests: list[Digest], unwritten: dict[int, tuple]) -> tuple[lis
     return ids, numbers, new_ids, new_numbers
 
 
-def claim_many_as_sent(digests: list[Digest], *, now: datetime, unwritten: dict[int, tuple] | None = None) -> set[int]:
-    """`claim_as_sent` for a batch of digests in one statement on PostgreSQL (each row marked with its own
-    digest's recipient and Message-ID; rows locked in id order): the delivery commits a batch at a time
-    (rights.reminders.deliver). Each row carries its digest's number, the addresses and Message-IDs go once per
-    digest: 82,000 rows as two integer arrays rather than an integer and two text arrays (0.2 s of Python CPU)."""
-    with claiming_as_sent(digests, now=now, unwritten=unwritten) as claim:
-        pass
-    return claim.ids
-
-
 @dataclass
 class Claim:
     """The rows a batch's claim holds (written or marked sent by this sweep), known once its block has run."""
@@ -282,7 +272,9 @@ class Claim:
 
 @contextmanager
 def claiming_as_sent(digests: list[Digest], *, now: datetime, unwritten: dict[int, tuple] | None = None) -> Iterator[Claim]:
-    """`claim_many_as_sent` with the caller's block run while PostgreSQL writes the batch: the INSERT of the rows
+    """Claim a batch of digests' rows, marked sent with their own digest's recipient and Message-ID (the delivery
+    commits a batch at a time, rights.reminders.deliver), with the caller's block run while PostgreSQL writes them.
+    Each row carries its digest's number; the addresses and Message-IDs go once per digest. The INSERT of the rows
     not yet in the ledger (`Recorded.unwritten`, written once, already sent) goes out in pipeline mode before the
     block, and its outcome is read after it, into the yielded `Claim` (incomplete inside the block). The delivery
     builds the batch's messages meanwhile: the database writes on one core while Python renders on the other.

@@ -1,6 +1,9 @@
-"""Builders for test phrasings: Chinese numerals written as policies write them."""
+"""Builders for test phrasings (Chinese numerals written as policies write them), and what the importer's rule
+tests read of an extraction."""
 
 from __future__ import annotations
+
+from policies.importer.extract import extract
 
 DIGITS = "零一二三四五六七八九"
 
@@ -28,3 +31,16 @@ def chinese_numeral(n: int, *, explicit_ten: bool = False, liang: bool = False) 
 
 def fullwidth(n: int) -> str:
     return str(n).translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+
+
+def promises(text: str) -> list[tuple]:
+    """(right, action, (min, max, unit), clock start) of each proposal with a deadline, in text order."""
+    return [(p.right, p.action, p.deadline, p.clock_start) for p in extract(text).procedures if p.deadline]
+
+
+def means_of(text: str) -> dict:
+    """right -> the paths and channel values of its proposed procedures."""
+    out = {}
+    for p in extract(text).procedures:
+        out.setdefault(p.right, set()).update(p.paths + [c["value"] for c in p.channels])
+    return out

@@ -3,25 +3,13 @@ Every phrasing here is written for these tests; none is copied from a policy of 
 
 from policies.importer.extract import extract
 from policies.models import Action, ClockStart, Right, Unit
+from tests.policies.importer.helpers import means_of, promises
 
 W, D = Unit.WORKING_DAY, Unit.CALENDAR_DAY
 
 
-def promises(text):
-    """(right, action, (min, max, unit), clock start) of each proposal with a deadline, in text order."""
-    return [(p.right, p.action, p.deadline, p.clock_start) for p in extract(text).procedures if p.deadline]
-
-
 def rights_promised(text):
     return {p.right for p in extract(text).procedures if p.deadline}
-
-
-def means_of(text):
-    """right -> the paths and channel values of its proposed procedures."""
-    out = {}
-    for p in extract(text).procedures:
-        out.setdefault(p.right, set()).update(p.paths + [c["value"] for c in p.channels])
-    return out
 
 
 # --- The promised action and its clock ----------------------------------------------------------------

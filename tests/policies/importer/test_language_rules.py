@@ -10,13 +10,9 @@ from hypothesis import strategies as st
 from policies.importer.extract import extract
 from policies.importer.normalise import normalised
 from policies.models import Action, ClockStart, Right, Unit
+from tests.policies.importer.helpers import promises
 
 W, D, H, M = Unit.WORKING_DAY, Unit.CALENDAR_DAY, Unit.HOUR, Unit.MONTH
-
-
-def promises(text):
-    """(right, action, (min, max, unit), clock start) of each proposal with a deadline, in text order."""
-    return [(p.right, p.action, p.deadline, p.clock_start) for p in extract(text).procedures if p.deadline]
 
 
 def promise_of(text):

@@ -4,17 +4,8 @@ policy of the corpus."""
 
 import pytest
 
-from policies.importer.extract import extract
 from policies.models import Right
-
-
-def means_of(text):
-    """right -> the paths and channel values of its proposed procedures."""
-    out = {}
-    for p in extract(text).procedures:
-        out.setdefault(p.right, set()).update(p.paths + [c["value"] for c in p.channels])
-    return out
-
+from tests.policies.importer.helpers import means_of
 
 # --- A list of ways introduced by the sentence before it ---------------------------------------------------
 

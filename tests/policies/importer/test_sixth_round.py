@@ -1,24 +1,11 @@
 """The rules of issue 20's sixth round, each from a kind of miss on the fourth held-out set (now tuning data).
 Every phrasing here is written for these tests; none is copied from a policy of the corpus."""
 
-from policies.importer.extract import extract
 from policies.importer.grammar import find_deadlines
 from policies.models import Action, ClockStart, Right, Unit
+from tests.policies.importer.helpers import means_of, promises
 
 W, D = Unit.WORKING_DAY, Unit.CALENDAR_DAY
-
-
-def promises(text):
-    """(right, action, (min, max, unit), clock start) of each proposal with a deadline, in text order."""
-    return [(p.right, p.action, p.deadline, p.clock_start) for p in extract(text).procedures if p.deadline]
-
-
-def means_of(text):
-    """right -> the paths and channel values of its proposed procedures."""
-    out = {}
-    for p in extract(text).procedures:
-        out.setdefault(p.right, set()).update(p.paths + [c["value"] for c in p.channels])
-    return out
 
 
 # --- When the clock starts: checks of the requester or the request --------------------------------------

@@ -5,13 +5,9 @@ import pytest
 
 from policies.importer.extract import extract
 from policies.models import Action, ClockStart, Right, Unit
+from tests.policies.importer.helpers import promises
 
 W, D = Unit.WORKING_DAY, Unit.CALENDAR_DAY
-
-
-def promises(text):
-    """(right, action, (min, max, unit), clock start) of each proposal with a deadline, in text order."""
-    return [(p.right, p.action, p.deadline, p.clock_start) for p in extract(text).procedures if p.deadline]
 
 
 # --- The clock -----------------------------------------------------------------------------------------
