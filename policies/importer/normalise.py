@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass
 
 _FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
-_FULLWIDTH_RUN = re.compile(r"[０-９]+")
+_FULLWIDTH_RUN = re.compile(r"[０-９][０-９]*")  # (a class first: the engine skips to it at C speed)
 _CN_NUMERAL = "零〇一二三四五六七八九十百千两壹贰叁肆伍陆柒捌玖拾佰仟"
 # The deadline units of grammar/periods.py, as they may follow a bracketed number.
 _UNIT_AHEAD = r"(?=[ \t\u3000]*(?:个[ \t\u3000]*)?(?:工作日|自然日|日历日|天|日|小时|钟头|星期|礼拜|周|个月|月)|[ \t\u3000]*(?:-|–|—|－|~|～|〜|至|到))"

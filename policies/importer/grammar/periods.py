@@ -35,9 +35,16 @@ _RESTATED = rf"(?:[（(]\s*{NUMERAL}\s*[)）]\s*)?"
 # The number must not continue a word (每15天 "every", 第15个工作日 "the 15th", 同一天, 统一) or a date (11月1日).
 # Every element ends with its own \s* and none begins with one, so a run of spaces is read by one \s* (written
 # as "\s*(?:个)?\s*" the runs were split between up to four \s*: "15" and 100,000 spaces never finished).
+# The number's first character comes first in the pattern, and the word before it is looked at from there: a
+# pattern that opens with a character class lets the regex engine skip to the next numeral at C speed (one that
+# opens with a lookbehind is entered at every position: seven times slower on a whole policy). The number is
+# digits or Chinese numerals, not both (NUMERAL).
+_NUMBER_AT_ITS_START = (
+    rf"[0-9０-９{CN_NUMERAL_CHARS}](?<![每第同唯统之任某逐年月\d０-９{CN_NUMERAL_CHARS}×*xX.].)"
+    rf"(?:(?<=[0-9０-９])[0-9０-９]*|(?<![0-9０-９])[{CN_NUMERAL_CHARS}]*)"
+)
 _DEADLINE = re.compile(
-    rf"(?<![每第同唯统之任某逐年月\d０-９{CN_NUMERAL_CHARS}×*xX.])"
-    rf"(?P<a>{NUMERAL})\s*{_RESTATED}(?:(?:(?P<ga>个)\s*)?(?P<ua>{_UNIT})\s*)?"
+    rf"(?P<a>{_NUMBER_AT_ITS_START})\s*{_RESTATED}(?:(?:(?P<ga>个)\s*)?(?P<ua>{_UNIT})\s*)?"
     rf"(?:{_RANGE_SEPARATOR}\s*(?P<b>{NUMERAL})\s*{_RESTATED})?"
     rf"(?:(?P<g>个)\s*)?(?P<u>{_UNIT})(?!年|历|期|岁)"
 )

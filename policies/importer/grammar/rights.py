@@ -56,6 +56,9 @@ RIGHT_TERMS = [
     # An appeal (申诉) against a decision about one's account or data is a complaint.
     (Right.COMPLAINT, re.compile(r"投诉|申诉")),
 ]
+# Any right at all, one pattern: most sentences name none, and one search tells so before the terms are asked
+# one by one. Where it matches first, no term can match earlier, so each term is searched from there.
+ANY_RIGHT = re.compile("|".join(f"(?:{pattern.pattern})" for _, pattern in RIGHT_TERMS))
 # Words of a request or a contact route that make a deadline a rights promise even when no right is named.
 GENERIC_REQUEST = re.compile(
     rf"请求|申请|反馈|联系{SELF}|请(?:您)?联系|与{SELF}(?:取得)?联系|联系方式|疑问|意见|建议|咨询|权利|管理您的|管理个人信息|上述"
@@ -77,6 +80,10 @@ def rights_in(text: str, start: int = 0, end: int | None = None, *, index: TextI
     """The specific rights text[start:end] speaks of, in the order of RIGHT_TERMS."""
     end = len(text) if end is None else end
     search = index.search if index else lambda pattern, lo, hi: pattern.search(text, lo, hi)
+    first = search(ANY_RIGHT, start, end)
+    if first is None:
+        return []
+    start = first.start()
     found: list[str] = []
     for right, pattern in RIGHT_TERMS:
         # a right's second entry (they stand together) is not searched once its first has matched
@@ -89,6 +96,10 @@ def rights_in_order(text: str, start: int = 0, end: int | None = None, *, index:
     """The specific rights in the order they are first written."""
     end = len(text) if end is None else end
     search = index.search if index else lambda pattern, lo, hi: pattern.search(text, lo, hi)
+    first = search(ANY_RIGHT, start, end)
+    if first is None:
+        return []
+    start = first.start()
     firsts: dict[str, int] = {}
     for right, pattern in RIGHT_TERMS:
         m = search(pattern, start, end)
