@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from functools import cached_property
 from typing import NamedTuple
 
 from . import grammar
@@ -40,6 +41,7 @@ MAX_QUOTE = 300
 # Clauses end at ，/； (and, for the words around a path, at 。 and line ends too).
 _CLAUSE_SEPARATOR = re.compile(r"[，,；;]")
 _CLAUSE_BREAK = re.compile(r"[，,；;。\n]")
+_QUOTE_BREAK_CHARACTERS = frozenset("，,；;")  # _CLAUSE_SEPARATOR's
 
 
 # Named tuples, not frozen dataclasses: a policy has thousands of sentences, read twice (as written and
@@ -82,11 +84,19 @@ class Document:
         self._section_ends, self._parents = _heading_tree(self.headings, len(text))
         self.sentences = sentences
         self.sentence_starts = [s.start for s in self.sentences]
-        # Where the quote's clauses (，；) and the means' clauses (，；。 and line ends) may be cut: ends of breaks.
-        self.quote_breaks = [m.end() for m in _CLAUSE_SEPARATOR.finditer(text)]
-        self._clause_breaks = [m.end() for m in _CLAUSE_BREAK.finditer(text)]
         self._line_starts: list[int] | None = None  # read on first use
         self._memo: dict[tuple, object] = {}
+
+    # Where the means' clauses (，；。 and line ends) and the quote's clauses (，；) may be cut: the ends of the
+    # breaks, read on first use (the reading as written and the normalised one each need only some of them).
+    @cached_property
+    def _clause_breaks(self) -> list[int]:
+        return [m.end() for m in _CLAUSE_BREAK.finditer(self.text)]
+
+    @cached_property
+    def quote_breaks(self) -> list[int]:
+        text = self.text
+        return [end for end in self._clause_breaks if text[end - 1] in _QUOTE_BREAK_CHARACTERS]
 
     def remember(self, key: tuple, compute):
         """compute(), once per key and document: what the promises, channels and means read of a sentence."""

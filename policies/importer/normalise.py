@@ -42,14 +42,17 @@ _BRACKETED_PERIOD = re.compile(
     + r"]{1,6})[ \t\u3000]*(?:个[ \t\u3000]*)?(?:工作日|自然日|日历日|天|日|小时|钟头|星期|礼拜|周|个月|月)"
     r"(?P<close>[ \t\u3000]*[】\]］〕」』])"
 )
-# Each pattern starts with a literal or a character class, never a lookbehind, so the engine can skip
+# Each pattern starts with a literal or a character class, never a lookaround, so the engine can skip
 # ahead to where it may match; the group "drop" is what is removed.
 _DOUBLED_UNIT = re.compile(r"(?:工作日|自然日|日历日)(?P<drop>[天日])(?=以内|之内|内|的)")
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff"
-_SPACE_IN_PHRASE = re.compile(rf"[{_CJK}](?P<drop>[ \t\u3000\xa0]+)(?=[{_CJK}])")
-# Two-character verbs whose completed event starts a clock or ends a request.
+# Spaces between two Chinese characters. It opens with the space, not the character before it (looked at from
+# the space): almost every character of a policy is Chinese, and each one was a match attempt (four times slower).
+_SPACE_IN_PHRASE = re.compile(rf"(?P<drop>[ \t\u3000\xa0](?<=[{_CJK}].)[ \t\u3000\xa0]*)(?=[{_CJK}])")
+# Two-character verbs whose completed event starts a clock or ends a request. (It opens with 了 and looks behind
+# for the verb: the engine skips to a literal at C speed, ten times faster than to any first character of 16.)
 _ASPECT = re.compile(
-    r"(?:注销|收到|接到|收悉|提交|提出|递交|发出|验证|核实|核验|确认|认证|完成|受理|删除|申请)(?P<drop>了)(?!解)"
+    r"(?P<drop>了)(?<=(?:注销|收到|接到|收悉|提交|提出|递交|发出|验证|核实|核验|确认|认证|完成|受理|删除|申请)了)(?!解)"
 )
 # Markdown emphasis left inside a phrase by conversion ("身份后的 ** **十五天内**** 予以回复"): the asterisks
 # (and the spaces around them) between two characters of the phrase. The pattern starts with its literal, so
