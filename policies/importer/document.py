@@ -34,6 +34,7 @@ _HEADING = re.compile(
 )
 # A run of sentence ends, or one line break. (Written to open with a character class: the regex engine then skips
 # to the next candidate at C speed instead of entering the pattern at every position.)
+_NOT_A_TITLE_END = frozenset("。；;！？!?，,")
 _SENTENCE_END = re.compile(r"[。！？!?\n](?:(?<=\n)|[。！？!?]*)")
 _LEADING_MARKER = re.compile(rf"{_BULLET}(?:" + "|".join(p for _, p in _NUMBERING) + r")?\s*")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -262,11 +263,13 @@ def _headings(text: str) -> list[Heading]:
     pos = 0
     for line in text.split("\n"):
         start, pos = pos, pos + len(line) + 1
-        if not line.strip() or len(line) > 80:
+        # A line that ends a sentence or a clause is body text: its title would end so too (most lines of a
+        # policy, told apart here before the heading pattern reads them).
+        if len(line) > 80 or not (stripped := line.rstrip()) or stripped[-1] in _NOT_A_TITLE_END:
             continue
         m = _HEADING.match(line)
         title = m["title"] if m else ""
-        if not title or not _CJK.search(title) or re.search(r"[。；;！？!?，,]$", title):
+        if not title or not _CJK.search(title):
             continue
         numbered = bool(m["num"])
         if numbered:
@@ -285,12 +288,16 @@ def _sentences(text: str) -> list[Sentence]:
     sentences, start = [], 0
     wrapped = _wrapped_breaks(text)
     for m in _SENTENCE_END.finditer(text):
-        if wrapped and m.start() in wrapped:
-            continue
-        end = m.end() if m.group() != "\n" else m.start()
+        at, after = m.span()
+        if text[at] == "\n":  # a line break ends the sentence before it (unless it wraps a deadline's phrase)
+            if at in wrapped:
+                continue
+            end = at
+        else:
+            end = after
         if end > start:
             sentences.append(Sentence(start, end))
-        start = m.end()
+        start = after
     if start < len(text):
         sentences.append(Sentence(start, len(text)))
     return sentences or [Sentence(0, len(text))]
