@@ -10,6 +10,8 @@ right (means.py, channels.py). Every proposal (proposals.py) carries the rule th
 
 from __future__ import annotations
 
+from config.runtime import without_cyclic_collection
+
 from . import grammar
 from .channels import unique
 from .contacts import find_addresses, find_app_name, find_dates, find_emails, find_operator, find_phones
@@ -24,6 +26,11 @@ __all__ = ["Extraction", "Fact", "ProposedProcedure", "extract", "facts_in"]
 
 
 def extract(text: str) -> Extraction:
+    with without_cyclic_collection():  # tens of thousands of short-lived matches and spans, no cycles
+        return _extract(text)
+
+
+def _extract(text: str) -> Extraction:
     app, title = find_app_name(text)
     doc = Document(text, app)
     # Read once: the contacts are listed for the app and are the channels of its procedures.

@@ -1,15 +1,15 @@
 """One sweep, the entry point of the Celery task, `manage.py send_reminders` and `manage.py reminder_loop`: find and
 record (rules, ledger), plan, deliver; a dry run is the same code on a transaction that is rolled back."""
+
 from __future__ import annotations
 
-import gc
 import logging
-from contextlib import contextmanager
 from datetime import date, datetime
 
 from django.db import transaction
 from django.utils import timezone
 
+from config.runtime import without_cyclic_collection
 from deadlines.counting import SHANGHAI
 from jobs.locks import one_at_a_time
 from policies.models import work_calendar
@@ -47,24 +47,8 @@ def sweep_reminders(
 ) -> SweepResult:
     """Find, record and (in the send window) mail every reminder that is due at `now`. Safe to run at any time,
     as often as you like, in as many processes as you like: the ledger lets each reminder out once."""
-    with without_jit(), _without_cyclic_collection():
+    with without_jit(), without_cyclic_collection():
         return _sweep(now=now or timezone.now(), dry_run=dry_run, settings=settings)
-
-
-@contextmanager
-def _without_cyclic_collection():
-    """Python's cyclic garbage collector paused while the sweep runs. A sweep at a million requests allocates some
-    hundreds of thousands of objects (reminders, lines, rows), and every few tens of thousands the collector scanned
-    everything alive, Django included (0.2-0.3 s each time): a fifth of a sweep's Python time. Reference counting
-    still frees what the sweep drops; the few cycles it makes wait for the next collection after it. The setting
-    as it was is put back (a sweep in another thread that found the collector paused leaves it to the first)."""
-    paused = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if paused:
-            gc.enable()
 
 
 def _sweep(*, now: datetime, dry_run: bool, settings: ReminderSettings | None) -> SweepResult:
@@ -94,7 +78,9 @@ def _sweep(*, now: datetime, dry_run: bool, settings: ReminderSettings | None) -
                 result.cancelled = plan.cancelled
                 status = "would_send" if result.sending else "held"
                 for digest in plan.digests:
-                    result.note_digest(digest, build_digest_message(digest, today=today, calendar=calendar).subject, status)
+                    result.note_digest(
+                        digest, build_digest_message(digest, today=today, calendar=calendar).subject, status
+                    )
                 raise _DryRun
         except _DryRun:
             pass
