@@ -4,7 +4,6 @@ document and looked up for each window a promise or sentence asks about."""
 from __future__ import annotations
 
 import bisect
-import re
 
 from policies.models import ChannelKind
 
@@ -90,12 +89,16 @@ def channels_in(doc: Document, start: int, end: int) -> list[dict]:
         channels = [
             c
             for c in channels
-            if not (c["kind"] == ChannelKind.CUSTOMER_SERVICE and re.search(r"电话|热线", c["value"]))
+            if not (c["kind"] == ChannelKind.CUSTOMER_SERVICE and _names_a_phone(c["value"]))
         ]
-    elif any(re.search(r"电话|热线", c["value"]) for c in channels):
+    elif any(_names_a_phone(c["value"]) for c in channels):
         # "拨打客服电话" without a number: the number is the one the policy lists elsewhere (附一: 热线电话).
         channels += [{"kind": ChannelKind.PHONE, "value": phone} for phone in doc.phones]
     return unique(channels)
+
+
+def _names_a_phone(words: str) -> bool:
+    return "电话" in words or "热线" in words
 
 
 def unique(values) -> list:

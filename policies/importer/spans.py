@@ -126,9 +126,14 @@ class TextIndex:
 
     def search(self, pattern: re.Pattern, lo: int, hi: int) -> re.Match | None:
         """pattern.search(text, lo, hi)."""
-        if self._direct(pattern, lo, hi):
+        # (One lookup for an indexed pattern, the common case of a policy with thousands of promises.)
+        indexed = self._starts.get(id(pattern))
+        if indexed is not None:
+            _pattern, starts, width = indexed
+        elif self._direct(pattern, lo, hi):
             return pattern.search(self.text, lo, hi)
-        starts, width = self._index(pattern)
+        else:
+            starts, width = self._index(pattern)
         if width is None:
             return pattern.search(self.text, lo, hi)
         safe_end = hi - width  # a match starting before this ends (lookaheads included) before hi
