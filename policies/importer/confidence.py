@@ -42,6 +42,7 @@ DOUBTS = {
         "read after normalising how it is written (brackets, spaces, emphasis marks, a doubled unit, 了, a wrapped line)"
     ),
     "general_promise": _("the deadline is the section's general promise, not stated for this right"),
+    "closing_down_nearby": _("the paragraph speaks of the service closing down"),
     "means_from_context": _("the right is read from the words around the path or channel"),
 }
 

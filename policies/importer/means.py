@@ -443,6 +443,11 @@ def _inherit_general_promise(
     general = promises_of.in_span(Right.ANY_REQUEST, *section)
     if not general:
         return
+    heading = doc.heading_at(procedure.start)
+    if heading and grammar.ANSWERS_REQUESTS.search(heading.title):
+        # Under "响应您的请求" the rights a channel is offered for are what may be asked; the section's promise
+        # answers any of them as one request (it is not a promise per right).
+        return
     promise = promises[min(general, key=lambda i: (abs(promises[i].start - procedure.start), i))]
     if promise.start < procedure.start and doc.index.search(grammar.ESCALATION, promise.end, procedure.end):
         return
