@@ -274,6 +274,8 @@ def _sentences(text: str) -> list[Sentence]:
     for m in _SENTENCE_END.finditer(text):
         if wrapped and m.start() in wrapped:
             continue
+        if m.group()[-1] in "?!" and text[m.end() : m.end() + 1].isascii() and text[m.end() : m.end() + 1].isalnum():
+            continue  # a web address's query (question.html?qid=9), not a sentence's end
         end = m.end() if m.group() != "\n" else m.start()
         if end > start:
             sentences.append(Sentence(start, end))

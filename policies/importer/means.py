@@ -296,6 +296,8 @@ _POLICY_CONTACTS = 4  # at most: a policy listing many numbers (one per branch) 
 
 
 _CONTACT_SECTION = re.compile(r"联系我们|联系方式")
+# An invitation to ask about the policy and whom to ask: "如有任何问题，请与示例客户服务部门联系".
+_CONTACT_INVITATION = re.compile(r"(?:问题|疑问|意见|建议)[^。！？\n]{0,30}?(?:请|可以?)(?:您)?(?:与|同|和|联系|致电)")
 
 
 def _policy_contacts(doc: Document) -> list[tuple[str, str]]:
@@ -309,6 +311,13 @@ def _policy_contacts(doc: Document) -> list[tuple[str, str]]:
                 found = [(c["kind"], c["value"]) for c in channels_in(doc, *doc.section(heading.end))]
                 if found:
                     break
+    if not found:
+        # No contact section either: "如对本政策有任何问题，请与【示例客户服务部门】联系" names who "us" is.
+        for m in _CONTACT_INVITATION.finditer(doc.text):
+            sentence = doc.sentence_at(m.start())
+            found = [(c["kind"], c["value"]) for c in channels_in(doc, sentence.start, sentence.end)]
+            if found:
+                break
     contacts = list(dict.fromkeys(found))
     return contacts if len(contacts) <= _POLICY_CONTACTS else contacts[:_POLICY_CONTACTS]
 

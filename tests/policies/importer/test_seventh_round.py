@@ -5,7 +5,7 @@ tests; none is copied from a policy of the corpus."""
 from policies.importer.confidence import confidence_of
 from policies.importer.extract import extract
 from policies.models import Action, ClockStart, Confidence, Right, Unit
-from tests.policies.importer.helpers import promises
+from tests.policies.importer.helpers import means_of, promises
 
 W, D = Unit.WORKING_DAY, Unit.CALENDAR_DAY
 
@@ -102,3 +102,39 @@ def test_a_channel_under_a_respond_to_requests_heading_is_not_held_to_its_promis
     found = extract(text).procedures
     assert {p.right for p in found if p.deadline} == {Right.ANY_REQUEST}
     assert {Right.CORRECTION, Right.DELETION} <= {p.right for p in found if not p.deadline}
+
+
+# --- Primary-rights coverage: where and how a right is exercised ------------------------------------------
+
+
+def test_an_account_centre_signed_in_to_is_the_place_for_the_rights_named():
+    text = "四、管理您的信息\n用户可以在个人中心登录后查阅或修改自己的资料。\n"
+    found = means_of(text)
+    assert "个人中心" in found[Right.ACCESS] and "个人中心" in found[Right.CORRECTION]
+
+
+def test_a_web_page_given_by_its_address_is_the_way_to_the_right_after_it():
+    text = "四、管理您的信息\n您可以在设置中查看资料，用户可通过https://help.example.com/faq.html?qid=42注销账号。\n"
+    found = means_of(text)
+    assert "https://help.example.com/faq.html?qid=42" in found[Right.ACCOUNT_CANCELLATION]
+    assert "https://help.example.com/faq.html?qid=42" not in found.get(Right.ACCESS, set())
+
+
+def test_a_menu_path_broken_by_markdown_emphasis_is_one_path():
+    for written in ("**设置**>**账号与安全**>**注销账号**", "“**我** **\\--设置--账号与安全** **”"):
+        text = f"（五）注销\n您可以通过{written}申请注销账号。\n"
+        paths = {p for p in means_of(text).get(Right.ACCOUNT_CANCELLATION, set()) if "设置" in p}
+        assert paths and all("*" not in p and "\\" not in p for p in paths), written
+
+
+def test_contact_us_naming_only_a_department_offers_that_department():
+    text = (
+        "示例游戏隐私政策\n如您对本政策有任何问题，请与【示例客户服务部门】联系。\n"
+        "三、您的权利\n如要求删除您的相关信息，请通过联系我们来确认操作的方式。\n"
+    )
+    assert means_of(text).get(Right.DELETION)
+
+
+def test_a_screen_named_alone_is_a_place_but_a_setting_verb_is_not_one():
+    assert "设置" in means_of("（三）删除\n您可以在设置中删除您保存的指纹信息。\n")[Right.DELETION]
+    assert "账号设置" in means_of("（一）查询\n您可以通过账号设置来查询您的资料。\n")[Right.ACCESS]
