@@ -200,7 +200,7 @@ _SELF_SERVICE_PLACES = [
         # between two. (The spaces before it may be given back to it: "进入 菜单" has the place " 菜单".)
         # (the lookahead names the nouns' first characters: most steps of the lazy run fail at once)
         rf"(?:在|于|进入|通过|从)\s*(?P<place>[^，。；;,!?！？\n“”\"《》()（）]{{1,24}}?(?=[{_NOUN_FIRST}])(?:{_UI_NOUN}|{_APP_NOUN})|{_CENTRE}|{_UI_NOUN}(?=\s*(?:中|里|内)))"
-        rf"\s*+(?:中|里|内|上)?\s*+(?:登[录陆]后)?(?:，?以(?:便)?)?(?:您)?(?:也)?(?:可以|可)?(?:直接|自行|随时)?\s*+(?:来)?"
+        rf"\s*+(?:中|里|内|上)?\s*+(?:(?:登[录陆])?后)?(?:，?以(?:便)?)?(?:您)?(?:也)?(?:可以|可)?(?:直接|自行|随时)?\s*+(?:来)?"
         rf"(?={_SELF_VERB}|访问(?!权限))"
     ),
     # "可通过https://help.example.com/q?id=9注销账号": a web page the user acts on, given by its address
@@ -208,6 +208,11 @@ _SELF_SERVICE_PLACES = [
         # (its first character as a class, the verb before it a lookbehind: the search skips along to an h)
         r"(?P<place>[hH](?<=通过[hH]|访问[hH]|登录[hH]|登陆[hH]|前往[hH]|打开[hH]|进入[hH])[tT][tT][pP][sS]?://[!-~]{4,200}+)"
         rf"\s*+(?:页面|网页)?(?:中|内|上)?(?:申请|自行|直接)?(?={_SELF_VERB})"
+    ),
+    # "登录网易用户《示例用户个人信息服务平台》": a platform named as a title, signed in to or visited
+    re.compile(
+        # (one leading class, then a lookbehind for each word: the search skips along to a 登 or a 访)
+        r"[登访](?:(?<=登)[录陆]|(?<=访)问)[^，。；;,!?！？\n《》]{0,8}《(?P<place>[^《》\n]{2,24}?(?:平台|中心|网站|官网))》"
     ),
     # "改变您的智能移动设备的设置"
     re.compile(r"(?:改变|修改|更改|调整)(?:您的)?(?P<place>[^，。；;,、\s“”]{1,12}?的设置)"),
@@ -270,6 +275,11 @@ _SELF_SERVICE_PLACES = [
     re.compile(
         r"点击\s*[“\"「](?P<place>[^“”\"「」\n]{1,10})[”\"」]\s*(?:[；;，,]\s*(?:\d{1,2}\s*[)）.、]\s*)?|后\s*)"
         r"(?=点击|选择|进入)"
+    ),
+    # "点击个人账户设置后查询、更正": a setting clicked, then what is done there
+    re.compile(
+        r"点击\s*(?P<place>[^，。；;,!?！？\n“”\"《》()（）]{1,12}?(?:设置|页面|菜单|中心))\s*后"
+        rf"(?={_SELF_VERB}|访问)"
     ),
     # "通过“个人中心”完成上述操作": one quoted menu item
     re.compile(

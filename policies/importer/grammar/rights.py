@@ -37,6 +37,8 @@ RIGHT_TERMS = [
         Right.CORRECTION,
         re.compile(
             rf"更正|修改|修正|补充|编辑|更改|更新(?:您的)?(?:部分)?(?:个人)?(?:信息|资料)|更新(?={_AND}{_RIGHT_WORD})"
+            # 变更 alone is mostly the policy's own change; a change of one's data is a correction
+            r"|变更(?:您的)?(?:个人)?(?:信息|资料)|变更(?<=信息变更|资料变更)"
         ),
     ),
     # 访问 and 查看 also mean "unauthorised access" and "read this policy": only with personal data after them,

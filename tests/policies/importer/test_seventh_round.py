@@ -138,3 +138,40 @@ def test_contact_us_naming_only_a_department_offers_that_department():
 def test_a_screen_named_alone_is_a_place_but_a_setting_verb_is_not_one():
     assert "设置" in means_of("（三）删除\n您可以在设置中删除您保存的指纹信息。\n")[Right.DELETION]
     assert "账号设置" in means_of("（一）查询\n您可以通过账号设置来查询您的资料。\n")[Right.ACCESS]
+
+
+def test_a_path_followed_to_look_at_ones_account_is_access():
+    text = "（一）您的权利\n您可通过【我的→账户中心→绑定管理】访问、登录您的帐号。\n"
+    assert Right.ACCESS in means_of(text)
+
+
+def test_a_service_counter_to_go_to_is_a_channel_for_the_changes_named():
+    text = "（二）更正与删除\n如您需要办理入网资料的信息变更、删除，需前往示例通信实体营业厅办理。\n"
+    found = means_of(text)
+    assert "营业厅" in found[Right.CORRECTION] and "营业厅" in found[Right.DELETION]
+
+
+def test_a_change_of_the_policy_is_no_correction():
+    text = "十、本政策的变更\n本政策变更后，我们将在7日内通过公告告知您。\n"
+    assert Right.CORRECTION not in means_of(text)
+    assert promises(text) == []
+
+
+def test_a_platform_named_as_a_title_and_signed_in_to_is_the_place_for_the_rights_named():
+    text = "（一）查阅与删除\n如果您有其他查阅或删除需求，您可以登录示例《示例个人信息服务平台》，我们提供了相关操作指引。\n"
+    found = means_of(text)
+    assert "示例个人信息服务平台" in found[Right.ACCESS] and "示例个人信息服务平台" in found[Right.DELETION]
+
+
+def test_a_setting_clicked_is_the_place_for_what_is_done_after_it():
+    text = "1．查询和更正您的信息\n登录示例，进入“我的”示例首页，点击个人账户设置后查询、更正个人资料；\n"
+    found = means_of(text)
+    assert found.get(Right.ACCESS) and found.get(Right.CORRECTION)
+
+
+def test_contact_us_at_any_time_is_the_way_to_the_right_of_its_sentence():
+    text = (
+        "（二）更正您的信息\n当你无法自行更正时，你可以随时联系我们，我们将尽快回复你的更正请求。\n"
+        "八、联系我们\n电子邮箱：privacy@example.cn\n"
+    )
+    assert "privacy@example.cn" in means_of(text)[Right.CORRECTION]
