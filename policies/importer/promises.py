@@ -28,6 +28,10 @@ def deadline_promises(doc: Document, reading: Document) -> list[ProposedProcedur
         clause_start, clause_end = reading.clause_around(sentence, phrase.start, phrase.end)
         if grammar.period_kept(text, phrase, clause_start, clause_end, index=reading.index):
             continue
+        if reading.index.search(_EXTENSION, clause_start, phrase.start):
+            # "如需延长，延长期限不超过30日", "可以延长至30个工作日内", "在延长后的15个工作日内": how far the
+            # first deadline may be stretched, no deadline of its own
+            continue
         found = grammar.action_and_place(
             text, phrase.start, phrase.end, sentence.start, sentence.end, index=reading.index
         )
@@ -86,6 +90,7 @@ def deadline_promises(doc: Document, reading: Document) -> list[ProposedProcedur
     return promises
 
 
+_EXTENSION = re.compile(r"延长")
 _PARAGRAPH_REACH = 400  # characters of a paragraph before a sentence read for a closing-down passage
 
 

@@ -175,3 +175,48 @@ def test_contact_us_at_any_time_is_the_way_to_the_right_of_its_sentence():
         "八、联系我们\n电子邮箱：privacy@example.cn\n"
     )
     assert "privacy@example.cn" in means_of(text)[Right.CORRECTION]
+
+
+# --- The hidden set's known miss kinds ----------------------------------------------------------------------
+
+
+def test_one_deadline_sentence_repeated_under_several_headings_is_each_headings_right():
+    promise = "如您无法自行操作，可联系客服，我们将在十个工作日内处理。"
+    text = f"（一）查询您的信息\n您可在“我的”页面查看资料。{promise}\n（二）更正您的信息\n您可在“资料”页面修改。{promise}\n（三）获取副本\n您可以申请导出您的数据。{promise}\n"
+    assert [p[0] for p in promises(text)] == [Right.ACCESS, Right.CORRECTION, Right.COPY]
+
+
+def test_a_deadline_sentence_listing_several_rights_is_for_each_of_them():
+    text = "四、您的权利\n对于您查阅、更正、删除或复制个人信息的请求，我们将在20日内答复。\n"
+    assert {p[0] for p in promises(text)} == {Right.ACCESS, Right.CORRECTION, Right.DELETION, Right.COPY}
+
+
+def test_deletion_within_working_days_after_the_account_is_cancelled_counts_from_the_cancellation():
+    for event in ("账号注销成功后", "在您的账户被注销之后", "注销完成后"):
+        text = f"（六）注销账号\n您可在设置中申请注销。{event}，我们将在10个工作日内删除您的个人信息。\n"
+        assert promises(text) == [
+            (Right.ACCOUNT_CANCELLATION, Action.COMPLETION, (10, 10, W), ClockStart.ACCOUNT_CANCELLED)
+        ], event
+
+
+def test_an_extension_clause_is_no_deadline_of_its_own():
+    for extension in (
+        "情况复杂的，可以再延长一个月",
+        "如有特殊情况，我们可延长15日",
+        "必要时可延长至30天",
+        "如需延长，延长期限不超过20日",
+        "对于复杂的请求，完成期限可以延长至30日以内",
+        "必要时我们会告知您延长的理由，并在延长后的10日内完成",
+    ):
+        text = f"（二）更正\n我们将在15日内完成更正；{extension}。\n"
+        assert promises(text) == [(Right.CORRECTION, Action.COMPLETION, (15, 15, D), ClockStart.RECEIPT)], extension
+
+
+def test_retention_counted_from_the_cancellation_is_no_deletion_promise():
+    for kept in (
+        "您的交易记录将保存至注销之日后的3个月",
+        "账号注销后，相关日志保留至注销之日起6个月",
+        "注销后我们将在6个月内保存您的聊天记录备查",
+    ):
+        text = f"（五）注销账号\n{kept}，期满后删除。\n"
+        assert promises(text) == [], kept
