@@ -60,6 +60,10 @@ def deadline_promises(doc: Document, reading: Document) -> list[ProposedProcedur
         ]
         if passage:
             reasons.append(passage)
+        if Right.CONSENT_WITHDRAWAL in rights and reading.remember(
+            ("unsubscribing", sentence.start), lambda sentence=sentence: _only_unsubscribing(reading, sentence)
+        ):
+            reasons.append("unsubscribing")
         if view is not None:
             start, end = view.span_to_original(start, end)
             facts = [Fact(f.kind, *view.span_to_original(f.start, f.end)) for f in facts]
@@ -91,6 +95,19 @@ def deadline_promises(doc: Document, reading: Document) -> list[ProposedProcedur
 
 
 _EXTENSION = re.compile(r"延长")
+_AUTOMATED_DECISION = re.compile(r"自动(?:化)?决策")
+# Unsubscribing (退订) from messages or a subscription is read as withdrawing consent, but only that word says so.
+_UNSUBSCRIBING = re.compile(r"退订")
+_CONSENT_WORDS = re.compile(r"撤回|撤销|收回|授权|同意")
+
+
+def _only_unsubscribing(doc: Document, sentence: Sentence) -> bool:
+    return bool(
+        doc.index.search(_UNSUBSCRIBING, sentence.start, sentence.end)
+        and not doc.index.search(_CONSENT_WORDS, sentence.start, sentence.end)
+    )
+
+
 _PARAGRAPH_REACH = 400  # characters of a paragraph before a sentence read for a closing-down passage
 
 
@@ -279,6 +296,11 @@ def _rights_of_promise(
         # this sentence or in the one before that gave it its right); so are they when the way to contact us
         # is a channel named for complaints ("通过隐私投诉平台与我们联系").
         chosen = [Right.ANY_REQUEST, Right.COMPLAINT]
+    if Right.COMPLAINT in chosen and any(_AUTOMATED_DECISION.search(text, lo, hi) for lo, hi in context):
+        # "要求我们作出解释或对自动决策结果进行投诉，我们将…处理": a request about an automated decision (its
+        # explanation, an appeal against it) is answered as a request, as the labels read it
+        chosen = [Right.ANY_REQUEST] + [r for r in chosen if r not in (Right.COMPLAINT, Right.ANY_REQUEST)]
+        reasons = reasons + ["automated_decision"]
     if chosen and heading and not title and grammar.ANSWERS_REQUESTS.search(heading.title):
         # Under "响应您的（上述）请求" a promise answers every request, whatever right its sentence names (the
         # list it repeats is what may be asked); a complaint it names is answered too.

@@ -220,3 +220,29 @@ def test_retention_counted_from_the_cancellation_is_no_deletion_promise():
     ):
         text = f"（五）注销账号\n{kept}，期满后删除。\n"
         assert promises(text) == [], kept
+
+
+# --- Calibration: shapes that were wrong while confident ----------------------------------------------------
+
+
+def test_a_complaint_about_an_automated_decision_is_a_request_in_general_and_not_confident():
+    text = (
+        "（八）自动化决策\n如果算法作出的自动决策影响您的权益，您可以联系我们要求说明理由，或对自动决策结果提出投诉，"
+        "我们将在收到请求后的10个工作日内处理。\n"
+    )
+    found = [p for p in extract(text).procedures if p.deadline]
+    assert [p.right for p in found] == [Right.ANY_REQUEST]
+    assert all(confidence_of(p.reasons) != Confidence.HIGH for p in found)
+
+
+def test_unsubscribing_alone_is_read_as_consent_withdrawal_but_never_confidently():
+    text = "（七）退订\n如您不想再收到推广短信，可回复退订指令，也可致电客服办理，我们将在5个工作日内回复您的请求。\n"
+    found = [p for p in extract(text).procedures if p.deadline]
+    assert [p.right for p in found] == [Right.CONSENT_WITHDRAWAL]
+    assert all(confidence_of(p.reasons) != Confidence.HIGH for p in found)
+
+
+def test_withdrawing_consent_in_words_stays_confident():
+    text = "（七）撤回同意\n您可以联系客服撤回您的授权同意，我们将在5个工作日内处理。\n"
+    found = [p for p in extract(text).procedures if p.deadline]
+    assert [(p.right, confidence_of(p.reasons)) for p in found] == [(Right.CONSENT_WITHDRAWAL, Confidence.HIGH)]
