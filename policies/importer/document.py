@@ -31,7 +31,9 @@ _HEADING = re.compile(
     + "|".join(f"(?P<n{i}>{p})" for i, (_, p) in enumerate(_NUMBERING))
     + r"))?\s*(?P<title>[^\n]*?)\s*$"
 )
-_SENTENCE_END = re.compile(r"[。！？!?]+|\n")
+# A run of end marks, or a line break. An ASCII ? or ! before an ASCII letter or digit is a web address's query
+# (question.html?qid=9), no end. (One leading class: the search skips along to a mark, faster than two branches.)
+_SENTENCE_END = re.compile(r"[\n。！？!?](?:(?<=\n)|[。！？!?]*+(?![A-Za-z0-9](?<=[?!][A-Za-z0-9])))")
 _LEADING_MARKER = re.compile(rf"{_BULLET}(?:" + "|".join(p for _, p in _NUMBERING) + r")?\s*")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 MAX_QUOTE = 300
@@ -274,8 +276,6 @@ def _sentences(text: str) -> list[Sentence]:
     for m in _SENTENCE_END.finditer(text):
         if wrapped and m.start() in wrapped:
             continue
-        if m.group()[-1] in "?!" and text[m.end() : m.end() + 1].isascii() and text[m.end() : m.end() + 1].isalnum():
-            continue  # a web address's query (question.html?qid=9), not a sentence's end
         end = m.end() if m.group() != "\n" else m.start()
         if end > start:
             sentences.append(Sentence(start, end))

@@ -149,7 +149,7 @@ def test_a_path_followed_to_look_at_ones_account_is_access():
 def test_a_service_counter_to_go_to_is_a_channel_for_the_changes_named():
     text = "（二）更正与删除\n如您需要办理入网资料的信息变更、删除，需前往示例通信实体营业厅办理。\n"
     found = means_of(text)
-    assert "实体营业厅" in found[Right.CORRECTION] and "实体营业厅" in found[Right.DELETION]
+    assert "营业厅" in found[Right.CORRECTION] and "营业厅" in found[Right.DELETION]
     app = "（二）注销\n您可以登录示例营业厅APP，在“设置”中注销账号。\n"
     assert all("营业厅" not in value for value in means_of(app)[Right.ACCOUNT_CANCELLATION])
 
