@@ -205,14 +205,17 @@ _SELF_SERVICE_PLACES = [
     ),
     # "可通过https://help.example.com/q?id=9注销账号": a web page the user acts on, given by its address
     re.compile(
-        # (its first character as a class, the verb before it a lookbehind: the search skips along to an h)
-        r"(?P<place>[hH](?<=通过[hH]|访问[hH]|登录[hH]|登陆[hH]|前往[hH]|打开[hH]|进入[hH])[tT][tT][pP][sS]?://[!-~]{4,200}+)"
+        # (its literal first, the verb before it a lookbehind: the search skips along to an "http")
+        r"(?P<place>http(?<=通过http|访问http|登录http|登陆http|前往http|打开http|进入http)s?://[!-~]{4,200}+)"
         rf"\s*+(?:页面|网页)?(?:中|内|上)?(?:申请|自行|直接)?(?={_SELF_VERB})"
     ),
     # "登录网易用户《示例用户个人信息服务平台》": a platform named as a title, signed in to or visited
+    # (the title mark first, the verb up to 8 characters before it one fixed-width lookbehind per distance:
+    # the search skips along to a 《)
     re.compile(
-        # (one leading class, then a lookbehind for each word: the search skips along to a 登 or a 访)
-        r"[登访](?:(?<=登)[录陆]|(?<=访)问)[^，。；;,!?！？\n《》]{0,8}《(?P<place>[^《》\n]{2,24}?(?:平台|中心|网站|官网))》"
+        r"《(?:"
+        + "|".join(rf"(?<=[登访][录陆问][^，。；;,!?！？\n《》]{{{k}}}《)" for k in range(9))
+        + r")(?P<place>[^《》\n]{2,24}?(?:平台|中心|网站|官网))》"
     ),
     # "改变您的智能移动设备的设置"
     re.compile(r"(?:改变|修改|更改|调整)(?:您的)?(?P<place>[^，。；;,、\s“”]{1,12}?的设置)"),
