@@ -76,13 +76,14 @@ NOT_A_REQUEST = re.compile(
 )
 # Closing down (停止运营, 终止服务或运营, 停止提供产品或服务, 关闭网站): the notice before it and what happens
 # to data after it answer no request. "注销后，我们将停止（为您）提供服务" is the account's end, not the
-# company's: 停止提供 counts only where the sentence names no cancellation.
+# company's: 停止提供 counts only where the sentence names no cancellation. ("不再提供该服务" after consent is
+# withdrawn is the withdrawal's effect: no closing down.)
 # (One leading class, then a lookbehind for each word: the search skips along to a possible first character.)
 _CLOSING_DOWN = re.compile(
-    r"[停终中结关歇不网平业](?:"
+    r"[停终中结关歇网平业](?:"
     r"(?<=[停终中结])[止束](?:(?:产品|服务|业务)(?:或|和|及|与|/)?)?(?:运营|经营|营业)"
     r"|(?<=停)运|(?<=关)停|(?<=歇)业"
-    r"|(?P<service>(?<=[停终不])[止再]提供[^，。；,;\n]{0,6}?(?:产品|服务))"
+    r"|(?P<service>(?<=[停终])止提供[^，。；,;\n]{0,6}?(?:产品|服务))"
     r"|(?<=关)闭(?:本|该|我们的)?(?:网站|平台|产品|业务|应用)"
     r"|(?<=[网平业])[站台务](?:被)?(?:关闭|关停)"
     r")"

@@ -249,3 +249,8 @@ def test_withdrawing_consent_in_words_stays_confident():
     text = "（七）撤回同意\n您可以联系客服撤回您的授权同意，我们将在5个工作日内处理。\n"
     found = [p for p in extract(text).procedures if p.deadline]
     assert [(p.right, confidence_of(p.reasons)) for p in found] == [(Right.CONSENT_WITHDRAWAL, Confidence.HIGH)]
+
+
+def test_a_service_no_longer_offered_after_consent_is_withdrawn_is_no_closing_down():
+    text = "（四）撤回同意\n您撤回授权后，我们将不再提供个性化推荐服务，并在7个工作日内删除相关数据。\n"
+    assert Right.CONSENT_WITHDRAWAL in {p[0] for p in promises(text)}
