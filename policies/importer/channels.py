@@ -87,9 +87,7 @@ def channels_in(doc: Document, start: int, end: int) -> list[dict]:
     if any(c["kind"] == ChannelKind.PHONE for c in channels):
         # The number itself is the channel; "客服电话" beside it says nothing more.
         channels = [
-            c
-            for c in channels
-            if not (c["kind"] == ChannelKind.CUSTOMER_SERVICE and _names_a_phone(c["value"]))
+            c for c in channels if not (c["kind"] == ChannelKind.CUSTOMER_SERVICE and _names_a_phone(c["value"]))
         ]
     elif any(_names_a_phone(c["value"]) for c in channels):
         # "拨打客服电话" without a number: the number is the one the policy lists elsewhere (附一: 热线电话).

@@ -42,6 +42,9 @@ DOUBTS = {
         "read after normalising how it is written (brackets, spaces, emphasis marks, a doubled unit, 了, a wrapped line)"
     ),
     "general_promise": _("the deadline is the section's general promise, not stated for this right"),
+    "closing_down_nearby": _("the paragraph speaks of the service closing down"),
+    "automated_decision": _("a request about an automated decision, read as a request in general"),
+    "unsubscribing": _("only unsubscribing (退订) makes this a withdrawal of consent"),
     "means_from_context": _("the right is read from the words around the path or channel"),
 }
 

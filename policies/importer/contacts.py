@@ -122,6 +122,14 @@ _CHANNEL_WORDS = [
         ),
     ),
     (ChannelKind.CUSTOMER_SERVICE, re.compile(r"意见反馈|客户服务(?:热线|电话)?")),
+    # a service counter visited in person ("需前往实体营业厅办理"; not an app named 营业厅). (Its literal first,
+    # the words before it a lookbehind: the search skips along to a 营业.)
+    (
+        ChannelKind.CUSTOMER_SERVICE,
+        re.compile(
+            r"营业(?:厅(?:(?<=实体营业厅|线下营业厅|附近营业厅|就近营业厅)|(?<=附近的营业厅|就近的营业厅))|网点)"
+        ),
+    ),
     (ChannelKind.CUSTOMER_SERVICE, re.compile(r"(?P<brand>[A-Za-z0-9\u4e00-\u9fff]{0,8}?)客服(?:电话|热线)?")),
 ]
 

@@ -32,10 +32,11 @@ _HEADING = re.compile(
     + "|".join(f"(?P<n{i}>{p})" for i, (_, p) in enumerate(_NUMBERING))
     + r"))?\s*(?P<title>[^\n]*?)\s*$"
 )
-# A run of sentence ends, or one line break. (Written to open with a character class: the regex engine then skips
-# to the next candidate at C speed instead of entering the pattern at every position.)
 _NOT_A_TITLE_END = frozenset("。；;！？!?，,")
-_SENTENCE_END = re.compile(r"[。！？!?\n](?:(?<=\n)|[。！？!?]*)")
+# A run of end marks, or a line break. An ASCII ? or ! before an ASCII letter or digit is a web address's query
+# (question.html?qid=9), no end. (One leading class: the regex engine skips to a mark at C speed instead of
+# entering the pattern at every position.)
+_SENTENCE_END = re.compile(r"[\n。！？!?](?:(?<=\n)|[。！？!?]*+(?![A-Za-z0-9](?<=[?!][A-Za-z0-9])))")
 _LEADING_MARKER = re.compile(rf"{_BULLET}(?:" + "|".join(p for _, p in _NUMBERING) + r")?\s*")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 MAX_QUOTE = 300

@@ -21,8 +21,8 @@ from .proposals import Fact, ProposedProcedure
 # ("注销账号需联系示例客服人员").
 # (One leading class, then a lookbehind for each word: searched as fast as a pattern with one first literal.)
 _INSTRUCTION = re.compile(
-    r"[您请可有需须](?:(?<=您)(?:也|还|均)?(?:可以|可)|(?<=请)(?:您)?(?:通过|联系|与|向)|(?<=可)(?:通过|联系|以通过)"
-    r"|(?<=有)权(?:通过)?(?:拨打|致电|前往)|(?<=[需须])(?<![无不].)要?(?:联系|拨打|致电))"
+    r"[您请可有需须](?:(?<=您)(?:也|还|均)?(?:可以|可)|(?<=请)(?:您)?(?:通过|联系|与|向)|(?<=可)(?:以)?(?:随时)?(?:通过|联系)"
+    r"|(?<=有)权(?:通过)?(?:拨打|致电|前往)|(?<=[需须])(?<![无不].)要?(?:联系|拨打|致电|前往))"
 )
 
 
@@ -139,9 +139,13 @@ def _rights_of_means(doc: Document, start: int, end: int, own_words: str) -> lis
     if not context:
         heading = doc.heading_at(start)
         context = grammar.rights_in_order(heading.title) if heading else []
+    if not context and first_after and _VISITED.match(text, end, first_after[1]):
+        # "通过【帐号→个人中心】访问、登录您的帐号": what a path is followed to look at, the reader has access to
+        context = [Right.ACCESS]
     return list(dict.fromkeys(by_words + context))
 
 
+_VISITED = re.compile(r"[】」』”\"\s*]{0,4}(?:来|以|中|里|内)?(?:访问|查看|查阅|浏览)")
 # A sentence that introduces a list of ways ("您可通过以下途径查询、更正您的个人信息：").
 _INTRODUCES_WAYS = re.compile(r"(?:以下|下述|如下|下列|下面的?)(?:列明的)?(?:途径|方式|路径|渠道|指引|步骤)")
 _INTRO_LOOKBACK = 6  # sentences (list items) back from a path to the sentence that introduced the list
@@ -289,13 +293,17 @@ _CONTACTS_REFERENCE = re.compile(
     # the policy named by its title: "通过本《隐私条款》提供的方式联系我们"
     r"|本《[^》\n]{1,20}》中?(?:提及|所述|列明|载明|所列|提供)的?(?:方式|途径|联系方式)"
     r"|(?:下方|文末|底部|末尾)的?(?:邮箱|邮件|电话)"
-    r"|通过联系我们|(?:可以?|请)(?:联系我们|与我们(?:取得)?联系)(?=进行|申请|要求|提出|更正|补充|修改|删除|查询|查阅|注销|以|反馈)"
+    r"|通过联系我们|(?:可以?|请)(?:随时)?(?:联系我们|与我们(?:取得)?联系)(?=进行|申请|要求|提出|更正|补充|修改|删除|查询|查阅|注销|以|反馈"
+    # "当你无法自行更正时，你可以随时联系我们，我们将尽快回复": the clause ends; the sentence names the right
+    r"|[，,][^，。；;\n]{0,12}?(?:回复|答复|处理|反馈))"
     r")"
 )
 _POLICY_CONTACTS = 4  # at most: a policy listing many numbers (one per branch) lists them for another purpose
 
 
 _CONTACT_SECTION = re.compile(r"联系我们|联系方式")
+# An invitation to ask about the policy and whom to ask: "如有任何问题，请与示例客户服务部门联系".
+_CONTACT_INVITATION = re.compile(r"(?:问题|疑问|意见|建议)[^。！？\n]{0,30}?(?:请|可以?)(?:您)?(?:与|同|和|联系|致电)")
 
 
 def _policy_contacts(doc: Document) -> list[tuple[str, str]]:
@@ -309,6 +317,13 @@ def _policy_contacts(doc: Document) -> list[tuple[str, str]]:
                 found = [(c["kind"], c["value"]) for c in channels_in(doc, *doc.section(heading.end))]
                 if found:
                     break
+    if not found:
+        # No contact section either: "如对本政策有任何问题，请与【示例客户服务部门】联系" names who "us" is.
+        for m in _CONTACT_INVITATION.finditer(doc.text):
+            sentence = doc.sentence_at(m.start())
+            found = [(c["kind"], c["value"]) for c in channels_in(doc, sentence.start, sentence.end)]
+            if found:
+                break
     contacts = list(dict.fromkeys(found))
     return contacts if len(contacts) <= _POLICY_CONTACTS else contacts[:_POLICY_CONTACTS]
 
@@ -442,6 +457,11 @@ def _inherit_general_promise(
     section = doc.section(procedure.start)
     general = promises_of.in_span(Right.ANY_REQUEST, *section)
     if not general:
+        return
+    heading = doc.heading_at(procedure.start)
+    if heading and grammar.ANSWERS_REQUESTS.search(heading.title):
+        # Under "响应您的请求" the rights a channel is offered for are what may be asked; the section's promise
+        # answers any of them as one request (it is not a promise per right).
         return
     promise = promises[min(general, key=lambda i: (abs(promises[i].start - procedure.start), i))]
     if promise.start < procedure.start and doc.index.search(grammar.ESCALATION, promise.end, procedure.end):

@@ -34,6 +34,8 @@ _URL = re.compile(r"[hHwW](?:(?<=[hH])[tT][tT][pP][sS]?://|(?<=[wW])[wW][wW]\.)[
 _STEP_CHAR = re.compile(r"[\w/&·+（）() ]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _QUOTES = "“”\"「」『』‘’'【】〔〕"
+# Markdown emphasis and escapes around steps ("**设置**>**账号**", "“我** **\\--会员中心"): no part of a step.
+_MARKS = _QUOTES + "*\\"
 _MAX_STEP = 20
 # Words that introduce a path ("通过", "路径为", "进入") or end it ("页面", "进行", "或") but are not a step.
 _LEAD_IN = re.compile(r"^.*?(?:通过|进入|点击|依次|打开|前往|访问|路径[为是]?|途径[为是]?|入口[为是]?|登录后|在(?!线))")
@@ -109,14 +111,14 @@ def _with_quoted_menus(paths: list[Path], menus: list[Path]) -> list[Path]:
 
 
 def _is_step(gap: str) -> bool:
-    gap = gap.strip(" " + _QUOTES)
+    gap = gap.strip(" " + _MARKS)
     return 0 < len(gap) <= _MAX_STEP and all(_STEP_CHAR.match(ch) for ch in gap) and not gap.isdigit()
 
 
 def _path_from_chain(masked: str, chain: list[re.Match]) -> Path | None:
     # The first step runs back from the first separator, the last one forward from the last separator.
     first_end = chain[0].start()
-    while first_end > 0 and masked[first_end - 1] in _QUOTES + " ":
+    while first_end > 0 and masked[first_end - 1] in _MARKS + " ":
         first_end -= 1  # 「我的」》「设置」: the step ends before its closing quote
     first_start = first_end
     while first_start > 0 and first_end - first_start < 40 and _STEP_CHAR.match(masked[first_start - 1]):
@@ -132,7 +134,7 @@ def _path_from_chain(masked: str, chain: list[re.Match]) -> Path | None:
     first_start += len(masked[first_start:first_end]) - len(masked[first_start:first_end].lstrip())
 
     last_start = chain[-1].end()
-    while last_start < len(masked) and masked[last_start] in _QUOTES + " ":
+    while last_start < len(masked) and masked[last_start] in _MARKS + " ":
         last_start += 1
     last_end = last_start
     while last_end < len(masked) and last_end - last_start < 40 and _STEP_CHAR.match(masked[last_end]):
@@ -149,7 +151,7 @@ def _path_from_chain(masked: str, chain: list[re.Match]) -> Path | None:
         return None
 
     bounds = [first_start] + [m for sep in chain for m in (sep.start(), sep.end())] + [last_end]
-    steps = tuple(masked[bounds[k] : bounds[k + 1]].strip(" " + _QUOTES) for k in range(0, len(bounds), 2))
+    steps = tuple(masked[bounds[k] : bounds[k + 1]].strip(" " + _MARKS) for k in range(0, len(bounds), 2))
     if not all(0 < len(s) <= _MAX_STEP for s in steps):
         return None
     if not all(_CJK.search(s) or s.isascii() and s.isalpha() for s in steps) or not any(_CJK.search(s) for s in steps):
@@ -166,7 +168,7 @@ def _path_from_chain(masked: str, chain: list[re.Match]) -> Path | None:
         cued = bool(_PATH_CUE.search(masked[max(0, first_start - 6) : first_start]))
         if len(steps) < 3 and not (quoted or cued):
             return None
-    value = "".join(ch for ch in masked[first_start:last_end] if ch not in _QUOTES)
+    value = "".join(ch for ch in masked[first_start:last_end] if ch not in _MARKS)
     value = re.sub(r"\s{2,}", " ", value).strip()
     return Path(first_start, last_end, value, steps)
 
@@ -174,7 +176,7 @@ def _path_from_chain(masked: str, chain: list[re.Match]) -> Path | None:
 def normalise_path(path: str) -> str:
     """A path without spaces, quotes and arrow styles: to compare paths written differently."""
     steps = _PATH_SEPARATOR.split(path)
-    return ">".join(s.strip(" " + _QUOTES).replace(" ", "") for s in steps if s.strip(" " + _QUOTES))
+    return ">".join(s.strip(" " + _MARKS).replace(" ", "") for s in steps if s.strip(" " + _MARKS))
 
 
 # A path that ends at a person (人工客服, 帮助与客服) reaches an agent in the app: it is not self-service.
@@ -192,6 +194,9 @@ _UI_NOUN = r"(?:页面|菜单|界面|设置|权限|选项|栏目)"
 # The product or app itself too: "在您使用的示例游戏产品中查阅", "在App内删除".
 _APP_NOUN = r"(?:账户|帐户|账号|帐号|个人中心|客户端|移动应用|官方网站|官网|产品|应用|App|APP|app)"
 _NOUN_FIRST = "页菜界设权选栏账帐个客移官产应Aa"
+# The account centre or a screen, named alone ("在个人中心登录后查询", "在设置中删除"): the place needs no words
+# before it.
+_CENTRE = r"(?:个人|用户|账号|帐号|账户|帐户|会员)中心"
 # (执行此类操作: the acts the sentence names, done there)
 _SELF_VERB = r"(?:查阅|查询|查看|删除|清除|取消|关闭|更正|修改|更新|编辑|撤回|注销|管理|进行|完成|提交|退订|设置|执行)"
 _SELF_SERVICE_PLACES = [
@@ -201,9 +206,23 @@ _SELF_SERVICE_PLACES = [
         # Possessive spaces (\s*+) after the place: only optional words lie between them, so no run is split
         # between two. (The spaces before it may be given back to it: "进入 菜单" has the place " 菜单".)
         # (the lookahead names the nouns' first characters: most steps of the lazy run fail at once)
-        rf"(?:在|于|进入|通过|从)\s*(?P<place>[^，。；;,!?！？\n“”\"《》()（）]{{1,24}}?(?=[{_NOUN_FIRST}])(?:{_UI_NOUN}|{_APP_NOUN}))"
-        rf"\s*+(?:中|里|内|上)?\s*+(?:，?以(?:便)?)?(?:您)?(?:也)?(?:可以|可)?(?:直接|自行|随时)?\s*+(?:来)?"
+        rf"(?:在|于|进入|通过|从)\s*(?P<place>[^，。；;,!?！？\n“”\"《》()（）]{{1,24}}?(?=[{_NOUN_FIRST}])(?:{_UI_NOUN}|{_APP_NOUN})|{_CENTRE}|{_UI_NOUN}(?=\s*(?:中|里|内)))"
+        rf"\s*+(?:中|里|内|上)?\s*+(?:(?:登[录陆])?后)?(?:，?以(?:便)?)?(?:您)?(?:也)?(?:可以|可)?(?:直接|自行|随时)?\s*+(?:来)?"
         rf"(?={_SELF_VERB}|访问(?!权限))"
+    ),
+    # "可通过https://help.example.com/q?id=9注销账号": a web page the user acts on, given by its address
+    re.compile(
+        # (its literal first, the verb before it a lookbehind: the search skips along to an "http")
+        r"(?P<place>http(?<=通过http|访问http|登录http|登陆http|前往http|打开http|进入http)s?://[!-~]{4,200}+)"
+        rf"\s*+(?:页面|网页)?(?:中|内|上)?(?:申请|自行|直接)?(?={_SELF_VERB})"
+    ),
+    # "登录网易用户《示例用户个人信息服务平台》": a platform named as a title, signed in to or visited
+    # (the title mark first, the verb up to 8 characters before it one fixed-width lookbehind per distance:
+    # the search skips along to a 《)
+    re.compile(
+        r"《(?:"
+        + "|".join(rf"(?<=[登访][录陆问][^，。；;,!?！？\n《》]{{{k}}}《)" for k in range(9))
+        + r")(?P<place>[^《》\n]{2,24}?(?:平台|中心|网站|官网))》"
     ),
     # "改变您的智能移动设备的设置"
     re.compile(r"(?:改变|修改|更改|调整)(?:您的)?(?P<place>[^，。；;,、\s“”]{1,12}?的设置)"),
@@ -267,6 +286,11 @@ _SELF_SERVICE_PLACES = [
     re.compile(
         r"点击\s*[“\"「](?P<place>[^“”\"「」\n]{1,10})[”\"」]\s*(?:[；;，,]\s*(?:\d{1,2}\s*[)）.、]\s*)?|后\s*)"
         r"(?=点击|选择|进入)"
+    ),
+    # "点击个人账户设置后查询、更正": a setting clicked, then what is done there
+    re.compile(
+        r"点击\s*(?P<place>[^，。；;,!?！？\n“”\"《》()（）]{1,12}?(?:设置|页面|菜单|中心))\s*后"
+        rf"(?={_SELF_VERB}|访问)"
     ),
     # "通过“个人中心”完成上述操作": one quoted menu item
     re.compile(

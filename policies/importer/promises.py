@@ -28,10 +28,19 @@ def deadline_promises(doc: Document, reading: Document) -> list[ProposedProcedur
         clause_start, clause_end = reading.clause_around(sentence, phrase.start, phrase.end)
         if grammar.period_kept(text, phrase, clause_start, clause_end, index=reading.index):
             continue
+        if reading.index.search(_EXTENSION, clause_start, phrase.start):
+            # "如需延长，延长期限不超过30日", "可以延长至30个工作日内", "在延长后的15个工作日内": how far the
+            # first deadline may be stretched, no deadline of its own
+            continue
         found = grammar.action_and_place(
             text, phrase.start, phrase.end, sentence.start, sentence.end, index=reading.index
         )
         if found is None:
+            continue
+        passage = reading.remember(
+            ("closing down", sentence.start), lambda sentence=sentence: _closing_down_passage(reading, sentence)
+        )
+        if passage == "closing_down":
             continue
         action, verb_place = found
         rights, right_reasons = rights_of_promise(reading, sentence, phrase.start)
@@ -49,6 +58,12 @@ def deadline_promises(doc: Document, reading: Document) -> list[ProposedProcedur
             "verb_after_deadline" if verb_place == "after" else "verb_before_deadline",
             "clock_stated" if trigger else "clock_from_receipt",
         ]
+        if passage:
+            reasons.append(passage)
+        if Right.CONSENT_WITHDRAWAL in rights and reading.remember(
+            ("unsubscribing", sentence.start), lambda sentence=sentence: _only_unsubscribing(reading, sentence)
+        ):
+            reasons.append("unsubscribing")
         if view is not None:
             start, end = view.span_to_original(start, end)
             facts = [Fact(f.kind, *view.span_to_original(f.start, f.end)) for f in facts]
@@ -77,6 +92,45 @@ def deadline_promises(doc: Document, reading: Document) -> list[ProposedProcedur
                 )
             )
     return promises
+
+
+_EXTENSION = re.compile(r"延长")
+_AUTOMATED_DECISION = re.compile(r"自动(?:化)?决策")
+# Unsubscribing (退订) from messages or a subscription is read as withdrawing consent, but only that word says so.
+_UNSUBSCRIBING = re.compile(r"退订")
+_CONSENT_WORDS = re.compile(r"撤回|撤销|收回|授权|同意")
+
+
+def _only_unsubscribing(doc: Document, sentence: Sentence) -> bool:
+    return bool(
+        doc.index.search(_UNSUBSCRIBING, sentence.start, sentence.end)
+        and not doc.index.search(_CONSENT_WORDS, sentence.start, sentence.end)
+    )
+
+
+_PARAGRAPH_REACH = 400  # characters of a paragraph before a sentence read for a closing-down passage
+
+
+def _closing_down_passage(doc: Document, sentence: Sentence) -> str | None:
+    """ "closing_down" when the sentence, the one before it in its paragraph or its heading speaks of closing
+    down ("停止运营时，我们将通知您，并在90天内删除您的个人信息"): no request deadline, however it is worded;
+    "closing_down_nearby" when only the paragraph further back does (the promise is read, never confident)."""
+    text, index = doc.text, doc.index
+    if grammar.closing_down(text, sentence.start, sentence.end, index=index):
+        return "closing_down"
+    line_start = doc.line_of(sentence.start)[0]
+    i = bisect.bisect_right(doc.sentence_starts, sentence.start) - 1
+    previous = doc.sentences[i - 1] if i > 0 else None
+    if previous is not None and previous.start >= line_start:
+        if grammar.closing_down(text, previous.start, previous.end, index=index):
+            return "closing_down"
+    heading = doc.heading_at(sentence.start)
+    if heading and grammar.closing_down(heading.title, 0, len(heading.title)):
+        return "closing_down"
+    lo = max(line_start, sentence.start - _PARAGRAPH_REACH)
+    if lo < sentence.start and grammar.closing_down(text, lo, sentence.start, index=index):
+        return "closing_down_nearby"
+    return None
 
 
 class _PromiseWords:
@@ -242,13 +296,22 @@ def _rights_of_promise(
         # this sentence or in the one before that gave it its right); so are they when the way to contact us
         # is a channel named for complaints ("通过隐私投诉平台与我们联系").
         chosen = [Right.ANY_REQUEST, Right.COMPLAINT]
-    if chosen and heading and not title and Right.ANY_REQUEST not in chosen and _ANSWERS_REQUESTS.search(heading.title):
-        # Under "响应您的上述请求" a promise answers every request above, whatever right its sentence names.
-        chosen = chosen + [Right.ANY_REQUEST]
+    if Right.COMPLAINT in chosen and any(_AUTOMATED_DECISION.search(text, lo, hi) for lo, hi in context):
+        # "要求我们作出解释或对自动决策结果进行投诉，我们将…处理": a request about an automated decision (its
+        # explanation, an appeal against it) is answered as a request, as the labels read it
+        chosen = [Right.ANY_REQUEST] + [r for r in chosen if r not in (Right.COMPLAINT, Right.ANY_REQUEST)]
+        reasons = reasons + ["automated_decision"]
+    if chosen and heading and not title and grammar.ANSWERS_REQUESTS.search(heading.title):
+        # Under "响应您的（上述）请求" a promise answers every request, whatever right its sentence names (the
+        # list it repeats is what may be asked); a complaint it names is answered too.
+        chosen = [Right.ANY_REQUEST] + ([Right.COMPLAINT] if Right.COMPLAINT in chosen else [])
     if chosen:
         return chosen, reasons + (["several_rights"] if len(chosen) > 1 else [])
     if any(grammar.is_request_context(text, lo, hi) for lo, hi in context):
-        invitation = _asked_with_complaints_before(doc, sentence)
+        # "如有任何疑问，请发送邮件至…，我们会在15日内回复": a sentence that names what it asks is its own
+        # invitation; an earlier one that named complaints does not reach it.
+        own_asking = doc.index.search(grammar.OWN_INVITATION, sentence.start, sentence.end)
+        invitation = None if own_asking else _asked_with_complaints_before(doc, sentence)
         if invitation is not None:
             # "…投诉、建议或需要删除所有记录时，请联系我们": the deletion the invitation names is asked too
             needed = [r for r in grammar.needed_rights(text, invitation.start, invitation.end) if r != Right.COMPLAINT]
@@ -274,7 +337,6 @@ def _rights_of_numbered_items(doc: Document, sentence: Sentence) -> list[str]:
     return list(dict.fromkeys(rights))
 
 
-_ANSWERS_REQUESTS = re.compile(r"响应(?:您|你)的?(?:上述|以上|前述)(?:权利)?请求")
 _NAMED_IN_TURN = 4  # rights named one by one in a sentence; more is a summary of every right (any request)
 
 
@@ -290,6 +352,6 @@ def _asked_with_complaints_before(doc: Document, sentence: Sentence, back: int =
     i = bisect.bisect_right(doc.sentence_starts, sentence.start) - 1
     section_start = doc.section(sentence.start)[0]
     for previous in reversed(doc.sentences[max(0, i - back) : i]):
-        if previous.start >= section_start and grammar.asks_and_complains(doc.text, previous.start, previous.end):
+        if previous.start >= section_start and grammar.invites_complaints(doc.text, previous.start, previous.end):
             return previous
     return None

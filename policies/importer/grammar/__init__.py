@@ -33,13 +33,17 @@ from .periods import DeadlinePhrase, find_deadlines, period_kept
 from .promise import CAP_WORDS, CLAUSE_END, REPLY_OR_COMPLETION, SELF, SOFT_WORDS, action_and_place, action_of, hedge_of
 from .rights import (
     ABOVE_REQUESTS,
+    ANSWERS_REQUESTS,
     ESCALATION,
     GENERIC_REQUEST,
     NOT_A_REQUEST,
+    OWN_INVITATION,
     PATH_CONSENT_WITHDRAWAL,
     RIGHT_TERMS,
     asks_and_complains,
+    closing_down,
     contact_through_complaint_channel,
+    invites_complaints,
     is_request_context,
     needed_rights,
     right_lists,
@@ -51,6 +55,8 @@ from .scope import CatchAll, NumberedLines, catch_all, inline_title, numbers_ref
 
 __all__ = [
     "ABOVE_REQUESTS",
+    "ANSWERS_REQUESTS",
+    "OWN_INVITATION",
     "CAP_WORDS",
     "CLAUSE_END",
     "ESCALATION",
@@ -70,7 +76,9 @@ __all__ = [
     "action_and_place",
     "action_of",
     "asks_and_complains",
+    "closing_down",
     "contact_through_complaint_channel",
+    "invites_complaints",
     "catch_all",
     "clock_start_of",
     "clock_triggers",

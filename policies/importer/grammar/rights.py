@@ -17,8 +17,10 @@ _RIGHT_WORD = r"(?:访问|查询|查阅|查看|更正|修改|更改|编辑|更�
 RIGHT_LIST = re.compile(rf"{_RIGHT_WORD}(?:{_AND}{_RIGHT_WORD}){{1,6}}")
 # Questions and complaints asked in one breath ("任何投诉、建议、疑问", "疑问、意见或需要投诉"): a request of
 # any kind, and a complaint.
-_ASKING = r"(?:投诉|举报|疑问|意见|建议|咨询|问题)"
+_ASKING = r"(?:投诉|举报|疑问|意见|建议|咨询|问题|反馈)"
 _NEED = r"(?:需要|想要|希望)?"
+# An invitation that names what it asks ("如有任何疑问", "对于您的意见或建议"), no complaint among it.
+OWN_INVITATION = re.compile(r"(?:如|若|对于|关于)[^，。；,;\n]{0,30}?(?:疑问|意见|建议|咨询)")
 ASKING_LIST = re.compile(rf"{_ASKING}(?:{_AND}{_NEED}{_ASKING}){{1,6}}")
 # Ordered: a sentence about cancelling an account also mentions deletion of data; cancellation comes first.
 RIGHT_TERMS = [
@@ -35,6 +37,8 @@ RIGHT_TERMS = [
         Right.CORRECTION,
         re.compile(
             rf"更正|修改|修正|补充|编辑|更改|更新(?:您的)?(?:部分)?(?:个人)?(?:信息|资料)|更新(?={_AND}{_RIGHT_WORD})"
+            # 变更 alone is mostly the policy's own change; a change of one's data is a correction
+            r"|变更(?:您的)?(?:个人)?(?:信息|资料)|变更(?<=信息变更|资料变更)"
         ),
     ),
     # 访问 and 查看 also mean "unauthorised access" and "read this policy": only with personal data after them,
@@ -66,10 +70,41 @@ GENERIC_REQUEST = re.compile(
 # "对于以上您的合理请求" / "上述请求" / "您的以下权利请求": the requests of every right listed above or below
 # ("上述方式" is a route, not a request).
 ABOVE_REQUESTS = re.compile(r"(?:以上|上述|以下)(?![^，。；,;\n]{0,4}方式)[^，。；,;\n]{0,12}?请求")
+# A heading that answers requests in general ("响应您的上述请求", "如何响应您的权利请求", "响应您的请求"):
+# every promise under it is for any request.
+ANSWERS_REQUESTS = re.compile(r"响应(?:您|你)的?(?:上述|以上|前述)?(?:权利)?请求")
 # Deadlines that are not answers to a user's request: incidents, refunds, deliveries, retention.
 NOT_A_REQUEST = re.compile(
     r"安全事件|泄露|退款|退票|退货|换货|商品|售后|发货|配送|物流|优惠|积分|保存期限|保留期限|存储期限|留存"
 )
+# Closing down (停止运营, 终止服务或运营, 停止提供产品或服务, 关闭网站): the notice before it and what happens
+# to data after it answer no request. "注销后，我们将停止（为您）提供服务" is the account's end, not the
+# company's: 停止提供 counts only where the sentence names no cancellation. ("不再提供该服务" after consent is
+# withdrawn is the withdrawal's effect: no closing down.)
+# (One leading class, then a lookbehind for each word: the search skips along to a possible first character.)
+_CLOSING_DOWN = re.compile(
+    r"[停终中结关歇网平业](?:"
+    r"(?<=[停终中结])[止束](?:(?:产品|服务|业务)(?:或|和|及|与|/)?)?(?:运营|经营|营业)"
+    r"|(?<=停)运|(?<=关)停|(?<=歇)业"
+    r"|(?P<service>(?<=[停终])止提供[^，。；,;\n]{0,6}?(?:产品|服务))"
+    r"|(?<=关)闭(?:本|该|我们的)?(?:网站|平台|产品|业务|应用)"
+    r"|(?<=[网平业])[站台务](?:被)?(?:关闭|关停)"
+    r")"
+)
+_CANCELLED = re.compile(r"注销")
+
+
+def closing_down(text: str, start: int, end: int, *, index: TextIndex | None = None) -> bool:
+    """Whether text[start:end] speaks of the company closing down the product or service."""
+    search = index.search if index else lambda pattern, lo, hi: pattern.search(text, lo, hi)
+    pos = start
+    while (m := search(_CLOSING_DOWN, pos, end)) is not None:
+        if not m["service"] or not search(_CANCELLED, start, end):
+            return True
+        pos = m.end()
+    return False
+
+
 # Dissatisfied with the answer, a person escalates: a route offered then is not held to the first promise.
 ESCALATION = re.compile(r"不满意|不服|仍有异议|仍有疑问|未(?:能)?(?:获得|得到)(?:满意的?)?(?:答复|回复)")
 # Switching a setting off is how many policies let users withdraw consent, but only on a path.
@@ -135,13 +170,25 @@ def right_lists(text: str, start: int, end: int) -> list[tuple[int, int, list[st
     return found
 
 
+# "为您提供咨询或协调解决您的投诉": a contact line that says it resolves complaints invites them.
+_RESOLVES_COMPLAINTS = re.compile(r"(?:解决|处理|受理|回应)(?:您|你)?的?投诉")
+
+
 def asks_and_complains(text: str, start: int, end: int) -> bool:
-    """Whether text[start:end] lists a complaint with questions or suggestions ("任何投诉、建议、疑问")."""
+    """Whether text[start:end] lists a complaint with questions or suggestions ("任何投诉、建议、疑问",
+    "投诉、反馈")."""
     for m in ASKING_LIST.finditer(text, start, end):
         words = m.group()
-        if "投诉" in words and re.search("疑问|意见|建议|咨询|问题", words):
+        if "投诉" in words and re.search("疑问|意见|建议|咨询|问题|反馈", words):
             return True
     return False
+
+
+def invites_complaints(text: str, start: int, end: int) -> bool:
+    """Whether a contact invitation text[start:end] names complaints among what it handles: asks_and_complains,
+    or a line that resolves complaints ("协调解决您的投诉"). (The template's "网络信息安全的投诉和举报" reports
+    unlawful content: no complaint about one's data, as the labels read it.)"""
+    return asks_and_complains(text, start, end) or bool(_RESOLVES_COMPLAINTS.search(text, start, end))
 
 
 # "当您有其他的投诉、建议或需要删除所有访问记录时，请与我们联系": a right named as a need of the reader's among
