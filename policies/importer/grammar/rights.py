@@ -17,8 +17,9 @@ _RIGHT_WORD = r"(?:访问|查询|查阅|查看|更正|修改|更改|编辑|更�
 RIGHT_LIST = re.compile(rf"{_RIGHT_WORD}(?:{_AND}{_RIGHT_WORD}){{1,6}}")
 # Questions and complaints asked in one breath ("任何投诉、建议、疑问", "疑问、意见或需要投诉"): a request of
 # any kind, and a complaint.
-_ASKING = r"(?:投诉|举报|疑问|意见|建议|咨询|问题|反馈)"
-_NEED = r"(?:需要|想要|希望)?"
+# ("疑问、意见、建议或进行申诉": an appeal is a complaint, and the verb of the last item is no break in the list)
+_ASKING = r"(?:投诉|申诉|举报|疑问|意见|建议|咨询|问题|反馈)"
+_NEED = r"(?:需要|想要|希望|进行|提出)?"
 # An invitation that names what it asks ("如有任何疑问", "对于您的意见或建议"), no complaint among it.
 OWN_INVITATION = re.compile(r"(?:如|若|对于|关于)[^，。；,;\n]{0,30}?(?:疑问|意见|建议|咨询)")
 ASKING_LIST = re.compile(rf"{_ASKING}(?:{_AND}{_NEED}{_ASKING}){{1,6}}")
@@ -179,7 +180,7 @@ def asks_and_complains(text: str, start: int, end: int) -> bool:
     "投诉、反馈")."""
     for m in ASKING_LIST.finditer(text, start, end):
         words = m.group()
-        if "投诉" in words and re.search("疑问|意见|建议|咨询|问题|反馈", words):
+        if ("投诉" in words or "申诉" in words) and re.search("疑问|意见|建议|咨询|问题|反馈", words):
             return True
     return False
 

@@ -254,3 +254,22 @@ def test_withdrawing_consent_in_words_stays_confident():
 def test_a_service_no_longer_offered_after_consent_is_withdrawn_is_no_closing_down():
     text = "（四）撤回同意\n您撤回授权后，我们将不再提供个性化推荐服务，并在7个工作日内删除相关数据。\n"
     assert Right.CONSENT_WITHDRAWAL in {p[0] for p in promises(text)}
+
+
+# --- After the sixth held-out set was scored: an appeal listed with questions ----------------------------
+
+
+def test_questions_listed_with_an_appeal_are_answered_as_well_as_the_appeal():
+    # "…有任何疑问、意见或进行申诉…我们将…回复": 申诉 is a complaint, and 进行 before the last item does not break
+    # the list, so the reply answers any request and the complaint (not the complaint alone).
+    text = (
+        "九、联系我们\n如您对本政策有任何疑问、建议或进行申诉，可以通过客服邮箱与我们联系。"
+        "我们将在10个工作日内回复您。\n"
+    )
+    found = {p[0] for p in promises(text)}
+    assert found == {Right.ANY_REQUEST, Right.COMPLAINT}
+
+
+def test_an_appeal_alone_is_a_complaint_only():
+    text = "九、联系我们\n如您需要申诉，可以通过客服邮箱与我们联系。我们将在10个工作日内回复您。\n"
+    assert {p[0] for p in promises(text)} == {Right.COMPLAINT}
