@@ -104,11 +104,8 @@ def load_development():
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--heldout", action="store_true", help="print the held-out fifth too (at the end only)")
-    parser.add_argument("--heldout2", action="store_true", help="print the second held-out set (at the end only)")
-    parser.add_argument("--heldout3", action="store_true", help="print the third held-out set (at the end only)")
-    parser.add_argument("--heldout4", action="store_true", help="print the fourth held-out set (at the end only)")
-    parser.add_argument("--heldout5", action="store_true", help="print the fifth held-out set (at the end only)")
-    parser.add_argument("--heldout6", action="store_true", help="print the sixth held-out set (once, at the end)")
+    for n in LATER_SETS:
+        parser.add_argument(f"--heldout{n}", action="store_true", help=f"print heldout{n}.txt's rows (at the end only)")
     parser.add_argument("--errors", action="store_true", help="list every error (a held-out set's only if printed)")
     parser.add_argument("--chars", type=int, default=60_000)
     parser.add_argument("--runs", type=int, default=15)
@@ -124,7 +121,7 @@ def main():
 
     development = load_development()
     for policy, part in development:
-        if part != "tuning" and part != "heldout":
+        if part not in ("tuning", "heldout"):
             if getattr(args, part):
                 s = score_policy(policy)
                 for row in ("labelled", part, f"{part} {policy.name[:4]}"):

@@ -41,9 +41,9 @@ _LEADING_MARKER = re.compile(rf"{_BULLET}(?:" + "|".join(p for _, p in _NUMBERIN
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 MAX_QUOTE = 300
 # Clauses end at ，/； (and, for the words around a path, at 。 and line ends too).
-_CLAUSE_SEPARATOR = re.compile(r"[，,；;]")
-_CLAUSE_BREAK = re.compile(r"[，,；;。\n]")
-_QUOTE_BREAK_CHARACTERS = frozenset("，,；;")  # _CLAUSE_SEPARATOR's
+_CLAUSE_SEPARATORS = "，,；;"
+_CLAUSE_SEPARATOR = re.compile(f"[{_CLAUSE_SEPARATORS}]")
+_CLAUSE_BREAK = re.compile(f"[{_CLAUSE_SEPARATORS}。\n]")
 
 
 # Named tuples, not frozen dataclasses: a policy has thousands of sentences, read twice (as written and
@@ -98,7 +98,7 @@ class Document:
     @cached_property
     def quote_breaks(self) -> list[int]:
         text = self.text
-        return [end for end in self._clause_breaks if text[end - 1] in _QUOTE_BREAK_CHARACTERS]
+        return [end for end in self._clause_breaks if text[end - 1] in _CLAUSE_SEPARATORS]
 
     def remember(self, key: tuple, compute):
         """compute(), once per key and document: what the promises, channels and means read of a sentence."""

@@ -54,12 +54,16 @@ class Path:
 def find_paths(text: str, start: int = 0, end: int | None = None) -> list[Path]:
     """Menu paths a user follows in the app ("我的-设置-账户安全-注销账户")."""
     end = len(text) if end is None else end
+
     # 《…》 is a book title, not a menu arrow; e-mail addresses and URLs have dashes and dots of their own.
     # Hide them (keeping offsets) so that they are not read as paths.
-    masked = text[start:end]
-    for pattern in (_BOOK_TITLE, EMAIL, _URL):
-        if pattern is not EMAIL or has_at_sign(masked):
-            masked = pattern.sub(lambda m: "\x00" * len(m.group()), masked)
+    def hidden(m: re.Match) -> str:
+        return "\x00" * len(m.group())
+
+    masked = _BOOK_TITLE.sub(hidden, text[start:end])
+    if has_at_sign(masked):
+        masked = EMAIL.sub(hidden, masked)
+    masked = _URL.sub(hidden, masked)
     separators = list(_PATH_SEPARATOR.finditer(masked))
     paths, i = [], 0
     while i < len(separators):

@@ -23,6 +23,8 @@ _NEED = r"(?:需要|想要|希望|进行|提出)?"
 # An invitation that names what it asks ("如有任何疑问", "对于您的意见或建议"), no complaint among it.
 OWN_INVITATION = re.compile(r"(?:如|若|对于|关于)[^，。；,;\n]{0,30}?(?:疑问|意见|建议|咨询)")
 ASKING_LIST = re.compile(rf"{_ASKING}(?:{_AND}{_NEED}{_ASKING}){{1,6}}")
+# The words of a complaint, as a right and among the questions of an invitation.
+_COMPLAINT_WORDS = re.compile(r"投诉|申诉")
 # Ordered: a sentence about cancelling an account also mentions deletion of data; cancellation comes first.
 RIGHT_TERMS = [
     (Right.ACCOUNT_CANCELLATION, re.compile(r"注销")),
@@ -59,7 +61,7 @@ RIGHT_TERMS = [
     ),
     # 举报 alone reports unlawful content to the platform; it is a complaint about one's data only with 投诉.
     # An appeal (申诉) against a decision about one's account or data is a complaint.
-    (Right.COMPLAINT, re.compile(r"投诉|申诉")),
+    (Right.COMPLAINT, _COMPLAINT_WORDS),
 ]
 # Any right at all, one pattern: most sentences name none, and one search tells so before the terms are asked
 # one by one. Where it matches first, no term can match earlier, so each term is searched from there.
@@ -112,14 +114,19 @@ ESCALATION = re.compile(r"不满意|不服|仍有异议|仍有疑问|未(?:能)?
 PATH_CONSENT_WITHDRAWAL = re.compile(r"关闭|不同意|拒绝|取消|退订")
 
 
+def _first_right_at(search, start: int, end: int) -> int | None:
+    """Where the first right of [start, end) is named (None: no right): each term is searched from there."""
+    first = search(ANY_RIGHT, start, end)
+    return first.start() if first else None
+
+
 def rights_in(text: str, start: int = 0, end: int | None = None, *, index: TextIndex | None = None) -> list[str]:
     """The specific rights text[start:end] speaks of, in the order of RIGHT_TERMS."""
     end = len(text) if end is None else end
     search = index.search if index else lambda pattern, lo, hi: pattern.search(text, lo, hi)
-    first = search(ANY_RIGHT, start, end)
-    if first is None:
+    start = _first_right_at(search, start, end)
+    if start is None:
         return []
-    start = first.start()
     found: list[str] = []
     for right, pattern in RIGHT_TERMS:
         # a right's second entry (they stand together) is not searched once its first has matched
@@ -132,10 +139,9 @@ def rights_in_order(text: str, start: int = 0, end: int | None = None, *, index:
     """The specific rights in the order they are first written."""
     end = len(text) if end is None else end
     search = index.search if index else lambda pattern, lo, hi: pattern.search(text, lo, hi)
-    first = search(ANY_RIGHT, start, end)
-    if first is None:
+    start = _first_right_at(search, start, end)
+    if start is None:
         return []
-    start = first.start()
     firsts: dict[str, int] = {}
     for right, pattern in RIGHT_TERMS:
         m = search(pattern, start, end)
@@ -180,7 +186,7 @@ def asks_and_complains(text: str, start: int, end: int) -> bool:
     "投诉、反馈")."""
     for m in ASKING_LIST.finditer(text, start, end):
         words = m.group()
-        if ("投诉" in words or "申诉" in words) and re.search("疑问|意见|建议|咨询|问题|反馈", words):
+        if _COMPLAINT_WORDS.search(words) and re.search("疑问|意见|建议|咨询|问题|反馈", words):
             return True
     return False
 

@@ -33,9 +33,14 @@ def fullwidth(n: int) -> str:
     return str(n).translate(str.maketrans("0123456789", "０１２３４５６７８９"))
 
 
+def proposals_with_deadline(text: str) -> list:
+    """The proposed procedures of text that carry a deadline, in text order."""
+    return [p for p in extract(text).procedures if p.deadline]
+
+
 def promises(text: str) -> list[tuple]:
     """(right, action, (min, max, unit), clock start) of each proposal with a deadline, in text order."""
-    return [(p.right, p.action, p.deadline, p.clock_start) for p in extract(text).procedures if p.deadline]
+    return [(p.right, p.action, p.deadline, p.clock_start) for p in proposals_with_deadline(text)]
 
 
 def means_of(text: str) -> dict:

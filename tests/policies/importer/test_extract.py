@@ -11,7 +11,7 @@ from policies.importer.confidence import REASONS, RULES
 from policies.importer.extract import extract
 from policies.models import Action, ChannelKind, ClockStart, Confidence, Hedge, Right, Unit
 
-from .helpers import chinese_numeral, fullwidth
+from .helpers import chinese_numeral, fullwidth, proposals_with_deadline
 
 POLICY = """示例阅读隐私政策
 发布日期：2023年3月1日
@@ -286,7 +286,7 @@ def promises_in_words(draw):
 @given(promises_in_words())
 def test_any_promise_built_from_the_grammar_is_read_back(case):
     text, deadline, clock, hedge, action = case
-    found = [p for p in extract(text).procedures if p.deadline]
+    found = proposals_with_deadline(text)
     assert len(found) == 1, text
     (p,) = found
     assert (p.deadline, p.clock_start, p.hedge, p.action) == (deadline, clock, hedge, action), text

@@ -5,7 +5,7 @@ tests; none is copied from a policy of the corpus."""
 from policies.importer.confidence import confidence_of
 from policies.importer.extract import extract
 from policies.models import Action, ClockStart, Confidence, Right, Unit
-from tests.policies.importer.helpers import means_of, promises
+from tests.policies.importer.helpers import means_of, promises, proposals_with_deadline
 
 W, D = Unit.WORKING_DAY, Unit.CALENDAR_DAY
 
@@ -49,7 +49,7 @@ def test_a_promise_in_a_paragraph_that_spoke_of_closing_down_is_never_confident(
         "二、删除\n若本服务停止运营，我们将依法处理您的数据。您也可以随时申请删除，我们会对申请进行审核并告知您结果，"
         "审核需要时间。对于您的删除请求，我们将在10个工作日内完成删除。\n"
     )
-    found = [p for p in extract(text).procedures if p.deadline]
+    found = proposals_with_deadline(text)
     assert [p.right for p in found] == [Right.DELETION]
     assert all(confidence_of(p.reasons) != Confidence.HIGH for p in found)
 
@@ -233,21 +233,21 @@ def test_a_complaint_about_an_automated_decision_is_a_request_in_general_and_not
         "（八）自动化决策\n如果算法作出的自动决策影响您的权益，您可以联系我们要求说明理由，或对自动决策结果提出投诉，"
         "我们将在收到请求后的10个工作日内处理。\n"
     )
-    found = [p for p in extract(text).procedures if p.deadline]
+    found = proposals_with_deadline(text)
     assert [p.right for p in found] == [Right.ANY_REQUEST]
     assert all(confidence_of(p.reasons) != Confidence.HIGH for p in found)
 
 
 def test_unsubscribing_alone_is_read_as_consent_withdrawal_but_never_confidently():
     text = "（七）退订\n如您不想再收到推广短信，可回复退订指令，也可致电客服办理，我们将在5个工作日内回复您的请求。\n"
-    found = [p for p in extract(text).procedures if p.deadline]
+    found = proposals_with_deadline(text)
     assert [p.right for p in found] == [Right.CONSENT_WITHDRAWAL]
     assert all(confidence_of(p.reasons) != Confidence.HIGH for p in found)
 
 
 def test_withdrawing_consent_in_words_stays_confident():
     text = "（七）撤回同意\n您可以联系客服撤回您的授权同意，我们将在5个工作日内处理。\n"
-    found = [p for p in extract(text).procedures if p.deadline]
+    found = proposals_with_deadline(text)
     assert [(p.right, confidence_of(p.reasons)) for p in found] == [(Right.CONSENT_WITHDRAWAL, Confidence.HIGH)]
 
 
