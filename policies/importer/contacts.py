@@ -110,6 +110,14 @@ def find_addresses(text: str, start: int = 0, end: int | None = None) -> list[Fo
 # --- Channels that are not paths --------------------------------------------------------------------------
 
 _CHANNEL_WORDS = [
+    # A WeChat account given by its ID ("官方微信账号：example_team", "通过微信联系我们：example01"); 微信 alone is
+    # a login, a payment or an SDK, and "微信：头像、昵称" lists what it shares.
+    (
+        ChannelKind.CUSTOMER_SERVICE,
+        re.compile(
+            r"微信(?:公众号|账号|帐号|号|客服号?)?(?:联系我们)?[：:]\s*(?P<wechat>[A-Za-z][A-Za-z0-9_-]{5,19})(?![A-Za-z0-9_.@-])"
+        ),
+    ),
     (ChannelKind.IN_APP_AGENT, re.compile(r"(?:在线|智能|人工|APP内|应用内)客服(?:系统)?")),
     (ChannelKind.WEB, re.compile(r"登录(?:我们的)?(?:官方)?网站|官方网站|官网")),
     (
@@ -157,7 +165,8 @@ def find_channel_words(text: str, start: int = 0, end: int | None = None, *, app
             if any(i in taken for i in range(m_start, m_end)):
                 continue
             taken.update(range(m_start, m_end))
-            found.append(Found(m_start, m_end, f"{kind}:{text[m_start:m_end]}"))
+            words = f"微信：{m['wechat']}" if "wechat" in pattern.groupindex else text[m_start:m_end]
+            found.append(Found(m_start, m_end, f"{kind}:{words}"))
     return sorted(found, key=lambda f: f.start)
 
 

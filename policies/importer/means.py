@@ -49,6 +49,7 @@ def _clauses(doc: Document, sentence: Sentence) -> _Clauses:
 
 
 _GOES_ON = re.compile(r"\s*(?:并且?|以及|还可以|也可以)")
+_ONE_VERB = re.compile(r"[\s，,]*(?:访问|查询|查阅|查看|更正|修改|补充|更新|编辑|删除)[\s，,]*")
 # What is left of a clause without these is no clause ("，”" after a path).
 _CLAUSE_PADDING = ' ，,；;”“"'
 
@@ -110,9 +111,12 @@ class _Clauses:
                 return [], None
             first, first_rights = self.spans[k], self.rights(k)
         rights = first_rights + self.referred_rights[k + 1]
-        # "…中查询相关信息，并对部分信息更正、删除": a clause going on with 并 is still about the place
+        # "…中查询相关信息，并对部分信息更正、删除": a clause going on with 并 is still about the place; so is the
+        # rest of a list of verbs written with commas ("…，查询，补充或更正您的信息")
         following = self.next_with_text[k + 1] if k + 1 < len(self.spans) else len(self.spans)
-        if following < len(self.spans) and _GOES_ON.match(self.doc.text, self.spans[following][0]):
+        if following < len(self.spans) and (
+            _GOES_ON.match(self.doc.text, self.spans[following][0]) or _ONE_VERB.fullmatch(self.doc.text, *first)
+        ):
             rights = rights + self.rights(following)
         return list(dict.fromkeys(rights)), first
 
@@ -220,6 +224,8 @@ def _means(doc: Document) -> list[Means]:
                     means.append(Means(channel["kind"], channel["value"], span[0], span[1], tuple(introduced)))
             continue
         if not doc.sentence_rights(sentence):
+            if contacts:
+                means += _contacts_for_rights_before(doc, sentence, contacts, overlaps)
             continue
         for channel, span in channels_with_spans(doc, sentence.start, sentence.end):
             if overlaps(*span):
@@ -298,6 +304,27 @@ _CONTACTS_REFERENCE = re.compile(
     r"|[，,][^，。；;\n]{0,12}?(?:回复|答复|处理|反馈))"
     r")"
 )
+# The sentence before a pointer to the contacts grants rights ("我们保障您访问、更正和删除个人信息的权利。").
+_GRANTS_RIGHTS = re.compile(r"权利|有权")
+
+
+def _contacts_for_rights_before(doc: Document, sentence: Sentence, contacts, overlaps) -> list[Means]:
+    """ "我们保障您访问、更正和删除个人信息的权利。您可以通过本政策公布的联系方式联系我们。": a pointer to the
+    policy's contacts in a sentence that names no right is the way to the rights the sentence before it, in
+    the same paragraph, grants."""
+    m = _CONTACTS_REFERENCE.search(doc.text, sentence.start, sentence.end)
+    i = bisect.bisect_right(doc.sentence_starts, sentence.start) - 1
+    if m is None or overlaps(*m.span()) or i == 0:
+        return []
+    before = doc.sentences[i - 1]
+    if before.start < doc.line_of(sentence.start)[0] or not _GRANTS_RIGHTS.search(doc.text, before.start, before.end):
+        return []
+    rights = doc.sentence_rights(before)
+    if not 1 <= len(rights) <= 3:
+        return []
+    return [Means(kind, value, m.start(), m.end(), tuple(rights)) for kind, value in contacts]
+
+
 _POLICY_CONTACTS = 4  # at most: a policy listing many numbers (one per branch) lists them for another purpose
 
 

@@ -279,6 +279,11 @@ _SELF_SERVICE_PLACES = [
     ),
     # "通过短信提示回复退订": answering an SMS to opt out
     re.compile(r"(?P<place>[手短](?:(?<=手)机短|(?<=短))[信息](?:中的)?(?:提示)?回复(?:退订|TD|“退订”))"),
+    # "通过使用您在本站注册的用户名和密码，查询或更正…": the account signed in to with them is the place
+    re.compile(
+        r"使用\s*(?P<place>[^，。；;,!?！？\n“”\"《》()（）]{0,10}?(?:用户名|账号|帐号|账户|帐户)(?:和|及|与|、)密码)"
+        rf"[，,]?\s*(?:来|以)?(?={_SELF_VERB}|访问|补充)"
+    ),
     # "登录“示例账户”，进入个人中心…以更正": the quoted account or site signed in to, before the steps in it
     re.compile(r"登[录陆]\s*[“\"「](?P<place>[^“”\"「」\n]{2,12})[”\"」]\s*[，,]?\s*(?=进入|在|打开|点击)"),
     # "“我的”页面里来查询、更改": a quoted screen the user acts in
