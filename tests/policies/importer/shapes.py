@@ -54,6 +54,12 @@ SHAPES = {
     "questions with needs": lambda n: _fill(
         "如有疑问、建议或需要投诉或需要删除记录时，请联系我们，我们将在15天内答复。", n
     ),
+    # The eighth round's places, channels and pointers to the policy's contacts.
+    "user names and passwords": lambda n: _fill("使用账号和密码，查询，", n, head="四、管理您的信息\n您可以"),
+    "wechat ids": lambda n: _fill("微信：example01 ", n, head="八、联系我们\n"),
+    "pointers after granted rights": lambda n: _fill(
+        "您有权删除信息。您可以通过本政策公布的联系方式联系我们。", n, head="联系邮箱：help@example.cn\n"
+    ),
 }
 
 
