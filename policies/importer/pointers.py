@@ -37,15 +37,18 @@ def pointer_after_granted_rights(doc: Document, sentence: Sentence) -> tuple[re.
     """ "我们保障您访问、更正和删除个人信息的权利。您可以通过本政策公布的联系方式联系我们。": a pointer to the
     policy's contacts in a sentence that names no right is the way to the rights the sentence before it, in
     the same paragraph, grants (three at most: more are a summary of the chapter). The pointer and the rights."""
-    m = CONTACTS_REFERENCE.search(doc.text, sentence.start, sentence.end)
+    # (the sentence before asked first: the pointer's pattern opens with a lookahead, entered at every position)
     i = bisect.bisect_right(doc.sentence_starts, sentence.start) - 1
-    if m is None or i == 0:
+    if i == 0:
         return None
     before = doc.sentences[i - 1]
     if before.start < doc.line_of(sentence.start)[0] or not _GRANTS_RIGHTS.search(doc.text, before.start, before.end):
         return None
     rights = doc.sentence_rights(before)
-    return (m, rights) if 1 <= len(rights) <= 3 else None
+    if not 1 <= len(rights) <= 3:
+        return None
+    m = CONTACTS_REFERENCE.search(doc.text, sentence.start, sentence.end)
+    return (m, rights) if m else None
 
 
 _POLICY_CONTACTS = 4  # at most: a policy listing many numbers (one per branch) lists them for another purpose
