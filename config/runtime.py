@@ -15,10 +15,10 @@ def without_cyclic_collection() -> Iterator[None]:
     slowest tenth of extractions. Reference counting still frees what the work drops; the few cycles it makes
     wait for the next collection after it. The setting as it was is put back (work in another thread that found
     the collector paused leaves it to the first)."""
-    paused = gc.isenabled()
+    was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
-        if paused:
+        if was_enabled:
             gc.enable()

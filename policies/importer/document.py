@@ -181,6 +181,14 @@ class Document:
         i = bisect.bisect_right(self.sentence_starts, pos) - 1
         return self.sentences[max(i, 0)]
 
+    def sentence_before(self, sentence: Sentence, *, same_line: bool = False) -> Sentence | None:
+        """The sentence before `sentence` (None for the first), or with same_line only one of its paragraph."""
+        i = bisect.bisect_right(self.sentence_starts, sentence.start) - 1
+        if i <= 0:
+            return None
+        before = self.sentences[i - 1]
+        return None if same_line and before.start < self.line_of(sentence.start)[0] else before
+
     def sentence_rights(self, sentence: Sentence) -> list[str]:
         """The rights a sentence names, in the order written."""
         return self.remember(

@@ -50,7 +50,7 @@ def _clauses(doc: Document, sentence: Sentence) -> _Clauses:
 
 
 _GOES_ON = re.compile(r"\s*(?:并且?|以及|还可以|也可以)")
-_ONE_VERB = re.compile(r"[\s，,]*(?:访问|查询|查阅|查看|更正|修改|补充|更新|编辑|删除)[\s，,]*")
+_ONE_VERB = re.compile(rf"[\s，,]*{grammar.RIGHT_WORD}[\s，,]*")
 # What is left of a clause without these is no clause ("，”" after a path).
 _CLAUSE_PADDING = ' ，,；;”“"'
 

@@ -3,7 +3,6 @@ they offer: the e-mails and phones the policy lists, else its contact section's 
 
 from __future__ import annotations
 
-import bisect
 import re
 
 from policies.models import ChannelKind
@@ -38,11 +37,8 @@ def pointer_after_granted_rights(doc: Document, sentence: Sentence) -> tuple[re.
     policy's contacts in a sentence that names no right is the way to the rights the sentence before it, in
     the same paragraph, grants (three at most: more are a summary of the chapter). The pointer and the rights."""
     # (the sentence before asked first: the pointer's pattern opens with a lookahead, entered at every position)
-    i = bisect.bisect_right(doc.sentence_starts, sentence.start) - 1
-    if i == 0:
-        return None
-    before = doc.sentences[i - 1]
-    if before.start < doc.line_of(sentence.start)[0] or not _GRANTS_RIGHTS.search(doc.text, before.start, before.end):
+    before = doc.sentence_before(sentence, same_line=True)
+    if before is None or not _GRANTS_RIGHTS.search(doc.text, before.start, before.end):
         return None
     rights = doc.sentence_rights(before)
     if not 1 <= len(rights) <= 3:

@@ -118,16 +118,13 @@ def _closing_down_passage(doc: Document, sentence: Sentence) -> str | None:
     text, index = doc.text, doc.index
     if grammar.closing_down(text, sentence.start, sentence.end, index=index):
         return "closing_down"
-    line_start = doc.line_of(sentence.start)[0]
-    i = bisect.bisect_right(doc.sentence_starts, sentence.start) - 1
-    previous = doc.sentences[i - 1] if i > 0 else None
-    if previous is not None and previous.start >= line_start:
-        if grammar.closing_down(text, previous.start, previous.end, index=index):
-            return "closing_down"
+    previous = doc.sentence_before(sentence, same_line=True)
+    if previous is not None and grammar.closing_down(text, previous.start, previous.end, index=index):
+        return "closing_down"
     heading = doc.heading_at(sentence.start)
     if heading and grammar.closing_down(heading.title, 0, len(heading.title)):
         return "closing_down"
-    lo = max(line_start, sentence.start - _PARAGRAPH_REACH)
+    lo = max(doc.line_of(sentence.start)[0], sentence.start - _PARAGRAPH_REACH)
     if lo < sentence.start and grammar.closing_down(text, lo, sentence.start, index=index):
         return "closing_down_nearby"
     return None
@@ -241,9 +238,8 @@ def _rights_of_promise(
         # "对于以上您的请求，我们将…": every right above, whatever the heading it stands under
         return [Right.ANY_REQUEST], ["request_in_sentence"]
     if not in_sentence and not title:
-        i = bisect.bisect_right(doc.sentence_starts, sentence.start) - 1
         section_start = doc.section(sentence.start)[0]
-        previous = doc.sentences[i - 1] if i > 0 else None
+        previous = doc.sentence_before(sentence)
         # The sentence before counts when this one is no request in itself, or when it opens this one's
         # paragraph ("6.您有权获取您的个人信息副本……。我们在验证您的身份后，将在15个工作日内回复您"): a
         # paragraph's own right is nearer than its heading's.

@@ -73,6 +73,11 @@ def _reach_of(pattern: re.Pattern) -> int | None:
     return found[1]
 
 
+def searcher(text: str, index: TextIndex | None):
+    """A search(pattern, lo, hi) over `text`: through its TextIndex when there is one, else directly."""
+    return index.search if index else lambda pattern, lo, hi: pattern.search(text, lo, hi)
+
+
 class TextIndex:
     """Where patterns match in one text, found once; questions about any span answered by bisection.
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from policies.models import Unit
 
-from ..spans import TextIndex
+from ..spans import TextIndex, searcher
 from .numerals import CN_NUMERAL_CHARS, NUMERAL, parse_numeral
 from .promise import ACTION, COMPLETION_VERBS, REPLY_VERBS
 
@@ -143,7 +143,7 @@ def period_kept(
     "auto_deletion", "evidence_keeping" (data kept after the account is cancelled), "storage_cap" (kept at
     most so long) or "retention"; None when it may be one. (`index`: the text's TextIndex, for a clause
     with many deadlines.)"""
-    search = index.search if index else lambda pattern, lo, hi: pattern.search(text, lo, hi)
+    search = searcher(text, index)
     if search(_AUTOMATIC, clause_start, clause_end) or search(_BACKUP_COPIES, phrase.end, clause_end):
         return "auto_deletion"
     window = text[max(clause_start, phrase.start - 12) : phrase.start]

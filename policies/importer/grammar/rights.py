@@ -7,14 +7,14 @@ import re
 
 from policies.models import Right
 
-from ..spans import TextIndex
+from ..spans import TextIndex, searcher
 from .promise import SELF
 
 _PERSONAL_DATA = r"[^，。；,;\n]{0,12}?(?:信息|资料|记录|数据|订单|内容)"
 # Rights written as one list ("访问、更正或删除", "查询和更正"): the words, and what joins them.
 _AND = r"\s?(?:、|/|和|及|与|或|或者|以及)\s?"
-_RIGHT_WORD = r"(?:访问|查询|查阅|查看|更正|修改|更改|编辑|更新|补充|删除|复制|注销|撤回)"
-RIGHT_LIST = re.compile(rf"{_RIGHT_WORD}(?:{_AND}{_RIGHT_WORD}){{1,6}}")
+RIGHT_WORD = r"(?:访问|查询|查阅|查看|更正|修改|更改|编辑|更新|补充|删除|复制|注销|撤回)"
+RIGHT_LIST = re.compile(rf"{RIGHT_WORD}(?:{_AND}{RIGHT_WORD}){{1,6}}")
 # Questions and complaints asked in one breath ("任何投诉、建议、疑问", "疑问、意见或需要投诉"): a request of
 # any kind, and a complaint.
 # ("疑问、意见、建议或进行申诉": an appeal is a complaint, and the verb of the last item is no break in the list)
@@ -39,7 +39,7 @@ RIGHT_TERMS = [
     (
         Right.CORRECTION,
         re.compile(
-            rf"更正|修改|修正|补充|编辑|更改|更新(?:您的)?(?:部分)?(?:个人)?(?:信息|资料)|更新(?={_AND}{_RIGHT_WORD})"
+            rf"更正|修改|修正|补充|编辑|更改|更新(?:您的)?(?:部分)?(?:个人)?(?:信息|资料)|更新(?={_AND}{RIGHT_WORD})"
             # 变更 alone is mostly the policy's own change; a change of one's data is a correction
             r"|变更(?:您的)?(?:个人)?(?:信息|资料)|变更(?<=信息变更|资料变更)"
         ),
@@ -49,7 +49,7 @@ RIGHT_TERMS = [
     (
         Right.ACCESS,
         re.compile(
-            rf"查询|查阅|调阅|(?:访问|查看){_PERSONAL_DATA}|(?:访问|查看)(?={_AND}{_RIGHT_WORD})"
+            rf"查询|查阅|调阅|(?:访问|查看){_PERSONAL_DATA}|(?:访问|查看)(?={_AND}{RIGHT_WORD})"
             r"|获取(?:您的)?个人信息(?!副本)"
         ),
     ),
@@ -99,7 +99,7 @@ _CANCELLED = re.compile(r"注销")
 
 def closing_down(text: str, start: int, end: int, *, index: TextIndex | None = None) -> bool:
     """Whether text[start:end] speaks of the company closing down the product or service."""
-    search = index.search if index else lambda pattern, lo, hi: pattern.search(text, lo, hi)
+    search = searcher(text, index)
     pos = start
     while (m := search(_CLOSING_DOWN, pos, end)) is not None:
         if not m["service"] or not search(_CANCELLED, start, end):
@@ -123,7 +123,7 @@ def _first_right_at(search, start: int, end: int) -> int | None:
 def rights_in(text: str, start: int = 0, end: int | None = None, *, index: TextIndex | None = None) -> list[str]:
     """The specific rights text[start:end] speaks of, in the order of RIGHT_TERMS."""
     end = len(text) if end is None else end
-    search = index.search if index else lambda pattern, lo, hi: pattern.search(text, lo, hi)
+    search = searcher(text, index)
     start = _first_right_at(search, start, end)
     if start is None:
         return []
@@ -138,7 +138,7 @@ def rights_in(text: str, start: int = 0, end: int | None = None, *, index: TextI
 def rights_in_order(text: str, start: int = 0, end: int | None = None, *, index: TextIndex | None = None) -> list[str]:
     """The specific rights in the order they are first written."""
     end = len(text) if end is None else end
-    search = index.search if index else lambda pattern, lo, hi: pattern.search(text, lo, hi)
+    search = searcher(text, index)
     start = _first_right_at(search, start, end)
     if start is None:
         return []
@@ -200,7 +200,7 @@ def invites_complaints(text: str, start: int, end: int) -> bool:
 
 # "当您有其他的投诉、建议或需要删除所有访问记录时，请与我们联系": a right named as a need of the reader's among
 # the questions of an invitation is asked too.
-_NEEDED_RIGHT = re.compile(rf"(?:{_AND}|，|,)(?:需要|想要|希望|要求)(?:我们)?{_RIGHT_WORD}")
+_NEEDED_RIGHT = re.compile(rf"(?:{_AND}|，|,)(?:需要|想要|希望|要求)(?:我们)?{RIGHT_WORD}")
 
 
 def needed_rights(text: str, start: int, end: int) -> list[str]:
